@@ -1,0 +1,191 @@
+"""The data that flows between the stages: sources -> layout -> recognize -> assemble -> writers.
+
+Labels are PP-DocLayout-V3's (see `LABELS`); every engine maps its own classes onto them and keeps
+the original class name in `native_label`.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+# PP-DocLayout-V3 label ids and names, in the checkpoint's id order.
+LABELS: tuple[str, ...] = (
+    "abstract", "algorithm", "aside_text", "chart", "content", "display_formula", "doc_title",
+    "figure_title", "footer", "footer_image", "footnote", "formula_number", "header",
+    "header_image", "image", "inline_formula", "number", "paragraph_title", "reference",
+    "reference_content", "seal", "table", "text", "vertical_text", "vision_footnote",
+)
+
+
+class Task(str, Enum):
+    """What the recogniser does with a region."""
+
+    TEXT = "text"          # read the characters
+    TABLE = "table"        # read a table as HTML
+    FORMULA = "formula"    # read a formula as LaTeX
+    SKIP = "skip"          # keep as an image crop, do not read
+    ABANDON = "abandon"    # page furniture: read (lite) but left out of Markdown
+
+
+# The reference SDK's label -> task mapping.
+DEFAULT_LABEL_TASKS: dict[str, Task] = {
+    **{name: Task.TEXT for name in (
+        "abstract", "algorithm", "content", "doc_title", "figure_title", "paragraph_title",
+        "reference_content", "text", "vertical_text", "vision_footnote", "seal", "formula_number")},
+    "table": Task.TABLE,
+    "display_formula": Task.FORMULA,
+    "inline_formula": Task.FORMULA,
+    "chart": Task.SKIP,
+    "image": Task.SKIP,
+    **{name: Task.ABANDON for name in (
+        "header", "footer", "number", "footnote", "aside_text", "reference", "footer_image",
+        "header_image")},
+}
+
+# Furniture that `--keep-furniture` turns back into text regions.
+FURNITURE_LABELS = ("header", "footer", "footnote", "number", "aside_text")
+
+BBox = tuple[float, float, float, float]  # x0, y0, x1, y1 in page pixels
+
+
+@dataclass
+class TextSpan:
+    """A run of characters from a PDF's own text layer, in page pixels."""
+
+    bbox: BBox
+    text: str
+
+
+@dataclass
+class PageImage:
+    """One rendered page (or image frame), ready for layout."""
+
+    doc_path: Path
+    index: int                      # 0-based page (or frame) number in the document
+    image: Image.Image              # RGB
+    source: str                     # "pdf" or "image"
+    dpi: int | None = None          # render DPI for PDFs
+    size_pt: tuple[float, float] | None = None  # PDF page size in points
+    text_spans: list[TextSpan] | None = None    # text layer, when the PDF has one
+    rotation: int = 0               # clockwise degrees applied to make the page upright
+    # The open PyMuPDF page (born-digital PDFs only). Pages are rendered inside the worker process
+    # that recognises them, so this never crosses a process boundary.
+    pdf_page: Any = None
+
+    @property
+    def px_per_pt(self) -> float | None:
+        return None if self.size_pt is None else self.image.width / self.size_pt[0]
+
+
+@dataclass
+class LayoutRegion:
+    """A region found by a layout detector, before recognition."""
+
+    bbox: BBox
+    label: str                      # PP-DocLayout-V3 label
+    native_label: str               # the detector's own class name
+    score: float
+    polygon: list[tuple[float, float]] | None = None
+
+
+@dataclass
+class TextLine:
+    bbox: BBox
+    text: str
+    score: float
+
+
+@dataclass
+class Region:
+    """A recognised region of a page: what every writer reads."""
+
+    index: int                      # position in the detector's output
+    order: int                      # reading order on the page (0 first)
+    label: str
+    native_label: str
+    task: Task
+    bbox: BBox
+    score: float
+    content: str = ""               # text, HTML (tables) or LaTeX (formulas)
+    bbox_pt: BBox | None = None     # same box in PDF points, for PDFs
+    confidence: float | None = None  # recogniser confidence, 0-1
+    text_source: str | None = None  # "ocr", "text-layer", "glm", ...
+    flags: list[str] = field(default_factory=list)  # e.g. "low-confidence", "unsupported-script"
+    lines: list[TextLine] = field(default_factory=list)  # OCR lines inside the region (lite engine)
+    image_name: str | None = None   # crop file name under images/, for figures and formulas
+    image_png: bytes | None = None  # crop bytes carried to the writer (not serialised)
+    timings: dict[str, float] = field(default_factory=dict)
+    stats: dict[str, Any] = field(default_factory=dict)  # tokens generated, drafts accepted, ...
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("image_png")
+        data["task"] = self.task.value
+        return data
+
+
+@dataclass
+class PageResult:
+    index: int
+    width: int
+    height: int
+    source: str
+    dpi: int | None
+    size_pt: tuple[float, float] | None
+    rotation: int
+    regions: list[Region]
+    flags: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    layout_vis_png: bytes | None = None
+
+    def ordered_regions(self) -> list[Region]:
+        return sorted(self.regions, key=lambda r: r.order)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "index": self.index,
+            "width": self.width,
+            "height": self.height,
+            "source": self.source,
+            "dpi": self.dpi,
+            "size_pt": list(self.size_pt) if self.size_pt else None,
+            "rotation": self.rotation,
+            "flags": self.flags,
+            "warnings": self.warnings,
+            "timings": self.timings,
+            "regions": [r.to_json() for r in self.ordered_regions()],
+        }
+
+
+@dataclass
+class DocResult:
+    """A converted document: what the writers turn into files."""
+
+    source: Path
+    relative_path: Path             # where it sits under the input root; mirrors under -o
+    sha256: str
+    pages: list[PageResult]
+    engine: dict[str, Any]          # name, models, versions
+    options: dict[str, Any]
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def warnings(self) -> list[str]:
+        return [w for p in self.pages for w in p.warnings]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema_version": 1,
+            "source": str(self.source),
+            "relative_path": self.relative_path.as_posix(),
+            "sha256": self.sha256,
+            "engine": self.engine,
+            "options": self.options,
+            "timings": self.timings,
+            "pages": [p.to_json() for p in self.pages],
+        }
