@@ -142,6 +142,9 @@ class PageResult:
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     layout_vis_png: bytes | None = None
+    # The page as recognised (turned upright), for crops and --layout-vis inside the worker; the
+    # run layer drops it before the result leaves the worker.
+    upright_image: Any = field(default=None, repr=False)
 
     def ordered_regions(self) -> list[Region]:
         return sorted(self.regions, key=lambda r: r.order)

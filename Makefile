@@ -1,0 +1,32 @@
+# glmocr-cli: `make demo` converts samples/ into out/; `make test` runs the test suite.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: install demo test bench clean
+
+install: $(STAMP)
+
+# torch is pinned to the CPU build available here; a bare `torch` would pull GBs of CUDA packages.
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e ".[glm,dev]"
+	touch $(STAMP)
+
+demo: install
+	$(BIN)/glmocr convert samples -o out --layout-vis
+	@echo "Outputs in out/ (Markdown, JSON, HTML per document; images/ and layout/ beside them)."
+
+test: install
+	$(BIN)/python -m pytest -q
+
+bench: install
+	$(BIN)/python bench/quality.py
+	$(BIN)/python bench/throughput.py
+	$(BIN)/python bench/tables.py
+
+clean:
+	rm -rf out .pytest_cache

@@ -1,0 +1,101 @@
+"""The library API that the CLI is a thin face over.
+
+    from glmocr_cli.api import convert, convert_document
+    report = convert(["scans/"], "out/")              # files on disk, like `glmocr convert`
+    doc = convert_document("paper.pdf")                # a DocResult in memory, nothing written
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from .config import ConfigError, Settings
+from .document import DocResult
+from .engines.factory import resolve_engine
+from .run.batch import BatchConverter, DocOutcome, Reporter
+from .sources.discover import discover_inputs
+from .writers.atomic import check_writable, write_atomic
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+@dataclass
+class RunReport:
+    outcomes: list[DocOutcome]
+    engine: str
+    engine_warning: str | None = None
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_FAILED if any(o.status == "failed" for o in self.outcomes) else EXIT_OK
+
+    def counts(self) -> dict[str, int]:
+        counts = {"converted": 0, "skipped": 0, "failed": 0}
+        for outcome in self.outcomes:
+            counts[outcome.status] += 1
+        return counts
+
+    def to_json(self) -> dict[str, Any]:
+        return {"engine": self.engine, "exit_code": self.exit_code, "counts": self.counts(),
+                "documents": [o.to_json() for o in self.outcomes]}
+
+
+def _key_extractor(settings: Settings):
+    if not settings.extract:
+        return None
+    from .assemble.kv import extract_key_values, parse_key_spec
+
+    try:
+        keys = parse_key_spec(settings.extract)
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"--extract {settings.extract}: {exc}") from None
+    return lambda doc: extract_key_values(doc, keys)
+
+
+def convert(inputs: list[str | Path], output_dir: str | Path, settings: Settings | None = None, *,
+            reporter: Reporter | None = None, stdin_lines: list[str] | None = None,
+            summary_path: str | Path | None = None) -> RunReport:
+    """Convert files and folders into output_dir. Raises ConfigError for unusable settings."""
+    settings = settings or Settings()
+    settings.validate()
+    out_dir = Path(output_dir)
+    problem = check_writable(out_dir)
+    if problem:
+        raise ConfigError(f"{out_dir}: output folder is not writable ({problem})")
+    engine, warning = resolve_engine(settings)
+    run_settings = replace(settings, engine=engine)
+    extractor = _key_extractor(run_settings)
+    items = discover_inputs([str(p) for p in inputs], settings.include, settings.exclude, stdin_lines)
+    converter = BatchConverter(run_settings, out_dir, engine_name=engine, key_extractor=extractor, reporter=reporter)
+    report = RunReport(converter.run(items), engine, warning)
+    if summary_path is not None:
+        write_atomic(Path(summary_path), json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n")
+    return report
+
+
+def convert_document(path: str | Path, settings: Settings | None = None) -> DocResult:
+    """Convert one document in this process and return its document model (no files written)."""
+    from .config import page_selected, parse_page_ranges
+    from .run.state import file_sha256
+    from .run.worker import ChunkTask, PageWorker
+    from .sources.documents import SourceError, open_source
+
+    settings = settings or Settings()
+    settings.validate()
+    engine, _ = resolve_engine(settings)
+    settings = replace(settings, engine=engine)
+    path = Path(path)
+    source = open_source(path, password=settings.password, dpi=settings.dpi, renderer=settings.renderer,
+                         max_pixels=settings.max_image_pixels)
+    count = source.page_count
+    source.close()
+    ranges = parse_page_ranges(settings.pages) if settings.pages else None
+    worker = PageWorker(settings, threads=os.cpu_count() or 1)
+    result = worker.run(ChunkTask(0, path, [i for i in range(count) if page_selected(ranges, i + 1)]))
+    if result.error:
+        raise SourceError(result.error)
+    return DocResult(source=path, relative_path=Path(path.name), sha256=file_sha256(path), pages=result.pages,
+                engine=result.engine or {}, options=settings.output_affecting())

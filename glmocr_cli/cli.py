@@ -1,0 +1,120 @@
+"""`glmocr`: the command-line face of the library. Parse options, call glmocr_cli.api, set the exit code.
+
+Exit codes: 0 all converted or skipped, 1 at least one document failed, 2 usage or configuration
+error, 130 interrupted.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .api import EXIT_INTERRUPTED, EXIT_USAGE, convert
+from .config import ConfigError, load_settings
+from .run.progress import make_reporter
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Convert PDFs and images to Markdown, JSON and HTML, offline (GLM-OCR or bundled models).")
+config_app = typer.Typer(no_args_is_help=True, help="Inspect the effective configuration.")
+app.add_typer(config_app, name="config")
+
+Opt = typer.Option
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _split(values: Optional[list[str]]) -> Optional[list[str]]:
+    if not values:
+        return None
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+@app.command("convert")
+def convert_command(
+    inputs: Annotated[list[str], typer.Argument(help="Files and folders (recursive); '-' reads paths from stdin.")],
+    output: Annotated[Path, Opt("-o", "--output", help="Output folder; mirrors the input tree.")] = Path("out"),
+    config: Annotated[Optional[Path], Opt("--config", help="TOML config file (default: ./glmocr.toml).")] = None,
+    engine: Annotated[Optional[str], Opt(help="auto | lite | glm")] = None,
+    fmt: Annotated[Optional[list[str]], Opt("--format", help="Outputs: md,json,html.")] = None,
+    include: Annotated[Optional[list[str]], Opt(help="Only files matching these globs.")] = None,
+    exclude: Annotated[Optional[list[str]], Opt(help="Skip files matching these globs.")] = None,
+    pages: Annotated[Optional[str], Opt(help="Pages to convert, e.g. 1-3,7 (1-based).")] = None,
+    dpi: Annotated[Optional[int], Opt(help="PDF render resolution (default 200).")] = None,
+    password: Annotated[Optional[str], Opt(help="Password for encrypted PDFs.")] = None,
+    renderer: Annotated[Optional[str], Opt(help="pymupdf | pdf2image (poppler).")] = None,
+    text_layer: Annotated[Optional[str], Opt(help="auto: use a PDF's own text layer; off: OCR everything.")] = None,
+    keep_furniture: Annotated[Optional[bool], Opt("--keep-furniture/--drop-furniture",
+                                                  help="Keep headers, footers and footnotes in Markdown.")] = None,
+    layout_vis: Annotated[Optional[bool], Opt("--layout-vis", help="Write a PNG per page with the layout boxes.")] = None,
+    extract: Annotated[Optional[str], Opt(help="JSON Schema file or comma list of keys -> NAME.kv.json.")] = None,
+    model: Annotated[Optional[str], Opt(help="GLM-OCR checkpoint folder (default: Hugging Face cache).")] = None,
+    layout_model: Annotated[Optional[str], Opt(help="PP-DocLayout-V3 checkpoint folder.")] = None,
+    device: Annotated[Optional[str], Opt(help="auto | cpu | cuda (glm engine).")] = None,
+    batch_size: Annotated[Optional[int], Opt(help="Region crops per batch (glm engine).")] = None,
+    max_new_tokens: Annotated[Optional[int], Opt(help="Token limit per region (glm engine).")] = None,
+    mtp: Annotated[Optional[bool], Opt("--mtp/--no-mtp", help="Multi-token prediction drafts (glm engine).")] = None,
+    draft_tokens: Annotated[Optional[int], Opt(help="MTP draft tokens per step.")] = None,
+    max_image_pixels: Annotated[Optional[int], Opt(help="Refuse images larger than this many pixels.")] = None,
+    workers: Annotated[Optional[int], Opt(help="Worker processes (default: number of cores).")] = None,
+    force: Annotated[Optional[bool], Opt("--force", help="Redo documents whose outputs are up to date.")] = None,
+    summary: Annotated[Optional[Path], Opt(help="Write a per-document JSON report here.")] = None,
+    quiet: Annotated[bool, Opt("--quiet", "-q", help="Print nothing but errors.")] = False,
+    verbose: Annotated[bool, Opt("--verbose", "-v", help="Print tracebacks of failures.")] = False,
+) -> None:
+    """Convert documents into OUTPUT."""
+    flags = dict(engine=engine, formats=_split(fmt), include=_split(include), exclude=_split(exclude), pages=pages,
+                 dpi=dpi, password=password, renderer=renderer, text_layer=text_layer, keep_furniture=keep_furniture,
+                 layout_vis=layout_vis, extract=extract, model=model, layout_model=layout_model, device=device,
+                 batch_size=batch_size, max_new_tokens=max_new_tokens, mtp=mtp, draft_tokens=draft_tokens,
+                 max_image_pixels=max_image_pixels, workers=workers, force=force)
+    try:
+        settings, _ = load_settings(config, flags)
+        stdin_lines = sys.stdin.read().splitlines() if "-" in inputs else None
+        report = convert(inputs, output, settings, reporter=make_reporter(quiet, verbose),
+                         stdin_lines=stdin_lines, summary_path=summary)
+    except ConfigError as exc:
+        _fail(str(exc))
+    except KeyboardInterrupt:
+        typer.echo("interrupted: finished documents are kept; rerun to convert the rest", err=True)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    if report.engine_warning and not quiet:
+        typer.echo(f"warning: {report.engine_warning}", err=True)
+    for outcome in report.outcomes:
+        if outcome.status == "failed" and quiet:
+            typer.echo(f"error: {outcome.path}: {outcome.error}", err=True)
+    raise typer.Exit(report.exit_code)
+
+
+@config_app.command("show")
+def config_show(
+    config: Annotated[Optional[Path], Opt("--config", help="TOML config file (default: ./glmocr.toml).")] = None,
+) -> None:
+    """Print the effective settings (defaults < config file < GLMOCR_* environment) and their origin."""
+    try:
+        settings, origin = load_settings(config)
+    except ConfigError as exc:
+        _fail(str(exc))
+    values = asdict(settings)
+    if values.get("password"):
+        values["password"] = "***"
+    width = max(map(len, values))
+    for key, value in values.items():
+        typer.echo(f"{key:<{width}}  {json.dumps(value)}  ({origin.get(key, 'default')})")
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(EXIT_INTERRUPTED)
+
+
+if __name__ == "__main__":
+    main()

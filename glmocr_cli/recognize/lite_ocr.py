@@ -1,0 +1,101 @@
+"""The bundled lite OCR: rapidocr's PP-OCRv6 detector and recogniser (onnxruntime), whole page.
+
+Detection and recognition run once over the whole page; the engine then hands each layout region
+the lines that fall inside it. This reads text that the layout model missed too, and costs one
+detector pass instead of one per region.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image
+
+from ..document import TextLine
+
+MODEL_NAMES = {"detector": "PP-OCRv6_det_small", "recognizer": "PP-OCRv6_rec_small",
+               "orientation": "ch_ppocr_mobile_v2.0_cls"}
+
+# Lines sampled to decide whether a page is upside down.
+_ORIENTATION_SAMPLE = 24
+
+
+@dataclass
+class OcrResult:
+    lines: list[TextLine]
+    rotation: int          # clockwise degrees applied to the page before reading it
+    image: Image.Image     # the page as read (rotated when rotation != 0)
+
+
+def _quad_to_bbox(quad) -> tuple[float, float, float, float]:
+    xs, ys = [float(p[0]) for p in quad], [float(p[1]) for p in quad]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+class LiteOcr:
+    def __init__(self, threads: int = 1, max_side: int = 2000):
+        from rapidocr import RapidOCR
+
+        logging.getLogger("RapidOCR").setLevel(logging.WARNING)
+        self.engine = RapidOCR(params={
+            "Global.log_level": "warning",
+            "Global.max_side_len": max_side,
+            "Global.use_cls": False,
+            "EngineConfig.onnxruntime.intra_op_num_threads": threads,
+            "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+        })
+
+    def _read(self, bgr: np.ndarray) -> list[TextLine]:
+        result = self.engine(bgr, use_cls=False)
+        if getattr(result, "txts", None) is None or result.boxes is None:
+            return []
+        return [TextLine(_quad_to_bbox(box), text, float(score))
+                for box, text, score in zip(result.boxes, result.txts, result.scores)]
+
+    def _share_upside_down(self, bgr: np.ndarray, lines: list[TextLine]) -> float:
+        """Fraction of the widest lines that the direction classifier reads as rotated 180°."""
+        from rapidocr.utils.process_img import get_rotate_crop_image
+
+        wide = sorted(lines, key=lambda ln: ln.bbox[2] - ln.bbox[0], reverse=True)[:_ORIENTATION_SAMPLE]
+        crops = []
+        for ln in wide:
+            x0, y0, x1, y1 = ln.bbox
+            quad = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32)
+            crops.append(get_rotate_crop_image(bgr, quad))
+        if not crops:
+            return 0.0
+        classifier = self.engine._load_cls_model()
+        labels = classifier(crops).cls_res
+        return sum(1 for label, score in labels if "180" in label and score > 0.6) / len(labels)
+
+    def read_page(self, image: Image.Image, detect_orientation: bool = True) -> OcrResult:
+        """OCR a page; upside-down and sideways pages are turned upright first."""
+        bgr = np.ascontiguousarray(np.asarray(image)[:, :, ::-1])
+        lines = self._read(bgr)
+        if not detect_orientation:
+            return OcrResult(lines, 0, image)
+        rotation = 0
+        tall = sum(1 for ln in lines if (ln.bbox[3] - ln.bbox[1]) > 2 * (ln.bbox[2] - ln.bbox[0]))
+        if lines and tall > 0.6 * len(lines):
+            # Sideways: most detected lines are tall and narrow. Turn a quarter and re-read.
+            rotation = 90
+            image = image.rotate(-90, expand=True)
+            bgr = np.ascontiguousarray(np.asarray(image)[:, :, ::-1])
+            lines = self._read(bgr)
+        if lines and self._share_upside_down(bgr, lines) > 0.5:
+            rotation = (rotation + 180) % 360
+            image = image.rotate(180)
+            bgr = np.ascontiguousarray(np.asarray(image)[:, :, ::-1])
+            lines = self._read(bgr)
+        return OcrResult(lines, rotation, image)
+
+    def read_crop(self, image: Image.Image, bbox) -> list[TextLine]:
+        """OCR one region of a page; lines come back in page coordinates."""
+        x0, y0 = int(max(0, bbox[0])), int(max(0, bbox[1]))
+        crop = image.crop((x0, y0, int(bbox[2]), int(bbox[3])))
+        if crop.width < 4 or crop.height < 4:
+            return []
+        lines = self._read(np.ascontiguousarray(np.asarray(crop)[:, :, ::-1]))
+        return [TextLine((b[0] + x0, b[1] + y0, b[2] + x0, b[3] + y0), ln.text, ln.score)
+                for ln in lines for b in [ln.bbox]]

@@ -1,0 +1,34 @@
+"""Which writing system a text is in, cheaply, from Unicode character names.
+
+The bundled PP-OCRv6 recogniser reads Latin and Chinese (and digits and punctuation); text in any
+other script comes out as confident-looking noise, so it must be flagged rather than trusted.
+"""
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+
+SUPPORTED_BY_LITE = frozenset({"latin", "cjk"})
+
+_PREFIXES = (
+    ("LATIN", "latin"), ("CJK", "cjk"), ("HIRAGANA", "cjk"), ("KATAKANA", "cjk"),
+    ("ARABIC", "arabic"), ("HEBREW", "hebrew"), ("HANGUL", "hangul"), ("CYRILLIC", "cyrillic"),
+    ("GREEK", "greek"), ("DEVANAGARI", "devanagari"), ("THAI", "thai"), ("BENGALI", "bengali"),
+    ("TAMIL", "tamil"), ("GEORGIAN", "georgian"), ("ARMENIAN", "armenian"),
+)
+
+
+def char_script(char: str) -> str | None:
+    if not char.isalpha():
+        return None
+    name = unicodedata.name(char, "")
+    for prefix, script in _PREFIXES:
+        if name.startswith(prefix):
+            return script
+    return "other"
+
+
+def dominant_script(text: str) -> str | None:
+    """The script of most letters in text, or None when it has no letters."""
+    counts = Counter(s for s in map(char_script, text) if s)
+    return counts.most_common(1)[0][0] if counts else None

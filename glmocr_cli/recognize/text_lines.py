@@ -1,0 +1,86 @@
+"""Lines -> paragraphs: which lines belong to a region, and how they read as text."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..document import BBox, TextLine, TextSpan
+
+
+def area(box: BBox) -> float:
+    return max(0.0, box[2] - box[0]) * max(0.0, box[3] - box[1])
+
+
+def intersection(a: BBox, b: BBox) -> float:
+    return area((max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3])))
+
+
+def assign_to_regions(items: Sequence[TextLine | TextSpan], boxes: Sequence[BBox],
+                      min_share: float = 0.5) -> tuple[list[list[int]], list[int]]:
+    """For each box, the items mostly inside it (the smallest such box wins); and the leftovers."""
+    owned: list[list[int]] = [[] for _ in boxes]
+    leftovers: list[int] = []
+    for i, item in enumerate(items):
+        item_area = area(item.bbox) or 1.0
+        best, best_area = None, float("inf")
+        for j, box in enumerate(boxes):
+            if intersection(item.bbox, box) / item_area >= min_share and area(box) < best_area:
+                best, best_area = j, area(box)
+        (owned[best] if best is not None else leftovers).append(i)
+    return owned, leftovers
+
+
+def group_into_rows(lines: Sequence[TextLine]) -> list[list[TextLine]]:
+    """Lines whose vertical centres sit within half a line height of each other form one row."""
+    rows: list[list[TextLine]] = []
+    for line in sorted(lines, key=lambda ln: (ln.bbox[1] + ln.bbox[3]) / 2):
+        centre = (line.bbox[1] + line.bbox[3]) / 2
+        height = line.bbox[3] - line.bbox[1]
+        if rows:
+            last = rows[-1][-1]
+            last_centre = (last.bbox[1] + last.bbox[3]) / 2
+            if abs(centre - last_centre) < 0.5 * max(height, last.bbox[3] - last.bbox[1]):
+                rows[-1].append(line)
+                continue
+        rows.append([line])
+    return [sorted(row, key=lambda ln: ln.bbox[0]) for row in rows]
+
+
+def join_rows(rows: Sequence[Sequence[str]]) -> str:
+    """Join rows of words into one paragraph, undoing end-of-line hyphenation."""
+    text = ""
+    for row in rows:
+        piece = " ".join(w.strip() for w in row if w.strip())
+        if not piece:
+            continue
+        if text.endswith("-") and len(text) > 1 and text[-2].isalpha() and piece[:1].islower():
+            text = text[:-1] + piece
+        else:
+            text = f"{text} {piece}" if text else piece
+    return text
+
+
+def lines_to_paragraph(lines: Sequence[TextLine]) -> str:
+    return join_rows([[ln.text for ln in row] for row in group_into_rows(lines)])
+
+
+def split_into_blocks(lines: Sequence[TextLine]) -> list[list[TextLine]]:
+    """Cluster stray lines (outside every layout region) into paragraph-like blocks."""
+    blocks: list[list[TextLine]] = []
+    for line in sorted(lines, key=lambda ln: (ln.bbox[1], ln.bbox[0])):
+        height = line.bbox[3] - line.bbox[1]
+        for block in blocks:
+            bx0 = min(ln.bbox[0] for ln in block)
+            bx1 = max(ln.bbox[2] for ln in block)
+            by1 = max(ln.bbox[3] for ln in block)
+            overlaps_x = min(bx1, line.bbox[2]) - max(bx0, line.bbox[0]) > 0
+            if overlaps_x and -height < line.bbox[1] - by1 < 1.2 * height:
+                block.append(line)
+                break
+        else:
+            blocks.append([line])
+    return blocks
+
+
+def bbox_union(boxes: Sequence[BBox]) -> BBox:
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes),
+            max(b[2] for b in boxes), max(b[3] for b in boxes))

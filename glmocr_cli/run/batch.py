@@ -1,0 +1,201 @@
+"""Convert a batch: stream page chunks of many documents through worker processes.
+
+The main process opens each document only to check it and count its pages; workers render and
+recognise the pages. At most a few chunks are in flight, so memory stays flat however many pages
+there are. When every chunk of a document is back, the document is assembled and written here.
+"""
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..config import Settings, page_selected, parse_page_ranges
+from ..document import DocResult, PageResult
+from ..sources.discover import InputFile
+from ..sources.documents import SourceError, open_source
+from ..writers.outputs import write_document
+from .state import file_sha256, fingerprint, is_up_to_date, write_stamp
+from .worker import ChunkResult, ChunkTask, PageWorker, init_process, run_in_process
+
+
+@dataclass
+class DocOutcome:
+    path: Path
+    relative_path: Path
+    status: str                     # converted | skipped | failed
+    pages: int = 0
+    seconds: float = 0.0
+    error: str | None = None
+    detail: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    outputs: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": str(self.path), "relative_path": self.relative_path.as_posix(), "status": self.status,
+                "pages": self.pages, "seconds": round(self.seconds, 3), "error": self.error,
+                "warnings": self.warnings, "outputs": self.outputs}
+
+
+@dataclass
+class _DocState:
+    item: InputFile
+    sha256: str
+    page_indices: list[int]
+    started: float
+    chunks_left: int
+    pages: dict[int, PageResult] = field(default_factory=dict)
+    engine: dict | None = None
+    error: str | None = None
+    detail: str | None = None
+
+
+class Reporter:
+    """Progress callbacks; the CLI supplies a rich or plain-text one."""
+
+    def start(self, documents: int) -> None: ...
+    def document_started(self, item: InputFile, pages: int) -> None: ...
+    def pages_done(self, count: int) -> None: ...
+    def document_finished(self, outcome: DocOutcome) -> None: ...
+    def close(self) -> None: ...
+
+
+def _chunk(indices: list[int], size: int) -> list[list[int]]:
+    return [indices[i:i + size] for i in range(0, len(indices), size)]
+
+
+class BatchConverter:
+    def __init__(self, settings: Settings, out_dir: Path, *, engine_name: str,
+                 key_extractor: Callable[[DocResult], dict] | None = None, reporter: Reporter | None = None):
+        self.settings, self.out_dir = settings, out_dir
+        self.reporter = reporter or Reporter()
+        self.key_extractor = key_extractor
+        self.workers = settings.effective_workers()
+        self.threads = max(1, (__import__("os").cpu_count() or 1) // self.workers)
+        self.chunk_pages = 1 if engine_name == "lite" else max(1, settings.batch_size // 2)
+        self.page_ranges = parse_page_ranges(settings.pages) if settings.pages else None
+        self.fingerprint = fingerprint({"name": engine_name, "model": settings.model,
+                                        "layout_model": settings.layout_model}, settings.output_affecting())
+
+    # -- opening documents in the main process -------------------------------------------------
+    def _prepare(self, doc_id: int, item: InputFile) -> tuple[_DocState | None, DocOutcome | None]:
+        if item.error:
+            return None, DocOutcome(item.path, item.relative_path, "failed", error=item.error)
+        try:
+            sha = file_sha256(item.path)
+            if not self.settings.force and is_up_to_date(self.out_dir, item.relative_path, sha, self.fingerprint):
+                return None, DocOutcome(item.path, item.relative_path, "skipped")
+            source = open_source(item.path, password=self.settings.password, dpi=self.settings.dpi,
+                                 renderer=self.settings.renderer, max_pixels=self.settings.max_image_pixels)
+            count = source.page_count
+            source.close()
+        except SourceError as exc:
+            return None, DocOutcome(item.path, item.relative_path, "failed", error=str(exc))
+        except PermissionError:
+            return None, DocOutcome(item.path, item.relative_path, "failed", error="permission denied (file is not readable)")
+        except OSError as exc:
+            return None, DocOutcome(item.path, item.relative_path, "failed", error=f"cannot read file: {exc.strerror or exc}")
+        indices = [i for i in range(count) if page_selected(self.page_ranges, i + 1)]
+        if not indices:
+            return None, DocOutcome(item.path, item.relative_path, "failed",
+                                    error=f"--pages {self.settings.pages} selects none of its {count} pages")
+        state = _DocState(item, sha, indices, time.perf_counter(), 0)
+        self.reporter.document_started(item, len(indices))
+        return state, None
+
+    # -- finishing a document in the main process ----------------------------------------------
+    def _finish(self, state: _DocState) -> DocOutcome:
+        item = state.item
+        seconds = time.perf_counter() - state.started
+        if state.error:
+            return DocOutcome(item.path, item.relative_path, "failed", len(state.pages), seconds,
+                              error=state.error, detail=state.detail)
+        started = time.perf_counter()
+        pages = [state.pages[i] for i in state.page_indices]
+        doc = DocResult(source=item.path, relative_path=item.relative_path, sha256=state.sha256, pages=pages,
+                        engine=state.engine or {}, options=self.settings.output_affecting())
+        doc.timings = {"recognition_wall": round(seconds, 4)}
+        try:
+            key_values = self.key_extractor(doc) if self.key_extractor else None
+            written = write_document(doc, self.out_dir, self.settings.formats,
+                                     keep_furniture=self.settings.keep_furniture, key_values=key_values)
+            write_stamp(self.out_dir, item.relative_path, state.sha256, self.fingerprint, written)
+        except OSError as exc:
+            return DocOutcome(item.path, item.relative_path, "failed", len(pages), seconds,
+                              error=f"cannot write output: {exc.strerror or exc} ({exc.filename or self.out_dir})")
+        doc.timings["write"] = time.perf_counter() - started
+        return DocOutcome(item.path, item.relative_path, "converted", len(pages), time.perf_counter() - state.started,
+                          warnings=doc.warnings, outputs=[p.relative_to(self.out_dir).as_posix() for p in written])
+
+    # -- the loop --------------------------------------------------------------------------------
+    def run(self, inputs: list[InputFile]) -> list[DocOutcome]:
+        self.reporter.start(len(inputs))
+        outcomes: dict[int, DocOutcome] = {}
+        if self.workers == 1:
+            worker = PageWorker(self.settings, self.threads)
+            submit = lambda task: _Immediate(worker.run(task))  # noqa: E731
+            pool = None
+        else:
+            pool = ProcessPoolExecutor(self.workers, initializer=init_process, initargs=(self.settings, self.threads))
+            submit = lambda task: pool.submit(run_in_process, task)  # noqa: E731
+        try:
+            self._loop(inputs, submit, outcomes)
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+            self.reporter.close()
+        return [outcomes[i] for i in range(len(inputs))]
+
+    def _loop(self, inputs: list[InputFile], submit, outcomes: dict[int, DocOutcome]) -> None:
+        todo = deque(enumerate(inputs))
+        tasks: deque[ChunkTask] = deque()
+        states: dict[int, _DocState] = {}
+        in_flight: dict[Any, int] = {}
+        limit = 2 * self.workers
+
+        def record(doc_id: int, outcome: DocOutcome) -> None:
+            outcomes[doc_id] = outcome
+            self.reporter.document_finished(outcome)
+
+        while todo or tasks or in_flight:
+            while len(in_flight) < limit and (tasks or todo):
+                if not tasks:
+                    doc_id, item = todo.popleft()
+                    state, outcome = self._prepare(doc_id, item)
+                    if outcome is not None:
+                        record(doc_id, outcome)
+                        continue
+                    chunks = _chunk(state.page_indices, self.chunk_pages)
+                    state.chunks_left = len(chunks)
+                    states[doc_id] = state
+                    tasks.extend(ChunkTask(doc_id, item.path, c) for c in chunks)
+                task = tasks.popleft()
+                in_flight[submit(task)] = task.doc_id
+            if not in_flight:
+                continue
+            done, _ = wait(list(in_flight), return_when=FIRST_COMPLETED)
+            for future in done:
+                doc_id = in_flight.pop(future)
+                result: ChunkResult = future.result()
+                state = states[doc_id]
+                state.chunks_left -= 1
+                if result.error and not state.error:
+                    state.error, state.detail = result.error, result.detail
+                for page in result.pages:
+                    state.pages[page.index] = page
+                state.engine = state.engine or result.engine
+                self.reporter.pages_done(len(result.pages))
+                if state.chunks_left == 0:
+                    record(doc_id, self._finish(states.pop(doc_id)))
+
+
+class _Immediate(Future):
+    """A finished future, so the one-worker path shares the loop with the pool path."""
+
+    def __init__(self, value):
+        super().__init__()
+        self.set_result(value)

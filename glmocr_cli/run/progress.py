@@ -1,0 +1,102 @@
+"""Progress for people and for logs: rich bars on a terminal, one plain line per document otherwise."""
+from __future__ import annotations
+
+import sys
+import time
+from typing import TextIO
+
+from ..sources.discover import InputFile
+from .batch import DocOutcome, Reporter
+
+
+def _describe(outcome: DocOutcome) -> str:
+    if outcome.status == "failed":
+        return f"failed     {outcome.path}: {outcome.error}"
+    if outcome.status == "skipped":
+        return f"skipped    {outcome.path} (up to date)"
+    return f"converted  {outcome.path} ({outcome.pages} page{'s' * (outcome.pages != 1)}, {outcome.seconds:.1f} s)"
+
+
+class PlainReporter(Reporter):
+    """One line per document on stderr: what a cron job's log wants."""
+
+    def __init__(self, stream: TextIO | None = None, verbose: bool = False):
+        self.stream, self.verbose = stream or sys.stderr, verbose
+        self.total = self.done = self.pages = 0
+        self.started = time.perf_counter()
+
+    def _print(self, text: str) -> None:
+        print(text, file=self.stream, flush=True)
+
+    def start(self, documents: int) -> None:
+        self.total = documents
+
+    def pages_done(self, count: int) -> None:
+        self.pages += count
+
+    def document_finished(self, outcome: DocOutcome) -> None:
+        self.done += 1
+        self._print(f"[{self.done}/{self.total}] {_describe(outcome)}")
+        for warning in outcome.warnings:
+            self._print(f"warning: {warning}")
+        if self.verbose and outcome.detail:
+            self._print(outcome.detail.rstrip())
+
+    def close(self) -> None:
+        seconds = time.perf_counter() - self.started
+        rate = self.pages / seconds if seconds > 0 else 0.0
+        self._print(f"done: {self.done} documents, {self.pages} pages in {seconds:.1f} s ({rate:.2f} pages/s)")
+
+
+class RichReporter(PlainReporter):
+    """Bars for documents and pages with pages/s and ETA; finished documents scroll above them."""
+
+    def __init__(self, verbose: bool = False):
+        super().__init__(sys.stderr, verbose)
+        from rich.console import Console
+        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+                                   TimeRemainingColumn)
+
+        self.console = Console(stderr=True)
+        self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                 TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TimeRemainingColumn(),
+                                 console=self.console, transient=False)
+        self.doc_task = self.page_task = None
+
+    def _print(self, text: str) -> None:
+        self.progress.console.print(text, markup=False, highlight=False)
+
+    def start(self, documents: int) -> None:
+        super().start(documents)
+        self.progress.start()
+        self.doc_task = self.progress.add_task("documents", total=documents, rate="")
+        self.page_task = self.progress.add_task("pages", total=0, rate="")
+
+    def document_started(self, item: InputFile, pages: int) -> None:
+        total = self.progress.tasks[self.page_task].total or 0
+        self.progress.update(self.page_task, total=total + pages)
+
+    def pages_done(self, count: int) -> None:
+        super().pages_done(count)
+        seconds = time.perf_counter() - self.started
+        self.progress.update(self.page_task, advance=count, rate=f"{self.pages / max(seconds, 1e-9):.2f} pages/s")
+
+    def document_finished(self, outcome: DocOutcome) -> None:
+        super().document_finished(outcome)
+        self.progress.update(self.doc_task, advance=1)
+
+    def close(self) -> None:
+        self.progress.stop()
+        super().close()
+
+
+class QuietReporter(Reporter):
+    pass
+
+
+def make_reporter(quiet: bool, verbose: bool) -> Reporter:
+    if quiet:
+        return QuietReporter()
+    if sys.stderr.isatty():
+        return RichReporter(verbose)
+    return PlainReporter(verbose=verbose)

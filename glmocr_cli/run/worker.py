@@ -1,0 +1,92 @@
+"""What runs inside a worker process: build the engine once, then render and recognise page chunks.
+
+The same functions run in the main process when there is one worker, so results do not depend on
+the number of workers.
+"""
+from __future__ import annotations
+
+import os
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..config import Settings
+from ..document import PageResult
+from ..sources.documents import SourceError, open_source
+
+
+@dataclass
+class ChunkTask:
+    doc_id: int
+    path: Path
+    page_indices: list[int]
+
+
+@dataclass
+class ChunkResult:
+    doc_id: int
+    pages: list[PageResult]
+    engine: dict | None = None
+    error: str | None = None
+    detail: str | None = None   # traceback, shown with --verbose
+
+
+class PageWorker:
+    """Holds one engine and the last opened document."""
+
+    def __init__(self, settings: Settings, threads: int):
+        from ..engines.factory import build_engine
+
+        self.settings = settings
+        self.engine = build_engine(settings, threads)
+        self._source = None
+        self._source_path: Path | None = None
+
+    def _open(self, path: Path):
+        if self._source_path != path:
+            if self._source is not None:
+                self._source.close()
+            self._source = None
+            self._source = open_source(path, password=self.settings.password, dpi=self.settings.dpi,
+                                       renderer=self.settings.renderer, max_pixels=self.settings.max_image_pixels)
+            self._source_path = path
+        return self._source
+
+    def run(self, task: ChunkTask) -> ChunkResult:
+        try:
+            source = self._open(task.path)
+            pages = (source.render(i, self.settings.max_image_pixels) for i in task.page_indices)
+            results = []
+            for result in self.engine.process_pages(pages):
+                if self.settings.layout_vis and result.upright_image is not None:
+                    from ..assemble.layout_vis import render_layout_vis
+
+                    result.layout_vis_png = render_layout_vis(result.upright_image, result.ordered_regions())
+                result.upright_image = None  # never ship page images between processes
+                results.append(result)
+            return ChunkResult(task.doc_id, results, engine=self.engine.describe())
+        except SourceError as exc:
+            return ChunkResult(task.doc_id, [], error=str(exc))
+        except MemoryError:
+            return ChunkResult(task.doc_id, [], error="out of memory while recognising this document")
+        except Exception as exc:  # one bad document never stops the batch
+            return ChunkResult(task.doc_id, [], error=f"{type(exc).__name__}: {exc}", detail=traceback.format_exc())
+
+
+# -- process-pool entry points ------------------------------------------------------------------
+_WORKER: PageWorker | None = None
+
+
+def init_process(settings: Settings, threads: int) -> None:
+    global _WORKER
+    # Ctrl-C goes to the parent, which shuts the pool down; workers must not print tracebacks.
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.environ.setdefault("OMP_NUM_THREADS", str(threads))
+    _WORKER = PageWorker(settings, threads)
+
+
+def run_in_process(task: ChunkTask) -> ChunkResult:
+    assert _WORKER is not None, "init_process was not called"
+    return _WORKER.run(task)

@@ -1,0 +1,94 @@
+"""Find the documents to convert: files, folders (recursive), or paths read from standard input."""
+from __future__ import annotations
+
+import fnmatch
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+SUPPORTED_SUFFIXES = (".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".bmp")
+
+
+@dataclass(frozen=True)
+class InputFile:
+    path: Path
+    relative_path: Path    # mirrors under the output folder
+    error: str | None = None  # set when the input cannot even be listed
+
+
+def _matches(relative: Path, patterns: list[str]) -> bool:
+    text = relative.as_posix()
+    return any(fnmatch.fnmatch(text, p) or fnmatch.fnmatch(relative.name, p) for p in patterns)
+
+
+def _walk(root: Path, include: list[str], exclude: list[str]) -> tuple[list[InputFile], list[InputFile]]:
+    """Files under root, following symlinked folders once (a symlink loop is reported, not followed)."""
+    found: list[InputFile] = []
+    problems: list[InputFile] = []
+    seen_dirs: set[tuple[int, int]] = set()
+
+    def on_error(exc: OSError) -> None:
+        where = Path(exc.filename) if exc.filename else root
+        problems.append(InputFile(where, where.name, f"cannot read folder: {exc.strerror or exc}"))
+
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True, onerror=on_error):
+        here = Path(dirpath)
+        st = here.stat()
+        if (st.st_dev, st.st_ino) in seen_dirs:
+            problems.append(InputFile(here, here.relative_to(root), "symlink loop: folder already visited, skipped"))
+            dirnames[:] = []
+            continue
+        seen_dirs.add((st.st_dev, st.st_ino))
+        dirnames.sort()
+        for name in sorted(filenames):
+            path = here / name
+            relative = path.relative_to(root)
+            if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+                continue
+            if include and not _matches(relative, include):
+                continue
+            if exclude and _matches(relative, exclude):
+                continue
+            found.append(InputFile(path, relative))
+    return found, problems
+
+
+def discover_inputs(
+    arguments: list[str],
+    include: list[str] | None = None,
+    exclude: list[str] | None = None,
+    stdin_lines: list[str] | None = None,
+) -> list[InputFile]:
+    """Expand the command's arguments into documents, in a stable order.
+
+    `-` stands for the paths given on standard input (one per line). A folder's files keep their
+    path relative to that folder; a file given directly keeps only its name.
+    """
+    include, exclude = include or [], exclude or []
+    expanded: list[str] = []
+    for arg in arguments:
+        if arg == "-":
+            expanded.extend(line.strip() for line in (stdin_lines or []) if line.strip())
+        else:
+            expanded.append(arg)
+
+    results: list[InputFile] = []
+    seen: set[Path] = set()
+    for arg in expanded:
+        path = Path(arg)
+        if path.is_dir():
+            found, problems = _walk(path, include, exclude)
+            results.extend(problems)
+        elif path.exists() or path.is_symlink():
+            found = [InputFile(path, Path(path.name))]
+            if path.is_file() and path.suffix.lower() not in SUPPORTED_SUFFIXES:
+                found = [InputFile(path, Path(path.name),
+                                   f"unsupported file type {path.suffix or '(no suffix)'!r}")]
+        else:
+            found = [InputFile(path, Path(path.name), "no such file or folder")]
+        for item in found:
+            key = item.path.resolve() if item.path.exists() else item.path
+            if key not in seen:
+                seen.add(key)
+                results.append(item)
+    return results

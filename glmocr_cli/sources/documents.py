@@ -1,0 +1,163 @@
+"""Open a PDF or image file and render its pages one at a time.
+
+Pages are produced lazily so that a 500-page PDF never sits in memory whole; a worker process opens
+the document itself and renders only the pages it was given.
+"""
+from __future__ import annotations
+
+import io
+import warnings
+from pathlib import Path
+
+import pymupdf as fitz
+from PIL import Image, ImageOps
+
+from ..document import PageImage, TextSpan
+
+Image.MAX_IMAGE_PIXELS = None  # we enforce our own, configurable limit with a clear message
+
+_MAGIC = {
+    b"%PDF": "pdf",
+    b"\x89PNG": "image",
+    b"\xff\xd8\xff": "image",
+    b"II*\x00": "image",
+    b"MM\x00*": "image",
+    b"BM": "image",
+    b"GIF8": "image",
+}
+
+
+class SourceError(Exception):
+    """A document that cannot be read; the message names the reason (the caller adds the file)."""
+
+
+def sniff_kind(path: Path) -> str:
+    """'pdf' or 'image' from the file's first bytes, whatever its name says."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(1024)
+    except IsADirectoryError:
+        raise SourceError("is a folder, not a file") from None
+    except PermissionError:
+        raise SourceError("permission denied (file is not readable)") from None
+    except OSError as exc:
+        raise SourceError(f"cannot read file: {exc.strerror or exc}") from None
+    if not head:
+        raise SourceError("empty file (0 bytes)")
+    if b"%PDF" in head[:1024]:
+        return "pdf"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image"
+    for magic, kind in _MAGIC.items():
+        if head.startswith(magic):
+            return kind
+    preview = head[:16].decode("ascii", "replace").encode("unicode_escape").decode()
+    expected = "PDF" if path.suffix.lower() == ".pdf" else "image"
+    raise SourceError(f"not a {expected} file (starts with {preview!r})")
+
+
+class PdfSource:
+    kind = "pdf"
+
+    def __init__(self, path: Path, password: str | None, dpi: int, renderer: str):
+        self.path, self.dpi, self.renderer, self.password = path, dpi, renderer, password
+        try:
+            self.doc = fitz.open(path, filetype="pdf")
+        except Exception as exc:  # PyMuPDF raises several types for damaged files
+            raise SourceError(f"corrupt or truncated PDF ({exc})") from None
+        if self.doc.needs_pass:
+            if not password:
+                raise SourceError("encrypted PDF: a password is needed (--password)")
+            if not self.doc.authenticate(password):
+                raise SourceError("encrypted PDF: wrong password")
+        try:
+            self.page_count = self.doc.page_count
+        except Exception as exc:
+            raise SourceError(f"corrupt PDF: cannot read its page tree ({exc})") from None
+        if self.page_count == 0:
+            raise SourceError("PDF has no pages (corrupt or truncated)")
+
+    def render(self, index: int, max_pixels: int) -> PageImage:
+        try:
+            page = self.doc[index]
+            scale = self.dpi / 72.0
+            width_pt, height_pt = page.rect.width, page.rect.height
+            if width_pt * height_pt * scale * scale > max_pixels:
+                raise SourceError(f"page {index + 1} would render to more than {max_pixels} pixels at {self.dpi} DPI")
+            image = self._render_image(page, index, scale)
+            spans = self._text_spans(page, scale)
+        except SourceError:
+            raise
+        except Exception as exc:
+            raise SourceError(f"page {index + 1} cannot be rendered ({exc})") from None
+        return PageImage(self.path, index, image, "pdf", dpi=self.dpi, size_pt=(width_pt, height_pt),
+                         text_spans=spans or None, pdf_page=page)
+
+    def _render_image(self, page: fitz.Page, index: int, scale: float) -> Image.Image:
+        if self.renderer == "pdf2image":
+            from pdf2image import convert_from_path  # optional: poppler's pdftoppm
+
+            images = convert_from_path(str(self.path), dpi=self.dpi, first_page=index + 1,
+                                       last_page=index + 1, userpw=self.password)
+            return images[0].convert("RGB")
+        pix = page.get_pixmap(matrix=fitz.Matrix(scale, scale), alpha=False, colorspace=fitz.csRGB)
+        return Image.frombytes("RGB", (pix.width, pix.height), pix.samples)
+
+    @staticmethod
+    def _text_spans(page: fitz.Page, scale: float) -> list[TextSpan]:
+        """Words of the text layer in the rendered image's pixel space (page rotation applied)."""
+        to_pixels = page.rotation_matrix * fitz.Matrix(scale, scale)
+        spans = []
+        for x0, y0, x1, y1, word, *_ in page.get_text("words", sort=False):
+            rect = fitz.Rect(x0, y0, x1, y1) * to_pixels
+            spans.append(TextSpan((rect.x0, rect.y0, rect.x1, rect.y1), word))
+        return spans
+
+    def close(self) -> None:
+        self.doc.close()
+
+
+class ImageSource:
+    kind = "image"
+
+    def __init__(self, path: Path, max_pixels: int):
+        self.path, self.max_pixels = path, max_pixels
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                self.image = Image.open(path)
+            width, height = self.image.size
+        except Exception as exc:
+            raise SourceError(f"not a readable image ({exc})") from None
+        if width * height > max_pixels:
+            raise SourceError(f"image is {width}x{height} = {width * height} pixels, over the limit of "
+                              f"{max_pixels} (decompression bomb guard, --max-image-pixels)")
+        self.page_count = getattr(self.image, "n_frames", 1)
+
+    def render(self, index: int, max_pixels: int) -> PageImage:
+        try:
+            self.image.seek(index)
+            frame = ImageOps.exif_transpose(self.image.copy()) if index == 0 else self.image.copy()
+            frame.load()
+            dpi = frame.info.get("dpi")
+            frame = frame.convert("RGB")
+        except Exception as exc:
+            raise SourceError(f"image frame {index + 1} cannot be decoded ({exc})") from None
+        return PageImage(self.path, index, frame, "image", dpi=int(dpi[0]) if dpi and dpi[0] else None)
+
+    def close(self) -> None:
+        self.image.close()
+
+
+def open_source(path: Path, *, password: str | None = None, dpi: int = 200, renderer: str = "pymupdf",
+                max_pixels: int = 100_000_000) -> PdfSource | ImageSource:
+    kind = sniff_kind(path)
+    if kind == "pdf":
+        return PdfSource(path, password, dpi, renderer)
+    return ImageSource(path, max_pixels)
+
+
+def png_bytes(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=False)
+    return buffer.getvalue()

@@ -1,0 +1,55 @@
+"""Write one converted document: NAME.md / .json / .html, figure crops, layout PNGs, NAME.kv.json.
+
+Every file is written atomically; the up-to-date stamp (see run/state.py) is written after all of
+them, so an interrupted document is simply redone by the next run.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..document import DocResult
+from .atomic import write_atomic
+
+
+def output_stem(out_dir: Path, doc: DocResult) -> Path:
+    """OUT/sub/folder/name (no suffix): mirrors the input tree, keeps the input's name."""
+    return out_dir / doc.relative_path.with_suffix("")
+
+
+def write_document(doc: DocResult, out_dir: Path, formats: list[str], *, keep_furniture: bool = False,
+                   key_values: dict | None = None) -> list[Path]:
+    from ..assemble.html import render_html
+    from ..assemble.json_doc import render_json
+    from ..assemble.markdown import render_markdown
+
+    stem = output_stem(out_dir, doc)
+    written: list[Path] = []
+    # Crops live in images/ beside the document, prefixed with its name so documents can share it.
+    for page in doc.pages:
+        for region in page.regions:
+            if region.image_png is not None:
+                if not region.image_name.startswith(stem.name + "-"):
+                    region.image_name = f"{stem.name}-{region.image_name}"
+                path = stem.parent / "images" / region.image_name
+                write_atomic(path, region.image_png)
+                written.append(path)
+        if page.layout_vis_png is not None:
+            path = stem.parent / "layout" / f"{stem.name}-page{page.index + 1:04d}.png"
+            write_atomic(path, page.layout_vis_png)
+            written.append(path)
+
+    renderers = {
+        "md": lambda: render_markdown(doc, image_dir="images", keep_furniture=keep_furniture),
+        "json": lambda: render_json(doc),
+        "html": lambda: render_html(doc, keep_furniture=keep_furniture),
+    }
+    for fmt in formats:
+        path = stem.with_name(f"{stem.name}.{fmt}")
+        write_atomic(path, renderers[fmt]())
+        written.append(path)
+    if key_values is not None:
+        path = stem.with_name(f"{stem.name}.kv.json")
+        write_atomic(path, json.dumps(key_values, ensure_ascii=False, indent=2) + "\n")
+        written.append(path)
+    return written
