@@ -70,11 +70,12 @@ class LiteEngine:
         timings: dict[str, float] = {}
         use_text_layer = (self.settings.text_layer == "auto" and page.text_spans is not None
                           and len(page.text_spans) >= MIN_TEXT_LAYER_WORDS)
-        image, lines, rotation = page.image, [], 0
+        image, lines, rotation, detected = page.image, [], 0, 0
         if not use_text_layer:
             started = time.perf_counter()
             ocr = self.ocr.read_page(page.image, detect_orientation=page.text_spans is None)
-            image, lines, rotation = ocr.image, ocr.lines, ocr.rotation
+            image, lines, rotation, detected = ocr.image, ocr.lines, ocr.rotation, ocr.detected
+            timings.update(ocr.timings)
             timings["ocr"] = time.perf_counter() - started
 
         started = time.perf_counter()
@@ -83,7 +84,7 @@ class LiteEngine:
 
         regions = self._build_regions(page, image, found, lines, use_text_layer, timings)
         self._order(regions, image.width, image.height)
-        flags, warnings = self._flag_scripts(page, regions, use_text_layer)
+        flags, warnings = self._flag_scripts(page, regions, use_text_layer, unread=detected - len(lines))
         result = PageResult(index=page.index, width=image.width, height=image.height, source=page.source,
                             dpi=page.dpi, size_pt=page.size_pt, rotation=rotation, regions=regions,
                             flags=flags, warnings=warnings, timings=timings)
@@ -143,10 +144,18 @@ class LiteEngine:
         for rank, k in enumerate(reading_order([r.bbox for r in regions], width, height)):
             regions[k].order = rank
 
-    def _flag_scripts(self, page: PageImage, regions: list[Region], use_text_layer: bool) -> tuple[list[str], list[str]]:
-        """Flag regions whose text the bundled recogniser cannot have read right."""
+    def _flag_scripts(self, page: PageImage, regions: list[Region], use_text_layer: bool,
+                      unread: int) -> tuple[list[str], list[str]]:
+        """Flag text the bundled recogniser cannot have read right; such a page never passes silently."""
         layer_script = dominant_script(" ".join(s.text for s in page.text_spans)) if page.text_spans else None
-        flagged = set()
+        problems: set[str] = set()
+        page_flags: set[str] = set()
+        if not use_text_layer and layer_script and layer_script not in SUPPORTED_BY_LITE:
+            page_flags.add("unsupported-script")
+            problems.add(f"text layer is in {layer_script} script, which the lite recogniser cannot read")
+        if unread >= 3:
+            page_flags.add("unreadable-text")
+            problems.add(f"{unread} detected text lines could not be read")
         for region in regions:
             if region.text_source != "ocr" or not region.content:
                 continue
@@ -154,15 +163,16 @@ class LiteEngine:
             if script and script not in SUPPORTED_BY_LITE:
                 region.flags.append("unsupported-script")
                 region.stats["script"] = script
-                flagged.add(f"unsupported script ({script})")
+                problems.add(f"unsupported script ({script})")
             if region.confidence is not None and region.confidence < self.settings.min_confidence:
                 region.flags.append("low-confidence")
-                flagged.add("low-confidence text")
-        flags = sorted({f for r in regions for f in r.flags})
-        warnings = [f"{page.doc_path} page {page.index + 1}: {', '.join(sorted(flagged))}; "
-                    + ("the text layer was not used (--text-layer off)" if page.text_spans and not use_text_layer
-                       else "check this page or use the glm engine")] if flagged else []
-        return flags, warnings
+                problems.add("low-confidence text")
+        flags = sorted(page_flags | {f for r in regions for f in r.flags})
+        if not problems:
+            return flags, []
+        advice = ("the PDF has a text layer: use --text-layer auto" if page.text_spans and not use_text_layer
+                  else "check this page or use the glm engine")
+        return flags, [f"{page.doc_path} page {page.index + 1}: {'; '.join(sorted(problems))} ({advice})"]
 
 
 def _mean_score(lines: list[TextLine]) -> float | None:

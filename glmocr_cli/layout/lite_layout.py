@@ -30,11 +30,14 @@ class LiteLayoutDetector:
 
         from rapid_layout import RapidLayout
 
-        for name in [n for n in logging.root.manager.loggerDict if n.startswith("rapid_layout")] + ["rapid_layout"]:
-            logging.getLogger(name).setLevel(logging.WARNING)
         engine_cfg = {"intra_op_num_threads": threads, "inter_op_num_threads": 1}
-        self.model = RapidLayout(model_type="pp_layout_cdla", conf_thresh=score_threshold,
-                                 engine_cfg=engine_cfg)
+        # rapid-layout's loggers announce model paths at INFO level on every load; keep logs clean.
+        logging.disable(logging.INFO)
+        try:
+            self.model = RapidLayout(model_type="pp_layout_cdla", conf_thresh=score_threshold,
+                                     engine_cfg=engine_cfg)
+        finally:
+            logging.disable(logging.NOTSET)
 
     def detect(self, image: Image.Image) -> list[LayoutRegion]:
         result = self.model(np.asarray(image)[:, :, ::-1])  # the model expects BGR like cv2

@@ -26,6 +26,9 @@ class OcrResult:
     lines: list[TextLine]
     rotation: int          # clockwise degrees applied to the page before reading it
     image: Image.Image     # the page as read (rotated when rotation != 0)
+    timings: dict[str, float] | None = None
+    detected: int = 0      # text lines the detector found; far more than len(lines) means the
+                           # recogniser could not read them (e.g. a script it does not know)
 
 
 def _quad_to_bbox(quad) -> tuple[float, float, float, float]:
@@ -45,13 +48,30 @@ class LiteOcr:
             "EngineConfig.onnxruntime.intra_op_num_threads": threads,
             "EngineConfig.onnxruntime.inter_op_num_threads": 1,
         })
+        self.timings: dict[str, float] = {}  # seconds spent in each model since the last read_page
 
     def _read(self, bgr: np.ndarray) -> list[TextLine]:
-        result = self.engine(bgr, use_cls=False)
-        if getattr(result, "txts", None) is None or result.boxes is None:
-            return []
-        return [TextLine(_quad_to_bbox(box), text, float(score))
-                for box, text, score in zip(result.boxes, result.txts, result.scores)]
+        lines, _ = self._read_counted(bgr)
+        return lines
+
+    def _add_time(self, det, rec) -> None:
+        self.timings["text_detection"] = self.timings.get("text_detection", 0.0) + float(det.elapse or 0.0)
+        self.timings["text_recognition"] = self.timings.get("text_recognition", 0.0) + float(rec.elapse or 0.0)
+
+    def _read_counted(self, bgr: np.ndarray) -> tuple[list[TextLine], int]:
+        """Lines read, and how many lines the detector found (rapidocr drops the unreadable ones)."""
+        engine = self.engine
+        engine.update_params(use_det=True, use_cls=False, use_rec=True)
+        image, record = engine.preprocess_img(bgr)
+        det, cls, rec, crops = engine.run_ocr_steps(image, record)
+        detected = 0 if det.boxes is None else len(det.boxes)
+        self._add_time(det, rec)
+        result = engine.build_final_output(bgr, det, cls, rec, crops, record)
+        if getattr(result, "txts", None) is None or getattr(result, "boxes", None) is None:
+            return [], detected
+        lines = [TextLine(_quad_to_bbox(box), text, float(score))
+                 for box, text, score in zip(result.boxes, result.txts, result.scores)]
+        return lines, detected
 
     def _share_upside_down(self, bgr: np.ndarray, lines: list[TextLine]) -> float:
         """Fraction of the widest lines that the direction classifier reads as rotated 180°."""
@@ -71,10 +91,11 @@ class LiteOcr:
 
     def read_page(self, image: Image.Image, detect_orientation: bool = True) -> OcrResult:
         """OCR a page; upside-down and sideways pages are turned upright first."""
+        self.timings = {}
         bgr = np.ascontiguousarray(np.asarray(image)[:, :, ::-1])
-        lines = self._read(bgr)
+        lines, detected = self._read_counted(bgr)
         if not detect_orientation:
-            return OcrResult(lines, 0, image)
+            return OcrResult(lines, 0, image, dict(self.timings), detected)
         rotation = 0
         tall = sum(1 for ln in lines if (ln.bbox[3] - ln.bbox[1]) > 2 * (ln.bbox[2] - ln.bbox[0]))
         if lines and tall > 0.6 * len(lines):
@@ -82,13 +103,13 @@ class LiteOcr:
             rotation = 90
             image = image.rotate(-90, expand=True)
             bgr = np.ascontiguousarray(np.asarray(image)[:, :, ::-1])
-            lines = self._read(bgr)
+            lines, detected = self._read_counted(bgr)
         if lines and self._share_upside_down(bgr, lines) > 0.5:
             rotation = (rotation + 180) % 360
             image = image.rotate(180)
             bgr = np.ascontiguousarray(np.asarray(image)[:, :, ::-1])
-            lines = self._read(bgr)
-        return OcrResult(lines, rotation, image)
+            lines, detected = self._read_counted(bgr)
+        return OcrResult(lines, rotation, image, dict(self.timings), detected)
 
     def read_crop(self, image: Image.Image, bbox) -> list[TextLine]:
         """OCR one region of a page; lines come back in page coordinates."""

@@ -34,11 +34,13 @@ class DocOutcome:
     detail: str | None = None
     warnings: list[str] = field(default_factory=list)
     outputs: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, summed over pages
 
     def to_json(self) -> dict[str, Any]:
         return {"path": str(self.path), "relative_path": self.relative_path.as_posix(), "status": self.status,
                 "pages": self.pages, "seconds": round(self.seconds, 3), "error": self.error,
-                "warnings": self.warnings, "outputs": self.outputs}
+                "warnings": self.warnings, "outputs": self.outputs,
+                "timings": {k: round(v, 4) for k, v in self.timings.items()}}
 
 
 @dataclass
@@ -62,6 +64,17 @@ class Reporter:
     def pages_done(self, count: int) -> None: ...
     def document_finished(self, outcome: DocOutcome) -> None: ...
     def close(self) -> None: ...
+
+
+def _stage_seconds(pages: list[PageResult]) -> dict[str, float]:
+    totals: dict[str, float] = {}
+    for page in pages:
+        for key, seconds in page.timings.items():
+            totals[key] = totals.get(key, 0.0) + seconds
+        for region in page.regions:
+            key = f"recognize_{region.task.value}"
+            totals[key] = totals.get(key, 0.0) + region.timings.get("recognize", 0.0)
+    return totals
 
 
 def _chunk(indices: list[int], size: int) -> list[list[int]]:
@@ -127,9 +140,9 @@ class BatchConverter:
         except OSError as exc:
             return DocOutcome(item.path, item.relative_path, "failed", len(pages), seconds,
                               error=f"cannot write output: {exc.strerror or exc} ({exc.filename or self.out_dir})")
-        doc.timings["write"] = time.perf_counter() - started
         return DocOutcome(item.path, item.relative_path, "converted", len(pages), time.perf_counter() - state.started,
-                          warnings=doc.warnings, outputs=[p.relative_to(self.out_dir).as_posix() for p in written])
+                          warnings=doc.warnings, outputs=[p.relative_to(self.out_dir).as_posix() for p in written],
+                          timings={**_stage_seconds(pages), "assemble_and_write": time.perf_counter() - started})
 
     # -- the loop --------------------------------------------------------------------------------
     def run(self, inputs: list[InputFile]) -> list[DocOutcome]:

@@ -6,6 +6,7 @@ the number of workers.
 from __future__ import annotations
 
 import os
+import time
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,9 +56,18 @@ class PageWorker:
     def run(self, task: ChunkTask) -> ChunkResult:
         try:
             source = self._open(task.path)
-            pages = (source.render(i, self.settings.max_image_pixels) for i in task.page_indices)
+            render_seconds: dict[int, float] = {}
+
+            def rendered():
+                for i in task.page_indices:
+                    started = time.perf_counter()
+                    page = source.render(i, self.settings.max_image_pixels)
+                    render_seconds[i] = time.perf_counter() - started
+                    yield page
+
             results = []
-            for result in self.engine.process_pages(pages):
+            for result in self.engine.process_pages(rendered()):
+                result.timings["render"] = render_seconds.get(result.index, 0.0)
                 if self.settings.layout_vis and result.upright_image is not None:
                     from ..assemble.layout_vis import render_layout_vis
 
