@@ -66,6 +66,8 @@ def convert(inputs: list[str | Path], output_dir: str | Path, settings: Settings
     if problem:
         raise ConfigError(f"{out_dir}: output folder is not writable ({problem})")
     engine, warning = resolve_engine(settings)
+    if warning and reporter is not None:
+        reporter.warn(warning)
     run_settings = replace(settings, engine=engine)
     extractor = _key_extractor(run_settings)
     items = discover_inputs([str(p) for p in inputs], settings.include, settings.exclude, stdin_lines)

@@ -84,8 +84,6 @@ def convert_command(
     except KeyboardInterrupt:
         typer.echo("interrupted: finished documents are kept; rerun to convert the rest", err=True)
         raise typer.Exit(EXIT_INTERRUPTED) from None
-    if report.engine_warning and not quiet:
-        typer.echo(f"warning: {report.engine_warning}", err=True)
     for outcome in report.outcomes:
         if outcome.status == "failed" and quiet:
             typer.echo(f"error: {outcome.path}: {outcome.error}", err=True)

@@ -34,6 +34,9 @@ class PlainReporter(Reporter):
     def pages_done(self, count: int) -> None:
         self.pages += count
 
+    def warn(self, message: str) -> None:
+        self._print(f"warning: {message}")
+
     def document_finished(self, outcome: DocOutcome) -> None:
         self.done += 1
         self._print(f"[{self.done}/{self.total}] {_describe(outcome)}")

@@ -1,0 +1,218 @@
+"""`glmocr convert` end to end, as a user runs it: real files, real models, real exit codes."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from conftest import ROOT, run_cli
+from factories import PARAGRAPH, render_to_image_pdf, text_image, text_pdf
+
+FAST = ["--dpi", "100", "--workers", "1"]
+
+
+def strip_volatile(value):
+    """JSON without timings and absolute paths, for comparing runs."""
+    if isinstance(value, dict):
+        return {k: strip_volatile(v) for k, v in value.items() if k not in ("timings", "source")}
+    if isinstance(value, list):
+        return [strip_volatile(v) for v in value]
+    return value
+
+
+def leftovers(folder: Path) -> list[Path]:
+    return [p for p in folder.rglob("*") if p.name.endswith(".tmp")]
+
+
+def test_convert_folder_mirrors_tree_and_writes_all_formats(tmp_path: Path):
+    src = tmp_path / "in"
+    (src / "sub dir" / "ünï").mkdir(parents=True)
+    text_pdf(src / "report.pdf", [[PARAGRAPH]])
+    text_image(src / "sub dir" / "ünï" / "note page.png", ["Invoice number 4711", "Total due 99.50 EUR"])
+    result = run_cli("convert", str(src), "-o", str(tmp_path / "out"), *FAST)
+    assert result.returncode == 0, result.stderr
+    out = tmp_path / "out"
+    for stem in ("report", "sub dir/ünï/note page"):
+        for suffix in (".md", ".json", ".html"):
+            assert (out / (stem + suffix)).is_file(), stem + suffix
+    md = (out / "report.md").read_text()
+    assert "quick brown fox" in md
+    assert md.lstrip().startswith("#")  # the title is a heading
+    data = json.loads((out / "sub dir/ünï/note page.json").read_text())
+    text = " ".join(r["content"] for p in data["pages"] for r in p["regions"])
+    assert "4711" in text and "99.50" in text
+    assert data["engine"]["name"] == "lite" and data["pages"][0]["regions"][0]["bbox"]
+    from glmocr_cli.assemble.json_doc import validate_document
+    validate_document(data)
+    assert "converted" in result.stderr and not leftovers(out)
+
+
+def test_rerun_skips_force_and_changed_options_redo(tmp_path: Path):
+    pdf = text_pdf(tmp_path / "a.pdf")
+    out = tmp_path / "out"
+    assert run_cli("convert", str(pdf), "-o", str(out), *FAST).returncode == 0
+    first = (out / "a.json").stat().st_mtime_ns
+    again = run_cli("convert", str(pdf), "-o", str(out), *FAST)
+    assert again.returncode == 0 and "skipped" in again.stderr
+    assert (out / "a.json").stat().st_mtime_ns == first
+    forced = run_cli("convert", str(pdf), "-o", str(out), *FAST, "--force")
+    assert "converted" in forced.stderr and (out / "a.json").stat().st_mtime_ns != first
+    changed = run_cli("convert", str(pdf), "-o", str(out), "--dpi", "110", "--workers", "1")
+    assert "converted" in changed.stderr
+    (out / "a.md").unlink()  # a missing output makes the document out of date
+    assert "converted" in run_cli("convert", str(pdf), "-o", str(out), "--dpi", "110", "--workers", "1").stderr
+
+
+def test_bad_inputs_fail_alone_and_batch_goes_on(tmp_path: Path):
+    src = tmp_path / "in"
+    src.mkdir()
+    text_pdf(src / "good.pdf")
+    (src / "empty.pdf").write_bytes(b"")
+    (src / "notes.pdf").write_text("just some text, not a PDF\n")
+    whole = text_pdf(tmp_path / "whole.pdf").read_bytes()
+    (src / "truncated.pdf").write_bytes(whole[: len(whole) // 3])
+    text_pdf(src / "locked.pdf", encrypt_password="pw")
+    Image.new("1", (5000, 5000)).save(src / "bomb.png")
+    out = tmp_path / "out"
+    summary = tmp_path / "summary.json"
+    result = run_cli("convert", str(src), "-o", str(out), *FAST, "--max-image-pixels", "20000000",
+                     "--summary", str(summary))
+    assert result.returncode == 1
+    report = {Path(d["path"]).name: d for d in json.loads(summary.read_text())["documents"]}
+    assert report["good.pdf"]["status"] == "converted"
+    reasons = {"empty.pdf": "empty file", "notes.pdf": "not a PDF", "truncated.pdf": "PDF",
+               "locked.pdf": "password", "bomb.png": "over the limit"}
+    for name, reason in reasons.items():
+        assert report[name]["status"] == "failed" and reason in report[name]["error"], report[name]
+        line = next(ln for ln in result.stderr.splitlines() if name in ln)
+        assert "failed" in line and reason in line
+        assert not (out / name).with_suffix(".md").exists()
+    assert (out / "good.md").is_file() and not leftovers(out)
+
+
+def test_encrypted_pdf_with_password(tmp_path: Path):
+    pdf = text_pdf(tmp_path / "locked.pdf", encrypt_password="pw")
+    wrong = run_cli("convert", str(pdf), "-o", str(tmp_path / "out"), *FAST, "--password", "nope")
+    assert wrong.returncode == 1 and "wrong password" in wrong.stderr
+    right = run_cli("convert", str(pdf), "-o", str(tmp_path / "out"), *FAST, "--password", "pw")
+    assert right.returncode == 0 and "quick brown fox" in (tmp_path / "out" / "locked.md").read_text()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--engine", "turbo"], "engine must be one of"),
+    (["--pages", "3-1"], "--pages"),
+    (["--format", "docx"], "--format"),
+    (["--no-such-flag"], "No such option"),
+])
+def test_usage_errors_exit_2(tmp_path: Path, args: list[str], message: str):
+    pdf = text_pdf(tmp_path / "a.pdf")
+    result = run_cli("convert", str(pdf), "-o", str(tmp_path / "out"), *args)
+    assert result.returncode == 2 and message in result.stderr
+
+
+def _as_nobody():
+    os.setgid(65534)
+    os.setuid(65534)
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX only")
+def test_unwritable_output_and_unreadable_input(tmp_path: Path):
+    tmp_path.chmod(0o777)
+    pdf = text_pdf(tmp_path / "a.pdf")
+    locked = text_pdf(tmp_path / "locked.pdf")
+    locked.chmod(0)
+    readonly = tmp_path / "readonly"
+    readonly.mkdir(mode=0o555)
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "HOME": str(tmp_path)}
+    kwargs = dict(capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
+    if os.geteuid() == 0:
+        kwargs["preexec_fn"] = _as_nobody  # root may write anywhere: test as an ordinary user
+    command = [sys.executable, "-m", "glmocr_cli", "convert"]
+    result = subprocess.run([*command, str(pdf), "-o", str(readonly / "out"), *FAST], **kwargs)
+    assert result.returncode == 2 and "not writable" in result.stderr
+    out = tmp_path / "out"
+    out.mkdir(mode=0o777)
+    result = subprocess.run([*command, str(locked), str(pdf), "-o", str(out), *FAST], **kwargs)
+    assert result.returncode == 1, result.stderr
+    assert "locked.pdf" in result.stderr and "permission denied" in result.stderr
+    assert (out / "a.md").is_file()
+
+
+def test_paths_from_stdin_quiet_and_plain_log(tmp_path: Path):
+    a, b = text_pdf(tmp_path / "a.pdf"), text_pdf(tmp_path / "b.pdf")
+    quiet = run_cli("convert", "-", "-o", str(tmp_path / "out"), *FAST, "--quiet", stdin=f"{a}\n{b}\n")
+    assert quiet.returncode == 0 and quiet.stderr == "" and quiet.stdout == ""
+    assert (tmp_path / "out" / "b.json").is_file()
+    plain = run_cli("convert", "-", "-o", str(tmp_path / "out"), *FAST, "--force", stdin=f"{a}\n{b}\n")
+    lines = [ln for ln in plain.stderr.splitlines() if ln.startswith("[")]
+    assert len(lines) == 2 and lines[0].startswith("[1/2] converted") and "\x1b[" not in plain.stderr
+
+
+def test_formats_pages_and_layout_vis(tmp_path: Path):
+    pdf = text_pdf(tmp_path / "a.pdf", [["page one text"], ["page two text"], ["page three text"]])
+    out = tmp_path / "out"
+    result = run_cli("convert", str(pdf), "-o", str(out), *FAST, "--format", "json", "--pages", "2-3", "--layout-vis")
+    assert result.returncode == 0, result.stderr
+    assert not (out / "a.md").exists() and not (out / "a.html").exists()
+    data = json.loads((out / "a.json").read_text())
+    assert [p["index"] for p in data["pages"]] == [1, 2]
+    assert data["options"]["pages"] == "2-3" and data["options"]["dpi"] == 100
+    vis = sorted((out / "layout").glob("a-page*.png"))
+    assert [p.name for p in vis] == ["a-page0002.png", "a-page0003.png"]
+    assert Image.open(vis[0]).size == (data["pages"][0]["width"], data["pages"][0]["height"])
+
+
+def test_results_identical_with_one_or_two_workers(tmp_path: Path):
+    born = text_pdf(tmp_path / "born.pdf", [[PARAGRAPH], ["Second page with different words."]])
+    scan = render_to_image_pdf(born, tmp_path / "scan.pdf", dpi=100)
+    outputs = []
+    for workers in ("1", "2"):
+        out = tmp_path / f"out{workers}"
+        result = run_cli("convert", str(scan), str(born), "-o", str(out), "--dpi", "100", "--workers", workers)
+        assert result.returncode == 0, result.stderr
+        outputs.append({name: strip_volatile(json.loads((out / f"{name}.json").read_text()))
+                        for name in ("scan", "born")} | {"md": (out / "scan.md").read_text()})
+    assert outputs[0] == outputs[1]
+    assert "quick brown fox" in outputs[0]["md"]
+
+
+def test_interrupt_exits_130_and_rerun_finishes(tmp_path: Path):
+    src = tmp_path / "in"
+    src.mkdir()
+    born = text_pdf(tmp_path / "born.pdf", [[PARAGRAPH]] * 2)
+    for i in range(4):
+        render_to_image_pdf(born, src / f"scan{i}.pdf", dpi=100)
+    out = tmp_path / "out"
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "glmocr_cli", "convert", str(src), "-o", str(out), *FAST],
+                            stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+    first = proc.stderr.readline()
+    while first and "converted" not in first:  # wait for the first finished document
+        first = proc.stderr.readline()
+    assert "converted" in first
+    proc.send_signal(signal.SIGINT)
+    proc.wait(timeout=120)
+    assert proc.returncode == 130
+    assert not leftovers(out)
+    done = {p.stem for p in out.glob("*.json")}
+    assert 1 <= len(done) < 4
+    rerun = run_cli("convert", str(src), "-o", str(out), *FAST)
+    assert rerun.returncode == 0
+    assert rerun.stderr.count("skipped") == len(done) and rerun.stderr.count("converted") == 4 - len(done)
+
+
+def test_config_show_reports_layers(tmp_path: Path):
+    (tmp_path / "glmocr.toml").write_text("dpi = 150\n")
+    result = run_cli("config", "show", cwd=tmp_path, env={"GLMOCR_WORKERS": "3"})
+    assert result.returncode == 0
+    lines = {ln.split()[0]: ln for ln in result.stdout.splitlines()}
+    assert "150" in lines["dpi"] and "glmocr.toml" in lines["dpi"]
+    assert "3" in lines["workers"] and "GLMOCR_WORKERS" in lines["workers"]
+    assert "(default)" in lines["engine"]
