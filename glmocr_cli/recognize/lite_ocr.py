@@ -37,7 +37,7 @@ def _quad_to_bbox(quad) -> tuple[float, float, float, float]:
 
 
 class LiteOcr:
-    def __init__(self, threads: int = 1, max_side: int = 2000):
+    def __init__(self, threads: int = 1, max_side: int = 1600):
         from rapidocr import RapidOCR
 
         logging.getLogger("RapidOCR").setLevel(logging.WARNING)
