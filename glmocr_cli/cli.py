@@ -64,6 +64,9 @@ def convert_command(
     max_image_pixels: Annotated[Optional[int], Opt(help="Refuse images larger than this many pixels.")] = None,
     workers: Annotated[Optional[int], Opt(help="Worker processes (default: number of cores).")] = None,
     force: Annotated[Optional[bool], Opt("--force", help="Redo documents whose outputs are up to date.")] = None,
+    ray: Annotated[Optional[str], Opt("--ray", is_flag=False, flag_value="local", metavar="[ADDRESS]",
+                                      help="Run on Ray: alone starts a local instance; 'auto' or ray://host:port joins a cluster.")] = None,
+    num_gpus_per_worker: Annotated[Optional[float], Opt(help="GPUs per Ray actor (GPU actors where GPUs exist).")] = None,
     summary: Annotated[Optional[Path], Opt(help="Write a per-document JSON report here.")] = None,
     quiet: Annotated[bool, Opt("--quiet", "-q", help="Print nothing but errors.")] = False,
     verbose: Annotated[bool, Opt("--verbose", "-v", help="Print tracebacks of failures.")] = False,
@@ -73,7 +76,8 @@ def convert_command(
                  dpi=dpi, password=password, renderer=renderer, text_layer=text_layer, keep_furniture=keep_furniture,
                  layout_vis=layout_vis, extract=extract, model=model, layout_model=layout_model, device=device,
                  batch_size=batch_size, max_new_tokens=max_new_tokens, mtp=mtp, draft_tokens=draft_tokens,
-                 max_image_pixels=max_image_pixels, workers=workers, force=force)
+                 max_image_pixels=max_image_pixels, workers=workers, force=force, ray=ray,
+                 num_gpus_per_worker=num_gpus_per_worker)
     try:
         settings, _ = load_settings(config, flags)
         stdin_lines = sys.stdin.read().splitlines() if "-" in inputs else None

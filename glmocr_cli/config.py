@@ -43,15 +43,17 @@ class Settings:
     layout_vis: bool = False
     extract: str | None = None          # JSON Schema file or "a,b,c"
     # run
-    workers: int = 0                    # 0: number of cores
+    workers: int = 0                    # 0: number of cores (with --ray: cap on actors, 0 = all)
     force: bool = False
+    ray: str | None = None              # None: local processes; "local", "auto", "ray://host:port"
+    num_gpus_per_worker: float = 0.0
 
     def effective_workers(self) -> int:
         return self.workers if self.workers > 0 else (os.cpu_count() or 1)
 
     def output_affecting(self) -> dict[str, Any]:
         """The options that change what a document's outputs contain (for up-to-date checks)."""
-        skip = {"workers", "force", "include", "exclude", "password"}
+        skip = {"workers", "force", "include", "exclude", "password", "ray", "num_gpus_per_worker"}
         return {k: v for k, v in asdict(self).items() if k not in skip}
 
     def validate(self) -> None:

@@ -20,7 +20,7 @@ from ..sources.discover import InputFile
 from ..sources.documents import SourceError, open_source
 from ..writers.outputs import write_document
 from .state import file_sha256, fingerprint, is_up_to_date, write_stamp
-from .worker import ChunkResult, ChunkTask, PageWorker, init_process, run_in_process
+from .worker import ChunkResult, ChunkTask, PageWorker, init_process, one_line, run_in_process
 
 
 @dataclass
@@ -149,7 +149,13 @@ class BatchConverter:
     def run(self, inputs: list[InputFile]) -> list[DocOutcome]:
         self.reporter.start(len(inputs))
         outcomes: dict[int, DocOutcome] = {}
-        if self.workers == 1:
+        if self.settings.ray is not None:
+            from .ray_pool import RayActorPool, connect
+
+            connect(self.settings.ray, num_cpus=self.settings.workers or None)
+            pool = RayActorPool(self.settings, num_gpus_per_worker=self.settings.num_gpus_per_worker)
+            self.workers, submit = pool.size, pool.submit
+        elif self.workers == 1:
             worker = PageWorker(self.settings, self.threads)
             submit = lambda task: _Immediate(worker.run(task))  # noqa: E731
             pool = None
@@ -159,8 +165,10 @@ class BatchConverter:
         try:
             self._loop(inputs, submit, outcomes)
         finally:
-            if pool is not None:
+            if isinstance(pool, ProcessPoolExecutor):
                 pool.shutdown(wait=True, cancel_futures=True)
+            elif pool is not None:
+                pool.shutdown()
             self.reporter.close()
         return [outcomes[i] for i in range(len(inputs))]
 
@@ -194,7 +202,10 @@ class BatchConverter:
             done, _ = wait(list(in_flight), return_when=FIRST_COMPLETED)
             for future in done:
                 doc_id = in_flight.pop(future)
-                result: ChunkResult = future.result()
+                try:
+                    result: ChunkResult = future.result()
+                except Exception as exc:  # e.g. a worker process that could not start or was killed
+                    result = ChunkResult(doc_id, [], error=f"worker failed: {one_line(exc)}", detail=repr(exc))
                 state = states[doc_id]
                 state.chunks_left -= 1
                 if result.error and not state.error:

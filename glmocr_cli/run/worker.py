@@ -16,6 +16,12 @@ from ..document import PageResult
 from ..sources.documents import SourceError, open_source
 
 
+def one_line(exc: BaseException) -> str:
+    """The last meaningful line of an error whose text may hold a whole remote traceback."""
+    lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip() and not set(ln.strip()) <= set("^~")]
+    return f"{type(exc).__name__}: {lines[-1] if lines else ''}".rstrip(": ")
+
+
 @dataclass
 class ChunkTask:
     doc_id: int
