@@ -37,7 +37,7 @@ def _quad_to_bbox(quad) -> tuple[float, float, float, float]:
 
 
 class LiteOcr:
-    def __init__(self, threads: int = 1, max_side: int = 1600):
+    def __init__(self, threads: int = 1, max_side: int = 1280):
         from rapidocr import RapidOCR
 
         logging.getLogger("RapidOCR").setLevel(logging.WARNING)
@@ -45,6 +45,9 @@ class LiteOcr:
             "Global.log_level": "warning",
             "Global.max_side_len": max_side,
             "Global.use_cls": False,
+            # One line at a time: batches pad every line to the widest, which costs more than it saves
+            # on CPU (measured: 33 ms a line unbatched vs 48 ms in batches of 6).
+            "Rec.rec_batch_num": 1,
             "EngineConfig.onnxruntime.intra_op_num_threads": threads,
             "EngineConfig.onnxruntime.inter_op_num_threads": 1,
         })
