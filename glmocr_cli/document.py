@@ -58,6 +58,7 @@ class TextSpan:
 
     bbox: BBox
     text: str
+    block: int = 0      # the PDF's own text block number (words of one paragraph share it)
 
 
 @dataclass

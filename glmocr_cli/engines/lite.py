@@ -20,7 +20,11 @@ from ..recognize.lite_ocr import MODEL_NAMES as OCR_MODEL_NAMES
 from ..recognize.lite_ocr import LiteOcr
 from ..recognize.script import SUPPORTED_BY_LITE, dominant_script
 from ..recognize.text_lines import (
-    assign_to_regions, bbox_union, lines_to_paragraph, split_into_blocks,
+    assign_to_regions, bbox_union, intersection, lines_to_paragraph, rows_text, rows_to_blocks, split_into_blocks,
+)
+from .lite_rules import (
+    drop_duplicate_regions, is_page_sized_image, is_text_dense, label_formula_numbers, label_page_numbers, mean_score,
+    promote_document_title,
 )
 from ..sources.documents import png_bytes
 
@@ -103,15 +107,21 @@ class LiteEngine:
                 return " ".join(ln.text for ln in sorted(subset, key=lambda ln: position[id(ln)]))
             return lines_to_paragraph(subset)
 
+        found = drop_duplicate_regions(found)
         owned, leftovers = assign_to_regions(lines, [r.bbox for r in found])
         regions: list[Region] = []
+        stray: list[TextLine] = [lines[k] for k in leftovers]
         for i, layout_region in enumerate(found):
             region = Region(index=i, order=i, label=layout_region.label, native_label=layout_region.native_label,
                             task=self.tasks.get(layout_region.label, Task.TEXT), bbox=layout_region.bbox,
                             score=layout_region.score, lines=[lines[k] for k in owned[i]], text_source=source)
+            if region.task is Task.SKIP and (is_text_dense(region) or is_page_sized_image(region, *image.size)):
+                stray.extend(region.lines)  # a photographed page of text, not a picture
+                continue
             started = time.perf_counter()
-            if use_text_layer and not region.lines and region.task in (Task.TEXT, Task.ABANDON, Task.TABLE):
-                # e.g. a scanned picture of text pasted into a born-digital page
+            if use_text_layer and not region.lines and region.task in (Task.TEXT, Task.ABANDON, Task.TABLE) \
+                    and not any(intersection(ln.bbox, region.bbox) for ln in lines):
+                # no text layer under it: a picture of text pasted into a born-digital page
                 region.lines, region.text_source = self.ocr.read_crop(image, region.bbox), "ocr"
             if region.task is Task.TABLE:
                 table = self.tables.recognize(page, region.bbox, region.lines)
@@ -121,17 +131,30 @@ class LiteEngine:
                 region.image_png = png_bytes(image.crop(tuple(int(round(v)) for v in region.bbox)))
             else:
                 region.content = read(region.lines) if region.text_source == source else lines_to_paragraph(region.lines)
-                region.confidence = _mean_score(region.lines)
+                region.confidence = mean_score(region.lines)
             region.timings["recognize"] = time.perf_counter() - started
             regions.append(region)
 
-        # Text the layout model missed still belongs in the document.
-        for block in split_into_blocks([lines[k] for k in leftovers]):
+        # Text the layout model missed still belongs in the document: the text layer's own blocks,
+        # or OCR lines clustered into paragraphs.
+        if use_text_layer:
+            by_block: dict[int, list[TextLine]] = {}
+            for line in stray:
+                by_block.setdefault(page.text_spans[position[id(line)]].block, []).append(line)
+            blocks = list(by_block.values())
+        elif len(stray) > 0.5 * len(lines):  # no layout to speak of (a receipt, a form): rows matter
+            blocks = rows_to_blocks(stray)
+            read = rows_text
+        else:
+            blocks = split_into_blocks(stray)
+        for block in blocks:
             regions.append(Region(index=len(regions), order=len(regions), label="text", native_label="unassigned-lines",
                                   task=Task.TEXT, bbox=bbox_union([ln.bbox for ln in block]), score=0.0,
-                                  content=read(block), text_source=source, confidence=_mean_score(block), lines=block))
+                                  content=read(block), text_source=source, confidence=mean_score(block), lines=block))
+        label_page_numbers(regions, image.height)
+        label_formula_numbers(regions)
         if page.index == 0:
-            _promote_document_title(regions, image.height)
+            promote_document_title(regions, image.height)
         scale = page.px_per_pt
         for region in regions:
             if scale:
@@ -173,28 +196,3 @@ class LiteEngine:
         advice = ("the PDF has a text layer: use --text-layer auto" if page.text_spans and not use_text_layer
                   else "check this page or use the glm engine")
         return flags, [f"{page.doc_path} page {page.index + 1}: {'; '.join(sorted(problems))} ({advice})"]
-
-
-def _mean_score(lines: list[TextLine]) -> float | None:
-    if not lines:
-        return None
-    weights = [max(1, len(ln.text)) for ln in lines]
-    return round(sum(ln.score * w for ln, w in zip(lines, weights)) / sum(weights), 4)
-
-
-def _promote_document_title(regions: list[Region], page_height: int) -> None:
-    """CDLA has one title class: a title near the top of page 1 whose letters are clearly larger than
-    the body text's is the document's title."""
-
-    def letter_height(r: Region) -> float:
-        return max((ln.bbox[3] - ln.bbox[1] for ln in r.lines), default=r.bbox[3] - r.bbox[1])
-
-    body = sorted(ln.bbox[3] - ln.bbox[1] for r in regions if r.label == "text" for ln in r.lines)
-    if not body:
-        return
-    body_height = body[len(body) // 2]
-    titles = [r for r in regions if r.label == "paragraph_title" and r.bbox[1] < 0.4 * page_height]
-    if titles:
-        tallest = max(titles, key=letter_height)
-        if letter_height(tallest) > 1.3 * body_height:
-            tallest.label = "doc_title"

@@ -16,16 +16,20 @@ def intersection(a: BBox, b: BBox) -> float:
 
 def assign_to_regions(items: Sequence[TextLine | TextSpan], boxes: Sequence[BBox],
                       min_share: float = 0.5) -> tuple[list[list[int]], list[int]]:
-    """For each box, the items mostly inside it (the smallest such box wins); and the leftovers."""
+    """For each box, the items mostly inside it (the smallest such box wins), then the items that
+    only touch boxes (to the one they overlap most); the items that touch no box are left over."""
     owned: list[list[int]] = [[] for _ in boxes]
     leftovers: list[int] = []
     for i, item in enumerate(items):
         item_area = area(item.bbox) or 1.0
-        best, best_area = None, float("inf")
-        for j, box in enumerate(boxes):
-            if intersection(item.bbox, box) / item_area >= min_share and area(box) < best_area:
-                best, best_area = j, area(box)
-        (owned[best] if best is not None else leftovers).append(i)
+        shares = [intersection(item.bbox, box) / item_area for box in boxes]
+        inside = [j for j, share in enumerate(shares) if share >= min_share]
+        if inside:
+            owned[min(inside, key=lambda j: area(boxes[j]))].append(i)
+        elif shares and max(shares) > 0.1:
+            owned[max(range(len(boxes)), key=shares.__getitem__)].append(i)
+        else:
+            leftovers.append(i)
     return owned, leftovers
 
 
@@ -84,3 +88,23 @@ def split_into_blocks(lines: Sequence[TextLine]) -> list[list[TextLine]]:
 def bbox_union(boxes: Sequence[BBox]) -> BBox:
     return (min(b[0] for b in boxes), min(b[1] for b in boxes),
             max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def rows_to_blocks(lines: Sequence[TextLine], max_gap: float = 1.5) -> list[list[TextLine]]:
+    """Rows first, for pages with no layout to speak of (a receipt, a form): a row's pieces belong
+    together ('Croissant ... 2.75'); rows closer than max_gap line heights form one block."""
+    blocks: list[list[TextLine]] = []
+    last_bottom = None
+    for row in group_into_rows(lines):
+        top = min(ln.bbox[1] for ln in row)
+        height = max(ln.bbox[3] - ln.bbox[1] for ln in row)
+        if blocks and last_bottom is not None and top - last_bottom < max_gap * height:
+            blocks[-1].extend(row)
+        else:
+            blocks.append(list(row))
+        last_bottom = max(ln.bbox[3] for ln in row)
+    return blocks
+
+
+def rows_text(lines: Sequence[TextLine]) -> str:
+    return "\n".join(" ".join(ln.text for ln in row) for row in group_into_rows(lines))

@@ -108,9 +108,9 @@ class PdfSource:
         """Words of the text layer in the rendered image's pixel space (page rotation applied)."""
         to_pixels = page.rotation_matrix * fitz.Matrix(scale, scale)
         spans = []
-        for x0, y0, x1, y1, word, *_ in page.get_text("words", sort=False):
+        for x0, y0, x1, y1, word, block, *_ in page.get_text("words", sort=False):
             rect = fitz.Rect(x0, y0, x1, y1) * to_pixels
-            spans.append(TextSpan((rect.x0, rect.y0, rect.x1, rect.y1), word))
+            spans.append(TextSpan((rect.x0, rect.y0, rect.x1, rect.y1), word, block))
         return spans
 
     def close(self) -> None:

@@ -1,0 +1,96 @@
+"""Regions -> Markdown, as the reference SDK writes it, in small fix-ups applied in order."""
+from __future__ import annotations
+
+import re
+
+from ..document import DocResult, Region, Task
+
+BULLETS = re.compile(r"^\s*(?:[•·▪◦●■□➢►*]|-(?=\s)|o(?=\s))\s*")
+
+
+def _heading(region: Region) -> str:
+    text = " ".join(region.content.split())
+    return f"# {text}" if region.label == "doc_title" else f"## {text}"
+
+
+def _formula(region: Region, image_dir: str, tag: str | None) -> str:
+    latex = region.content.strip().strip("$").strip()
+    if latex:
+        if tag:
+            latex += " \\tag{" + tag + "}"
+        return "$$\n" + latex + "\n$$"
+    if region.image_name:
+        return f"![{region.label}]({image_dir}/{region.image_name})"
+    return ""
+
+
+def _text(region: Region) -> str:
+    lines = [BULLETS.sub("- ", ln) if BULLETS.match(ln) else ln for ln in region.content.splitlines()]
+    text = "\n".join(lines).strip()
+    return re.sub(r"^(#+)(\s)", r"\\\1\2", text)
+
+
+def _merge_formula_numbers(regions: list[Region]) -> tuple[list[Region], dict[int, str]]:
+    """A formula_number region becomes the \\tag of the display formula before it."""
+    kept: list[Region] = []
+    tags: dict[int, str] = {}
+    for region in regions:
+        if region.label == "formula_number":
+            target = next((r for r in reversed(kept) if r.task is Task.FORMULA), None)
+            if target is not None:
+                tags[id(target)] = region.content.strip().strip("()")
+                continue
+        kept.append(region)
+    return kept, tags
+
+
+def _blocks(doc: DocResult, image_dir: str, keep_furniture: bool) -> list[tuple[int, str, Region]]:
+    blocks = []
+    for page in doc.pages:
+        regions, tags = _merge_formula_numbers(page.ordered_regions())
+        for region in regions:
+            if region.task is Task.ABANDON and not keep_furniture:
+                continue
+            if region.label in ("doc_title", "paragraph_title") and region.content:
+                block = _heading(region)
+            elif region.task is Task.TABLE:
+                block = region.content.strip()
+            elif region.task is Task.FORMULA:
+                block = _formula(region, image_dir, tags.get(id(region)))
+            elif region.task is Task.SKIP:
+                block = f"![{region.label}]({image_dir}/{region.image_name})" if region.image_name else ""
+            else:
+                block = _text(region)
+            if not block:
+                continue
+            flags = [f for f in region.flags if f in ("unsupported-script", "low-confidence", "unreadable-text")]
+            if flags:
+                block = f"<!-- {', '.join(flags)} -->\n{block}"
+            blocks.append((page.index, block, region))
+    return blocks
+
+
+def _join_hyphenated(blocks):
+    """A text block ending in 'exam-' continues in the next text block when that starts lowercase."""
+    merged = []
+    for item in blocks:
+        page, block, region = item
+        if merged:
+            prev_page, prev_block, prev_region = merged[-1]
+            if (prev_region.task is Task.TEXT and region.task is Task.TEXT and prev_block.endswith("-")
+                    and len(prev_block) > 1 and prev_block[-2].isalpha() and block[:1].islower()):
+                merged[-1] = (prev_page, prev_block[:-1] + block, prev_region)
+                continue
+        merged.append(item)
+    return merged
+
+
+def render_markdown(doc: DocResult, *, image_dir: str = "images", keep_furniture: bool = False) -> str:
+    out: list[str] = []
+    current = None
+    for page, block, _ in _join_hyphenated(_blocks(doc, image_dir, keep_furniture)):
+        if current is not None and page != current:
+            out.append(f"<!-- page {page + 1} -->")
+        current = page
+        out.append(block)
+    return "\n\n".join(out).strip() + "\n"

@@ -1,0 +1,87 @@
+"""Rules that make up for the lite layout model's coarseness (CDLA has ten classes, PP-DocLayout-V3
+has twenty-five): each takes the page's regions and fixes one thing."""
+from __future__ import annotations
+
+import re
+
+from ..document import LayoutRegion, Region, Task, TextLine
+from ..recognize.text_lines import area, intersection
+
+TEXT_LIKE = {"text", "paragraph_title", "doc_title", "figure_title", "reference_content", "header", "footer"}
+_PAGE_NUMBER = re.compile(r"^\W*(?:page\s*)?(?:\d{1,4}|[ivxlcdm]{1,6})(?:\s*(?:of|/)\s*\d{1,4})?\W*$", re.I)
+
+
+def drop_duplicate_regions(found: list[LayoutRegion], overlap: float = 0.7) -> list[LayoutRegion]:
+    """Two text-like boxes over the same lines (e.g. 'title' and 'text' for one heading): keep the
+    higher-scoring one, so the words are not read twice."""
+    keep = sorted(found, key=lambda r: -r.score)
+    kept: list[LayoutRegion] = []
+    for region in keep:
+        duplicate = region.label in TEXT_LIKE and any(
+            other.label in TEXT_LIKE
+            and intersection(region.bbox, other.bbox) > overlap * min(area(region.bbox), area(other.bbox))
+            for other in kept)
+        if not duplicate:
+            kept.append(region)
+    return [r for r in found if r in kept]
+
+
+def is_text_dense(region: Region, min_lines: int = 3, min_cover: float = 0.2) -> bool:
+    """A 'figure' that is mostly lines of text (a photographed receipt, a scanned letter) is text."""
+    if len(region.lines) < min_lines:
+        return False
+    covered = sum(area(line.bbox) for line in region.lines)
+    return covered > min_cover * (area(region.bbox) or 1.0)
+
+
+def is_page_sized_image(region: Region, width: int, height: int) -> bool:
+    """The reference SDK's rule: an 'image' box covering over 82% (landscape) or 93% (portrait) of
+    the page is the page itself (a photo or scan of a document), not a figure on it."""
+    limit = 0.82 if width > height else 0.93
+    return region.label == "image" and area(region.bbox) > limit * width * height
+
+
+_FORMULA_NUMBER = re.compile(r"^\(\s*\d{1,3}(?:\.\d{1,3})?[a-z]?\s*\)$")
+
+
+def label_formula_numbers(regions: list[Region]) -> None:
+    """'(3)' level with a display formula is its equation number (merged as \\tag in Markdown)."""
+    formulas = [r for r in regions if r.label == "display_formula"]
+    for region in regions:
+        if region.task is Task.TEXT and _FORMULA_NUMBER.match(region.content.strip()):
+            centre = (region.bbox[1] + region.bbox[3]) / 2
+            if any(f.bbox[1] <= centre <= f.bbox[3] for f in formulas):
+                region.label = "formula_number"
+
+
+def label_page_numbers(regions: list[Region], page_height: int, margin: float = 0.1) -> None:
+    """A short number alone in the top or bottom margin is a page number, not body text."""
+    for region in regions:
+        in_margin = region.bbox[3] < margin * page_height or region.bbox[1] > (1 - margin) * page_height
+        if in_margin and region.task is Task.TEXT and _PAGE_NUMBER.match(region.content.strip() or "-"):
+            region.label, region.task = "number", Task.ABANDON
+
+
+def promote_document_title(regions: list[Region], page_height: int) -> None:
+    """CDLA has one title class: a title near the top of page 1 whose letters are clearly larger than
+    the body text's is the document's title."""
+
+    def letter_height(r: Region) -> float:
+        return max((ln.bbox[3] - ln.bbox[1] for ln in r.lines), default=r.bbox[3] - r.bbox[1])
+
+    body = sorted(ln.bbox[3] - ln.bbox[1] for r in regions if r.label == "text" for ln in r.lines)
+    if not body:
+        return
+    body_height = body[len(body) // 2]
+    titles = [r for r in regions if r.label == "paragraph_title" and r.bbox[1] < 0.4 * page_height]
+    if titles:
+        tallest = max(titles, key=letter_height)
+        if letter_height(tallest) > 1.3 * body_height:
+            tallest.label = "doc_title"
+
+
+def mean_score(lines: list[TextLine]) -> float | None:
+    if not lines:
+        return None
+    weights = [max(1, len(ln.text)) for ln in lines]
+    return round(sum(ln.score * w for ln, w in zip(lines, weights)) / sum(weights), 4)
