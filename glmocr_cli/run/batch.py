@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..config import Settings, page_selected, parse_page_ranges
+from ..config import ConfigError, Settings, page_selected, parse_page_ranges
 from ..document import DocResult, PageResult
 from ..sources.discover import InputFile
 from ..sources.documents import SourceError, open_source
@@ -156,7 +156,11 @@ class BatchConverter:
             pool = RayActorPool(self.settings, num_gpus_per_worker=self.settings.num_gpus_per_worker)
             self.workers, submit = pool.size, pool.submit
         elif self.workers == 1:
-            worker = PageWorker(self.settings, self.threads)
+            try:
+                worker = PageWorker(self.settings, self.threads)
+            except Exception as exc:  # models missing or broken: nothing can be converted
+                self.reporter.close()
+                raise ConfigError(f"the {self.settings.engine} engine could not start: {one_line(exc)}") from exc
             submit = lambda task: _Immediate(worker.run(task))  # noqa: E731
             pool = None
         else:

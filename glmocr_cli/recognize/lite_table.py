@@ -1,0 +1,55 @@
+"""The lite engine's table reader: a real cell grid as HTML with spans.
+
+Born-digital pages: PyMuPDF's table finder gives the cells (ruling lines and text alignment) and the
+text layer their exact text. Images: a grid from the OCR boxes (rows of text, column ranges shared
+across rows, boxes over several columns spanning them).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..document import BBox, PageImage, TextLine
+from .table_grid import Cell, cells_to_html, grid_from_lines
+
+
+@dataclass
+class TableResult:
+    html: str
+    method: str               # "pdf-vector" | "grid"
+    confidence: float | None
+
+
+def _vector_table(page: PageImage, bbox: BBox) -> str | None:
+    import pymupdf
+
+    scale = page.px_per_pt
+    pdf_page = page.pdf_page
+    if pdf_page is None or not scale:
+        return None
+    # The layout box is in pixels of the rendered (rotation-applied) page; the finder works in
+    # unrotated PDF space.
+    to_pdf = ~(pdf_page.rotation_matrix * pymupdf.Matrix(scale, scale))
+    clip = (pymupdf.Rect(bbox) * to_pdf) + (-4, -4, 4, 4)
+    try:
+        tables = pdf_page.find_tables(clip=clip).tables
+    except Exception:  # the finder can trip on unusual drawings; the image path still works
+        return None
+    if not tables:
+        return None
+    table = max(tables, key=lambda t: abs(pymupdf.Rect(t.bbox) & clip))
+    cells = []
+    for cell in table.cells:
+        if cell is None:
+            continue
+        words = pdf_page.get_text("words", clip=pymupdf.Rect(cell))
+        cells.append(Cell(tuple(cell), " ".join(w[4] for w in words)))
+    return cells_to_html(cells) if cells else None
+
+
+class LiteTableRecognizer:
+    def recognize(self, page: PageImage, bbox: BBox, lines: list[TextLine]) -> TableResult:
+        html = _vector_table(page, bbox)
+        if html is not None:
+            return TableResult(html, "pdf-vector", 1.0)
+        scores = [ln.score for ln in lines]
+        return TableResult(grid_from_lines(lines), "grid", round(sum(scores) / len(scores), 4) if scores else None)
