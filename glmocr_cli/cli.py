@@ -111,9 +111,22 @@ def config_show(
         typer.echo(f"{key:<{width}}  {json.dumps(value)}  ({origin.get(key, 'default')})")
 
 
+def _ray_flag_alone(argv: list[str]) -> list[str]:
+    """`--ray` takes an optional ADDRESS; alone (last, or before another option or an input path
+    that exists) it means a local Ray instance."""
+    fixed = list(argv)
+    for i, arg in enumerate(fixed):
+        if arg == "--ray":
+            following = fixed[i + 1] if i + 1 < len(fixed) else None
+            if following is None or following.startswith("-") or Path(following).exists():
+                fixed.insert(i + 1, "local")
+            break
+    return fixed
+
+
 def main() -> None:
     try:
-        app()
+        app(args=_ray_flag_alone(sys.argv[1:]))
     except KeyboardInterrupt:
         sys.exit(EXIT_INTERRUPTED)
 
