@@ -71,6 +71,13 @@ class Settings:
             raise ConfigError(f"--dpi must be between 36 and 1200, not {self.dpi}")
         if self.pages is not None:
             parse_page_ranges(self.pages)
+        if self.renderer == "pdf2image":
+            import importlib.util
+            import shutil
+
+            if importlib.util.find_spec("pdf2image") is None or shutil.which("pdftoppm") is None:
+                raise ConfigError("--renderer pdf2image needs `pip install 'glmocr-cli[pdf2image]'` and poppler's "
+                                  "pdftoppm (Debian: apt-get install poppler-utils)")
         if self.workers < 0 or self.batch_size < 1 or self.draft_tokens < 1:
             raise ConfigError("--workers, --batch-size and --draft-tokens must be positive")
 
