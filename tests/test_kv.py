@@ -215,7 +215,6 @@ def test_real_receipt_through_the_lite_ocr(shared_data):
 
 
 def test_cli_extract_writes_kv_json_for_the_sample_receipt(tmp_path, cli):
-    pytest.importorskip("glmocr_cli.recognize.lite_table", reason="the lite engine is not complete in this tree yet")
     receipt = Path(__file__).resolve().parents[1] / "samples" / "receipt-photo.jpg"
     result = cli("convert", str(receipt), "-o", str(tmp_path), "--engine", "lite", "--format", "json",
                  "--extract", "company,address,date,total,tax", "--workers", "1")
