@@ -71,6 +71,8 @@ def convert(inputs: list[str | Path], output_dir: str | Path, settings: Settings
     run_settings = replace(settings, engine=engine)
     extractor = _key_extractor(run_settings)
     items = discover_inputs([str(p) for p in inputs], settings.include, settings.exclude, stdin_lines)
+    if not items and reporter is not None:
+        reporter.warn(f"no PDF or image files found in {', '.join(map(str, inputs)) or 'standard input'}")
     converter = BatchConverter(run_settings, out_dir, engine_name=engine, key_extractor=extractor, reporter=reporter)
     report = RunReport(converter.run(items), engine, warning)
     if summary_path is not None:

@@ -19,6 +19,20 @@ from .run.progress import make_reporter
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Convert PDFs and images to Markdown, JSON and HTML, offline (GLM-OCR or bundled models).")
+
+
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"glmocr-cli {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                                help="Print the version and exit.")] = False) -> None:
+    """Convert PDFs and images to Markdown, JSON and HTML, offline (GLM-OCR or bundled models)."""
 config_app = typer.Typer(no_args_is_help=True, help="Inspect the effective configuration.")
 app.add_typer(config_app, name="config")
 

@@ -44,3 +44,13 @@ def test_symlink_loop_is_reported_not_followed(tmp_path: Path):
 def test_unsupported_file_named_directly(tmp_path: Path):
     items = discover_inputs([str(touch(tmp_path / "x.docx"))])
     assert "unsupported file type" in items[0].error
+
+
+def test_inputs_that_would_overwrite_each_other_are_refused(tmp_path: Path):
+    a = touch(tmp_path / "one" / "report.pdf")
+    b = touch(tmp_path / "two" / "report.pdf")
+    c = touch(tmp_path / "two" / "report.png")
+    items = discover_inputs([str(a), str(b), str(c)])
+    assert items[0].error is None
+    assert "would overwrite those of" in items[1].error and str(a) in items[1].error
+    assert "would overwrite" in items[2].error

@@ -91,4 +91,21 @@ def discover_inputs(
             if key not in seen:
                 seen.add(key)
                 results.append(item)
-    return results
+    return _refuse_output_collisions(results)
+
+
+def _refuse_output_collisions(items: list[InputFile]) -> list[InputFile]:
+    """Two inputs that would write the same outputs (x.pdf from two folders given separately, or
+    x.pdf beside x.png): the later one fails with a clear reason instead of overwriting."""
+    owners: dict[str, Path] = {}
+    checked = []
+    for item in items:
+        key = item.relative_path.with_suffix("").as_posix()
+        if item.error is None and key in owners:
+            item = InputFile(item.path, item.relative_path,
+                             f"its outputs would overwrite those of {owners[key]}; convert it separately "
+                             "(another -o) or pass their common parent folder")
+        elif item.error is None:
+            owners[key] = item.path
+        checked.append(item)
+    return checked
