@@ -1,0 +1,180 @@
+"""The GLM-OCR engine in process: PP-DocLayout-V3 finds and orders regions, GLM-OCR reads them.
+
+Pages are taken in windows so that the crops of several pages form the recognition batches (sorted
+by size inside the recogniser); results still come back page by page in input order.
+"""
+from __future__ import annotations
+
+import io
+import itertools
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from ..document import PageImage, PageResult, Region, Task
+from ..layout.pp_doclayout import PPDocLayoutV3
+from ..layout.postprocess import LayoutPostprocessConfig, label_tasks as build_label_tasks
+from ..recognize.glm.loading import (GLM_OCR_REPO, LAYOUT_REPO, PULL_HINT, CheckpointError,
+                                     find_checkpoint_dirs, resolve_checkpoint)
+from ..recognize.glm.recognizer import PROMPTS, CropRequest, GlmRecognizer, clean_output, prepare_crop
+
+WEIGHTS_HINT = PULL_HINT[0].upper() + PULL_HINT[1:] + "."
+find_glm_checkpoints = find_checkpoint_dirs
+
+
+def pick_device(device: str = "auto") -> str:
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    return device
+
+
+def load_glm_ocr(path: Path, device: str, dtype: torch.dtype):
+    """Model, tokenizer and the Pillow image processor (the official processor needs torchvision)."""
+    from transformers import AutoTokenizer, GlmOcrForConditionalGeneration
+    from transformers.models.glm46v.image_processing_pil_glm46v import Glm46VImageProcessorPil
+
+    try:
+        model = GlmOcrForConditionalGeneration.from_pretrained(path, dtype=dtype).to(device).eval()
+        tokenizer = AutoTokenizer.from_pretrained(path)
+        image_processor = Glm46VImageProcessorPil.from_pretrained(path)
+    except Exception as exc:
+        raise CheckpointError(f"{path}: cannot load GLM-OCR: {exc}") from exc
+    return model, tokenizer, image_processor
+
+
+def try_mtp_decoder(model, path: Path, *, draft_tokens: int, repetition_penalty: float, batch_size: int, eos_ids):
+    """Issue 4's MTP decoder when it is installed and loads; None means plain `generate`."""
+    try:
+        from ..recognize.glm.decoder import GlmDecoder
+        from ..recognize.glm.mtp import load_mtp_layer
+        mtp = load_mtp_layer(model, path)
+        return GlmDecoder(model, mtp=mtp, draft_tokens=draft_tokens, repetition_penalty=repetition_penalty,
+                          batch_size=batch_size, eos_token_ids=eos_ids)
+    except Exception:
+        return None
+
+
+class GlmEngine:
+    name = "glm"
+
+    def __init__(self, model_dir: str | Path | None = None, layout_model_dir: str | Path | None = None, *,
+                 device: str = "auto", dtype: torch.dtype | None = None, batch_size: int = 8,
+                 max_new_tokens: int = 8192, repetition_penalty: float = 1.1, mtp: bool = True,
+                 draft_tokens: int = 1, label_tasks: dict[str, Task | str] | None = None,
+                 keep_furniture: bool = False, torch_threads: int | None = None, page_window: int = 4,
+                 layout_config: LayoutPostprocessConfig | None = None):
+        if torch_threads:
+            torch.set_num_threads(torch_threads)
+        self.device = pick_device(device)
+        self.dtype = dtype or (torch.bfloat16 if self.device.startswith("cuda") else torch.float32)
+        self.glm_ckpt = resolve_checkpoint(model_dir, GLM_OCR_REPO)
+        self.layout_ckpt = resolve_checkpoint(layout_model_dir, LAYOUT_REPO)
+        self.layout = PPDocLayoutV3(self.layout_ckpt.path, device=self.device, postprocess_config=layout_config)
+        model, tokenizer, image_processor = load_glm_ocr(self.glm_ckpt.path, self.device, self.dtype)
+        self.recognizer = GlmRecognizer(model, tokenizer, image_processor, batch_size=batch_size,
+                                        max_new_tokens=max_new_tokens, repetition_penalty=repetition_penalty)
+        if mtp:
+            self.recognizer.decoder = try_mtp_decoder(
+                model, self.glm_ckpt.path, draft_tokens=draft_tokens, repetition_penalty=repetition_penalty,
+                batch_size=batch_size, eos_ids=self.recognizer.eos_ids)
+        self.tasks = build_label_tasks(label_tasks, keep_furniture)
+        self.page_window = max(1, page_window)
+        self.options = {"batch_size": batch_size, "max_new_tokens": max_new_tokens,
+                        "repetition_penalty": repetition_penalty, "mtp": self.recognizer.decoder is not None,
+                        "draft_tokens": draft_tokens}
+
+    def describe(self) -> dict[str, Any]:
+        return {"name": self.name, "device": self.device, "dtype": str(self.dtype).removeprefix("torch."),
+                "models": {"layout": self.layout_ckpt.record(), "recognizer": self.glm_ckpt.record()},
+                "versions": {"torch": torch.__version__, "transformers": _version("transformers")},
+                "options": self.options}
+
+    def process_pages(self, pages: Iterable[PageImage]) -> Iterator[PageResult]:
+        iterator = iter(pages)
+        while window := list(itertools.islice(iterator, self.page_window)):
+            yield from self.process_window(window)
+
+    def process_window(self, pages: list[PageImage]) -> list[PageResult]:
+        start = time.perf_counter()
+        layouts = self.layout.detect([p.image.convert("RGB") for p in pages])
+        layout_seconds = (time.perf_counter() - start) / len(pages)
+        results, requests = [], []
+        for page, found in zip(pages, layouts):
+            result = self.page_result(page, found)
+            result.timings["layout"] = layout_seconds
+            results.append(result)
+            for region in result.regions:
+                if region.task in PROMPTS:
+                    crop = prepare_crop(result.upright_image.crop(_int_box(region.bbox)))
+                    requests.append(CropRequest(crop, PROMPTS[region.task], key=region))
+        start = time.perf_counter()
+        for answer in self.recognizer.recognize(requests):
+            region: Region = answer.key
+            region.content, flags = clean_output(region.task, answer.text)
+            region.flags.extend(flags)
+            if answer.finish_reason == "length":
+                region.flags.append("max-new-tokens")
+            region.timings["recognize"] = answer.seconds
+            region.stats.update({"tokens": answer.tokens, "finish_reason": answer.finish_reason, **answer.stats})
+        recognize_seconds = (time.perf_counter() - start) / len(pages)
+        for result in results:
+            result.timings["recognize"] = recognize_seconds
+        return results
+
+    def extract_fields(self, page: PageImage, keys) -> dict[str, Any]:
+        """`--extract` on one page: GLM-OCR fills the model card's JSON template for the whole page.
+
+        The model answers values, not boxes: each found value records its page, with bbox None.
+        """
+        from ..recognize.glm.extract import build_extraction_prompt, parse_extraction
+
+        request = CropRequest(prepare_crop(page.image), build_extraction_prompt(keys), key=page.index)
+        answer = self.recognizer.recognize([request])[0]
+        values = parse_extraction(answer.text, keys)
+        return {k: None if v is None else {"value": v, "page": page.index, "bbox": None} for k, v in values.items()}
+
+    def page_result(self, page: PageImage, found) -> PageResult:
+        image = page.image.convert("RGB")
+        scale = page.px_per_pt
+        regions = []
+        for i, det in enumerate(found):
+            task = self.tasks.get(det.label, Task.TEXT)
+            bbox = tuple(round(v, 2) for v in det.bbox)
+            region = Region(index=i, order=i, label=det.label, native_label=det.native_label, task=task,
+                            bbox=bbox, score=round(det.score, 4), text_source="glm",
+                            bbox_pt=tuple(round(v / scale, 2) for v in bbox) if scale else None)
+            if task is Task.SKIP:
+                buffer = io.BytesIO()
+                image.crop(_int_box(bbox)).save(buffer, format="PNG")
+                region.image_png = buffer.getvalue()
+                region.image_name = f"page{page.index + 1}_region{i}.png"
+            regions.append(region)
+        result = PageResult(index=page.index, width=image.width, height=image.height, source=page.source,
+                            dpi=page.dpi, size_pt=page.size_pt, rotation=page.rotation, regions=regions)
+        result.upright_image = image
+        return result
+
+
+def build_glm_engine(settings, threads: int) -> GlmEngine:
+    """The engine from the run's Settings (what the CLI and the worker processes call)."""
+    return GlmEngine(settings.model, settings.layout_model, device=settings.device,
+                     batch_size=settings.batch_size, max_new_tokens=settings.max_new_tokens,
+                     repetition_penalty=settings.repetition_penalty, mtp=settings.mtp,
+                     draft_tokens=settings.draft_tokens, keep_furniture=settings.keep_furniture,
+                     label_tasks=getattr(settings, "label_tasks", None), torch_threads=threads)
+
+
+def _int_box(bbox) -> tuple[int, int, int, int]:
+    x0, y0, x1, y1 = bbox
+    return int(x0), int(y0), max(int(x0) + 1, round(x1)), max(int(y0) + 1, round(y1))
+
+
+def _version(package: str) -> str | None:
+    from importlib.metadata import PackageNotFoundError, version
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return None

@@ -1,0 +1,227 @@
+"""GLM-OCR recognition of layout regions: one prompt per task, crops batched by size.
+
+Requests are built with the recipe that works without torchvision (see the notes): the Pillow image
+processor gives `pixel_values` / `image_grid_thw`, the tokenizer's chat template gives the prompt,
+and the single `<|image|>` is expanded to the crop's number of image tokens.
+"""
+from __future__ import annotations
+
+import math
+import re
+import time
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+import torch
+from PIL import Image
+
+from ...document import Task
+
+PROMPTS = {Task.TEXT: "Text Recognition:", Task.TABLE: "Table Recognition:", Task.FORMULA: "Formula Recognition:"}
+# The SDK's pixel bounds for one crop: at least 112x112, at most 6,144 image tokens of 28x28.
+MIN_PIXELS = 112 * 112
+MAX_PIXELS = 28 * 28 * 6144
+FACTOR = 28
+
+
+def fit_to_grid(width: int, height: int, min_pixels: int = MIN_PIXELS, max_pixels: int = MAX_PIXELS) -> tuple[int, int]:
+    """(width, height) rounded to multiples of 28 with the area kept within the bounds (smart_resize)."""
+    h = max(FACTOR, round(height / FACTOR) * FACTOR)
+    w = max(FACTOR, round(width / FACTOR) * FACTOR)
+    if h * w > max_pixels:
+        beta = math.sqrt(height * width / max_pixels)
+        h = max(FACTOR, math.floor(height / beta / FACTOR) * FACTOR)
+        w = max(FACTOR, math.floor(width / beta / FACTOR) * FACTOR)
+    elif h * w < min_pixels:
+        beta = math.sqrt(min_pixels / (height * width))
+        h = math.ceil(height * beta / FACTOR) * FACTOR
+        w = math.ceil(width * beta / FACTOR) * FACTOR
+    return w, h
+
+
+def prepare_crop(image: Image.Image) -> Image.Image:
+    """A crop resized (bicubic) to the grid the model will see, so the processor leaves it as is."""
+    w, h = fit_to_grid(*image.size)
+    image = image.convert("RGB")
+    return image if image.size == (w, h) else image.resize((w, h), Image.BICUBIC)
+
+
+@dataclass
+class CropRequest:
+    image: Image.Image       # already prepared (multiples of 28)
+    prompt: str
+    key: object = None       # caller's handle (page, region) to route the answer back
+
+
+@dataclass
+class CropAnswer:
+    key: object
+    text: str
+    tokens: int
+    finish_reason: str
+    seconds: float
+    stats: dict = field(default_factory=dict)
+
+
+class GlmRecognizer:
+    """Holds model + tokenizer + image processor; `recognize(requests)` answers in input order."""
+
+    def __init__(self, model, tokenizer, image_processor, *, batch_size: int = 8, max_new_tokens: int = 8192,
+                 repetition_penalty: float = 1.1, decoder=None):
+        self.model, self.tokenizer, self.image_processor = model, tokenizer, image_processor
+        self.batch_size, self.max_new_tokens = batch_size, max_new_tokens
+        self.repetition_penalty = repetition_penalty
+        self.decoder = decoder           # issue 4's MTP decoder, when available
+        self.merge = int(getattr(image_processor, "merge_size", 2))
+        self.image_token = "<|image|>"
+        cfg = model.config
+        self.eos_ids = _as_list(getattr(model.generation_config, "eos_token_id", None)) or [tokenizer.eos_token_id]
+        self.pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else self.eos_ids[0]
+        self.image_token_id = cfg.image_token_id
+
+    def prompt_text(self, prompt: str) -> str:
+        messages = [{"role": "user", "content": [{"type": "image"}, {"type": "text", "text": prompt}]}]
+        return self.tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+
+    def encode(self, requests: list[CropRequest]) -> dict[str, torch.Tensor]:
+        """One left-padded batch: input_ids, attention_mask, mm_token_type_ids, pixel_values, image_grid_thw."""
+        vision = self.image_processor(images=[r.image for r in requests], return_tensors="pt")
+        grids = vision["image_grid_thw"]
+        rows = []
+        for request, grid in zip(requests, grids):
+            n = int(grid.prod()) // self.merge ** 2
+            text = self.prompt_text(request.prompt).replace(self.image_token, self.image_token * n, 1)
+            rows.append(self.tokenizer(text, add_special_tokens=False)["input_ids"])
+        width = max(len(r) for r in rows)
+        ids = torch.full((len(rows), width), self.pad_id, dtype=torch.long)
+        mask = torch.zeros((len(rows), width), dtype=torch.long)
+        for i, row in enumerate(rows):
+            ids[i, width - len(row):] = torch.tensor(row)
+            mask[i, width - len(row):] = 1
+        # Without mm_token_type_ids transformers silently falls back to 1-D positions (no M-RoPE).
+        types = (ids == self.image_token_id).long()
+        return {"input_ids": ids, "attention_mask": mask, "mm_token_type_ids": types,
+                "pixel_values": vision["pixel_values"], "image_grid_thw": grids}
+
+    def batches(self, requests: list[CropRequest]) -> list[list[int]]:
+        """Indices grouped into batches of similar crop area (little padding)."""
+        order = sorted(range(len(requests)), key=lambda i: requests[i].image.width * requests[i].image.height)
+        return [order[i:i + self.batch_size] for i in range(0, len(order), self.batch_size)]
+
+    @torch.inference_mode()
+    def recognize(self, requests: list[CropRequest]) -> list[CropAnswer]:
+        answers: list[CropAnswer | None] = [None] * len(requests)
+        for batch in self.batches(requests):
+            for i, answer in zip(batch, self._generate([requests[i] for i in batch])):
+                answers[i] = answer
+        return answers  # type: ignore[return-value]
+
+    def _generate(self, requests: list[CropRequest]) -> list[CropAnswer]:
+        if self.decoder is not None:
+            try:
+                return self._generate_mtp(requests)
+            except Exception:  # the MTP decoder is an accelerator, never a reason to fail a page
+                self.decoder = None
+        start = time.perf_counter()
+        inputs = self.encode(requests)
+        device = self.model.device
+        inputs = {k: v.to(device) for k, v in inputs.items()}
+        inputs["pixel_values"] = inputs["pixel_values"].to(self.model.dtype)
+        out = self.model.generate(**inputs, max_new_tokens=self.max_new_tokens, do_sample=False,
+                                  repetition_penalty=self.repetition_penalty, eos_token_id=self.eos_ids,
+                                  pad_token_id=self.pad_id)
+        new = out[:, inputs["input_ids"].shape[1]:].tolist()
+        seconds = (time.perf_counter() - start) / len(requests)
+        answers = []
+        for request, ids in zip(requests, new):
+            cut = next((k for k, t in enumerate(ids) if t in self.eos_ids), None)
+            finish = "stop" if cut is not None else "length"
+            ids = ids if cut is None else ids[:cut]
+            text = self.tokenizer.decode(ids, skip_special_tokens=True)
+            answers.append(CropAnswer(request.key, text, len(ids), finish, seconds))
+        return answers
+
+
+    def _generate_mtp(self, requests: list[CropRequest]) -> list[CropAnswer]:
+        """Issue 4's decoder: same greedy tokens as `generate`, fewer main-model steps."""
+        from .requests import build_request
+
+        built = [build_request(self.image_processor, self.tokenizer, r.image, r.prompt, self.max_new_tokens)
+                 for r in requests]
+        answers = []
+        for request, result in zip(requests, self.decoder.generate(built)):
+            ids = [t for t in result.token_ids if t not in self.eos_ids]
+            stats = {"draft_proposed": result.draft_proposed, "draft_accepted": result.draft_accepted}
+            answers.append(CropAnswer(request.key, self.tokenizer.decode(ids, skip_special_tokens=True), len(ids),
+                                      result.finish_reason, result.prefill_seconds + result.decode_seconds, stats))
+        return answers
+
+
+def _as_list(value) -> list[int]:
+    if value is None:
+        return []
+    return [int(v) for v in value] if isinstance(value, (list, tuple)) else [int(value)]
+
+
+# ---- output clean-up -------------------------------------------------------------------------
+
+_FENCE = re.compile(r"^```[a-zA-Z]*\s*|\s*```$")
+_MATH_WRAP = re.compile(r"^(\$\$|\\\[|\$)\s*(.*?)\s*(\$\$|\\\]|\$)$", re.S)
+_VOID = {"br", "hr", "img", "col"}
+
+
+class _TableChecker(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.stack: list[str] = []
+        self.ok = True
+        self.saw_table = False
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _VOID:
+            return
+        self.saw_table |= tag == "table"
+        self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        if tag in _VOID:
+            return
+        if not self.stack or self.stack[-1] != tag:
+            self.ok = False
+        else:
+            self.stack.pop()
+
+    def handle_data(self, data):
+        if data.strip():
+            self.text.append(data.strip())
+
+
+def clean_table(html: str) -> tuple[str, list[str]]:
+    """(content, flags): valid table HTML as is; a broken table keeps its text and is flagged."""
+    html = _FENCE.sub("", html.strip())
+    checker = _TableChecker()
+    checker.feed(html)
+    checker.close()
+    if checker.ok and checker.saw_table and not checker.stack:
+        return html, []
+    return html, ["table-html-invalid"]
+
+
+def clean_formula(latex: str) -> str:
+    """Bare LaTeX: the Markdown writer adds `$$`, so wrappers the model emits are removed."""
+    latex = _FENCE.sub("", latex.strip())
+    match = _MATH_WRAP.match(latex)
+    return match.group(2).strip() if match else latex
+
+
+def clean_text(text: str) -> str:
+    return _FENCE.sub("", text.strip())
+
+
+def clean_output(task: Task, text: str) -> tuple[str, list[str]]:
+    if task is Task.TABLE:
+        return clean_table(text)
+    if task is Task.FORMULA:
+        return clean_formula(text), []
+    return clean_text(text), []

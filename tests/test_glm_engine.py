@@ -1,0 +1,259 @@
+"""The GLM engine on tiny random-weight checkpoints in the real on-disk format.
+
+With random weights the text is noise, so the tests assert what does not depend on it: the prompt
+per task, crop boxes, batching and ordering, answers landing in their region, the model record,
+fallbacks and errors.
+"""
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from conftest import run_cli
+from glmocr_cli.document import PageImage, Task
+from glmocr_cli.engines.glm import WEIGHTS_HINT, GlmEngine, find_glm_checkpoints
+from glmocr_cli.layout.postprocess import LayoutPostprocessConfig
+from glmocr_cli.recognize.glm.loading import CheckpointError, resolve_checkpoint, GLM_OCR_REPO
+from glmocr_cli.recognize.glm.recognizer import (PROMPTS, CropRequest, GlmRecognizer, clean_output, fit_to_grid,
+                                                 prepare_crop)
+from tiny_layout import build_tiny_pp_doclayout
+
+try:  # issue 4's builder (adds the MTP layer); the local one below until it lands
+    from tiny_glm import build_tiny_glm_ocr
+except ImportError:
+    build_tiny_glm_ocr = None
+
+SPECIALS = ["<|endoftext|>", "[MASK]", "[gMASK]", "<sop>", "<eop>", "<|system|>", "<|user|>", "<|assistant|>",
+            "<|observation|>", "<|begin_of_image|>", "<|end_of_image|>", "<|image|>", "<|begin_of_video|>",
+            "<|end_of_video|>", "<|video|>"]
+CHAT_TEMPLATE = (
+    "[gMASK]<sop>{% for m in messages %}<|{{ m['role'] }}|>\n{% if m['content'] is string %}{{ m['content'] }}"
+    "{% else %}{% for c in m['content'] %}{% if c['type'] == 'image' %}<|begin_of_image|><|image|><|end_of_image|>"
+    "{% elif c['type'] == 'text' %}{{ c['text'] }}{% endif %}{% endfor %}{% endif %}{% endfor %}"
+    "{% if add_generation_prompt %}<|assistant|>\n{% endif %}")
+
+
+def build_local_glm_ocr(path: Path, *, seed: int = 0) -> Path:
+    """Tiny GLM-OCR: byte-level tokenizer with GLM's special tokens at the config's ids, Pillow processor."""
+    import torch
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers
+    from transformers import GlmOcrConfig, GlmOcrForConditionalGeneration, PreTrainedTokenizerFast
+    from transformers.models.glm46v.image_processing_pil_glm46v import Glm46VImageProcessorPil
+
+    path = Path(path)
+    vocab = {tok: i for i, tok in enumerate(sorted(pre_tokenizers.ByteLevel.alphabet()))}
+    tok = Tokenizer(models.BPE(vocab=vocab, merges=[]))
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tok.decoder = decoders.ByteLevel()
+    tok.add_special_tokens(SPECIALS)
+    ids = {s: tok.token_to_id(s) for s in SPECIALS}
+    fast = PreTrainedTokenizerFast(tokenizer_object=tok, eos_token="<|endoftext|>", pad_token="<|endoftext|>")
+    fast.chat_template = CHAT_TEMPLATE
+    fast.save_pretrained(path)
+    torch.manual_seed(seed)
+    eos = [ids["<|endoftext|>"], ids["<|user|>"]]
+    text = dict(vocab_size=len(vocab) + 32, hidden_size=128, intermediate_size=256, num_hidden_layers=2,
+                num_attention_heads=2, num_key_value_heads=1, head_dim=64, pad_token_id=eos[0], eos_token_id=eos,
+                rope_parameters={"rope_type": "default", "rope_theta": 10000.0, "mrope_section": [8, 12, 12],
+                                 "partial_rotary_factor": 1.0})
+    vision = dict(depth=1, hidden_size=64, num_heads=2, intermediate_size=128, out_hidden_size=128,
+                  patch_size=14, spatial_merge_size=2, temporal_patch_size=2)
+    config = GlmOcrConfig(text_config=text, vision_config=vision, image_token_id=ids["<|image|>"],
+                          image_start_token_id=ids["<|begin_of_image|>"], image_end_token_id=ids["<|end_of_image|>"],
+                          video_token_id=ids["<|video|>"], video_start_token_id=ids["<|begin_of_video|>"],
+                          video_end_token_id=ids["<|end_of_video|>"])
+    model = GlmOcrForConditionalGeneration(config).eval()
+    model.generation_config.eos_token_id, model.generation_config.pad_token_id = eos, eos[0]
+    model.save_pretrained(path)
+    Glm46VImageProcessorPil(size={"shortest_edge": 112 * 112, "longest_edge": 28 * 28 * 6144}).save_pretrained(path)
+    return path
+
+
+def build_glm_checkpoint(path: Path) -> Path:
+    return build_tiny_glm_ocr(path) if build_tiny_glm_ocr else build_local_glm_ocr(path)
+
+
+@pytest.fixture(scope="module")
+def dirs(tmp_path_factory):
+    root = tmp_path_factory.mktemp("ckpt")
+    return build_glm_checkpoint(root / "glm"), build_tiny_pp_doclayout(root / "layout")
+
+
+class SpyRecognizer(GlmRecognizer):
+    """The real recogniser, keeping the requests and batches it was given."""
+
+    def recognize(self, requests):
+        self.seen = list(requests)
+        self.seen_batches = self.batches(requests)
+        return super().recognize(requests)
+
+
+def make_engine(dirs, **kwargs) -> GlmEngine:
+    kwargs.setdefault("max_new_tokens", 4)
+    engine = GlmEngine(dirs[0], dirs[1], device="cpu", mtp=False, **kwargs)
+    r = engine.recognizer
+    spy = SpyRecognizer(r.model, r.tokenizer, r.image_processor, batch_size=r.batch_size,
+                        max_new_tokens=r.max_new_tokens, repetition_penalty=r.repetition_penalty)
+    engine.recognizer = spy
+    return engine
+
+
+def noise_page(index: int, size=(640, 900), seed=0) -> PageImage:
+    arr = np.random.default_rng(seed + index).integers(0, 256, (size[1], size[0], 3), dtype=np.uint8)
+    return PageImage(doc_path=Path("doc.pdf"), index=index, image=Image.fromarray(arr), source="pdf", dpi=72,
+                     size_pt=(size[0] / 2, size[1] / 2))
+
+
+def test_regions_prompts_crops_and_record(dirs):
+    engine = make_engine(dirs, batch_size=3, layout_config=LayoutPostprocessConfig(threshold=0.3))
+    pages = [noise_page(i) for i in range(3)]
+    results = list(engine.process_pages(pages))
+    assert [r.index for r in results] == [0, 1, 2]
+    seen = {id(q.key): q for q in engine.recognizer.seen}
+    recognised = 0
+    for page, result in zip(pages, results):
+        assert result.regions and [r.order for r in result.ordered_regions()] == list(range(len(result.regions)))
+        for region in result.regions:
+            assert region.task is engine.tasks[region.label] and region.text_source == "glm"
+            assert region.bbox_pt == pytest.approx(tuple(v / 2 for v in region.bbox), abs=0.02)
+            request = seen.get(id(region))
+            if region.task in PROMPTS:
+                recognised += 1
+                assert request.prompt == PROMPTS[region.task]
+                x0, y0, x1, y1 = region.bbox
+                assert request.image.size == fit_to_grid(round(x1) - int(x0), round(y1) - int(y0))
+                assert request.image.width % 28 == 0 and request.image.height % 28 == 0
+                assert 1 <= region.stats["tokens"] <= 4 and "recognize" in region.timings
+            else:
+                assert request is None and region.content == ""
+            if region.task is Task.SKIP:
+                assert Image.open(io.BytesIO(region.image_png)).size[0] >= 1
+                assert region.image_name == f"page{page.index + 1}_region{region.index}.png"
+    assert recognised == len(engine.recognizer.seen) > 3      # crops from several pages, one pass
+    record = engine.describe()
+    assert record["name"] == "glm"
+    for key, path in (("recognizer", dirs[0]), ("layout", dirs[1])):
+        model = record["models"][key]
+        assert model["path"] == str(Path(path).resolve()) and len(model["content_hash"]) == 16
+    json.dumps(record)
+
+
+def test_batches_are_sorted_by_size_and_match_single_crop_answers(dirs):
+    engine = make_engine(dirs, batch_size=3)
+    sizes = [(300, 40), (90, 90), (500, 300), (60, 200), (120, 30)]
+    requests = [CropRequest(prepare_crop(Image.fromarray(
+        np.random.default_rng(i).integers(0, 256, (h, w, 3), dtype=np.uint8))), PROMPTS[Task.TEXT], key=i)
+        for i, (w, h) in enumerate(sizes)]
+    batched = engine.recognizer.recognize(requests)
+    batches = engine.recognizer.seen_batches
+    assert [len(b) for b in batches] == [3, 2]
+    areas = [requests[i].image.width * requests[i].image.height for b in batches for i in b]
+    assert areas == sorted(areas)
+    assert [a.key for a in batched] == list(range(5))          # answers come back in request order
+    for request, answer in zip(requests, batched):             # left padding changes nothing
+        alone = engine.recognizer.recognize([request])[0]
+        assert alone.text == answer.text and alone.tokens == answer.tokens
+
+
+def test_prompt_is_the_chat_template_with_expanded_image_tokens(dirs):
+    engine = make_engine(dirs)
+    r = engine.recognizer
+    assert r.prompt_text("Table Recognition:") == (
+        "[gMASK]<sop><|user|>\n<|begin_of_image|><|image|><|end_of_image|>Table Recognition:<|assistant|>\n")
+    crop = prepare_crop(Image.new("RGB", (280, 56)))
+    batch = r.encode([CropRequest(crop, "Text Recognition:"), CropRequest(prepare_crop(crop), "Table Recognition:")])
+    ids = batch["input_ids"][0].tolist()
+    assert ids.count(r.image_token_id) == (280 // 28) * (56 // 28)
+    # M-RoPE needs the image positions marked; without them transformers uses 1-D positions silently.
+    assert batch["mm_token_type_ids"].tolist() == (batch["input_ids"] == r.image_token_id).long().tolist()
+    assert batch["mm_token_type_ids"].sum() == 2 * 20
+
+
+def test_fit_to_grid_keeps_the_sdk_pixel_bounds():
+    assert fit_to_grid(10, 10) == (112, 112)
+    w, h = fit_to_grid(5000, 7000)
+    assert w % 28 == 0 and h % 28 == 0 and w * h <= 28 * 28 * 6144
+    assert fit_to_grid(300, 50) == (308, 56)
+
+
+def test_clean_up_of_tables_and_formulas():
+    good = "<table><tr><td>1</td><td>2</td></tr></table>"
+    assert clean_output(Task.TABLE, "```html\n" + good + "\n```") == (good, [])
+    content, flags = clean_output(Task.TABLE, "<table><tr><td>1<td>2</tr>")
+    assert flags == ["table-html-invalid"] and "1" in content and "2" in content
+    assert clean_output(Task.FORMULA, "$$ x^2 + 1 $$") == ("x^2 + 1", [])
+    assert clean_output(Task.FORMULA, "\\[a=b\\]") == ("a=b", [])
+
+
+def test_auto_finds_both_checkpoints_or_none(dirs, tmp_path, monkeypatch):
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hf" / "hub"))
+    assert find_glm_checkpoints(str(dirs[0]), str(dirs[1])) == (dirs[0].resolve(), dirs[1].resolve())
+    assert find_glm_checkpoints(str(dirs[0]), None) is None     # layout not in the (empty) cache
+    assert "glmocr models pull" in WEIGHTS_HINT
+
+
+def test_missing_truncated_and_mismatched_checkpoints(dirs, tmp_path):
+    with pytest.raises(CheckpointError, match="no such checkpoint"):
+        resolve_checkpoint(tmp_path / "nope", GLM_OCR_REPO)
+    with pytest.raises(CheckpointError, match="model_type is 'pp_doclayout_v3'"):
+        resolve_checkpoint(dirs[1], GLM_OCR_REPO)
+    broken = shutil.copytree(dirs[0], tmp_path / "broken")
+    weights = broken / "model.safetensors"
+    weights.write_bytes(weights.read_bytes()[:-1000])
+    with pytest.raises(CheckpointError, match="truncated"):
+        resolve_checkpoint(broken, GLM_OCR_REPO)
+
+
+def test_cli_glm_engine_end_to_end(dirs, tmp_path):
+    page = noise_page(0, size=(400, 500)).image
+    page.save(tmp_path / "scan.png")
+    out = tmp_path / "out"
+    result = run_cli("convert", str(tmp_path / "scan.png"), "-o", str(out), "--engine", "glm", "--model",
+                     str(dirs[0]), "--layout-model", str(dirs[1]), "--max-new-tokens", "3", "--workers", "1",
+                     "--format", "json,md", "--device", "cpu", "--no-mtp")
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(next(out.rglob("*.json")).read_text())
+    assert doc["engine"]["name"] == "glm"
+    assert doc["engine"]["models"]["recognizer"]["path"] == str(dirs[0].resolve())
+    assert doc["pages"][0]["regions"] and all(r["text_source"] == "glm" for r in doc["pages"][0]["regions"])
+
+
+def test_cli_glm_without_weights_exits_2_with_the_pull_command(tmp_path):
+    (tmp_path / "a.png").write_bytes(b"")
+    Image.new("RGB", (50, 50), "white").save(tmp_path / "a.png")
+    result = run_cli("convert", str(tmp_path / "a.png"), "-o", str(tmp_path / "o"), "--engine", "glm",
+                     env={"HF_HOME": str(tmp_path / "hf"), "HF_HUB_CACHE": str(tmp_path / "hf" / "hub")})
+    assert result.returncode == 2 and "glmocr models pull" in result.stderr
+
+
+def test_extraction_prompt_and_tolerant_parsing(tmp_path):
+    from glmocr_cli.recognize.glm.extract import EXTRACTION_PROMPT, build_extraction_prompt, parse_extraction
+
+    prompt = build_extraction_prompt("account, amount,currency")
+    assert prompt.startswith(EXTRACTION_PROMPT + "\n")
+    assert json.loads(prompt[len(EXTRACTION_PROMPT) + 1:]) == {"account": "", "amount": "", "currency": ""}
+    schema = tmp_path / "s.json"
+    schema.write_text(json.dumps({"type": "object", "properties": {"total": {"type": "string"}}}))
+    assert json.loads(build_extraction_prompt(str(schema)).split("\n", 1)[1]) == {"total": ""}
+    keys = ["account", "amount", "currency"]
+    assert parse_extraction('```json\n{"account": "CH44", "amount": "12.50",}\n```', keys) == {
+        "account": "CH44", "amount": "12.50", "currency": None}
+    cut = '{"account": "CH44 3199", "amount": 12.5, "currency": "CH'     # stopped by the token limit
+    assert parse_extraction(cut, keys) == {"account": "CH44 3199", "amount": 12.5, "currency": "CH"}
+    assert parse_extraction("no json here", keys) == dict.fromkeys(keys)
+
+
+def test_extract_fields_asks_with_the_template_and_returns_every_key(dirs):
+    from glmocr_cli.recognize.glm.extract import build_extraction_prompt
+
+    engine = make_engine(dirs)
+    fields = engine.extract_fields(noise_page(0, size=(200, 300)), ["account", "amount"])
+    assert set(fields) == {"account", "amount"}          # random weights: values are noise or None
+    assert engine.recognizer.seen[0].prompt == build_extraction_prompt(["account", "amount"])
