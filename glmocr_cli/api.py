@@ -43,15 +43,20 @@ class RunReport:
                 "documents": [o.to_json() for o in self.outcomes]}
 
 
-def _key_extractor(settings: Settings):
+def _key_extractor(settings: Settings, engine: str):
+    """NAME.kv.json from a DocResult: the lite engine reads layout and text; the glm engine's
+    answers (asked per page in the workers) are merged."""
     if not settings.extract:
         return None
     from .assemble.kv import extract_key_values, parse_key_spec
+    from .assemble.kv_model import merge_model_answers
 
     try:
         keys = parse_key_spec(settings.extract)
     except (OSError, ValueError) as exc:
         raise ConfigError(f"--extract {settings.extract}: {exc}") from None
+    if engine == "glm":
+        return lambda doc: merge_model_answers(doc, [key.name for key in keys])
     return lambda doc: extract_key_values(doc, keys)
 
 
@@ -69,7 +74,7 @@ def convert(inputs: list[str | Path], output_dir: str | Path, settings: Settings
     if warning and reporter is not None:
         reporter.warn(warning)
     run_settings = replace(settings, engine=engine)
-    extractor = _key_extractor(run_settings)
+    extractor = _key_extractor(run_settings, engine)
     items = discover_inputs([str(p) for p in inputs], settings.include, settings.exclude, stdin_lines)
     if not items and reporter is not None:
         reporter.warn(f"no PDF or image files found in {', '.join(map(str, inputs)) or 'standard input'}")

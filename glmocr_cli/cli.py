@@ -35,6 +35,8 @@ def _root(version: Annotated[bool, typer.Option("--version", callback=_version, 
     """Convert PDFs and images to Markdown, JSON and HTML, offline (GLM-OCR or bundled models)."""
 config_app = typer.Typer(no_args_is_help=True, help="Inspect the effective configuration.")
 app.add_typer(config_app, name="config")
+models_app = typer.Typer(no_args_is_help=True, help="Get, list and check the GLM-OCR and PP-DocLayout-V3 weights.")
+app.add_typer(models_app, name="models")
 
 Opt = typer.Option
 
@@ -75,6 +77,9 @@ def convert_command(
     max_new_tokens: Annotated[Optional[int], Opt(help="Token limit per region (glm engine).")] = None,
     mtp: Annotated[Optional[bool], Opt("--mtp/--no-mtp", help="Multi-token prediction drafts (glm engine).")] = None,
     draft_tokens: Annotated[Optional[int], Opt(help="MTP draft tokens per step.")] = None,
+    recognizer_url: Annotated[Optional[str], Opt(help="OpenAI-compatible server reading the crops (vLLM, SGLang, glmocr serve); key from GLMOCR_API_KEY.")] = None,
+    recognizer_concurrency: Annotated[Optional[int], Opt(help="Requests in flight to --recognizer-url.")] = None,
+    recognizer_timeout: Annotated[Optional[float], Opt(help="Seconds per request to --recognizer-url.")] = None,
     max_image_pixels: Annotated[Optional[int], Opt(help="Refuse images larger than this many pixels.")] = None,
     workers: Annotated[Optional[int], Opt(help="Worker processes (default: number of cores).")] = None,
     force: Annotated[Optional[bool], Opt("--force", help="Redo documents whose outputs are up to date.")] = None,
@@ -90,6 +95,8 @@ def convert_command(
                  dpi=dpi, password=password, renderer=renderer, text_layer=text_layer, keep_furniture=keep_furniture,
                  layout_vis=layout_vis, extract=extract, model=model, layout_model=layout_model, device=device,
                  batch_size=batch_size, max_new_tokens=max_new_tokens, mtp=mtp, draft_tokens=draft_tokens,
+                 recognizer_url=recognizer_url, recognizer_concurrency=recognizer_concurrency,
+                 recognizer_timeout=recognizer_timeout,
                  max_image_pixels=max_image_pixels, workers=workers, force=force, ray=ray,
                  num_gpus_per_worker=num_gpus_per_worker)
     try:
@@ -123,6 +130,88 @@ def config_show(
     width = max(map(len, values))
     for key, value in values.items():
         typer.echo(f"{key:<{width}}  {json.dumps(value)}  ({origin.get(key, 'default')})")
+
+
+@models_app.command("pull")
+def models_pull(
+    revision: Annotated[Optional[str], Opt(help="Branch, tag or commit to fetch.")] = None,
+) -> None:
+    """Download (or resume) zai-org/GLM-OCR and PaddlePaddle/PP-DocLayoutV3_safetensors into the
+    Hugging Face cache (HF_HOME, HF_ENDPOINT and HF_HUB_OFFLINE are honoured)."""
+    from .models import ModelsError, pull
+
+    try:
+        for path in pull(revision=revision):
+            typer.echo(f"ready: {path}")
+    except ModelsError as exc:
+        _fail(str(exc), code=1)
+
+
+def _print_models(infos) -> bool:
+    for info in infos:
+        size = f"{info.size_bytes / 2**30:.2f} GiB" if info.size_bytes else "-"
+        typer.echo(f"{info.repo_id:42s} {info.status if info.status != 'ok' else 'ok':8.8s} {size:>10s}  {info.path or ''}")
+        if info.status not in ("ok", "missing"):
+            typer.echo(f"  {info.status}", err=True)
+    return all(info.status == "ok" for info in infos)
+
+
+@models_app.command("list")
+def models_list(
+    model: Annotated[Optional[str], Opt(help="GLM-OCR checkpoint folder.")] = None,
+    layout_model: Annotated[Optional[str], Opt(help="PP-DocLayout-V3 checkpoint folder.")] = None,
+) -> None:
+    """What is present, where, and how big."""
+    from .models import list_models
+
+    _print_models(list_models(model, layout_model))
+
+
+@models_app.command("verify")
+def models_verify(
+    model: Annotated[Optional[str], Opt(help="GLM-OCR checkpoint folder.")] = None,
+    layout_model: Annotated[Optional[str], Opt(help="PP-DocLayout-V3 checkpoint folder.")] = None,
+) -> None:
+    """Files complete and configs of the expected architecture; exit 1 if not."""
+    from .models import verify
+
+    raise typer.Exit(0 if _print_models(verify(model, layout_model)) else 1)
+
+
+@app.command("serve")
+def serve_command(
+    model: Annotated[Optional[str], Opt(help="GLM-OCR checkpoint folder (default: Hugging Face cache).")] = None,
+    host: Annotated[str, Opt(help="Address to bind; 127.0.0.1 keeps it on this machine.")] = "127.0.0.1",
+    port: Annotated[int, Opt(help="TCP port.")] = 8000,
+    api_key_env: Annotated[str, Opt(help="Environment variable holding the API key (unset: no key).")] = "GLMOCR_API_KEY",
+    device: Annotated[str, Opt(help="auto | cpu | cuda")] = "auto",
+    batch_size: Annotated[int, Opt(help="Concurrent requests decoded together.")] = 8,
+    max_new_tokens: Annotated[int, Opt(help="Token limit per request.")] = 8192,
+    max_request_bytes: Annotated[int, Opt(help="Largest request body accepted.")] = 20 * 2**20,
+    max_image_pixels: Annotated[int, Opt(help="Largest image accepted.")] = 100_000_000,
+    mtp: Annotated[bool, Opt("--mtp/--no-mtp", help="Multi-token prediction drafts.")] = True,
+) -> None:
+    """Serve the in-process GLM-OCR on an OpenAI-compatible /v1/chat/completions API."""
+    import os
+
+    try:
+        import uvicorn
+
+        from .engines.glm import load_glm_recognizer
+        from .serve.app import create_app
+    except ImportError as exc:
+        _fail(f"glmocr serve needs the serve and glm extras: pip install 'glmocr-cli[glm,serve]' ({exc})")
+    from .recognize.glm.loading import CheckpointError
+
+    try:
+        recognizer = load_glm_recognizer(model, device=device, batch_size=batch_size, max_new_tokens=max_new_tokens,
+                                         mtp=mtp)
+    except CheckpointError as exc:
+        _fail(str(exc))
+    app_ = create_app(recognizer, api_key=os.environ.get(api_key_env) or None, max_request_bytes=max_request_bytes,
+                      max_image_pixels=max_image_pixels, max_new_tokens=max_new_tokens, batch_size=batch_size)
+    typer.echo(f"serving GLM-OCR on http://{host}:{port}/v1/chat/completions", err=True)
+    uvicorn.run(app_, host=host, port=port, log_level="warning")
 
 
 def _ray_flag_alone(argv: list[str]) -> list[str]:

@@ -38,6 +38,9 @@ class Settings:
     repetition_penalty: float = 1.1
     mtp: bool = True
     draft_tokens: int = 1
+    recognizer_url: str | None = None   # OpenAI-compatible server instead of the in-process model
+    recognizer_concurrency: int = 8
+    recognizer_timeout: float = 120.0
     # outputs
     formats: list[str] = field(default_factory=lambda: ["md", "json", "html"])
     layout_vis: bool = False
@@ -53,7 +56,8 @@ class Settings:
 
     def output_affecting(self) -> dict[str, Any]:
         """The options that change what a document's outputs contain (for up-to-date checks)."""
-        skip = {"workers", "force", "include", "exclude", "password", "ray", "num_gpus_per_worker"}
+        skip = {"workers", "force", "include", "exclude", "password", "ray", "num_gpus_per_worker",
+                "recognizer_concurrency", "recognizer_timeout"}
         return {k: v for k, v in asdict(self).items() if k not in skip}
 
     def validate(self) -> None:

@@ -18,7 +18,8 @@ def resolve_engine(settings: Settings) -> tuple[str, str | None]:
         if settings.engine == "glm":
             raise ConfigError(f"--engine glm needs the GLM extra: pip install 'glmocr-cli[glm]' ({exc})") from None
         return "lite", None
-    found = find_glm_checkpoints(settings.model, settings.layout_model)
+    found = find_glm_checkpoints(settings.model, settings.layout_model,
+                                 need_recognizer=not settings.recognizer_url)
     if found is not None:
         return "glm", None
     if settings.engine == "glm":

@@ -57,6 +57,24 @@ def try_mtp_decoder(model, path: Path, *, draft_tokens: int, repetition_penalty:
         return None
 
 
+def load_glm_recognizer(model_dir: str | Path | None, *, device: str = "auto", batch_size: int = 8,
+                        max_new_tokens: int = 8192, repetition_penalty: float = 1.1, mtp: bool = True,
+                        draft_tokens: int = 1) -> GlmRecognizer:
+    """The in-process GLM-OCR crop reader alone (what `glmocr serve` serves)."""
+    device = pick_device(device)
+    dtype = torch.bfloat16 if device.startswith("cuda") else torch.float32
+    checkpoint = resolve_checkpoint(model_dir, GLM_OCR_REPO)
+    model, tokenizer, image_processor = load_glm_ocr(checkpoint.path, device, dtype)
+    recognizer = GlmRecognizer(model, tokenizer, image_processor, batch_size=batch_size,
+                               max_new_tokens=max_new_tokens, repetition_penalty=repetition_penalty)
+    if mtp:
+        recognizer.decoder = try_mtp_decoder(model, checkpoint.path, draft_tokens=draft_tokens,
+                                             repetition_penalty=repetition_penalty, batch_size=batch_size,
+                                             eos_ids=recognizer.eos_ids)
+    recognizer.checkpoint = checkpoint
+    return recognizer
+
+
 class GlmEngine:
     name = "glm"
 
@@ -65,30 +83,35 @@ class GlmEngine:
                  max_new_tokens: int = 8192, repetition_penalty: float = 1.1, mtp: bool = True,
                  draft_tokens: int = 1, label_tasks: dict[str, Task | str] | None = None,
                  keep_furniture: bool = False, torch_threads: int | None = None, page_window: int = 4,
-                 layout_config: LayoutPostprocessConfig | None = None):
+                 layout_config: LayoutPostprocessConfig | None = None, recognizer=None):
         if torch_threads:
             torch.set_num_threads(torch_threads)
         self.device = pick_device(device)
         self.dtype = dtype or (torch.bfloat16 if self.device.startswith("cuda") else torch.float32)
-        self.glm_ckpt = resolve_checkpoint(model_dir, GLM_OCR_REPO)
         self.layout_ckpt = resolve_checkpoint(layout_model_dir, LAYOUT_REPO)
         self.layout = PPDocLayoutV3(self.layout_ckpt.path, device=self.device, postprocess_config=layout_config)
-        model, tokenizer, image_processor = load_glm_ocr(self.glm_ckpt.path, self.device, self.dtype)
-        self.recognizer = GlmRecognizer(model, tokenizer, image_processor, batch_size=batch_size,
-                                        max_new_tokens=max_new_tokens, repetition_penalty=repetition_penalty)
-        if mtp:
-            self.recognizer.decoder = try_mtp_decoder(
-                model, self.glm_ckpt.path, draft_tokens=draft_tokens, repetition_penalty=repetition_penalty,
-                batch_size=batch_size, eos_ids=self.recognizer.eos_ids)
+        if recognizer is not None:  # a remote server reads the crops (--recognizer-url)
+            self.glm_ckpt, self.recognizer, self.decoder_active = None, recognizer, False
+        else:
+            self.glm_ckpt = resolve_checkpoint(model_dir, GLM_OCR_REPO)
+            model, tokenizer, image_processor = load_glm_ocr(self.glm_ckpt.path, self.device, self.dtype)
+            self.recognizer = GlmRecognizer(model, tokenizer, image_processor, batch_size=batch_size,
+                                            max_new_tokens=max_new_tokens, repetition_penalty=repetition_penalty)
+            if mtp:
+                self.recognizer.decoder = try_mtp_decoder(
+                    model, self.glm_ckpt.path, draft_tokens=draft_tokens, repetition_penalty=repetition_penalty,
+                    batch_size=batch_size, eos_ids=self.recognizer.eos_ids)
+            self.decoder_active = self.recognizer.decoder is not None
         self.tasks = build_label_tasks(label_tasks, keep_furniture)
         self.page_window = max(1, page_window)
         self.options = {"batch_size": batch_size, "max_new_tokens": max_new_tokens,
-                        "repetition_penalty": repetition_penalty, "mtp": self.recognizer.decoder is not None,
+                        "repetition_penalty": repetition_penalty, "mtp": self.decoder_active,
                         "draft_tokens": draft_tokens}
 
     def describe(self) -> dict[str, Any]:
         return {"name": self.name, "device": self.device, "dtype": str(self.dtype).removeprefix("torch."),
-                "models": {"layout": self.layout_ckpt.record(), "recognizer": self.glm_ckpt.record()},
+                "models": {"layout": self.layout_ckpt.record(),
+                           "recognizer": self.glm_ckpt.record() if self.glm_ckpt else self.recognizer.describe()},
                 "versions": {"torch": torch.__version__, "transformers": _version("transformers")},
                 "options": self.options}
 
@@ -160,7 +183,14 @@ class GlmEngine:
 
 def build_glm_engine(settings, threads: int) -> GlmEngine:
     """The engine from the run's Settings (what the CLI and the worker processes call)."""
-    return GlmEngine(settings.model, settings.layout_model, device=settings.device,
+    recognizer = None
+    if settings.recognizer_url:
+        from ..recognize.remote import RemoteRecognizer
+
+        recognizer = RemoteRecognizer(settings.recognizer_url, concurrency=settings.recognizer_concurrency,
+                                      timeout=settings.recognizer_timeout, max_new_tokens=settings.max_new_tokens,
+                                      repetition_penalty=settings.repetition_penalty)
+    return GlmEngine(settings.model, settings.layout_model, device=settings.device, recognizer=recognizer,
                      batch_size=settings.batch_size, max_new_tokens=settings.max_new_tokens,
                      repetition_penalty=settings.repetition_penalty, mtp=settings.mtp,
                      draft_tokens=settings.draft_tokens, keep_furniture=settings.keep_furniture,

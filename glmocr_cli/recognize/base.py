@@ -1,5 +1,5 @@
-"""The interface between the GLM engine and whatever reads region crops: the in-process model,
-or an OpenAI-compatible server (vLLM, SGLang, or `glmocr serve`)."""
+"""The interface between the GLM engine and whatever reads region crops: the in-process model
+(recognize/glm/recognizer.py) or an OpenAI-compatible server (recognize/remote.py)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -10,22 +10,22 @@ from PIL import Image
 
 @dataclass
 class CropRequest:
-    image: Image.Image          # the region crop, RGB
-    prompt: str                 # e.g. "Text Recognition:"
-    max_new_tokens: int = 8192
+    image: Image.Image       # RGB crop, already prepared (multiples of 28)
+    prompt: str              # e.g. "Text Recognition:"
+    key: object = None       # caller's handle (page, region) to route the answer back
+    max_new_tokens: int | None = None  # None: the recogniser's own limit
 
 
 @dataclass
-class CropResult:
+class CropAnswer:
+    key: object
     text: str
-    finish_reason: str = "stop"  # "stop" | "length" | "error"
-    stats: dict[str, Any] = field(default_factory=dict)  # tokens, draft_proposed, draft_accepted, seconds
-    error: str | None = None
+    tokens: int
+    finish_reason: str       # "stop" | "length"
+    seconds: float
+    stats: dict = field(default_factory=dict)
 
 
 class CropRecognizer(Protocol):
-    def recognize(self, requests: list[CropRequest]) -> list[CropResult]:
-        """Results in request order; a crop that cannot be read gets finish_reason 'error'."""
-
-    def describe(self) -> dict[str, Any]:
-        """What reads the crops, for the JSON engine record."""
+    def recognize(self, requests: list[CropRequest]) -> list[CropAnswer]:
+        """Answers in request order."""

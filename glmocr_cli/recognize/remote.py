@@ -15,7 +15,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from .base import CropRequest, CropResult
+from .base import CropAnswer, CropRequest
 
 RETRY_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
 
@@ -33,14 +33,14 @@ def png_data_url(image) -> str:
 class RemoteRecognizer:
     def __init__(self, url: str, *, model: str | None = None, concurrency: int = 8, timeout: float = 120.0,
                  retries: int = 6, backoff: float = 0.5, max_backoff: float = 20.0,
-                 repetition_penalty: float = 1.1, api_key: str | None = None):
+                 repetition_penalty: float = 1.1, max_new_tokens: int = 8192, api_key: str | None = None):
         import httpx
 
         self.base = url.rstrip("/")
         if self.base.endswith("/v1/chat/completions"):
             self.base = self.base[: -len("/v1/chat/completions")]
         self.retries, self.backoff, self.max_backoff = retries, backoff, max_backoff
-        self.repetition_penalty = repetition_penalty
+        self.repetition_penalty, self.max_new_tokens = repetition_penalty, max_new_tokens
         key = api_key if api_key is not None else os.environ.get("GLMOCR_API_KEY")
         headers = {"Authorization": f"Bearer {key}"} if key else {}
         self.client = httpx.Client(timeout=timeout, headers=headers,
@@ -52,7 +52,7 @@ class RemoteRecognizer:
     def describe(self) -> dict[str, Any]:
         return {"recognizer": "remote", "url": self.base, "model": self.model}
 
-    def recognize(self, requests: list[CropRequest]) -> list[CropResult]:
+    def recognize(self, requests: list[CropRequest]) -> list[CropAnswer]:
         return list(self.pool.map(self._one, requests))
 
     # -- HTTP ------------------------------------------------------------------------------------
@@ -64,14 +64,14 @@ class RemoteRecognizer:
             self._model = data[0]["id"] if data else "glm-ocr"
         return self._model
 
-    def _one(self, request: CropRequest) -> CropResult:
+    def _one(self, request: CropRequest) -> CropAnswer:
         body = {
             "model": self.model,
             "messages": [{"role": "user", "content": [
                 {"type": "image_url", "image_url": {"url": png_data_url(request.image)}},
                 {"type": "text", "text": request.prompt},
             ]}],
-            "max_tokens": request.max_new_tokens,
+            "max_tokens": request.max_new_tokens or self.max_new_tokens,
             "temperature": 0.0,
             "top_k": 1,                        # vLLM / SGLang sampling extensions
             "repetition_penalty": self.repetition_penalty,
@@ -80,10 +80,9 @@ class RemoteRecognizer:
         answer = self._send("POST", "/v1/chat/completions", body)
         choice = answer["choices"][0]
         usage = answer.get("usage") or {}
-        stats = {"tokens": usage.get("completion_tokens"), "seconds": round(time.perf_counter() - started, 4)}
-        stats.update({k: v for k, v in (answer.get("glmocr_stats") or {}).items()})
         finish = "length" if choice.get("finish_reason") == "length" else "stop"
-        return CropResult(choice["message"]["content"] or "", finish, stats)
+        return CropAnswer(request.key, choice["message"]["content"] or "", int(usage.get("completion_tokens") or 0),
+                          finish, round(time.perf_counter() - started, 4), dict(answer.get("glmocr_stats") or {}))
 
     def _send(self, method: str, path: str, body: dict | None = None) -> dict:
         import httpx

@@ -49,6 +49,13 @@ class PageWorker:
         self._source = None
         self._source_path: Path | None = None
 
+    def _extract_keys(self) -> list[str] | None:
+        if not self.settings.extract or not hasattr(self.engine, "extract_fields"):
+            return None
+        from ..assemble.kv import parse_key_spec
+
+        return [key.name for key in parse_key_spec(self.settings.extract)]
+
     def _open(self, path: Path):
         if self._source_path != path:
             if self._source is not None:
@@ -63,17 +70,26 @@ class PageWorker:
         try:
             source = self._open(task.path)
             render_seconds: dict[int, float] = {}
+            # A model-based engine answers --extract per page, from the page image.
+            extract_keys = self._extract_keys()
+            kept: dict[int, object] = {}
 
             def rendered():
                 for i in task.page_indices:
                     started = time.perf_counter()
                     page = source.render(i, self.settings.max_image_pixels)
                     render_seconds[i] = time.perf_counter() - started
+                    if extract_keys:
+                        kept[i] = page
                     yield page
 
             results = []
             for result in self.engine.process_pages(rendered()):
                 result.timings["render"] = render_seconds.get(result.index, 0.0)
+                if extract_keys:
+                    started = time.perf_counter()
+                    result.key_values = self.engine.extract_fields(kept.pop(result.index), extract_keys)
+                    result.timings["extract"] = time.perf_counter() - started
                 if self.settings.layout_vis and result.upright_image is not None:
                     from ..assemble.layout_vis import render_layout_vis
 

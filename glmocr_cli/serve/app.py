@@ -78,8 +78,11 @@ def parse_chat_request(body: Any, max_pixels: int, default_max_tokens: int) -> C
     max_tokens = body.get("max_tokens") or body.get("max_completion_tokens") or default_max_tokens
     if not isinstance(max_tokens, int) or max_tokens < 1:
         raise BadRequest(400, "max_tokens must be a positive integer")
-    return CropRequest(decode_image(images[0], max_pixels), "\n".join(t for t in texts if t) or "Text Recognition:",
-                       min(max_tokens, default_max_tokens))
+    from ..recognize.glm.recognizer import prepare_crop
+
+    return CropRequest(prepare_crop(decode_image(images[0], max_pixels)),
+                       "\n".join(t for t in texts if t) or "Text Recognition:",
+                       max_new_tokens=min(max_tokens, default_max_tokens))
 
 
 def create_app(recognizer: CropRecognizer, *, model_name: str = "glm-ocr", api_key: str | None = None,
@@ -135,7 +138,7 @@ def create_app(recognizer: CropRecognizer, *, model_name: str = "glm-ocr", api_k
             result = await asyncio.wrap_future(batcher.submit(crop))
         except Exception as exc:
             return error(500, f"recognition failed: {type(exc).__name__}: {exc}")
-        tokens = result.stats.get("tokens") or 0
+        tokens = result.tokens
         return {
             "id": f"chatcmpl-{uuid.uuid4().hex}", "object": "chat.completion", "created": int(time.time()),
             "model": model_name,
@@ -143,7 +146,7 @@ def create_app(recognizer: CropRecognizer, *, model_name: str = "glm-ocr", api_k
                          "finish_reason": "length" if result.finish_reason == "length" else "stop"}],
             "usage": {"prompt_tokens": result.stats.get("prompt_tokens", 0), "completion_tokens": tokens,
                       "total_tokens": tokens + result.stats.get("prompt_tokens", 0)},
-            "glmocr_stats": {k: v for k, v in result.stats.items() if k not in ("tokens", "prompt_tokens")},
+            "glmocr_stats": {**result.stats, "seconds": result.seconds},
         }
 
     return app

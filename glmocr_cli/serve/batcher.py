@@ -5,7 +5,7 @@ import queue
 import threading
 from concurrent.futures import Future
 
-from ..recognize.base import CropRecognizer, CropRequest, CropResult
+from ..recognize.base import CropAnswer, CropRecognizer, CropRequest
 
 
 class RequestBatcher:
@@ -42,7 +42,7 @@ class RequestBatcher:
 
     def _run(self, batch: list[tuple[CropRequest, Future]]) -> None:
         try:
-            results: list[CropResult] = self.recognizer.recognize([request for request, _ in batch])
+            results: list[CropAnswer] = self.recognizer.recognize([request for request, _ in batch])
         except Exception as exc:  # the model failed on this batch: every request in it gets the error
             for _, future in batch:
                 future.set_exception(exc)

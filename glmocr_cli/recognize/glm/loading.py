@@ -140,9 +140,12 @@ def resolve_checkpoint(explicit: str | Path | None, repo_id: str) -> Checkpoint:
     return Checkpoint(repo_id, path.resolve(), revision, content_hash(path))
 
 
-def find_checkpoint_dirs(model: str | Path | None, layout_model: str | Path | None) -> tuple[Path, Path] | None:
-    """Both checkpoints when present and sound, else None (for `--engine auto`)."""
+def find_checkpoint_dirs(model: str | Path | None, layout_model: str | Path | None, *,
+                         need_recognizer: bool = True) -> tuple[Path | None, Path] | None:
+    """Both checkpoints when present and sound, else None (for `--engine auto`). With a remote
+    recogniser (--recognizer-url) only the layout checkpoint is needed here."""
     try:
-        return (resolve_checkpoint(model, GLM_OCR_REPO).path, resolve_checkpoint(layout_model, LAYOUT_REPO).path)
+        layout = resolve_checkpoint(layout_model, LAYOUT_REPO).path
+        return (resolve_checkpoint(model, GLM_OCR_REPO).path if need_recognizer else None), layout
     except CheckpointError:
         return None

@@ -6,6 +6,8 @@ and the single `<|image|>` is expanded to the crop's number of image tokens.
 """
 from __future__ import annotations
 
+from ..base import CropAnswer, CropRequest  # noqa: F401  (re-exported for the engine)
+
 import math
 import re
 import time
@@ -44,23 +46,6 @@ def prepare_crop(image: Image.Image) -> Image.Image:
     w, h = fit_to_grid(*image.size)
     image = image.convert("RGB")
     return image if image.size == (w, h) else image.resize((w, h), Image.BICUBIC)
-
-
-@dataclass
-class CropRequest:
-    image: Image.Image       # already prepared (multiples of 28)
-    prompt: str
-    key: object = None       # caller's handle (page, region) to route the answer back
-
-
-@dataclass
-class CropAnswer:
-    key: object
-    text: str
-    tokens: int
-    finish_reason: str
-    seconds: float
-    stats: dict = field(default_factory=dict)
 
 
 class GlmRecognizer:
