@@ -62,7 +62,7 @@ class ScriptedServer:
 
 
 def crop(prompt="Text Recognition:"):
-    return CropRequest(Image.new("RGB", (56, 28), "white"), prompt, 32)
+    return CropRequest(Image.new("RGB", (56, 28), "white"), prompt, max_new_tokens=32)
 
 
 def test_retries_5xx_then_succeeds_and_sends_the_key():
@@ -70,7 +70,7 @@ def test_retries_5xx_then_succeeds_and_sends_the_key():
     try:
         client = RemoteRecognizer(server.url, backoff=0.01, retries=3, api_key="secret")
         [result] = client.recognize([crop("Table Recognition:")])
-        assert result.text == "read: Table Recognition:" and result.stats["tokens"] == 4
+        assert result.text == "read: Table Recognition:" and result.tokens == 4
         assert server.requests == 3
         body, auth = server.bodies[-1]
         assert auth == "Bearer secret" and body["model"] == "glm-ocr-test" and body["temperature"] == 0
