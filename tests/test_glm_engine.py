@@ -58,7 +58,8 @@ def build_local_glm_ocr(path: Path, *, seed: int = 0) -> Path:
     fast.save_pretrained(path)
     torch.manual_seed(seed)
     eos = [ids["<|endoftext|>"], ids["<|user|>"]]
-    text = dict(vocab_size=len(vocab) + 32, hidden_size=128, intermediate_size=256, num_hidden_layers=2,
+    # 16 decoder layers as the real checkpoint, so that its MTP layer sits at index 16 too.
+    text = dict(vocab_size=len(vocab) + 32, hidden_size=128, intermediate_size=256, num_hidden_layers=16,
                 num_attention_heads=2, num_key_value_heads=1, head_dim=64, pad_token_id=eos[0], eos_token_id=eos,
                 rope_parameters={"rope_type": "default", "rope_theta": 10000.0, "mrope_section": [8, 12, 12],
                                  "partial_rotary_factor": 1.0})
@@ -71,8 +72,35 @@ def build_local_glm_ocr(path: Path, *, seed: int = 0) -> Path:
     model = GlmOcrForConditionalGeneration(config).eval()
     model.generation_config.eos_token_id, model.generation_config.pad_token_id = eos, eos[0]
     model.save_pretrained(path)
+    add_mtp_layer(path, model)
     Glm46VImageProcessorPil(size={"shortest_edge": 112 * 112, "longest_edge": 28 * 28 * 6144}).save_pretrained(path)
     return path
+
+
+def add_mtp_layer(path: Path, model) -> None:
+    """Append the MTP layer to model.safetensors under model.language_model.layers.{N}. as the real
+    checkpoint lays it out (vLLM glm_ocr_mtp): enorm, hnorm, eh_proj, shared_head.{norm,head},
+    embed_tokens, and an ordinary decoder block; transformers ignores these keys on load."""
+    import torch
+    from safetensors.torch import load_file, save_file
+
+    file = path / "model.safetensors"
+    tensors = load_file(file)
+    n = model.config.text_config.num_hidden_layers
+    hidden = model.config.text_config.hidden_size
+    prefix = f"model.language_model.layers.{n}."
+    generator = torch.Generator().manual_seed(n)
+    for name, tensor in list(tensors.items()):
+        if name.startswith("model.language_model.layers.0."):
+            noise = torch.randn(tensor.shape, generator=generator, dtype=torch.float32) * 0.02
+            tensors[prefix + name.removeprefix("model.language_model.layers.0.")] = (tensor.float() + noise).to(tensor.dtype)
+    tensors[prefix + "enorm.weight"] = torch.ones(hidden)
+    tensors[prefix + "hnorm.weight"] = torch.ones(hidden)
+    tensors[prefix + "eh_proj.weight"] = torch.randn(hidden, 2 * hidden, generator=generator) * 0.02
+    tensors[prefix + "shared_head.norm.weight"] = torch.ones(hidden)
+    tensors[prefix + "shared_head.head.weight"] = model.lm_head.weight.detach().clone()
+    tensors[prefix + "embed_tokens.weight"] = model.model.language_model.embed_tokens.weight.detach().clone()
+    save_file({k: v.contiguous() for k, v in tensors.items()}, file, metadata={"format": "pt"})
 
 
 def build_glm_checkpoint(path: Path) -> Path:
@@ -223,6 +251,21 @@ def test_cli_glm_engine_end_to_end(dirs, tmp_path):
     assert doc["engine"]["name"] == "glm"
     assert doc["engine"]["models"]["recognizer"]["path"] == str(dirs[0].resolve())
     assert doc["pages"][0]["regions"] and all(r["text_source"] == "glm" for r in doc["pages"][0]["regions"])
+
+
+def test_checkpoint_carries_the_mtp_layer_that_transformers_ignores(dirs):
+    from safetensors import safe_open
+    from transformers import GlmOcrForConditionalGeneration
+
+    with safe_open(str(dirs[0] / "model.safetensors"), "pt") as f:
+        names = set(f.keys())
+    mtp = {n for n in names if n.startswith("model.language_model.layers.16.")}
+    for part in ("enorm.weight", "hnorm.weight", "eh_proj.weight", "shared_head.norm.weight", "shared_head.head.weight",
+                 "embed_tokens.weight", "self_attn.q_proj.weight", "mlp.gate_up_proj.weight"):
+        assert "model.language_model.layers.16." + part in mtp, part
+    model = GlmOcrForConditionalGeneration.from_pretrained(dirs[0])
+    assert not any(".layers.16." in n for n, _ in model.named_parameters())
+    assert len(model.model.language_model.layers) == 16
 
 
 def test_cli_glm_without_weights_exits_2_with_the_pull_command(tmp_path):
