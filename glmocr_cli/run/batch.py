@@ -67,6 +67,16 @@ class Reporter:
     def close(self) -> None: ...
 
 
+def _uses_gpu(device: str) -> bool:
+    if device == "cuda":
+        return True
+    if device == "auto":
+        import torch
+
+        return torch.cuda.is_available()
+    return False
+
+
 def _stage_seconds(pages: list[PageResult]) -> dict[str, float]:
     totals: dict[str, float] = {}
     for page in pages:
@@ -89,6 +99,8 @@ class BatchConverter:
         self.reporter = reporter or Reporter()
         self.key_extractor = key_extractor
         self.workers = settings.effective_workers()
+        if engine_name == "glm" and _uses_gpu(settings.device):
+            self.workers = 1  # one process owns the GPU and batches every crop; CPU workers would only contend
         self.threads = max(1, (__import__("os").cpu_count() or 1) // self.workers)
         self.chunk_pages = 1 if engine_name == "lite" else max(1, settings.batch_size // 2)
         self.page_ranges = parse_page_ranges(settings.pages) if settings.pages else None
