@@ -68,6 +68,8 @@ def convert_command(
     text_layer: Annotated[Optional[str], Opt(help="auto: use a PDF's own text layer; off: OCR everything.")] = None,
     keep_furniture: Annotated[Optional[bool], Opt("--keep-furniture/--drop-furniture",
                                                   help="Keep headers, footers and footnotes in Markdown.")] = None,
+    label_task: Annotated[Optional[list[str]], Opt(help="Label -> task override, e.g. chart=text, footnote=text (repeatable).")] = None,
+    layout_threshold: Annotated[Optional[list[str]], Opt(help="Layout score threshold: 0.4, or per label table=0.5 (glm; repeatable).")] = None,
     layout_vis: Annotated[Optional[bool], Opt("--layout-vis", help="Write a PNG per page with the layout boxes.")] = None,
     extract: Annotated[Optional[str], Opt(help="JSON Schema file or comma list of keys -> NAME.kv.json.")] = None,
     model: Annotated[Optional[str], Opt(help="GLM-OCR checkpoint folder (default: Hugging Face cache).")] = None,
@@ -93,7 +95,7 @@ def convert_command(
     """Convert documents into OUTPUT."""
     flags = dict(engine=engine, formats=_split(fmt), include=_split(include), exclude=_split(exclude), pages=pages,
                  dpi=dpi, password=password, renderer=renderer, text_layer=text_layer, keep_furniture=keep_furniture,
-                 layout_vis=layout_vis, extract=extract, model=model, layout_model=layout_model, device=device,
+                 label_task=_split(label_task), layout_threshold=_split(layout_threshold), layout_vis=layout_vis, extract=extract, model=model, layout_model=layout_model, device=device,
                  batch_size=batch_size, max_new_tokens=max_new_tokens, mtp=mtp, draft_tokens=draft_tokens,
                  recognizer_url=recognizer_url, recognizer_concurrency=recognizer_concurrency,
                  recognizer_timeout=recognizer_timeout,

@@ -29,6 +29,8 @@ class Settings:
     engine: str = "auto"                # auto | lite | glm
     text_layer: str = "auto"            # auto | off
     keep_furniture: bool = False        # headers, footers, footnotes into Markdown
+    label_task: list[str] = field(default_factory=list)        # "chart=text": label -> task overrides
+    layout_threshold: list[str] = field(default_factory=list)  # "0.4" and/or "table=0.5" (glm layout)
     min_confidence: float = 0.6         # below this a text region is flagged low-confidence
     model: str | None = None            # GLM-OCR checkpoint dir (or HF cache)
     layout_model: str | None = None     # PP-DocLayout-V3 checkpoint dir
@@ -60,6 +62,38 @@ class Settings:
                 "recognizer_concurrency", "recognizer_timeout"}
         return {k: v for k, v in asdict(self).items() if k not in skip}
 
+    def label_task_overrides(self) -> dict[str, str]:
+        """{'chart': 'text', ...} from the "label=task" entries."""
+        from .document import LABELS, Task
+
+        overrides = {}
+        for entry in self.label_task:
+            label, _, task = entry.partition("=")
+            if label.strip() not in LABELS or task.strip() not in {t.value for t in Task}:
+                raise ConfigError(f"--label-task {entry!r}: use LABEL=TASK with a PP-DocLayout-V3 label and one of "
+                                  f"{', '.join(t.value for t in Task)}")
+            overrides[label.strip()] = task.strip()
+        return overrides
+
+    def layout_thresholds(self) -> tuple[float | None, dict[str, float]]:
+        """The global score threshold (None: the default 0.3) and per-label overrides."""
+        from .document import LABELS
+
+        overall, per_label = None, {}
+        for entry in self.layout_threshold:
+            label, _, value = entry.rpartition("=")
+            try:
+                number = float(value)
+            except ValueError:
+                number = -1.0
+            if not 0.0 <= number <= 1.0 or (label and label not in LABELS):
+                raise ConfigError(f"--layout-threshold {entry!r}: use 0.4 or LABEL=0.5 (0 to 1)")
+            if label:
+                per_label[label] = number
+            else:
+                overall = number
+        return overall, per_label
+
     def validate(self) -> None:
         choices = {
             "engine": ("auto", "lite", "glm"), "text_layer": ("auto", "off"),
@@ -75,6 +109,8 @@ class Settings:
             raise ConfigError(f"--dpi must be between 36 and 1200, not {self.dpi}")
         if self.pages is not None:
             parse_page_ranges(self.pages)
+        self.label_task_overrides()
+        self.layout_thresholds()
         if self.renderer == "pdf2image":
             import importlib.util
             import shutil

@@ -242,3 +242,18 @@ def test_config_show_reports_layers(tmp_path: Path):
     assert "150" in lines["dpi"] and "glmocr.toml" in lines["dpi"]
     assert "3" in lines["workers"] and "GLMOCR_WORKERS" in lines["workers"]
     assert "(default)" in lines["engine"]
+
+
+def test_label_task_override_reaches_markdown(tmp_path: Path):
+    sample = ROOT / "samples" / "report.pdf"
+    plain = run_cli("convert", str(sample), "-o", str(tmp_path / "a"), *FAST, "--format", "md,json")
+    kept = run_cli("convert", str(sample), "-o", str(tmp_path / "b"), *FAST, "--format", "md,json",
+                   "--label-task", "number=text")
+    assert plain.returncode == 0 and kept.returncode == 0
+    numbers = [r for p in json.loads((tmp_path / "a" / "report.json").read_text())["pages"]
+               for r in p["regions"] if r["label"] == "number"]
+    assert numbers and all(r["task"] == "abandon" for r in numbers)
+    relabelled = [r for p in json.loads((tmp_path / "b" / "report.json").read_text())["pages"]
+                  for r in p["regions"] if r["label"] == "number"]
+    assert relabelled and all(r["task"] == "text" for r in relabelled)
+    assert len((tmp_path / "b" / "report.md").read_text()) > len((tmp_path / "a" / "report.md").read_text())

@@ -51,3 +51,13 @@ def test_page_ranges():
     for bad in ("0", "3-1", "a-b", ""):
         with pytest.raises(ConfigError):
             parse_page_ranges(bad)
+
+
+def test_label_task_and_layout_threshold_overrides(tmp_path: Path):
+    settings, _ = load_settings(cwd=tmp_path, environ={}, overrides={
+        "label_task": ["chart=text", "footnote=text"], "layout_threshold": ["0.4", "table=0.55"]})
+    assert settings.label_task_overrides() == {"chart": "text", "footnote": "text"}
+    assert settings.layout_thresholds() == (0.4, {"table": 0.55})
+    for bad in ({"label_task": ["picture=text"]}, {"label_task": ["chart=ocr"]}, {"layout_threshold": ["table=2"]}):
+        with pytest.raises(ConfigError):
+            load_settings(cwd=tmp_path, environ={}, overrides=bad)

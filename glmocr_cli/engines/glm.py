@@ -194,7 +194,16 @@ def build_glm_engine(settings, threads: int) -> GlmEngine:
                      batch_size=settings.batch_size, max_new_tokens=settings.max_new_tokens,
                      repetition_penalty=settings.repetition_penalty, mtp=settings.mtp,
                      draft_tokens=settings.draft_tokens, keep_furniture=settings.keep_furniture,
-                     label_tasks=getattr(settings, "label_tasks", None), torch_threads=threads)
+                     label_tasks=settings.label_task_overrides(), torch_threads=threads,
+                     layout_config=_layout_config(settings))
+
+
+def _layout_config(settings) -> LayoutPostprocessConfig:
+    overall, per_label = settings.layout_thresholds()
+    config = LayoutPostprocessConfig(class_thresholds=per_label)
+    if overall is not None:
+        config.threshold = overall
+    return config
 
 
 def _int_box(bbox) -> tuple[int, int, int, int]:

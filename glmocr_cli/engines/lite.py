@@ -12,9 +12,10 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from ..config import Settings
-from ..document import DEFAULT_LABEL_TASKS, FURNITURE_LABELS, LayoutRegion, PageImage, PageResult, Region, Task, TextLine
+from ..document import LayoutRegion, PageImage, PageResult, Region, Task, TextLine
 from ..layout.lite_layout import MODEL_NAME as LAYOUT_MODEL_NAME
 from ..layout.lite_layout import LiteLayoutDetector
+from ..layout.postprocess import label_tasks
 from ..layout.reading_order import reading_order
 from ..recognize.lite_ocr import MODEL_NAMES as OCR_MODEL_NAMES
 from ..recognize.lite_ocr import LiteOcr
@@ -39,19 +40,12 @@ def _package_version(name: str) -> str | None:
         return None
 
 
-def label_tasks(keep_furniture: bool) -> dict[str, Task]:
-    tasks = dict(DEFAULT_LABEL_TASKS)
-    if keep_furniture:
-        tasks.update({label: Task.TEXT for label in FURNITURE_LABELS})
-    return tasks
-
-
 class LiteEngine:
     name = "lite"
 
     def __init__(self, settings: Settings, threads: int = 1):
         self.settings = settings
-        self.tasks = label_tasks(settings.keep_furniture)
+        self.tasks = label_tasks(settings.label_task_overrides(), settings.keep_furniture)
         self.layout = LiteLayoutDetector(threads=threads)
         self.ocr = LiteOcr(threads=threads)
         from ..recognize.lite_table import LiteTableRecognizer
@@ -153,8 +147,8 @@ class LiteEngine:
             regions.append(Region(index=len(regions), order=len(regions), label="text", native_label="unassigned-lines",
                                   task=Task.TEXT, bbox=bbox_union([ln.bbox for ln in block]), score=0.0,
                                   content=read(block), text_source=source, confidence=mean_score(block), lines=block))
-        label_page_numbers(regions, image.height)
-        label_formula_numbers(regions)
+        label_page_numbers(regions, image.height, self.tasks)
+        label_formula_numbers(regions, self.tasks)
         if page.index == 0:
             promote_document_title(regions, image.height)
         scale = page.px_per_pt

@@ -44,22 +44,22 @@ def is_page_sized_image(region: Region, width: int, height: int) -> bool:
 _FORMULA_NUMBER = re.compile(r"^\(\s*\d{1,3}(?:\.\d{1,3})?[a-z]?\s*\)$")
 
 
-def label_formula_numbers(regions: list[Region]) -> None:
+def label_formula_numbers(regions: list[Region], tasks: dict[str, Task]) -> None:
     """'(3)' level with a display formula is its equation number (merged as \\tag in Markdown)."""
     formulas = [r for r in regions if r.label == "display_formula"]
     for region in regions:
         if region.task is Task.TEXT and _FORMULA_NUMBER.match(region.content.strip()):
             centre = (region.bbox[1] + region.bbox[3]) / 2
             if any(f.bbox[1] <= centre <= f.bbox[3] for f in formulas):
-                region.label = "formula_number"
+                region.label, region.task = "formula_number", tasks.get("formula_number", Task.TEXT)
 
 
-def label_page_numbers(regions: list[Region], page_height: int, margin: float = 0.1) -> None:
+def label_page_numbers(regions: list[Region], page_height: int, tasks: dict[str, Task], margin: float = 0.1) -> None:
     """A short number alone in the top or bottom margin is a page number, not body text."""
     for region in regions:
         in_margin = region.bbox[3] < margin * page_height or region.bbox[1] > (1 - margin) * page_height
         if in_margin and region.task is Task.TEXT and _PAGE_NUMBER.match(region.content.strip() or "-"):
-            region.label, region.task = "number", Task.ABANDON
+            region.label, region.task = "number", tasks.get("number", Task.ABANDON)
 
 
 def promote_document_title(regions: list[Region], page_height: int) -> None:
