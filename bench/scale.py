@@ -74,9 +74,10 @@ def bench_ray(pages: int) -> None:
 
 def bench_serve(requests: int) -> None:
     try:
-        from tiny_glm import build_tiny_glm_ocr
+        from test_glm_engine import build_glm_checkpoint
 
-        from glmocr_cli.recognize.glm.crop_recognizer import TransformersCropRecognizer
+        from glmocr_cli.engines.glm import load_glm_recognizer
+        from glmocr_cli.recognize.glm.recognizer import prepare_crop
     except ImportError as exc:
         print(f"serve bench skipped: {exc}")
         return
@@ -89,16 +90,16 @@ def bench_serve(requests: int) -> None:
     from glmocr_cli.recognize.remote import RemoteRecognizer
     from glmocr_cli.serve.app import create_app
 
-    checkpoint = build_tiny_glm_ocr(Path(tempfile.mkdtemp(prefix="tiny-glm-")) / "glm")
-    recognizer = TransformersCropRecognizer(checkpoint, device="cpu", max_new_tokens=16, batch_size=8)
-    crops = [CropRequest(Image.new("RGB", (112 + 28 * (i % 5), 56), "white"), "Text Recognition:", 16)
+    checkpoint = build_glm_checkpoint(Path(tempfile.mkdtemp(prefix="tiny-glm-")) / "glm")
+    recognizer = load_glm_recognizer(checkpoint, device="cpu", max_new_tokens=16, batch_size=8, mtp=False)
+    crops = [CropRequest(prepare_crop(Image.new("RGB", (112 + 28 * (i % 5), 56), "white")), "Text Recognition:")
              for i in range(requests)]
     started = time.perf_counter()
     recognizer.recognize(crops)
     in_process = requests / (time.perf_counter() - started)
 
-    server = uvicorn.Server(uvicorn.Config(create_app(recognizer, batch_size=8), host="127.0.0.1", port=0,
-                                           log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(create_app(recognizer, batch_size=8, max_new_tokens=16), host="127.0.0.1",
+                                           port=0, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     while not server.started:

@@ -35,7 +35,9 @@ def load_glm_ocr(path: Path, device: str, dtype: torch.dtype):
     """Model, tokenizer and the Pillow image processor (the official processor needs torchvision)."""
     from transformers import AutoTokenizer, GlmOcrForConditionalGeneration
     from transformers.models.glm46v.image_processing_pil_glm46v import Glm46VImageProcessorPil
+    from transformers.utils import logging as hf_logging
 
+    hf_logging.disable_progress_bar()  # our own progress display owns the terminal and the logs
     try:
         model = GlmOcrForConditionalGeneration.from_pretrained(path, dtype=dtype).to(device).eval()
         tokenizer = AutoTokenizer.from_pretrained(path)
