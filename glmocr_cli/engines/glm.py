@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import torch
+from transformers.utils import logging as hf_logging
 
 from ..document import PageImage, PageResult, Region, Task
 from ..layout.pp_doclayout import PPDocLayoutV3
@@ -20,6 +21,8 @@ from ..layout.postprocess import LayoutPostprocessConfig, label_tasks as build_l
 from ..recognize.glm.loading import (GLM_OCR_REPO, LAYOUT_REPO, PULL_HINT, CheckpointError,
                                      find_checkpoint_dirs, resolve_checkpoint)
 from ..recognize.glm.recognizer import PROMPTS, CropRequest, GlmRecognizer, clean_output, prepare_crop
+
+hf_logging.disable_progress_bar()  # our own progress display owns the terminal and the logs
 
 WEIGHTS_HINT = PULL_HINT[0].upper() + PULL_HINT[1:] + "."
 find_glm_checkpoints = find_checkpoint_dirs
@@ -35,9 +38,6 @@ def load_glm_ocr(path: Path, device: str, dtype: torch.dtype):
     """Model, tokenizer and the Pillow image processor (the official processor needs torchvision)."""
     from transformers import AutoTokenizer, GlmOcrForConditionalGeneration
     from transformers.models.glm46v.image_processing_pil_glm46v import Glm46VImageProcessorPil
-    from transformers.utils import logging as hf_logging
-
-    hf_logging.disable_progress_bar()  # our own progress display owns the terminal and the logs
     try:
         model = GlmOcrForConditionalGeneration.from_pretrained(path, dtype=dtype).to(device).eval()
         tokenizer = AutoTokenizer.from_pretrained(path)
