@@ -4,7 +4,9 @@ from __future__ import annotations
 import re
 
 from ..document import DocResult, Region, Task
+from .html import sanitize_table
 
+DOUBT_FLAGS = ("unsupported-script", "unreadable-text", "low-confidence")
 BULLETS = re.compile(r"^\s*(?:[•·▪◦●■□➢►*]|-(?=\s)|o(?=\s))\s*")
 
 
@@ -54,32 +56,34 @@ def _blocks(doc: DocResult, image_dir: str, keep_furniture: bool) -> list[tuple[
             if region.label in ("doc_title", "paragraph_title") and region.content:
                 block = _heading(region)
             elif region.task is Task.TABLE:
-                block = region.content.strip()
+                block = sanitize_table(region.content.strip())  # table tags and spans only
             elif region.task is Task.FORMULA:
                 block = _formula(region, image_dir, tags.get(id(region)))
             elif region.task is Task.SKIP:
                 block = f"![{region.label}]({image_dir}/{region.image_name})" if region.image_name else ""
             else:
                 block = _text(region)
-            if not block:
-                continue
-            flags = [f for f in region.flags if f in ("unsupported-script", "low-confidence", "unreadable-text")]
-            if flags:
-                block = f"<!-- {', '.join(flags)} -->\n{block}"
-            blocks.append((page.index, block, region))
+            if block:
+                flags = [f for f in region.flags if f in DOUBT_FLAGS]
+                blocks.append((page.index, block, region, flags))
     return blocks
+
+
+def _flagged(block: str, flags: list[str]) -> str:
+    """Text the recogniser doubts stays in, with a note a reader of the Markdown source can see."""
+    return f"<!-- {', '.join(dict.fromkeys(flags))} -->\n{block}" if flags else block
 
 
 def _join_hyphenated(blocks):
     """A text block ending in 'exam-' continues in the next text block when that starts lowercase."""
     merged = []
     for item in blocks:
-        page, block, region = item
+        page, block, region, flags = item
         if merged:
-            prev_page, prev_block, prev_region = merged[-1]
+            prev_page, prev_block, prev_region, prev_flags = merged[-1]
             if (prev_region.task is Task.TEXT and region.task is Task.TEXT and prev_block.endswith("-")
                     and len(prev_block) > 1 and prev_block[-2].isalpha() and block[:1].islower()):
-                merged[-1] = (prev_page, prev_block[:-1] + block, prev_region)
+                merged[-1] = (prev_page, prev_block[:-1] + block, prev_region, prev_flags + flags)
                 continue
         merged.append(item)
     return merged
@@ -88,9 +92,9 @@ def _join_hyphenated(blocks):
 def render_markdown(doc: DocResult, *, image_dir: str = "images", keep_furniture: bool = False) -> str:
     out: list[str] = []
     current = None
-    for page, block, _ in _join_hyphenated(_blocks(doc, image_dir, keep_furniture)):
+    for page, block, _, flags in _join_hyphenated(_blocks(doc, image_dir, keep_furniture)):
         if current is not None and page != current:
             out.append(f"<!-- page {page + 1} -->")
         current = page
-        out.append(block)
+        out.append(_flagged(block, flags))
     return "\n\n".join(out).strip() + "\n"

@@ -1,0 +1,88 @@
+"""Markdown, HTML, JSON and layout pictures from hand-made documents (every kind of region)."""
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from PIL import Image
+
+from glmocr_cli.assemble.html import render_html, sanitize_table
+from glmocr_cli.assemble.json_doc import render_json, validate_document
+from glmocr_cli.assemble.layout_vis import render_layout_vis
+from glmocr_cli.assemble.markdown import render_markdown
+from glmocr_cli.document import DocResult, PageResult, Region, Task
+
+PNG = (lambda: (lambda b: (Image.new("RGB", (4, 4), "red").save(b, format="PNG"), b.getvalue())[1])(io.BytesIO()))()
+
+
+def region(order: int, label: str, task: Task, content: str = "", **extra) -> Region:
+    return Region(index=order, order=order, label=label, native_label=label, task=task,
+                  bbox=(10.0, 10.0 + 50 * order, 300.0, 50.0 + 50 * order), score=0.9, content=content, **extra)
+
+
+def document() -> DocResult:
+    page1 = PageResult(0, 400, 800, "pdf", 200, (144.0, 288.0), 0, regions=[
+        region(1, "paragraph_title", Task.TEXT, "1. Methods"),
+        region(0, "doc_title", Task.TEXT, "A <Study>"),
+        region(2, "text", Task.TEXT, "• first point"),
+        region(3, "display_formula", Task.FORMULA, "E = mc^2"),
+        region(4, "formula_number", Task.TEXT, "(3)"),
+        region(5, "table", Task.TABLE, '<table><tr><td colspan="2" onclick="x()">a<script>bad()</script></td></tr></table>'),
+        region(6, "image", Task.SKIP, image_name="fig.png", image_png=PNG),
+        region(7, "text", Task.TEXT, "The results were exam-"),
+        region(8, "footer", Task.ABANDON, "Journal footer 2024"),
+    ])
+    page2 = PageResult(1, 400, 800, "pdf", 200, (144.0, 288.0), 0, regions=[
+        region(0, "text", Task.TEXT, "ined twice <b>carefully</b>.", flags=["low-confidence"], confidence=0.4),
+        region(1, "display_formula", Task.FORMULA, "", image_name="formula.png", image_png=PNG),
+    ])
+    return DocResult(Path("in/study.pdf"), Path("study.pdf"), "0" * 64, [page1, page2], {"name": "lite"}, {"dpi": 200})
+
+
+def test_markdown_structure_and_fixups():
+    md = render_markdown(document())
+    lines = md.split("\n\n")
+    assert lines[0] == "# A <Study>" and lines[1] == "## 1. Methods"
+    assert "- first point" in md
+    assert "$$\nE = mc^2 \\tag{3}\n$$" in md and "(3)" not in md.replace("\\tag{3}", "")
+    assert '<table><tr><td colspan="2"' in md
+    assert "![image](images/fig.png)" in md and "![display_formula](images/formula.png)" in md
+    assert "The results were examined twice" in md  # hyphen joined across the page break
+    assert "Journal footer" not in md and "Journal footer" in render_markdown(document(), keep_furniture=True)
+    assert md.index("<!-- page 2 -->") > md.index("![image]")
+    assert "<!-- low-confidence -->" in md
+
+
+def test_html_is_self_contained_and_escaped():
+    page = render_html(document())
+    assert page.startswith("<!DOCTYPE html>") and "<h1>A &lt;Study&gt;</h1>" in page
+    assert "<script>" not in page and "onclick" not in page and "bad()" in page  # text kept, code not
+    assert "data:image/png;base64," in page and "http://" not in page and "https://" not in page
+    assert "&lt;b&gt;carefully&lt;/b&gt;" in page and 'title="low-confidence"' in page
+    assert sanitize_table('<table><tr><td rowspan="2" style="x">1</td></tr></table>') == \
+        '<table><tr><td rowspan="2">1</td></tr></table>'
+
+
+def test_json_validates_and_a_broken_document_does_not():
+    data = json.loads(render_json(document()))
+    validate_document(data)
+    assert data["pages"][0]["regions"][0]["label"] == "doc_title"  # in reading order
+    assert "image_png" not in data["pages"][0]["regions"][6]
+    data["pages"][0]["regions"][0]["label"] = "not-a-label"
+    with pytest.raises(jsonschema.ValidationError):
+        validate_document(data)
+    del data["pages"][0]["regions"][0]["label"]
+    with pytest.raises(jsonschema.ValidationError):
+        validate_document(data)
+
+
+def test_layout_picture_has_the_page_size_and_coloured_boxes():
+    page = Image.new("RGB", (400, 800), "white")
+    png = render_layout_vis(page, document().pages[0].ordered_regions())
+    picture = Image.open(io.BytesIO(png)).convert("RGB")
+    assert picture.size == (400, 800)
+    assert picture.getpixel((150, 30)) != (255, 255, 255)   # inside the first box: tinted
+    assert picture.getpixel((390, 790)) == (255, 255, 255)  # outside every box: untouched
