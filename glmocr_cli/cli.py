@@ -152,7 +152,8 @@ def models_pull(
 def _print_models(infos) -> bool:
     for info in infos:
         size = f"{info.size_bytes / 2**30:.2f} GiB" if info.size_bytes else "-"
-        typer.echo(f"{info.repo_id:42s} {info.status if info.status != 'ok' else 'ok':8.8s} {size:>10s}  {info.path or ''}")
+        state = info.status if info.status in ("ok", "missing") else "broken"
+        typer.echo(f"{info.repo_id:42s} {state:8s} {size:>10s}  {info.path or ''}")
         if info.status not in ("ok", "missing"):
             typer.echo(f"  {info.status}", err=True)
     return all(info.status == "ok" for info in infos)

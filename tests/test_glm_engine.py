@@ -300,3 +300,15 @@ def test_extract_fields_asks_with_the_template_and_returns_every_key(dirs):
     fields = engine.extract_fields(noise_page(0, size=(200, 300)), ["account", "amount"])
     assert set(fields) == {"account", "amount"}          # random weights: values are noise or None
     assert engine.recognizer.seen[0].prompt == build_extraction_prompt(["account", "amount"])
+
+
+def test_cli_names_a_truncated_checkpoint_given_by_folder(dirs, tmp_path):
+    broken = tmp_path / "glm"
+    shutil.copytree(dirs[0], broken)
+    weights = broken / "model.safetensors"
+    weights.write_bytes(weights.read_bytes()[: weights.stat().st_size // 2])
+    Image.new("RGB", (60, 60), "white").save(tmp_path / "a.png")
+    for engine in ("glm", "auto"):  # a folder asked for by name is never silently replaced by lite
+        result = run_cli("convert", str(tmp_path / "a.png"), "-o", str(tmp_path / "o"), "--engine", engine,
+                         "--model", str(broken), "--layout-model", str(dirs[1]))
+        assert result.returncode == 2 and "truncated" in result.stderr and str(weights) in result.stderr

@@ -13,18 +13,24 @@ def resolve_engine(settings: Settings) -> tuple[str, str | None]:
     if settings.engine == "lite":
         return "lite", None
     try:
-        from .glm import WEIGHTS_HINT, find_glm_checkpoints
+        from ..recognize.glm.loading import GLM_OCR_REPO, LAYOUT_REPO, CheckpointError, resolve_checkpoint
+        from .glm import WEIGHTS_HINT
     except ImportError as exc:  # the [glm] extra (torch, transformers) is not installed
         if settings.engine == "glm":
             raise ConfigError(f"--engine glm needs the GLM extra: pip install 'glmocr-cli[glm]' ({exc})") from None
         return "lite", None
-    found = find_glm_checkpoints(settings.model, settings.layout_model,
-                                 need_recognizer=not settings.recognizer_url)
-    if found is not None:
-        return "glm", None
-    if settings.engine == "glm":
-        raise ConfigError(f"GLM-OCR weights not found locally. {WEIGHTS_HINT}")
-    return "lite", f"GLM-OCR weights not found; using the bundled lite engine. {WEIGHTS_HINT}"
+    wanted = [(settings.layout_model, LAYOUT_REPO)]
+    if not settings.recognizer_url:
+        wanted.append((settings.model, GLM_OCR_REPO))
+    try:
+        for explicit, repo in wanted:
+            resolve_checkpoint(explicit, repo)
+    except CheckpointError as exc:
+        # Asked for by name (--engine glm, or a --model/--layout-model folder): say exactly what is wrong.
+        if settings.engine == "glm" or explicit is not None:
+            raise ConfigError(str(exc)) from None  # names the folder or the pull command
+        return "lite", f"GLM-OCR weights not found; using the bundled lite engine. {WEIGHTS_HINT}"
+    return "glm", None
 
 
 def build_engine(settings: Settings, threads: int):
