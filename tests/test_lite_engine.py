@@ -84,3 +84,11 @@ def test_figure_regions_are_cropped(shared_data: Path, engines):
     crop = Image.open(__import__("io").BytesIO(figures[0].image_png))
     x0, y0, x1, y1 = figures[0].bbox
     assert abs(crop.width - (x1 - x0)) <= 2 and abs(crop.height - (y1 - y0)) <= 2
+
+
+@pytest.mark.parametrize("turned", [90, 270])
+def test_sideways_scan_is_turned_upright(tmp_path: Path, engines, turned: int):
+    born = text_pdf(tmp_path / "born.pdf")
+    result = engines["off"].process_page(render(render_to_image_pdf(born, tmp_path / "side.pdf", dpi=150, rotate=turned)))
+    assert result.rotation == turned  # PIL turns counter-clockwise; we turn back clockwise
+    assert result.width < result.height and "quick brown fox jumps" in page_text(result)
