@@ -86,3 +86,10 @@ def test_layout_picture_has_the_page_size_and_coloured_boxes():
     assert picture.size == (400, 800)
     assert picture.getpixel((150, 30)) != (255, 255, 255)   # inside the first box: tinted
     assert picture.getpixel((390, 790)) == (255, 255, 255)  # outside every box: untouched
+
+
+def test_a_heading_ending_in_a_hyphen_is_not_joined_to_the_next_paragraph():
+    page = PageResult(0, 400, 800, "image", None, None, 0, regions=[
+        region(0, "paragraph_title", Task.TEXT, "Results -"), region(1, "text", Task.TEXT, "overall the data")])
+    md = render_markdown(DocResult(Path("a.png"), Path("a.png"), "0" * 64, [page], {"name": "lite"}, {}))
+    assert "## Results -\n\noverall the data" in md

@@ -74,6 +74,10 @@ def _flagged(block: str, flags: list[str]) -> str:
     return f"<!-- {', '.join(dict.fromkeys(flags))} -->\n{block}" if flags else block
 
 
+def _is_paragraph(region: Region) -> bool:
+    return region.task is Task.TEXT and region.label not in ("doc_title", "paragraph_title")
+
+
 def _join_hyphenated(blocks):
     """A text block ending in 'exam-' continues in the next text block when that starts lowercase."""
     merged = []
@@ -81,7 +85,7 @@ def _join_hyphenated(blocks):
         page, block, region, flags = item
         if merged:
             prev_page, prev_block, prev_region, prev_flags = merged[-1]
-            if (prev_region.task is Task.TEXT and region.task is Task.TEXT and prev_block.endswith("-")
+            if (_is_paragraph(prev_region) and _is_paragraph(region) and prev_block.endswith("-")
                     and len(prev_block) > 1 and prev_block[-2].isalpha() and block[:1].islower()):
                 merged[-1] = (prev_page, prev_block[:-1] + block, prev_region, prev_flags + flags)
                 continue
