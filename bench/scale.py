@@ -74,7 +74,7 @@ def bench_ray(pages: int) -> None:
 
 def bench_serve(requests: int) -> None:
     try:
-        from test_glm_engine import build_glm_checkpoint
+        from tiny_glm import build_tiny_glm_ocr as build_glm_checkpoint
 
         from glmocr_cli.engines.glm import load_glm_recognizer
         from glmocr_cli.recognize.glm.recognizer import prepare_crop

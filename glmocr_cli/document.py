@@ -185,6 +185,20 @@ class DocResult:
     def warnings(self) -> list[str]:
         return [w for p in self.pages for w in p.warnings]
 
+    def decode_stats(self) -> dict[str, Any] | None:
+        """Decoding totals over the regions a model read (None when no region carries them)."""
+        regions = [r for p in self.pages for r in p.regions if "decode_steps" in r.stats]
+        if not regions:
+            return None
+        total = {key: sum(r.stats.get(key, 0) for r in regions)
+                 for key in ("tokens", "decode_steps", "draft_proposed", "draft_accepted")}
+        for key in ("prefill_seconds", "decode_seconds"):
+            total[key] = round(sum(r.stats.get(key, 0.0) for r in regions), 4)
+        total["acceptance"] = round(total["draft_accepted"] / total["draft_proposed"], 4) if total["draft_proposed"] else None
+        steps = total["decode_steps"]
+        total["tokens_per_step"] = round(total["tokens"] / steps, 3) if steps else None
+        return total
+
     def to_json(self) -> dict[str, Any]:
         return {
             "schema_version": 1,
@@ -194,5 +208,6 @@ class DocResult:
             "engine": self.engine,
             "options": self.options,
             "timings": self.timings,
+            **({"stats": stats} if (stats := self.decode_stats()) else {}),
             "pages": [p.to_json() for p in self.pages],
         }

@@ -8,7 +8,7 @@ import pytest
 
 from glmocr_cli.models import ModelsError, list_models, pull, verify
 from glmocr_cli.recognize.glm.loading import GLM_OCR_REPO, LAYOUT_REPO
-from test_glm_engine import build_glm_checkpoint
+from tiny_glm import build_tiny_glm_ocr as build_glm_checkpoint
 from tiny_layout import build_tiny_pp_doclayout
 
 

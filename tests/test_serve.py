@@ -19,7 +19,8 @@ pytest.importorskip("uvicorn")
 httpx = pytest.importorskip("httpx")
 
 from conftest import ROOT, run_cli  # noqa: E402
-from test_glm_engine import build_glm_checkpoint, noise_page  # noqa: E402
+from test_glm_engine import noise_page  # noqa: E402
+from tiny_glm import build_tiny_glm_ocr as build_glm_checkpoint  # noqa: E402
 from tiny_layout import build_tiny_pp_doclayout  # noqa: E402
 
 KEY = "test-key"

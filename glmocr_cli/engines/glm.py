@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import sys
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -47,16 +48,27 @@ def load_glm_ocr(path: Path, device: str, dtype: torch.dtype):
     return model, tokenizer, image_processor
 
 
-def try_mtp_decoder(model, path: Path, *, draft_tokens: int, repetition_penalty: float, batch_size: int, eos_ids):
-    """Issue 4's MTP decoder when it is installed and loads; None means plain `generate`."""
-    try:
-        from ..recognize.glm.decoder import GlmDecoder
-        from ..recognize.glm.mtp import load_mtp_layer
-        mtp = load_mtp_layer(model, path)
-        return GlmDecoder(model, mtp=mtp, draft_tokens=draft_tokens, repetition_penalty=repetition_penalty,
-                          batch_size=batch_size, eos_token_ids=eos_ids)
-    except Exception:
-        return None
+def info(message: str) -> None:
+    print(f"glmocr: info: {message}", file=sys.stderr, flush=True)
+
+
+def build_decoder(model, path: Path, *, mtp: bool, draft_tokens: int, repetition_penalty: float, batch_size: int,
+                  eos_ids):
+    """Our decoder (continuous batching), with the checkpoint's MTP layer drafting when asked and present."""
+    from ..recognize.glm.decoder import GlmDecoder
+    from ..recognize.glm.mtp import load_mtp_layer
+
+    layer = None
+    if mtp:
+        try:
+            layer = load_mtp_layer(model, path)
+        except Exception as exc:  # a damaged MTP layer costs speed, not output
+            info(f"{path}: MTP layer unusable ({exc}); decoding without drafts")
+        else:
+            if layer is None:
+                info(f"{path}: checkpoint has no MTP layer; decoding without drafts")
+    return GlmDecoder(model, mtp=layer, draft_tokens=draft_tokens, repetition_penalty=repetition_penalty,
+                      batch_size=batch_size, eos_token_ids=eos_ids)
 
 
 def load_glm_recognizer(model_dir: str | Path | None, *, device: str = "auto", batch_size: int = 8,
@@ -69,10 +81,9 @@ def load_glm_recognizer(model_dir: str | Path | None, *, device: str = "auto", b
     model, tokenizer, image_processor = load_glm_ocr(checkpoint.path, device, dtype)
     recognizer = GlmRecognizer(model, tokenizer, image_processor, batch_size=batch_size,
                                max_new_tokens=max_new_tokens, repetition_penalty=repetition_penalty)
-    if mtp:
-        recognizer.decoder = try_mtp_decoder(model, checkpoint.path, draft_tokens=draft_tokens,
-                                             repetition_penalty=repetition_penalty, batch_size=batch_size,
-                                             eos_ids=recognizer.eos_ids)
+    recognizer.decoder = build_decoder(model, checkpoint.path, mtp=mtp, draft_tokens=draft_tokens,
+                                       repetition_penalty=repetition_penalty, batch_size=batch_size,
+                                       eos_ids=recognizer.eos_ids)
     recognizer.checkpoint = checkpoint
     return recognizer
 
@@ -93,21 +104,20 @@ class GlmEngine:
         self.layout_ckpt = resolve_checkpoint(layout_model_dir, LAYOUT_REPO)
         self.layout = PPDocLayoutV3(self.layout_ckpt.path, device=self.device, postprocess_config=layout_config)
         if recognizer is not None:  # a remote server reads the crops (--recognizer-url)
-            self.glm_ckpt, self.recognizer, self.decoder_active = None, recognizer, False
+            self.glm_ckpt, self.recognizer, self.mtp_active = None, recognizer, False
         else:
             self.glm_ckpt = resolve_checkpoint(model_dir, GLM_OCR_REPO)
             model, tokenizer, image_processor = load_glm_ocr(self.glm_ckpt.path, self.device, self.dtype)
             self.recognizer = GlmRecognizer(model, tokenizer, image_processor, batch_size=batch_size,
                                             max_new_tokens=max_new_tokens, repetition_penalty=repetition_penalty)
-            if mtp:
-                self.recognizer.decoder = try_mtp_decoder(
-                    model, self.glm_ckpt.path, draft_tokens=draft_tokens, repetition_penalty=repetition_penalty,
-                    batch_size=batch_size, eos_ids=self.recognizer.eos_ids)
-            self.decoder_active = self.recognizer.decoder is not None
+            self.recognizer.decoder = build_decoder(
+                model, self.glm_ckpt.path, mtp=mtp, draft_tokens=draft_tokens,
+                repetition_penalty=repetition_penalty, batch_size=batch_size, eos_ids=self.recognizer.eos_ids)
+            self.mtp_active = self.recognizer.decoder.mtp is not None
         self.tasks = build_label_tasks(label_tasks, keep_furniture)
         self.page_window = max(1, page_window)
         self.options = {"batch_size": batch_size, "max_new_tokens": max_new_tokens,
-                        "repetition_penalty": repetition_penalty, "mtp": self.decoder_active,
+                        "repetition_penalty": repetition_penalty, "mtp": self.mtp_active,
                         "draft_tokens": draft_tokens}
 
     def describe(self) -> dict[str, Any]:

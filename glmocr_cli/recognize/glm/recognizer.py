@@ -11,6 +11,7 @@ from ..base import CropAnswer, CropRequest  # noqa: F401  (re-exported for the e
 import math
 import re
 import time
+import warnings
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -18,6 +19,7 @@ import torch
 from PIL import Image
 
 from ...document import Task
+from .requests import request_from_encoding
 
 PROMPTS = {Task.TEXT: "Text Recognition:", Task.TABLE: "Table Recognition:", Task.FORMULA: "Formula Recognition:"}
 # The SDK's pixel bounds for one crop: at least 112x112, at most 6,144 image tokens of 28x28.
@@ -95,18 +97,30 @@ class GlmRecognizer:
 
     @torch.inference_mode()
     def recognize(self, requests: list[CropRequest]) -> list[CropAnswer]:
+        if self.decoder is not None and requests:
+            try:
+                return self._decode(requests)
+            except Exception as exc:  # an accelerator, never a reason to fail a page: generate() reads them
+                warnings.warn(f"GLM-OCR decoder failed ({exc!r}); falling back to transformers generate()")
+                self.decoder = None
         answers: list[CropAnswer | None] = [None] * len(requests)
         for batch in self.batches(requests):
             for i, answer in zip(batch, self._generate([requests[i] for i in batch])):
                 answers[i] = answer
         return answers  # type: ignore[return-value]
 
+    def _decode(self, requests: list[CropRequest]) -> list[CropAnswer]:
+        """Our decoder (continuous batching, MTP drafts): every crop in one queue, same greedy tokens."""
+        built = [request_from_encoding(self.encode([r]), r.max_new_tokens or self.max_new_tokens) for r in requests]
+        answers = []
+        for request, result in zip(requests, self.decoder.generate(built)):
+            ids = [t for t in result.token_ids if t not in self.eos_ids]
+            answers.append(CropAnswer(request.key, self.tokenizer.decode(ids, skip_special_tokens=True), len(ids),
+                                      result.finish_reason, result.prefill_seconds + result.decode_seconds,
+                                      result.stats()))
+        return answers
+
     def _generate(self, requests: list[CropRequest]) -> list[CropAnswer]:
-        if self.decoder is not None:
-            try:
-                return self._generate_mtp(requests)
-            except Exception:  # the MTP decoder is an accelerator, never a reason to fail a page
-                self.decoder = None
         start = time.perf_counter()
         inputs = self.encode(requests)
         device = self.model.device
@@ -127,19 +141,6 @@ class GlmRecognizer:
         return answers
 
 
-    def _generate_mtp(self, requests: list[CropRequest]) -> list[CropAnswer]:
-        """Issue 4's decoder: same greedy tokens as `generate`, fewer main-model steps."""
-        from .requests import build_request
-
-        built = [build_request(self.image_processor, self.tokenizer, r.image, r.prompt, self.max_new_tokens)
-                 for r in requests]
-        answers = []
-        for request, result in zip(requests, self.decoder.generate(built)):
-            ids = [t for t in result.token_ids if t not in self.eos_ids]
-            stats = {"draft_proposed": result.draft_proposed, "draft_accepted": result.draft_accepted}
-            answers.append(CropAnswer(request.key, self.tokenizer.decode(ids, skip_special_tokens=True), len(ids),
-                                      result.finish_reason, result.prefill_seconds + result.decode_seconds, stats))
-        return answers
 
 
 def _as_list(value) -> list[int]:
