@@ -99,7 +99,8 @@ class GlmDecoder:
         self.image_token_id = model.config.image_token_id
         self.vocab = self.head.out_features
         self.device, self.dtype = model.device, model.dtype
-        # Bench-only: replaces the MTP drafts (which are still computed) by chosen ones.
+        # Bench and test only: hook(request indexes, results so far, drafts [B, k]) -> drafts to verify.
+        # The MTP drafts are still computed; the hook may replace them (a known continuation).
         self.draft_hook = draft_hook
 
     # ---- the model pieces ----------------------------------------------------------------------
@@ -224,6 +225,8 @@ class GlmDecoder:
                 row = self.prefill(requests[index])
                 results[index].prefill_seconds = time.perf_counter() - start
                 if not self.emit(requests[index], results[index], [int(row.cur)]):
+                    if self.draft_hook is not None and self.k:
+                        row.drafts = self.draft_hook([index], [results[index]], row.drafts)
                     batch.put(index, row)
             batch.compact()
             if batch.active():
@@ -249,7 +252,7 @@ class GlmDecoder:
         if self.k:
             batch.drafts = self.refresh_and_draft(batch, targets, accepted, hidden)
             if self.draft_hook is not None:
-                batch.drafts = self.draft_hook([results[i] for i in slots], batch.drafts)
+                batch.drafts = self.draft_hook(slots, [results[i] for i in slots], batch.drafts)
         share = (time.perf_counter() - start) / len(slots)
         for index in slots:
             results[index].decode_seconds += share
