@@ -38,6 +38,9 @@ class Batch:
 
     def __init__(self, decoder: "GlmDecoder"):
         self.slots: list[int | None] = []
+        # Per slot: (token, main hidden state) of positions decoded without drafting, not yet fed to
+        # the MTP layer; fed in one forward when drafting resumes.
+        self.pending: list[list[tuple[int, torch.Tensor]]] = []
         self.cache = decoder.new_cache(0, main=True)
         self.mtp_cache = decoder.new_cache(0, main=False) if decoder.k else None
         device = decoder.device
@@ -54,6 +57,7 @@ class Batch:
         free = next((s for s, occupant in enumerate(self.slots) if occupant is None), None)
         if free is None:
             self.slots.append(index)
+            self.pending.append([])
             self.cache.add_row(row.cache)
             if self.mtp_cache is not None:
                 self.mtp_cache.add_row(row.mtp_cache)
@@ -62,7 +66,7 @@ class Batch:
             self.delta = torch.cat([self.delta, row.delta])
             self.drafts = torch.cat([self.drafts, row.drafts])
             return
-        self.slots[free] = index
+        self.slots[free], self.pending[free] = index, []
         self.cache.place(free, row.cache)
         if self.mtp_cache is not None:
             self.mtp_cache.place(free, row.mtp_cache)
@@ -76,6 +80,7 @@ class Batch:
             return
         rows = torch.tensor(keep, dtype=torch.long, device=self.cur.device)
         self.slots = [self.slots[s] for s in keep]
+        self.pending = [self.pending[s] for s in keep]
         self.cache.keep_rows(rows)
         if self.mtp_cache is not None:
             self.mtp_cache.keep_rows(rows)
@@ -87,7 +92,7 @@ class GlmDecoder:
     """`generate(requests)` -> one DecodeResult per request, in order. `mtp=None` decodes plainly."""
 
     def __init__(self, model, *, mtp=None, draft_tokens: int = 1, repetition_penalty: float = 1.1,
-                 batch_size: int = 8, eos_token_ids=(), draft_hook=None):
+                 batch_size: int = 8, eos_token_ids=(), draft_hook=None, draft_batch_limit: int | None = None):
         self.model = model
         self.lm = model.model.language_model
         self.head = model.lm_head
@@ -102,6 +107,13 @@ class GlmDecoder:
         # Bench and test only: hook(request indexes, results so far, drafts [B, k]) -> drafts to verify.
         # The MTP drafts are still computed; the hook may replace them (a known continuation).
         self.draft_hook = draft_hook
+        # Drafting pays while a verify forward (rows x (k+1) tokens) costs about what a plain step does:
+        # on a CPU that holds up to about 8 tokens a matmul (bf16 is compute-bound beyond), on a GPU far
+        # more. Larger batches decode plainly, as vLLM's speculative_disable_by_batch_size does; the
+        # MTP layer catches up on the positions it missed when the batch shrinks again.
+        if draft_batch_limit is None:
+            draft_batch_limit = 64 if str(self.device).startswith("cuda") else max(1, 8 // (self.k + 1))
+        self.draft_batch_limit = draft_batch_limit
 
     # ---- the model pieces ----------------------------------------------------------------------
     def new_cache(self, rows: int, *, main: bool, capacity: int = 256) -> SlotKVCache:
@@ -187,9 +199,10 @@ class GlmDecoder:
         mtp_cache.lengths = committed   # chain positions are rewritten by the next refresh
         return torch.stack(drafts, dim=1)
 
-    def verify(self, batch: Batch) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    def verify(self, batch: Batch, drafting: bool = True) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """One main forward over [cur, drafts]: (targets [B, T], accepted drafts [B], hidden [B, T, H])."""
-        tokens = torch.cat([batch.cur[:, None], batch.drafts], dim=1)
+        drafts = batch.drafts if drafting else batch.drafts[:, :0]
+        tokens = torch.cat([batch.cur[:, None], drafts], dim=1)
         steps = tokens.shape[1]
         positions = self.text_positions(batch.cache.lengths + batch.delta, steps)
         hidden = self.main_hidden(self.lm.embed_tokens(tokens), positions, batch.cache)
@@ -199,7 +212,7 @@ class GlmDecoder:
         for j in range(1, steps):      # position j is penalised for the drafts before it too
             seen[:, j:][rows, :, tokens[:, j]] = True
         targets = self.choose(logits, seen)
-        accepted = torch.cumprod((batch.drafts == targets[:, :-1]).long(), dim=1).sum(dim=1)
+        accepted = torch.cumprod((drafts == targets[:, :-1]).long(), dim=1).sum(dim=1)
         return targets, accepted, hidden
 
     def refresh_and_draft(self, batch: Batch, targets, accepted, hidden) -> torch.Tensor:
@@ -210,6 +223,25 @@ class GlmDecoder:
         batch.mtp_cache.lengths += accepted + 1
         rows = torch.arange(targets.shape[0], device=self.device)
         return self.draft(out[rows, accepted][:, None], batch.seen, batch.mtp_cache, batch.delta)
+
+    def catch_up(self, batch: Batch) -> None:
+        """Feed the MTP layer the positions decoded without drafts, then draft for those rows."""
+        counts = torch.tensor([len(p) for p in batch.pending], device=self.device)
+        steps = int(counts.max())
+        tokens = torch.zeros(len(batch.slots), steps, dtype=torch.long, device=self.device)
+        hidden = torch.zeros(len(batch.slots), steps, self.lm.norm.weight.shape[0], dtype=self.dtype,
+                             device=self.device)
+        for row, entries in enumerate(batch.pending):
+            for j, (token, state) in enumerate(entries):
+                tokens[row, j], hidden[row, j] = token, state
+        positions = self.text_positions(batch.mtp_cache.lengths + batch.delta, steps)
+        out = self.mtp_block(tokens, hidden, positions, batch.mtp_cache)   # padding lies past each length
+        batch.mtp_cache.lengths += counts
+        rows = torch.arange(len(batch.slots), device=self.device)
+        drafts = self.draft(out[rows, (counts - 1).clamp(min=0)][:, None], batch.seen, batch.mtp_cache, batch.delta)
+        caught = counts > 0
+        batch.drafts[caught] = drafts[caught]
+        batch.pending = [[] for _ in batch.slots]
 
     # ---- the scheduler -------------------------------------------------------------------------
     @torch.inference_mode()
@@ -225,8 +257,6 @@ class GlmDecoder:
                 row = self.prefill(requests[index])
                 results[index].prefill_seconds = time.perf_counter() - start
                 if not self.emit(requests[index], results[index], [int(row.cur)]):
-                    if self.draft_hook is not None and self.k:
-                        row.drafts = self.draft_hook([index], [results[index]], row.drafts)
                     batch.put(index, row)
             batch.compact()
             if batch.active():
@@ -235,24 +265,31 @@ class GlmDecoder:
 
     def step(self, batch: Batch, requests, results) -> None:
         start = time.perf_counter()
-        targets, accepted, hidden = self.verify(batch)
+        slots = list(batch.slots)
+        drafting = bool(self.k) and len(slots) <= self.draft_batch_limit
+        if drafting:
+            if any(batch.pending):
+                self.catch_up(batch)
+            if self.draft_hook is not None:
+                batch.drafts = self.draft_hook(slots, [results[i] for i in slots], batch.drafts)
+        targets, accepted, hidden = self.verify(batch, drafting)
         batch.cache.lengths += accepted + 1
         rows = torch.arange(targets.shape[0], device=self.device)
         batch.cur = targets[rows, accepted]
         chosen, counts = targets.tolist(), accepted.tolist()
-        slots = list(batch.slots)
         for slot, index in enumerate(slots):
             batch.seen[slot, targets[slot, :counts[slot] + 1]] = True
             result = results[index]
             result.steps += 1
-            result.draft_proposed += self.k
+            result.draft_proposed += self.k if drafting else 0
             result.draft_accepted += counts[slot]
             if self.emit(requests[index], result, chosen[slot][:counts[slot] + 1]):
                 batch.slots[slot] = None
-        if self.k:
+        if drafting:
             batch.drafts = self.refresh_and_draft(batch, targets, accepted, hidden)
-            if self.draft_hook is not None:
-                batch.drafts = self.draft_hook(slots, [results[i] for i in slots], batch.drafts)
+        elif self.k:
+            for slot in range(len(slots)):
+                batch.pending[slot].append((chosen[slot][0], hidden[slot, 0]))
         share = (time.perf_counter() - start) / len(slots)
         for index in slots:
             results[index].decode_seconds += share
