@@ -80,7 +80,7 @@ def train_mtp(model, mtp, data, seconds: float) -> tuple[int, float]:
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
-            steps, loss_value = steps + 1, float(loss)
+            steps, loss_value = steps + 1, loss.item()
             if time.perf_counter() - start >= seconds:
                 break
     for p in own:
@@ -104,9 +104,9 @@ def save_mtp(path: Path, model, mtp) -> None:
     save_file(tensors, file, metadata={"format": "pt"})
 
 
-def timed_decode(model, mtp, requests, batch_size, k=1, hook=None):
+def timed_decode(model, mtp, requests, batch_size, k=1):
     decoder = GlmDecoder(model, mtp=mtp, draft_tokens=k, repetition_penalty=1.1, batch_size=batch_size,
-                         eos_token_ids=EOS_TINY, draft_hook=hook)
+                         eos_token_ids=EOS_TINY, draft_batch_limit=batch_size)
     start = time.perf_counter()
     results = decoder.generate(requests)
     return time.perf_counter() - start, results
@@ -155,20 +155,22 @@ def acceptance(results) -> float:
 
 
 # ---- 2. the real-size architecture with forced acceptance ----------------------------------------
-class ForcedDrafts:
-    """Bench-only draft hook: the known greedy continuation, each draft kept with probability `rate`."""
+class ForcedAcceptance:
+    """Bench-only accept hook: each draft is taken with probability `rate` (the first refusal ends the
+    run of accepted drafts), whatever the model's own argmax; the model's token follows as usual.
 
-    def __init__(self, truth: list[list[int]], rate: float, seed: int = 0):
-        self.truth, self.rate, self.rng = truth, rate, np.random.default_rng(seed)
+    The known greedy continuation of a plain run cannot stand in for the drafts here: with random
+    weights the logits are nearly flat, and bf16 rounding of a 2-position verify differs from a
+    1-position step enough to change the argmax (see the README), after which those drafts are
+    all wrong. Forcing the decision keeps every cost of the real path (layer, verify, rollback).
+    """
 
-    def __call__(self, indexes, results, drafts):
-        out = drafts.clone()
-        for row, (index, result) in enumerate(zip(indexes, results)):
-            truth, done = self.truth[index], len(result.token_ids)
-            for j in range(out.shape[1]):
-                token = truth[done + j] if done + j < len(truth) else 0
-                out[row, j] = token if self.rng.random() < self.rate else (token + 7) % 59000
-        return out
+    def __init__(self, rate: float, seed: int = 0):
+        self.rate, self.generator = rate, torch.Generator().manual_seed(seed)
+
+    def __call__(self, drafts, targets, accepted):
+        taken = torch.rand(drafts.shape, generator=self.generator) < self.rate
+        return torch.cumprod(taken.long(), dim=1).sum(dim=1).to(drafts.device)
 
 
 def decode_seconds(results) -> float:
@@ -213,20 +215,23 @@ def real_part(tokens: int) -> None:
         decoder = GlmDecoder(model, repetition_penalty=1.1, batch_size=batch_size, eos_token_ids=EOS_IDS)
         decoder.generate(requests[:1])                                     # warm-up
         plain = decoder.generate(requests)
-        truth, plain_s = [r.token_ids for r in plain], decode_seconds(plain)
+        plain_s = decode_seconds(plain)
         for rate in (0.5, 0.8, 1.0):
-            spec = GlmDecoder(model, mtp=mtp, draft_tokens=1, repetition_penalty=1.1, batch_size=batch_size,
-                              eos_token_ids=EOS_IDS, draft_hook=ForcedDrafts(truth, rate))
-            results = spec.generate(requests)
-            same = [r.token_ids for r in results] == truth
-            speedup = plain_s / decode_seconds(results)
-            print(f"batch {batch_size}, forced acceptance {rate:.1f} (measured {acceptance(results):.2f}): decode "
-                  f"{decode_seconds(results):.1f} s vs plain {plain_s:.1f} s = {speedup:.2f}x; identical output: {same}",
-                  flush=True)
-            if rate == 0.8:
-                bar, need = (1.3, "1.3x") if batch_size == 1 else (0.97, "not slower")
-                print(f"BAR batch {batch_size} at acceptance 0.8, MTP {need}: {speedup:.2f}x "
-                      f"{'PASS' if speedup >= bar else 'FAIL'}")
+            for limit in ((None,) if batch_size == 1 else (None, batch_size)):
+                spec = GlmDecoder(model, mtp=mtp, draft_tokens=1, repetition_penalty=1.1, batch_size=batch_size,
+                                  eos_token_ids=EOS_IDS, draft_batch_limit=limit)
+                spec.accept_hook = ForcedAcceptance(rate)
+                results = spec.generate(requests)
+                speedup = plain_s / decode_seconds(results)
+                tokens_per_step = sum(len(r.token_ids) - 1 for r in results) / sum(r.steps for r in results)
+                how = "" if limit is None else " (drafting forced at every batch size)"
+                print(f"batch {batch_size}{how}, forced acceptance {rate:.1f} (measured {acceptance(results):.2f}, "
+                      f"{tokens_per_step:.2f} tokens a step): decode {decode_seconds(results):.1f} s vs plain "
+                      f"{plain_s:.1f} s = {speedup:.2f}x", flush=True)
+                if rate == 0.8 and limit is None:
+                    bar, need = (1.3, "1.3x") if batch_size == 1 else (0.97, "not slower")
+                    print(f"BAR batch {batch_size} at acceptance 0.8, MTP {need}: {speedup:.2f}x "
+                          f"{'PASS' if speedup >= bar else 'FAIL'}")
 
 
 # ---- 3. memory --------------------------------------------------------------------------------------
@@ -236,9 +241,9 @@ def memory_child(use_mtp: bool, tokens: int) -> None:
     model, processor = load(path)
     mtp = load_mtp_layer(model, path) if use_mtp else None
     requests = build_requests([Crop((250, 28), tokens)] * 8, processor)
-    hook = (lambda indexes, results, drafts: drafts) if use_mtp else None
+    # drafting at every batch size, so that the MTP layer's caches and activations are all in the peak
     GlmDecoder(model, mtp=mtp, draft_tokens=1, repetition_penalty=1.1, batch_size=8, eos_token_ids=EOS_IDS,
-               draft_hook=hook).generate(requests)
+               draft_batch_limit=8).generate(requests)
     print(json.dumps({"peak_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
 
 

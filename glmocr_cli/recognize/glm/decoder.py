@@ -107,6 +107,9 @@ class GlmDecoder:
         # Bench and test only: hook(request indexes, results so far, drafts [B, k]) -> drafts to verify.
         # The MTP drafts are still computed; the hook may replace them (a known continuation).
         self.draft_hook = draft_hook
+        # Bench only: hook(drafts, targets, accepted) -> accepted counts to use instead (the output is
+        # then not the greedy one; the cost of every step is).
+        self.accept_hook = None
         # Drafting pays while a verify forward (rows x (k+1) tokens) costs about what a plain step does:
         # on a CPU that holds up to about 8 tokens a matmul (bf16 is compute-bound beyond), on a GPU far
         # more. Larger batches decode plainly, as vLLM's speculative_disable_by_batch_size does; the
@@ -213,6 +216,10 @@ class GlmDecoder:
             seen[:, j:][rows, :, tokens[:, j]] = True
         targets = self.choose(logits, seen)
         accepted = torch.cumprod((drafts == targets[:, :-1]).long(), dim=1).sum(dim=1)
+        if self.accept_hook is not None and drafting:   # bench only: a chosen acceptance, same work
+            accepted = self.accept_hook(drafts, targets, accepted)
+            taken = torch.arange(drafts.shape[1], device=self.device)[None, :] < accepted[:, None]
+            targets[:, :-1] = torch.where(taken, drafts, targets[:, :-1])
         return targets, accepted, hidden
 
     def refresh_and_draft(self, batch: Batch, targets, accepted, hidden) -> torch.Tensor:

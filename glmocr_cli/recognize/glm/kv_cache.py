@@ -42,6 +42,10 @@ class SlotKVCache:
         rows = torch.arange(self.rows, device=self.lengths.device)[:, None].expand_as(columns)
         self._write = (rows, columns)
         self._span = int(self.lengths.max()) + new_tokens
+        if self.rows and (new_tokens == 1 or self._span == new_tokens) and bool((self.lengths == self.lengths[0]).all()):
+            # Every row sees every key (one new token, or a causal prefill from empty): no mask, which
+            # lets SDPA take the same kernel as transformers' own decoding (bf16 results then agree).
+            return None
         keys = torch.arange(self._span, device=self.lengths.device)
         return (keys[None, None, :] <= columns[:, :, None])[:, None]
 
