@@ -55,15 +55,21 @@ def training_batch(model, request, answer):
     """Main-model states over prompt + answer and the MTP inputs/targets of the answer's positions."""
     ids = torch.cat([request.input_ids, torch.tensor(answer)]).view(1, -1)
     image = (ids == model.config.image_token_id).int()
+    prompt = request.prompt_length
     with torch.no_grad():
         hidden = model.model(input_ids=ids, pixel_values=request.pixel_values, image_grid_thw=request.image_grid_thw,
                              mm_token_type_ids=image, attention_mask=torch.ones_like(ids)).last_hidden_state
         positions, _ = model.model.get_rope_index(ids, mm_token_type_ids=image, image_grid_thw=request.image_grid_thw)
-    return ids, hidden, positions, request.prompt_length
+        # The soft target: the main model's own distribution for each answer token after the first
+        # (before the repetition penalty, which the decoder applies to drafts and targets alike).
+        teacher = torch.log_softmax(model.lm_head(hidden[:, prompt:-1]).float(), dim=-1)
+    return ids, hidden, positions, prompt, teacher
 
 
 def train_mtp(model, mtp, data, seconds: float) -> tuple[int, float]:
-    """Cross-entropy on token i+2 from (state i, token i+1) over the answers; returns (steps, last loss)."""
+    """Distillation: the layer's distribution for token i+2 from (state i, token i+1) is pulled (KL) to the
+    main model's own distribution for that token (its logits at i+1, before the repetition penalty,
+    which the decoder applies to drafts and targets alike); returns (steps, last loss)."""
     own = [p for name, p in mtp.named_parameters() if not name.startswith(("embed_tokens.", "head."))]
     for p in own:
         p.requires_grad_(True)
@@ -71,12 +77,14 @@ def train_mtp(model, mtp, data, seconds: float) -> tuple[int, float]:
     rotary = model.model.language_model.rotary_emb
     steps, loss_value, start = 0, float("nan"), time.perf_counter()
     while time.perf_counter() - start < seconds:
-        for ids, hidden, positions, prompt in data:
+        for ids, hidden, positions, prompt, teacher in data:
             x = mtp.inputs(ids[:, 1:], hidden[:, :-1], zero_first=True)
             out = mtp.block(x, position_embeddings=rotary(x, positions[:, :, :-1]), attention_mask=None)
             # output j (state j, token j+1) predicts token j+2: the answer's tokens after its first
             logits = mtp.logits(out[:, prompt - 1:-1])
-            loss = torch.nn.functional.cross_entropy(logits[0], ids[0, prompt + 1:])
+            log_probs = torch.log_softmax(logits[0], dim=-1)
+            distil = torch.nn.functional.kl_div(log_probs, teacher[0], log_target=True, reduction="batchmean")
+            loss = distil
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
@@ -115,7 +123,7 @@ def timed_decode(model, mtp, requests, batch_size, k=1):
 EOS_TINY: list[int] = []
 
 
-def tiny_part(train_seconds: float) -> None:
+def tiny_part(train_seconds: float, train_crops: int = 256) -> None:
     global EOS_TINY
     from tiny_glm import build_tiny_glm_ocr
     from glmocr_cli.engines.glm import load_glm_ocr
@@ -125,7 +133,7 @@ def tiny_part(train_seconds: float) -> None:
     model, tokenizer, processor = load_glm_ocr(path, "cpu", torch.float32)
     recognizer = GlmRecognizer(model, tokenizer, processor)
     EOS_TINY = recognizer.eos_ids
-    train, held_out = tiny_requests(recognizer, 48, 0, 64), tiny_requests(recognizer, 16, 1, 64)
+    train, held_out = tiny_requests(recognizer, train_crops, 0, 64), tiny_requests(recognizer, 16, 1, 64)
     _, answers = timed_decode(model, None, train, 8)
     data = [training_batch(model, r, a.token_ids) for r, a in zip(train, answers)]
     mtp = load_mtp_layer(model, path)
@@ -133,7 +141,8 @@ def tiny_part(train_seconds: float) -> None:
     steps, loss = train_mtp(model, mtp, data, train_seconds)
     save_mtp(path, model, mtp)
     mtp = load_mtp_layer(model, path)                    # back through the loader a user's checkpoint takes
-    print(f"tiny: trained the MTP layer {steps} steps in {train_seconds:.0f} s (main model frozen), loss {loss:.3f}")
+    print(f"tiny: trained the MTP layer {steps} steps on {len(train)} answers in {train_seconds:.0f} s "
+          f"(main model frozen), loss {loss:.3f}; 16 held-out crops")
     plain_s, plain = timed_decode(model, None, held_out, 8)
     for k in (1, 3):
         seconds, results = timed_decode(model, mtp, held_out, 8, k=k)
@@ -207,9 +216,6 @@ def real_part(tokens: int) -> None:
     model, processor = load(path)
     mtp = load_mtp_layer(model, path)
     print(f"real-size architecture, random weights, bf16, {torch.get_num_threads()} threads; answers of {tokens} tokens")
-    plain_step, verify_step, draft_step = step_costs(model, mtp, build_requests([Crop((250, 28), 8)], processor)[0])
-    print(f"step cost, batch 1: plain {plain_step * 1000:.0f} ms; verify of 1 draft {verify_step / plain_step:.2f}x "
-          f"a plain step; draft step (MTP refresh + next draft) {draft_step / plain_step:.2f}x")
     for batch_size, count in ((1, 3), (8, 8)):
         requests = build_requests([Crop((250, 28), tokens)] * count, processor, seed=batch_size)
         decoder = GlmDecoder(model, repetition_penalty=1.1, batch_size=batch_size, eos_token_ids=EOS_IDS)
@@ -232,6 +238,9 @@ def real_part(tokens: int) -> None:
                     bar, need = (1.3, "1.3x") if batch_size == 1 else (0.97, "not slower")
                     print(f"BAR batch {batch_size} at acceptance 0.8, MTP {need}: {speedup:.2f}x "
                           f"{'PASS' if speedup >= bar else 'FAIL'}")
+    plain_step, verify_step, draft_step = step_costs(model, mtp, build_requests([Crop((250, 28), 8)], processor)[0])
+    print(f"step cost, batch 1: plain {plain_step * 1000:.0f} ms; verify of 1 draft {verify_step / plain_step:.2f}x "
+          f"a plain step; draft step (MTP refresh + next draft) {draft_step / plain_step:.2f}x")
 
 
 # ---- 3. memory --------------------------------------------------------------------------------------
@@ -244,24 +253,29 @@ def memory_child(use_mtp: bool, tokens: int) -> None:
     # drafting at every batch size, so that the MTP layer's caches and activations are all in the peak
     GlmDecoder(model, mtp=mtp, draft_tokens=1, repetition_penalty=1.1, batch_size=8, eos_token_ids=EOS_IDS,
                draft_batch_limit=8).generate(requests)
-    print(json.dumps({"peak_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+    import psutil
+    print(json.dumps({"peak_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                      "rss_after_kib": psutil.Process().memory_info().rss // 1024}))
 
 
 def memory_part(tokens: int) -> None:
-    peaks = {}
+    peaks, after = {}, {}
     for flag in ("off", "on"):
         out = subprocess.run([sys.executable, __file__, "--memory-child", flag, "--tokens", str(tokens)],
                              capture_output=True, text=True, check=True).stdout
-        peaks[flag] = json.loads(out.strip().splitlines()[-1])["peak_rss_kib"] / 2**20
+        record = json.loads(out.strip().splitlines()[-1])
+        peaks[flag], after[flag] = record["peak_rss_kib"] / 2**20, record["rss_after_kib"] / 2**20
     growth = peaks["on"] / peaks["off"] - 1
     print(f"peak RSS, real-size model, 8 crops at batch 8: MTP off {peaks['off']:.2f} GiB, on {peaks['on']:.2f} GiB "
-          f"(+{growth * 100:.1f}%)")
+          f"(+{growth * 100:.1f}%); RSS after decoding {after['off']:.2f} vs {after['on']:.2f} GiB "
+          f"(+{(after['on'] / after['off'] - 1) * 100:.1f}%)")
     print(f"BAR RSS growth with MTP < 10%: {growth * 100:.1f}% {'PASS' if growth < 0.10 else 'FAIL'}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--train-seconds", type=float, default=150)
+    parser.add_argument("--train-crops", type=int, default=256)
     parser.add_argument("--tokens", type=int, default=48, help="answer length on the real-size model")
     parser.add_argument("--skip-tiny", action="store_true")
     parser.add_argument("--skip-real", action="store_true")
@@ -271,7 +285,7 @@ def main() -> None:
     if args.memory_child:
         return memory_child(args.memory_child == "on", args.tokens)
     if not args.skip_tiny:
-        tiny_part(args.train_seconds)
+        tiny_part(args.train_seconds, args.train_crops)
     if not args.skip_real:
         real_part(args.tokens)
     if not args.skip_memory:
