@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test bench clean
+.PHONY: install demo test bench bench-decoder clean
 
 install: $(STAMP)
 
@@ -27,6 +27,12 @@ bench: install
 	$(BIN)/python bench/quality.py
 	$(BIN)/python bench/throughput.py
 	$(BIN)/python bench/tables.py
+
+# Our GLM-OCR decoder and MTP on the real-size architecture (random weights; builds a 2.7 GB
+# checkpoint in the temp folder once; about 20 minutes on 2 cores).
+bench-decoder: install
+	$(BIN)/python bench/decode.py
+	$(BIN)/python bench/mtp.py
 
 clean:
 	rm -rf out .pytest_cache

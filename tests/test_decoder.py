@@ -246,3 +246,20 @@ def test_cli_records_decode_stats_per_region_and_document(tiny, tmp_path):
     assert totals["tokens"] == sum(r["stats"]["tokens"] for r in regions)
     assert totals["draft_proposed"] == sum(r["stats"]["draft_proposed"] for r in regions)
     assert doc["options"]["mtp"] is True and doc["options"]["draft_tokens"] == 2
+
+
+def test_mtp_head_that_differs_from_lm_head_is_loaded_as_its_own(tiny, tmp_path):
+    import shutil
+    from safetensors.torch import load_file, save_file
+
+    path, recognizer = tiny
+    copy = tmp_path / "glm"
+    shutil.copytree(path, copy)
+    tensors = load_file(copy / "model.safetensors")
+    key = mtp_prefix(recognizer.model.config) + "shared_head.head.weight"
+    tensors[key] = tensors[key] * 2
+    save_file(tensors, copy / "model.safetensors", metadata={"format": "pt"})
+    mtp = load_mtp_layer(recognizer.model, copy)
+    assert mtp.head is not recognizer.model.lm_head
+    assert torch.equal(mtp.head.weight, tensors[key])
+    assert mtp.embed_tokens is recognizer.model.model.language_model.embed_tokens

@@ -49,22 +49,75 @@ def mtp_prefix(config) -> str:
     return f"model.language_model.layers.{config.text_config.num_hidden_layers}."
 
 
-def checkpoint_tensors(path: Path, prefix: str) -> dict[str, torch.Tensor]:
-    """Every tensor under `prefix` in the checkpoint's safetensors file(s), prefix removed."""
-    from safetensors import safe_open
+DTYPES = {"BF16": torch.bfloat16, "F16": torch.float16, "F32": torch.float32, "F64": torch.float64,
+          "I64": torch.int64, "I32": torch.int32, "U8": torch.uint8, "BOOL": torch.bool}
 
+
+class SafetensorsFile:
+    """Reads chosen tensors of a .safetensors file with plain reads, not a memory map: the pages of
+    the keys we skip or only compare never count in the process's memory."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        with open(self.path, "rb") as handle:
+            size = int.from_bytes(handle.read(8), "little")
+            self.header = json.loads(handle.read(size))
+        self.header.pop("__metadata__", None)
+        self.data_start = 8 + size
+
+    def keys(self) -> list[str]:
+        return list(self.header)
+
+    def read(self, key: str, rows: slice | None = None) -> torch.Tensor:
+        info = self.header[key]
+        dtype, shape = DTYPES[info["dtype"]], list(info["shape"])
+        begin, end = info["data_offsets"]
+        if rows is not None:   # a block of rows (dimension 0) only
+            row_bytes = (end - begin) // max(1, shape[0])
+            start, stop, _ = rows.indices(shape[0])
+            begin, end, shape[0] = begin + start * row_bytes, begin + stop * row_bytes, stop - start
+        with open(self.path, "rb") as handle:
+            handle.seek(self.data_start + begin)
+            data = bytearray(handle.read(end - begin))
+        return torch.frombuffer(data, dtype=dtype).reshape(shape) if data else torch.empty(shape, dtype=dtype)
+
+    def same_bytes(self, key: str, other: "SafetensorsFile", other_key: str, block: int = 4096) -> bool:
+        """Whether two stored tensors are byte for byte equal (read in blocks of rows)."""
+        mine, theirs = self.header[key], other.header[other_key]
+        if (mine["shape"], mine["dtype"]) != (theirs["shape"], theirs["dtype"]):
+            return False
+        return all(torch.equal(self.read(key, slice(i, i + block)), other.read(other_key, slice(i, i + block)))
+                   for i in range(0, mine["shape"][0], block))
+
+    def equals(self, key: str, weight: torch.Tensor, block: int = 4096) -> bool:
+        """Whether the stored tensor equals `weight`, read a block of rows at a time."""
+        if list(self.header[key]["shape"]) != list(weight.shape):
+            return False
+        for start in range(0, weight.shape[0], block):
+            part = self.read(key, slice(start, start + block))
+            if not torch.equal(part.to(weight.device, weight.dtype), weight[start:start + block].detach()):
+                return False
+        return True
+
+
+def mtp_files(path: Path, prefix: str) -> list[SafetensorsFile]:
+    """The checkpoint's safetensors file(s) that hold keys under `prefix`."""
     path = Path(path)
     index = path / "model.safetensors.index.json"
     if index.exists():
-        files = sorted({f for k, f in json.loads(index.read_text())["weight_map"].items() if k.startswith(prefix)})
+        names = sorted({f for k, f in json.loads(index.read_text())["weight_map"].items() if k.startswith(prefix)})
     else:
-        files = ["model.safetensors"] if (path / "model.safetensors").exists() else []
+        names = ["model.safetensors"] if (path / "model.safetensors").exists() else []
+    return [SafetensorsFile(path / name) for name in names]
+
+
+def checkpoint_tensors(path: Path, prefix: str, skip: tuple[str, ...] = ()) -> dict[str, torch.Tensor]:
+    """Every tensor under `prefix` in the checkpoint (prefix removed), except the names in `skip`."""
     found = {}
-    for name in files:
-        with safe_open(str(path / name), framework="pt") as handle:
-            for key in handle.keys():
-                if key.startswith(prefix):
-                    found[key.removeprefix(prefix)] = handle.get_tensor(key)
+    for file in mtp_files(path, prefix):
+        for key in file.keys():
+            if key.startswith(prefix) and key.removeprefix(prefix) not in skip:
+                found[key.removeprefix(prefix)] = file.read(key)
     return found
 
 
@@ -74,37 +127,49 @@ def load_mtp_layer(model, path: Path) -> MtpLayer | None:
     The head and the embedding are shared with the main model when the checkpoint's copies are equal
     to them (they are in GLM-OCR), so MTP adds only the block and eh_proj to memory.
     """
-    tensors = checkpoint_tensors(path, mtp_prefix(model.config))
+    prefix = mtp_prefix(model.config)
+    shared = ("embed_tokens.weight", "shared_head.head.weight")
+    tensors = checkpoint_tensors(path, prefix, skip=shared)
     if not tensors:
         return None
-    language_model = model.model.language_model
-    embed = language_model.embed_tokens
-    head = model.lm_head
+    embed, head = model.model.language_model.embed_tokens, model.lm_head
     dtype, device = model.dtype, model.device
-    own_embed = tensors.pop("embed_tokens.weight", None)
-    if own_embed is not None and not _same(own_embed, embed.weight):
-        embed = nn.Embedding.from_pretrained(own_embed.to(device, dtype), freeze=True)
-    own_head = tensors.pop("shared_head.head.weight", None)
-    if own_head is not None and not _same(own_head, head.weight):
-        head = nn.Linear(own_head.shape[1], own_head.shape[0], bias=False)
-        head.weight = nn.Parameter(own_head.to(device, dtype), requires_grad=False)
-    layer = MtpLayer(model.config.text_config, embed, head)
+    files = {f.path: f for f in mtp_files(path, prefix)}
+    files.update({f.path: f for f in mtp_files(path, "")})
+    where = {key: file for file in files.values() for key in file.keys()}
+    # GLM-OCR stores copies of the embedding and lm_head with the MTP layer. They are compared with
+    # the main model's in the file, block by block (comparing with the loaded weights would bring the
+    # whole embedding table into memory), and loaded only when they differ.
+    for name, main_key, module in (("embed_tokens.weight", "model.language_model.embed_tokens.weight", embed),
+                                   ("shared_head.head.weight", "lm_head.weight", head)):
+        key = prefix + name
+        if key not in where:
+            continue
+        if main_key in where:
+            same = where[key].same_bytes(key, where[main_key], main_key)
+        else:
+            same = where[key].equals(key, module.weight)
+        if not same:
+            weight = where[key].read(key).to(device, dtype)
+            if name.startswith("embed"):
+                embed = nn.Embedding.from_pretrained(weight, freeze=True)
+            else:
+                head = nn.Linear(weight.shape[1], weight.shape[0], bias=False)
+                head.weight = nn.Parameter(weight, requires_grad=False)
+    with torch.device("meta"):   # no float32 copy on the way: the weights are assigned as loaded
+        layer = MtpLayer(model.config.text_config, embed, head)
     state = {}
     for key, tensor in tensors.items():
         if key.startswith("shared_head.norm."):
             key = "head_norm." + key.removeprefix("shared_head.norm.")
         elif not key.startswith(("enorm.", "hnorm.", "eh_proj.")):
             key = "block." + key
-        state[key] = tensor
+        state[key] = tensor.to(device=device, dtype=dtype)
     own = {k for k in layer.state_dict() if not k.startswith(("embed_tokens.", "head."))}
     missing = own - set(state)
     unexpected = set(state) - own
     if missing or unexpected:
         raise ValueError(f"MTP layer in {path}: missing {sorted(missing)[:4]}, unexpected {sorted(unexpected)[:4]}")
-    layer.load_state_dict(state, strict=False)
-    return layer.to(device=device, dtype=dtype).eval().requires_grad_(False)
-
-
-def _same(stored: torch.Tensor, weight: torch.Tensor) -> bool:
-    return stored.shape == weight.shape and torch.equal(stored.to(weight.device, weight.dtype), weight.detach())
+    layer.load_state_dict(state, strict=False, assign=True)
+    return layer.eval().requires_grad_(False)
 
