@@ -211,7 +211,7 @@ def step_costs(model, mtp, request, repeats: int = 8) -> tuple[float, float, flo
 
 
 @torch.inference_mode()
-def real_part(tokens: int) -> None:
+def real_part(tokens: int, repeats: int = 2) -> None:
     path = real_size_checkpoint()
     model, processor = load(path)
     mtp = load_mtp_layer(model, path)
@@ -220,20 +220,24 @@ def real_part(tokens: int) -> None:
         requests = build_requests([Crop((250, 28), tokens)] * count, processor, seed=batch_size)
         decoder = GlmDecoder(model, repetition_penalty=1.1, batch_size=batch_size, eos_token_ids=EOS_IDS)
         decoder.generate(requests[:1])                                     # warm-up
-        plain = decoder.generate(requests)
-        plain_s = decode_seconds(plain)
         for rate in (0.5, 0.8, 1.0):
             for limit in ((None,) if batch_size == 1 else (None, batch_size)):
                 spec = GlmDecoder(model, mtp=mtp, draft_tokens=1, repetition_penalty=1.1, batch_size=batch_size,
                                   eos_token_ids=EOS_IDS, draft_batch_limit=limit)
-                spec.accept_hook = ForcedAcceptance(rate)
-                results = spec.generate(requests)
-                speedup = plain_s / decode_seconds(results)
+                # plain and MTP runs alternate, best of `repeats` each: this machine drifts by several %;
+                # every MTP run draws the same accept decisions (same seed), so the best is not a lucky one
+                plain_s, spec_s = float("inf"), float("inf")
+                for _ in range(repeats):
+                    plain_s = min(plain_s, decode_seconds(decoder.generate(requests)))
+                    spec.accept_hook = ForcedAcceptance(rate)
+                    results = spec.generate(requests)
+                    spec_s = min(spec_s, decode_seconds(results))
+                speedup = plain_s / spec_s
                 tokens_per_step = sum(len(r.token_ids) - 1 for r in results) / sum(r.steps for r in results)
                 how = "" if limit is None else " (drafting forced at every batch size)"
                 print(f"batch {batch_size}{how}, forced acceptance {rate:.1f} (measured {acceptance(results):.2f}, "
-                      f"{tokens_per_step:.2f} tokens a step): decode {decode_seconds(results):.1f} s vs plain "
-                      f"{plain_s:.1f} s = {speedup:.2f}x", flush=True)
+                      f"{tokens_per_step:.2f} tokens a step): decode {spec_s:.1f} s vs plain {plain_s:.1f} s "
+                      f"= {speedup:.2f}x", flush=True)
                 if rate == 0.8 and limit is None:
                     bar, need = (1.3, "1.3x") if batch_size == 1 else (0.97, "not slower")
                     print(f"BAR batch {batch_size} at acceptance 0.8, MTP {need}: {speedup:.2f}x "
@@ -277,6 +281,7 @@ def main() -> None:
     parser.add_argument("--train-seconds", type=float, default=150)
     parser.add_argument("--train-crops", type=int, default=256)
     parser.add_argument("--tokens", type=int, default=48, help="answer length on the real-size model")
+    parser.add_argument("--repeats", type=int, default=2, help="alternating plain/MTP runs, best of each")
     parser.add_argument("--skip-tiny", action="store_true")
     parser.add_argument("--skip-real", action="store_true")
     parser.add_argument("--skip-memory", action="store_true")
@@ -287,7 +292,7 @@ def main() -> None:
     if not args.skip_tiny:
         tiny_part(args.train_seconds, args.train_crops)
     if not args.skip_real:
-        real_part(args.tokens)
+        real_part(args.tokens, args.repeats)
     if not args.skip_memory:
         memory_part(args.tokens)
 
