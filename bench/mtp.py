@@ -112,19 +112,15 @@ def save_mtp(path: Path, model, mtp) -> None:
     save_file(tensors, file, metadata={"format": "pt"})
 
 
-def timed_decode(model, mtp, requests, batch_size, k=1):
+def timed_decode(model, mtp, requests, batch_size, eos, k=1):
     decoder = GlmDecoder(model, mtp=mtp, draft_tokens=k, repetition_penalty=1.1, batch_size=batch_size,
-                         eos_token_ids=EOS_TINY, draft_batch_limit=batch_size)
+                         eos_token_ids=eos, draft_batch_limit=batch_size)
     start = time.perf_counter()
     results = decoder.generate(requests)
     return time.perf_counter() - start, results
 
 
-EOS_TINY: list[int] = []
-
-
 def tiny_part(train_seconds: float, train_crops: int = 256) -> None:
-    global EOS_TINY
     from tiny_glm import build_tiny_glm_ocr
     from glmocr_cli.engines.glm import load_glm_ocr
     from glmocr_cli.recognize.glm.recognizer import GlmRecognizer
@@ -132,20 +128,20 @@ def tiny_part(train_seconds: float, train_crops: int = 256) -> None:
     path = build_tiny_glm_ocr(Path(tempfile.mkdtemp(prefix="tiny-mtp-")) / "glm")
     model, tokenizer, processor = load_glm_ocr(path, "cpu", torch.float32)
     recognizer = GlmRecognizer(model, tokenizer, processor)
-    EOS_TINY = recognizer.eos_ids
+    eos = recognizer.eos_ids
     train, held_out = tiny_requests(recognizer, train_crops, 0, 64), tiny_requests(recognizer, 16, 1, 64)
-    _, answers = timed_decode(model, None, train, 8)
+    _, answers = timed_decode(model, None, train, 8, eos)
     data = [training_batch(model, r, a.token_ids) for r, a in zip(train, answers)]
     mtp = load_mtp_layer(model, path)
-    before = acceptance(timed_decode(model, mtp, held_out, 8)[1])
+    before = acceptance(timed_decode(model, mtp, held_out, 8, eos)[1])
     steps, loss = train_mtp(model, mtp, data, train_seconds)
     save_mtp(path, model, mtp)
     mtp = load_mtp_layer(model, path)                    # back through the loader a user's checkpoint takes
     print(f"tiny: trained the MTP layer {steps} steps on {len(train)} answers in {train_seconds:.0f} s "
           f"(main model frozen), loss {loss:.3f}; 16 held-out crops")
-    plain_s, plain = timed_decode(model, None, held_out, 8)
+    plain_s, plain = timed_decode(model, None, held_out, 8, eos)
     for k in (1, 3):
-        seconds, results = timed_decode(model, mtp, held_out, 8, k=k)
+        seconds, results = timed_decode(model, mtp, held_out, 8, eos, k=k)
         same = all(a.token_ids == b.token_ids for a, b in zip(plain, results))
         tokens = sum(len(r.token_ids) for r in results)
         per_step = (tokens - len(results)) / max(1, sum(r.steps for r in results))

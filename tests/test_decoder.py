@@ -16,7 +16,7 @@ from PIL import Image
 from conftest import run_cli
 from glmocr_cli.engines.glm import build_decoder, load_glm_ocr
 from glmocr_cli.recognize.glm.decoder import GlmDecoder
-from glmocr_cli.recognize.glm.mtp import load_mtp_layer, mtp_prefix, checkpoint_tensors
+from glmocr_cli.recognize.glm.mtp import checkpoint_files, checkpoint_tensors, load_mtp_layer, mtp_prefix
 from glmocr_cli.recognize.glm.recognizer import CropRequest, GlmRecognizer, prepare_crop
 from glmocr_cli.recognize.glm.requests import request_from_encoding
 from tiny_glm import build_tiny_glm_ocr
@@ -198,7 +198,7 @@ def test_mtp_drafts_equal_a_one_pass_computation_of_the_layer(tiny, case, batch_
 def test_checkpoint_without_mtp_decodes_plainly_with_one_info_line(tmp_path, capsys):
     path = build_tiny_glm_ocr(tmp_path / "glm", mtp=False)
     model, tokenizer, image_processor = load_glm_ocr(path, "cpu", torch.float32)
-    assert not checkpoint_tensors(path, mtp_prefix(model.config))
+    assert not checkpoint_tensors(checkpoint_files(path), mtp_prefix(model.config))
     recognizer = GlmRecognizer(model, tokenizer, image_processor)
     decoder = build_decoder(model, path, mtp=True, draft_tokens=2, repetition_penalty=1.1, batch_size=3,
                             eos_ids=recognizer.eos_ids)
@@ -216,7 +216,7 @@ def test_mtp_layer_loads_the_checkpoint_weights_and_shares_head_and_embedding(ti
     path, recognizer = tiny
     model = recognizer.model
     mtp = load_mtp_layer(model, path)
-    stored = checkpoint_tensors(path, mtp_prefix(model.config))
+    stored = checkpoint_tensors(checkpoint_files(path), mtp_prefix(model.config))
     assert mtp.head is model.lm_head and mtp.embed_tokens is model.model.language_model.embed_tokens
     assert torch.equal(mtp.eh_proj.weight, stored["eh_proj.weight"])
     assert torch.equal(mtp.block.mlp.down_proj.weight, stored["mlp.down_proj.weight"])

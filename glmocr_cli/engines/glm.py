@@ -71,12 +71,16 @@ def build_decoder(model, path: Path, *, mtp: bool, draft_tokens: int, repetition
                       batch_size=batch_size, eos_token_ids=eos_ids)
 
 
-def load_glm_recognizer(model_dir: str | Path | None, *, device: str = "auto", batch_size: int = 8,
-                        max_new_tokens: int = 8192, repetition_penalty: float = 1.1, mtp: bool = True,
-                        draft_tokens: int = 1) -> GlmRecognizer:
-    """The in-process GLM-OCR crop reader alone (what `glmocr serve` serves)."""
+def default_dtype(device: str) -> torch.dtype:
+    return torch.bfloat16 if device.startswith("cuda") else torch.float32
+
+
+def load_glm_recognizer(model_dir: str | Path | None, *, device: str = "auto", dtype: torch.dtype | None = None,
+                        batch_size: int = 8, max_new_tokens: int = 8192, repetition_penalty: float = 1.1,
+                        mtp: bool = True, draft_tokens: int = 1) -> GlmRecognizer:
+    """The in-process GLM-OCR crop reader (what `glmocr serve` serves and the engine reads crops with)."""
     device = pick_device(device)
-    dtype = torch.bfloat16 if device.startswith("cuda") else torch.float32
+    dtype = dtype or default_dtype(device)
     checkpoint = resolve_checkpoint(model_dir, GLM_OCR_REPO)
     model, tokenizer, image_processor = load_glm_ocr(checkpoint.path, device, dtype)
     recognizer = GlmRecognizer(model, tokenizer, image_processor, batch_size=batch_size,
@@ -100,19 +104,17 @@ class GlmEngine:
         if torch_threads:
             torch.set_num_threads(torch_threads)
         self.device = pick_device(device)
-        self.dtype = dtype or (torch.bfloat16 if self.device.startswith("cuda") else torch.float32)
+        self.dtype = dtype or default_dtype(self.device)
         self.layout_ckpt = resolve_checkpoint(layout_model_dir, LAYOUT_REPO)
         self.layout = PPDocLayoutV3(self.layout_ckpt.path, device=self.device, postprocess_config=layout_config)
         if recognizer is not None:  # a remote server reads the crops (--recognizer-url)
             self.glm_ckpt, self.recognizer, self.mtp_active = None, recognizer, False
         else:
-            self.glm_ckpt = resolve_checkpoint(model_dir, GLM_OCR_REPO)
-            model, tokenizer, image_processor = load_glm_ocr(self.glm_ckpt.path, self.device, self.dtype)
-            self.recognizer = GlmRecognizer(model, tokenizer, image_processor, batch_size=batch_size,
-                                            max_new_tokens=max_new_tokens, repetition_penalty=repetition_penalty)
-            self.recognizer.decoder = build_decoder(
-                model, self.glm_ckpt.path, mtp=mtp, draft_tokens=draft_tokens,
-                repetition_penalty=repetition_penalty, batch_size=batch_size, eos_ids=self.recognizer.eos_ids)
+            self.recognizer = load_glm_recognizer(
+                model_dir, device=self.device, dtype=self.dtype, batch_size=batch_size,
+                max_new_tokens=max_new_tokens, repetition_penalty=repetition_penalty, mtp=mtp,
+                draft_tokens=draft_tokens)
+            self.glm_ckpt = self.recognizer.checkpoint
             self.mtp_active = self.recognizer.decoder.mtp is not None
         self.tasks = build_label_tasks(label_tasks, keep_furniture)
         self.page_window = max(1, page_window)

@@ -31,17 +31,18 @@ class SlotKVCache:
         return self.keys[0].shape[2]
 
     # ---- one forward ---------------------------------------------------------------------------
-    def begin(self, new_tokens: int) -> torch.Tensor:
-        """Prepare a forward of `new_tokens` per row at each row's length; returns its attention mask.
+    def begin(self, new_tokens: int) -> torch.Tensor | None:
+        """Prepare a forward of `new_tokens` per row at each row's length; returns its attention mask
+        (None when every row sees every key).
 
         The mask [rows, 1, T, span] lets query t of row b see keys 0 .. lengths[b] + t.
         """
-        self.reserve(int(self.lengths.max()) + new_tokens)
+        self._span = int(self.lengths.max()) + new_tokens
+        self.reserve(self._span)
         offsets = torch.arange(new_tokens, device=self.lengths.device)
         columns = self.lengths[:, None] + offsets                       # [rows, T]
         rows = torch.arange(self.rows, device=self.lengths.device)[:, None].expand_as(columns)
         self._write = (rows, columns)
-        self._span = int(self.lengths.max()) + new_tokens
         if self.rows and (new_tokens == 1 or self._span == new_tokens) and bool((self.lengths == self.lengths[0]).all()):
             # Every row sees every key (one new token, or a causal prefill from empty): no mask, which
             # lets SDPA take the same kernel as transformers' own decoding (bf16 results then agree).
@@ -54,9 +55,6 @@ class SlotKVCache:
         self.keys[layer_idx][rows, :, columns] = key.transpose(1, 2)
         self.values[layer_idx][rows, :, columns] = value.transpose(1, 2)
         return self.keys[layer_idx][:, :, :self._span], self.values[layer_idx][:, :, :self._span]
-
-    def get_seq_length(self, layer_idx: int = 0) -> int:
-        return int(self.lengths.max())
 
     # ---- bookkeeping between forwards ----------------------------------------------------------
     def reserve(self, positions: int) -> None:
@@ -91,6 +89,3 @@ class SlotKVCache:
                 store[i] = torch.cat([t, t.new_zeros(1, *t.shape[1:])], dim=0)
         self.lengths = torch.cat([self.lengths, self.lengths.new_zeros(1)])
         self.place(self.rows - 1, other, other_row)
-
-    def nbytes(self) -> int:
-        return sum(t.numel() * t.element_size() for store in (self.keys, self.values) for t in store)

@@ -81,44 +81,46 @@ class SafetensorsFile:
             data = bytearray(handle.read(end - begin))
         return torch.frombuffer(data, dtype=dtype).reshape(shape) if data else torch.empty(shape, dtype=dtype)
 
-    def same_bytes(self, key: str, other: "SafetensorsFile", other_key: str, block: int = 4096) -> bool:
-        """Whether two stored tensors are byte for byte equal (read in blocks of rows)."""
+    def same_bytes(self, key: str, other: "SafetensorsFile", other_key: str) -> bool:
+        """Whether two stored tensors are byte for byte equal (read a block of rows at a time)."""
         mine, theirs = self.header[key], other.header[other_key]
         if (mine["shape"], mine["dtype"]) != (theirs["shape"], theirs["dtype"]):
             return False
-        return all(torch.equal(self.read(key, slice(i, i + block)), other.read(other_key, slice(i, i + block)))
-                   for i in range(0, mine["shape"][0], block))
+        return _equal_in_blocks(lambda rows: self.read(key, rows), lambda rows: other.read(other_key, rows),
+                                mine["shape"][0])
 
-    def equals(self, key: str, weight: torch.Tensor, block: int = 4096) -> bool:
-        """Whether the stored tensor equals `weight`, read a block of rows at a time."""
+    def equals(self, key: str, weight: torch.Tensor) -> bool:
+        """Whether the stored tensor equals `weight` (read a block of rows at a time)."""
         if list(self.header[key]["shape"]) != list(weight.shape):
             return False
-        for start in range(0, weight.shape[0], block):
-            part = self.read(key, slice(start, start + block))
-            if not torch.equal(part.to(weight.device, weight.dtype), weight[start:start + block].detach()):
-                return False
-        return True
+        return _equal_in_blocks(lambda rows: self.read(key, rows).to(weight.device, weight.dtype),
+                                lambda rows: weight[rows].detach(), weight.shape[0])
 
 
-def mtp_files(path: Path, prefix: str) -> list[SafetensorsFile]:
-    """The checkpoint's safetensors file(s) that hold keys under `prefix`."""
+def _equal_in_blocks(read_a, read_b, rows: int, block: int = 4096) -> bool:
+    return all(torch.equal(read_a(slice(i, i + block)), read_b(slice(i, i + block))) for i in range(0, rows, block))
+
+
+def checkpoint_files(path: Path) -> dict[str, SafetensorsFile]:
+    """Each key of the checkpoint's safetensors file(s) -> the file holding it (every header read once)."""
     path = Path(path)
     index = path / "model.safetensors.index.json"
     if index.exists():
-        names = sorted({f for k, f in json.loads(index.read_text())["weight_map"].items() if k.startswith(prefix)})
+        names = sorted(set(json.loads(index.read_text())["weight_map"].values()))
     else:
         names = ["model.safetensors"] if (path / "model.safetensors").exists() else []
-    return [SafetensorsFile(path / name) for name in names]
+    where: dict[str, SafetensorsFile] = {}
+    for name in names:
+        file = SafetensorsFile(path / name)
+        where.update(dict.fromkeys(file.keys(), file))
+    return where
 
 
-def checkpoint_tensors(path: Path, prefix: str, skip: tuple[str, ...] = ()) -> dict[str, torch.Tensor]:
-    """Every tensor under `prefix` in the checkpoint (prefix removed), except the names in `skip`."""
-    found = {}
-    for file in mtp_files(path, prefix):
-        for key in file.keys():
-            if key.startswith(prefix) and key.removeprefix(prefix) not in skip:
-                found[key.removeprefix(prefix)] = file.read(key)
-    return found
+def checkpoint_tensors(where: dict[str, SafetensorsFile], prefix: str,
+                       skip: tuple[str, ...] = ()) -> dict[str, torch.Tensor]:
+    """Every tensor under `prefix` (prefix removed), except the names in `skip`."""
+    return {key.removeprefix(prefix): file.read(key) for key, file in where.items()
+            if key.startswith(prefix) and key.removeprefix(prefix) not in skip}
 
 
 def load_mtp_layer(model, path: Path) -> MtpLayer | None:
@@ -129,14 +131,12 @@ def load_mtp_layer(model, path: Path) -> MtpLayer | None:
     """
     prefix = mtp_prefix(model.config)
     shared = ("embed_tokens.weight", "shared_head.head.weight")
-    tensors = checkpoint_tensors(path, prefix, skip=shared)
+    where = checkpoint_files(path)
+    tensors = checkpoint_tensors(where, prefix, skip=shared)
     if not tensors:
         return None
     embed, head = model.model.language_model.embed_tokens, model.lm_head
     dtype, device = model.dtype, model.device
-    files = {f.path: f for f in mtp_files(path, prefix)}
-    files.update({f.path: f for f in mtp_files(path, "")})
-    where = {key: file for file in files.values() for key in file.keys()}
     # GLM-OCR stores copies of the embedding and lm_head with the MTP layer. They are compared with
     # the main model's in the file, block by block (comparing with the loaded weights would bring the
     # whole embedding table into memory), and loaded only when they differ.

@@ -31,10 +31,6 @@ class DecodeResult:
     prefill_seconds: float = 0.0
     decode_seconds: float = 0.0          # this sequence's share of the batched decode steps
 
-    @property
-    def acceptance(self) -> float | None:
-        return self.draft_accepted / self.draft_proposed if self.draft_proposed else None
-
     def stats(self) -> dict:
         return {"decode_steps": self.steps, "draft_proposed": self.draft_proposed,
                 "draft_accepted": self.draft_accepted, "prefill_seconds": round(self.prefill_seconds, 4),
