@@ -213,7 +213,8 @@ def test_interrupt_exits_130_and_rerun_finishes(tmp_path: Path):
     src = tmp_path / "in"
     src.mkdir()
     born = text_pdf(tmp_path / "born.pdf", [[PARAGRAPH]] * 2)
-    for i in range(4):
+    documents = 8   # enough that the interrupt lands mid-run even when the machine is busy
+    for i in range(documents):
         render_to_image_pdf(born, src / f"scan{i}.pdf", dpi=100)
     out = tmp_path / "out"
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
@@ -228,10 +229,10 @@ def test_interrupt_exits_130_and_rerun_finishes(tmp_path: Path):
     assert proc.returncode == 130
     assert not leftovers(out)
     done = {p.stem for p in out.glob("*.json")}
-    assert 1 <= len(done) < 4
+    assert 1 <= len(done) < documents
     rerun = run_cli("convert", str(src), "-o", str(out), *FAST)
     assert rerun.returncode == 0
-    assert rerun.stderr.count("skipped") == len(done) and rerun.stderr.count("converted") == 4 - len(done)
+    assert rerun.stderr.count("skipped") == len(done) and rerun.stderr.count("converted") == documents - len(done)
 
 
 def test_config_show_reports_layers(tmp_path: Path):
