@@ -152,6 +152,36 @@ def tiny_part(train_seconds: float, train_crops: int = 256) -> None:
             rate = acceptance(results)
             print(f"BAR tiny acceptance >= 0.8: {rate:.3f} {'PASS' if rate >= 0.8 else 'FAIL'}")
     print("  (a tiny model's step is mostly Python overhead, so its wall-clock ratio says little; part 2 measures cost)")
+    held_data = [training_batch(model, r, a.token_ids) for r, a in zip(held_out, plain)]
+    print(f"tiny, what limits acceptance: the layer's argmax agrees with the main model's (no penalty) on "
+          f"{argmax_agreement(model, mtp, data[:32]):.2f} of training positions, {argmax_agreement(model, mtp, held_data):.2f}"
+          f" held out; a next-token table from the training answers predicts "
+          f"{bigram_accuracy([a.token_ids for a in answers], [p.token_ids for p in plain]):.2f} of held-out tokens")
+
+
+@torch.no_grad()
+def argmax_agreement(model, mtp, data) -> float:
+    """Share of answer positions where the layer's one-pass argmax equals the main model's."""
+    rotary = model.model.language_model.rotary_emb
+    hits = total = 0
+    for ids, hidden, positions, prompt, teacher in data:
+        x = mtp.inputs(ids[:, 1:], hidden[:, :-1], zero_first=True)
+        out = mtp.block(x, position_embeddings=rotary(x, positions[:, :, :-1]), attention_mask=None)
+        predicted = mtp.logits(out[:, prompt - 1:-1]).argmax(-1)[0]
+        hits, total = hits + int((predicted == teacher[0].argmax(-1)).sum()), total + predicted.numel()
+    return hits / max(1, total)
+
+
+def bigram_accuracy(train: list[list[int]], held_out: list[list[int]]) -> float:
+    """How well the previous token alone predicts the next (the most frequent follower in `train`)."""
+    from collections import Counter, defaultdict
+
+    followers: dict[int, Counter] = defaultdict(Counter)
+    for answer in train:
+        for a, b in zip(answer, answer[1:]):
+            followers[a][b] += 1
+    pairs = [(a, b) for answer in held_out for a, b in zip(answer, answer[1:])]
+    return sum(bool(followers[a]) and followers[a].most_common(1)[0][0] == b for a, b in pairs) / max(1, len(pairs))
 
 
 def acceptance(results) -> float:
