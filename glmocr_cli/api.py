@@ -106,5 +106,8 @@ def convert_document(path: str | Path, settings: Settings | None = None) -> DocR
     result = worker.run(ChunkTask(0, path, [i for i in range(count) if page_selected(ranges, i + 1)]))
     if result.error:
         raise SourceError(result.error)
-    return DocResult(source=path, relative_path=Path(path.name), sha256=file_sha256(path), pages=result.pages,
-                engine=result.engine or {}, options=settings.output_affecting())
+    from .refine import refine_document
+
+    doc = DocResult(source=path, relative_path=Path(path.name), sha256=file_sha256(path), pages=result.pages,
+                    engine=result.engine or {}, options=settings.output_affecting())
+    return refine_document(doc)

@@ -94,7 +94,7 @@ class LiteEngine:
     def _build_regions(self, page: PageImage, image, found: list[LayoutRegion], lines: list[TextLine],
                        use_text_layer: bool, timings: dict[str, float]) -> list[Region]:
         if use_text_layer:  # the text layer's words stand in for OCR lines, in their natural order
-            lines = [TextLine(span.bbox, span.text, 1.0) for span in page.text_spans]
+            lines = [TextLine(span.bbox, span.text, 1.0, span.style) for span in page.text_spans]
         source = "text-layer" if use_text_layer else "ocr"
         position = {id(line): k for k, line in enumerate(lines)}
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from ..config import ConfigError, Settings, page_selected, parse_page_ranges
 from ..document import DocResult, PageResult
+from ..refine import refine_document
 from ..sources.discover import InputFile
 from ..sources.documents import SourceError, open_source
 from ..writers.outputs import write_document
@@ -145,6 +146,7 @@ class BatchConverter:
         doc = DocResult(source=item.path, relative_path=item.relative_path, sha256=state.sha256, pages=pages,
                         engine=state.engine or {}, options=self.settings.output_affecting())
         doc.timings = {"recognition_wall": round(seconds, 4)}
+        doc = refine_document(doc)  # document-level fix-ups (refine/), both engines
         try:
             key_values = self.key_extractor(doc) if self.key_extractor else None
             written = write_document(doc, self.out_dir, self.settings.formats,

@@ -13,6 +13,7 @@ import pymupdf as fitz
 from PIL import Image, ImageOps
 
 from ..document import PageImage, TextSpan
+from .text_layer import read_rulings, read_words
 
 Image.MAX_IMAGE_PIXELS = None  # we enforce our own, configurable limit with a clear message
 
@@ -91,7 +92,8 @@ class PdfSource:
         except Exception as exc:
             raise SourceError(f"page {index + 1} cannot be rendered ({exc})") from None
         return PageImage(self.path, index, image, "pdf", dpi=self.dpi, size_pt=(width_pt, height_pt),
-                         text_spans=spans or None, pdf_page=page)
+                         text_spans=spans or None, pdf_page=page,
+                         rulings=read_rulings(page, scale) if spans else None)
 
     def _render_image(self, page: fitz.Page, index: int, scale: float) -> Image.Image:
         if self.renderer == "pdf2image":
@@ -105,13 +107,9 @@ class PdfSource:
 
     @staticmethod
     def _text_spans(page: fitz.Page, scale: float) -> list[TextSpan]:
-        """Words of the text layer in the rendered image's pixel space (page rotation applied)."""
-        to_pixels = page.rotation_matrix * fitz.Matrix(scale, scale)
-        spans = []
-        for x0, y0, x1, y1, word, block, *_ in page.get_text("words", sort=False):
-            rect = fitz.Rect(x0, y0, x1, y1) * to_pixels
-            spans.append(TextSpan((rect.x0, rect.y0, rect.x1, rect.y1), word, block))
-        return spans
+        """Words of the text layer in the rendered image's pixel space (page rotation applied), each
+        with its font, size, weight and line (sources/text_layer.py)."""
+        return read_words(page, scale)
 
     def close(self) -> None:
         self.doc.close()

@@ -1,0 +1,110 @@
+"""Headings and their levels from how the text layer sets them, relative to the body text.
+
+A short region set larger than the body, or wholly bold, is a heading; a 'title' the layout model
+found that is set like body text is a paragraph. A region that opens with heading lines and goes on
+in body text is split in two. The first heading on page 1 with no body text above it is the
+document's title (level 1); the other heading styles get levels 2.. from the largest down.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from ..document import DocResult, PageResult, Region, Task
+from ..recognize.text_lines import bbox_union
+from .words import body_size, is_styled, region_size, row_text, rows_of, share
+
+HEADING_LABELS = ("doc_title", "paragraph_title")
+MAX_HEADING_WORDS = 20
+_LIST_START = re.compile(r"^\s*(?:[•·▪◦●■□➢►✓*–-]|\(?\d{1,3}[.)]\s|\(?[a-z][.)]\s)")
+
+
+def _style_key(region: Region) -> tuple[float, bool, bool]:
+    return region_size(region), share(region, "bold") > 0.8, share(region, "italic") > 0.8
+
+
+def _looks_like_heading(region: Region, body: float) -> bool:
+    text = region.content.strip()
+    if not text or len(text.split()) > MAX_HEADING_WORDS or share(region, "mono") > 0.5:
+        return False
+    if _LIST_START.match(text) or len(rows_of(region)) > 3:
+        return False
+    size, bold, italic = _style_key(region)
+    emphasised = (bold or italic) and size >= 0.95 * body
+    return size >= 1.15 * body or (emphasised and not text.endswith((".", ",", ";", ":")))
+
+
+def _split_leading_heading(page: PageResult, region: Region, body: float) -> Region | None:
+    """'Heading' + body lines in one region: the heading becomes its own region, placed first."""
+    rows = rows_of(region)
+    if len(rows) < 2:
+        return None
+    head = [ln for ln in rows[0]]
+    probe = replace(region, lines=head, content=row_text(head))
+    rest_probe = replace(region, lines=[ln for row in rows[1:] for ln in row])
+    if not _looks_like_heading(probe, body) or _looks_like_heading(rest_probe, body):
+        return None
+    rest = [ln for row in rows[1:] for ln in row]
+    body_region = replace(region, lines=rest, bbox=bbox_union([ln.bbox for ln in rest]), content=" ".join(
+        ln.text for ln in rest), flags=list(region.flags), timings={}, stats={})
+    region.lines, region.content = head, row_text(head)
+    region.bbox = bbox_union([ln.bbox for ln in head])
+    return body_region
+
+
+def _insert_after(page: PageResult, anchor: Region, new: Region) -> None:
+    ordered = page.ordered_regions()
+    ordered.insert(ordered.index(anchor) + 1, new)
+    new.index = max(r.index for r in page.regions) + 1
+    page.regions.append(new)
+    for rank, region in enumerate(ordered):
+        region.order = rank
+
+
+def find_headings(doc: DocResult) -> DocResult:
+    body = body_size(doc)
+    if not body:  # no text layer: keep the layout model's labels, levels by label
+        for page in doc.pages:
+            for region in page.regions:
+                if region.label in HEADING_LABELS and region.task is Task.TEXT and region.content.strip():
+                    region.kind, region.level = "heading", 1 if region.label == "doc_title" else 2
+        return doc
+
+    for page in doc.pages:
+        for region in list(page.regions):
+            if region.task is not Task.TEXT or not is_styled(region) or region.kind:
+                continue
+            if region.label in HEADING_LABELS + ("text",):
+                rest = _split_leading_heading(page, region, body)
+                if rest is not None:
+                    _insert_after(page, region, rest)
+            if _looks_like_heading(region, body):
+                if region.label not in HEADING_LABELS:
+                    region.label = "paragraph_title"
+            elif region.label in HEADING_LABELS:
+                region.label = "text"  # set like the body: a paragraph the model took for a title
+
+    headings = [r for p in doc.pages for r in p.regions
+                if r.task is Task.TEXT and r.label in HEADING_LABELS and r.content.strip()]
+    title = _title(doc.pages[0], body) if doc.pages and doc.pages[0].index == 0 else None
+    styles = sorted({_style_key(r) for r in headings if r is not title}, key=lambda k: (-k[0], not k[1], not k[2]))
+    for region in headings:
+        region.kind = "heading"
+        if region is title:
+            region.label, region.level = "doc_title", 1
+        else:
+            if region.label == "doc_title":
+                region.label = "paragraph_title"
+            region.level = min(6, 2 + styles.index(_style_key(region))) if is_styled(region) else 2
+    return doc
+
+
+def _title(page: PageResult, body: float) -> Region | None:
+    """The first heading on page 1 when no body text stands above it."""
+    for region in page.ordered_regions():
+        if region.task is not Task.TEXT or not region.content.strip():
+            continue
+        if region.label in HEADING_LABELS:
+            return region
+        return None
+    return None

@@ -1,0 +1,76 @@
+"""Lists: a line that opens with a bullet glyph or an enumerator ('1.', 'a)', 'iv.') starts an item;
+the lines after it, up to the next marker, continue that item. Nesting comes from the marker's
+indent. Works on text-layer lines and on OCR lines alike."""
+from __future__ import annotations
+
+import re
+
+from ..document import DocResult, Region, Task, TextLine
+from .words import join_words, rows_of, vocabulary
+
+BULLET = re.compile(r"^[•·▪◦●○■□➢►▸‣⁃✓✔➤–—*-]$|^o$")
+NUMBERED = re.compile(r"^\(?(?:\d{1,3}|[a-z]|[ivxlc]{1,5})[.)]$", re.I)
+_GLUED = re.compile(r"^([•·▪◦●○■□➢►▸‣⁃✓✔➤])(\S.*)$")
+
+
+def _marker(row: list[TextLine]) -> tuple[str, list[TextLine]] | None:
+    """The row's list marker ('-' or '1.') and its remaining words, or None."""
+    first = row[0].text.strip()
+    glued = _GLUED.match(first)
+    if glued:  # '•Item' read as one word
+        return "-", [TextLine(row[0].bbox, glued.group(2), row[0].score, row[0].style), *row[1:]]
+    if len(row) < 2:
+        return None
+    if BULLET.match(first):
+        return "-", row[1:]
+    if NUMBERED.match(first):
+        number = re.sub(r"\D", "", first)
+        return (f"{number}." if number else "-"), row[1:]
+    return None
+
+
+def _depths(xs: list[float], unit: float) -> list[int]:
+    """Indent levels: markers more than about two characters right of the outermost nest deeper."""
+    levels = sorted(set(round(x / max(unit, 1.0)) for x in xs))
+    merged: list[int] = []
+    for level in levels:
+        if not merged or level - merged[-1] > 1:
+            merged.append(level)
+    return [max(k for k, m in enumerate(merged) if m <= round(x / max(unit, 1.0))) for x in xs]
+
+
+def _rebuild(region: Region, vocab: set[str]) -> bool:
+    rows = rows_of(region)
+    markers = [_marker(row) for row in rows]
+    if sum(m is not None for m in markers) < 1 or (markers[0] is None and sum(m is not None for m in markers) < 2):
+        return False
+    lead: list[list[TextLine]] = []
+    items: list[tuple[str, float, list[list[TextLine]]]] = []
+    for row, found in zip(rows, markers):
+        if found is not None:
+            items.append((found[0], row[0].bbox[0], [found[1]]))
+        elif items:
+            items[-1][2].append(row)
+        else:
+            lead.append(row)
+    heights = sorted(ln.bbox[3] - ln.bbox[1] for ln in region.lines)
+    unit = heights[len(heights) // 2] * 0.5  # about one character's width
+    depths = _depths([x for _, x, _ in items], unit)
+    lines = [f"{'  ' * depth}{marker} {join_words(item_rows, vocab, markup=True)}"
+             for (marker, _, item_rows), depth in zip(items, depths)]
+    plain = [f"{marker} {join_words(item_rows, vocab, markup=False)}" for marker, _, item_rows in items]
+    intro = join_words(lead, vocab, markup=True) if lead else ""
+    region.kind = "list"
+    region.rich = (intro + "\n\n" if intro else "") + "\n".join(lines)
+    region.content = ((join_words(lead, vocab, markup=False) + "\n") if lead else "") + "\n".join(plain)
+    return True
+
+
+def find_lists(doc: DocResult) -> DocResult:
+    vocab = vocabulary(doc)
+    for page in doc.pages:
+        for region in page.regions:
+            if region.task is Task.TEXT and region.kind is None and region.label not in (
+                    "doc_title", "paragraph_title") and region.lines:
+                _rebuild(region, vocab)
+    return doc

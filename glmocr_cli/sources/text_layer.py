@@ -1,0 +1,149 @@
+"""A PDF page's own text layer, read once next to the render: words with their font, size, weight,
+visual line and raised/lowered pieces, plus the page's vector rulings.
+
+Words are built from glyphs rather than taken from PyMuPDF's word list so that (a) a missing space
+is restored where two glyphs stand apart, (b) ligature glyphs ("ﬁ") become plain letters, and
+(c) each word knows how it is set, which refine/ reads for headings, lists, code and formulas.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pymupdf as fitz
+
+from ..document import BBox, TextSpan, TextStyle
+
+# PyMuPDF span flags.
+_SUPERSCRIPT, _ITALIC, _MONO, _BOLD = 1, 2, 8, 16
+_BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi|[-,]bd?\b|cmbx|cmb\d|bx\d", re.I)
+_ITALIC_NAME = re.compile(r"italic|oblique|cmti|cmsl|-it\b|-ital", re.I)
+_MONO_NAME = re.compile(r"mono|courier|consol|cmtt|menlo|inconsolata|code|typewriter|lucidaconsole|sfmt|tt\d", re.I)
+_RTL = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+# A gap wider than this share of the font size between two glyphs is a word break the PDF left out.
+SPACE_GAP = 0.25
+
+
+def _plain(ch: str) -> str:
+    """Latin ligature glyphs (U+FB00-FB06) as their letters; every other character as it is."""
+    return unicodedata.normalize("NFKC", ch) if "\ufb00" <= ch <= "\ufb06" else ch
+
+
+def _span_style(span: dict) -> tuple[bool, bool, bool]:
+    font, flags = span.get("font", ""), span.get("flags", 0)
+    bold = bool(flags & _BOLD) or bool(_BOLD_NAME.search(font))
+    italic = bool(flags & _ITALIC) or bool(_ITALIC_NAME.search(font))
+    mono = bool(flags & _MONO) or bool(_MONO_NAME.search(font))
+    return bold, italic, mono
+
+
+def _visual_lines(block: dict) -> list[list[dict]]:
+    """PDF lines of one block that share a row (e.g. '5.1' and 'Hyper Parameter ...') form one line."""
+    rows: list[list[dict]] = []
+    for line in sorted(block["lines"], key=lambda ln: (ln["bbox"][1] + ln["bbox"][3]) / 2):
+        if abs(line.get("dir", (1, 0))[1]) > 0.1:
+            rows.append([line])  # rotated or vertical text: its own line
+            continue
+        y0, y1 = line["bbox"][1], line["bbox"][3]
+        if rows:
+            last = rows[-1]
+            ly0, ly1 = min(ln["bbox"][1] for ln in last), max(ln["bbox"][3] for ln in last)
+            overlap = min(y1, ly1) - max(y0, ly0)
+            if overlap > 0.5 * min(y1 - y0, ly1 - ly0):
+                last.append(line)
+                continue
+        rows.append([line])
+    return rows
+
+
+def _glyphs(row: list[dict]) -> list[tuple[str, tuple[float, float, float, float], dict, float]]:
+    """The row's glyphs in reading order: (char, bbox, span, baseline y)."""
+    text = "".join(c["c"] for ln in row for s in ln["spans"] for c in s["chars"])
+    lines = row if _RTL.search(text) else sorted(row, key=lambda ln: ln["bbox"][0])
+    return [(c["c"], c["bbox"], s, c["origin"][1]) for ln in lines for s in ln["spans"] for c in s["chars"]]
+
+
+def _word(glyphs: list, main_size: float, baseline: float, line_no: int, block: int, to_pixels) -> TextSpan:
+    base = [g for g in glyphs if g[2]["size"] >= 0.85 * main_size] or glyphs
+    span = max(base, key=lambda g: g[2]["size"])[2]
+    bold_votes = [_span_style(g[2]) for g in base]
+    bold = sum(b for b, _, _ in bold_votes) > len(bold_votes) / 2
+    italic = sum(i for _, i, _ in bold_votes) > len(bold_votes) / 2
+    mono = sum(m for _, _, m in bold_votes) > len(bold_votes) / 2
+    pieces: list[tuple[str, str]] = []
+    for ch, _, gspan, origin_y in glyphs:
+        size = gspan["size"]
+        place = ""
+        if size < 0.85 * main_size:
+            if gspan.get("flags", 0) & _SUPERSCRIPT or origin_y < baseline - 0.15 * main_size:
+                place = "sup"
+            elif origin_y > baseline + 0.1 * main_size:
+                place = "sub"
+        text = _plain(ch)
+        if pieces and pieces[-1][1] == place:
+            pieces[-1] = (pieces[-1][0] + text, place)
+        else:
+            pieces.append((text, place))
+    places = {p for _, p in pieces}
+    script = places.pop() if len(places) == 1 else ""
+    x0 = min(g[1][0] for g in glyphs); y0 = min(g[1][1] for g in glyphs)
+    x1 = max(g[1][2] for g in glyphs); y1 = max(g[1][3] for g in glyphs)
+    rect = fitz.Rect(x0, y0, x1, y1) * to_pixels
+    style = TextStyle(size=round(span["size"], 2), font=span.get("font", ""), bold=bold, italic=italic, mono=mono,
+                      line=line_no, pieces=pieces if len({p for _, p in pieces}) > 1 else [], script=script)
+    return TextSpan((rect.x0, rect.y0, rect.x1, rect.y1), "".join(t for t, _ in pieces), block, style)
+
+
+def read_words(page: fitz.Page, scale: float) -> list[TextSpan]:
+    """The page's words in the text layer's natural order, in rendered-image pixels."""
+    to_pixels = page.rotation_matrix * fitz.Matrix(scale, scale)
+    words: list[TextSpan] = []
+    line_no = 0
+    raw = page.get_text("rawdict", flags=fitz.TEXT_PRESERVE_WHITESPACE | fitz.TEXT_MEDIABOX_CLIP)
+    for block_no, block in enumerate(raw["blocks"]):
+        if block.get("type", 0) != 0:
+            continue
+        for row in _visual_lines(block):
+            glyphs = _glyphs(row)
+            if not glyphs:
+                continue
+            main_size = max((g[2]["size"] for g in glyphs if not g[0].isspace()), default=0.0)
+            base = [g[3] for g in glyphs if g[2]["size"] >= 0.85 * main_size] or [g[3] for g in glyphs]
+            baseline = sorted(base)[len(base) // 2]
+            current: list = []
+            for glyph in glyphs:
+                ch, box = glyph[0], glyph[1]
+                if ch.isspace() or ch == "\u00a0":
+                    if current:
+                        words.append(_word(current, main_size, baseline, line_no, block_no, to_pixels))
+                    current = []
+                    continue
+                if current:
+                    prev = current[-1][1]
+                    gap = box[0] - prev[2] if box[0] >= prev[0] else prev[0] - box[2]
+                    if gap > SPACE_GAP * max(glyph[2]["size"], current[-1][2]["size"]):
+                        words.append(_word(current, main_size, baseline, line_no, block_no, to_pixels))
+                        current = []
+                current.append(glyph)
+            if current:
+                words.append(_word(current, main_size, baseline, line_no, block_no, to_pixels))
+            line_no += 1
+    return words
+
+
+def read_rulings(page: fitz.Page, scale: float, max_paths: int = 5000) -> list[BBox]:
+    """Horizontal and vertical strokes and thin filled rectangles (table rules, underlines)."""
+    to_pixels = page.rotation_matrix * fitz.Matrix(scale, scale)
+    rulings: list[BBox] = []
+    try:
+        paths = page.get_drawings()
+    except Exception:  # a damaged content stream: the words are still good
+        return rulings
+    for path in paths[:max_paths]:
+        rect = path.get("rect")
+        if rect is None:
+            continue
+        if min(rect.width, rect.height) <= 2.0 and max(rect.width, rect.height) >= 5.0:
+            box = fitz.Rect(rect) * to_pixels
+            rulings.append((box.x0, box.y0, box.x1, box.y1))
+    return rulings
