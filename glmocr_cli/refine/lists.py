@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from ..document import DocResult, Region, Task, TextLine
+from ..recognize.text_lines import bbox_union
 from .words import join_words, rows_of, vocabulary
 
 BULLET = re.compile(r"^[•·▪◦●○■□➢►▸‣⁃✓✔➤–—*-]$|^o$")
@@ -66,11 +67,40 @@ def _rebuild(region: Region, vocab: set[str]) -> bool:
     return True
 
 
+def _candidate(region: Region) -> bool:
+    return region.task is Task.TEXT and region.kind in (None, "list") and region.label not in (
+        "doc_title", "paragraph_title") and bool(region.lines)
+
+
+def _continues(previous: Region, region: Region) -> bool:
+    """The next region carries on the list: it opens with a marker and follows closely below."""
+    rows = rows_of(region)
+    if not rows or _marker(rows[0]) is None:
+        return False
+    height = max(ln.bbox[3] - ln.bbox[1] for ln in previous.lines)
+    gap = region.bbox[1] - previous.bbox[3]
+    return -height < gap < 1.5 * height and region.bbox[0] >= previous.bbox[0] - height
+
+
 def find_lists(doc: DocResult) -> DocResult:
     vocab = vocabulary(doc)
     for page in doc.pages:
-        for region in page.regions:
-            if region.task is Task.TEXT and region.kind is None and region.label not in (
-                    "doc_title", "paragraph_title") and region.lines:
-                _rebuild(region, vocab)
+        merged: list[Region] = []
+        for region in page.ordered_regions():
+            if not _candidate(region):
+                merged.append(region)
+                continue
+            previous = merged[-1] if merged else None
+            if previous is not None and previous.kind == "list" and _continues(previous, region):
+                previous.lines = previous.lines + region.lines  # one list split by the layout
+                previous.bbox = bbox_union([previous.bbox, region.bbox])
+                _rebuild(previous, vocab)
+                continue
+            _rebuild(region, vocab)
+            merged.append(region)
+        if len(merged) != len(page.regions):
+            kept = {id(r) for r in merged}
+            page.regions = [r for r in page.regions if id(r) in kept]
+            for rank, region in enumerate(merged):
+                region.order = rank
     return doc

@@ -1,0 +1,153 @@
+"""refine/ on small generated born-digital pages: each mechanism on a page built for it."""
+from __future__ import annotations
+
+import json
+
+import pymupdf
+
+from glmocr_cli.assemble.markdown import render_markdown
+from glmocr_cli.document import Task
+from glmocr_cli.refine import refine_document
+from refine_pages import dejavu, doc_from_pdf, write_pdf
+
+BODY = [(72, 300 + 14 * k, text, "helv", 11) for k, text in enumerate([
+    "The body of this page is set in a plain eleven point face, and it runs on",
+    "for several lines so that the refinement sees what ordinary text looks like",
+    "when it measures the sizes and weights of the other lines on the page."])]
+
+
+def _width(text: str, font: str, size: float) -> float:
+    return pymupdf.get_text_length(text, fontname=font, fontsize=size)
+
+
+def test_line_end_hyphen_joined_and_a_compound_keeps_its_hyphen(tmp_path):
+    pdf = write_pdf(tmp_path / "h.pdf", [[
+        (72, 100, "We measured the ef-", "helv", 11),
+        (72, 114, "fects of the change on the self-", "helv", 11),
+        (72, 128, "locking nuts, as each self-locking nut was tested.", "helv", 11)]])
+    doc = refine_document(doc_from_pdf(pdf))
+    text = doc.pages[0].regions[0].content
+    assert "effects of the change" in text and "ef- fects" not in text
+    assert "the self-locking nuts" in text
+
+
+def test_ligature_glyphs_become_plain_letters(tmp_path):
+    font = dejavu()
+    pdf = write_pdf(tmp_path / "l.pdf", [[(72, 100, "The \ufb01nal \ufb02ow of o\ufb03ce work.", "dv", 11, font)]])
+    doc = refine_document(doc_from_pdf(pdf))
+    markdown = render_markdown(doc)
+    assert "final flow of office work." in markdown
+    assert not any("\ufb00" <= ch <= "\ufb06" for ch in markdown)
+
+
+def test_heading_levels_from_size_and_weight_and_the_title_of_page_one(tmp_path):
+    pdf = write_pdf(tmp_path / "t.pdf", [[
+        (72, 80, "A Study of Things", "hebo", 12),
+        (72, 140, "Introduction", "hebo", 16),
+        (72, 200, "Background", "hebo", 13),
+        *[(x, y + 20, t, f, s) for x, y, t, f, s in BODY],
+        (72, 500, "Method", "hebo", 16),
+        *[(x, y + 240, t, f, s) for x, y, t, f, s in BODY]]])
+    # the layout model called the title a running header; the text layer says otherwise
+    doc = refine_document(doc_from_pdf(pdf, {(0, 0): ("header", Task.ABANDON)}))
+    markdown = render_markdown(doc)
+    lines = markdown.splitlines()
+    assert "# A Study of Things" in lines
+    assert "## Introduction" in lines and "## Method" in lines
+    assert "### Background" in lines
+    assert not any(line.startswith("#") and "plain eleven point" in line for line in lines)
+
+
+def test_bulleted_items_one_per_line_with_nesting_from_indent(tmp_path):
+    font = dejavu()
+    pdf = write_pdf(tmp_path / "b.pdf", [[
+        (72, 100, "Tools we used:", "dv", 11, font),
+        (90, 118, "\u2022", "dv", 11, font), (108, 118, "Typewriters, which were the first machines", "dv", 11, font),
+        (108, 132, "to print legible letters", "dv", 11, font),
+        (90, 146, "\u2022", "dv", 11, font), (108, 146, "Word processors", "dv", 11, font),
+        (126, 160, "\u25e6", "dv", 11, font), (144, 160, "Dedicated machines", "dv", 11, font),
+        (90, 174, "\u2022", "dv", 11, font), (108, 174, "Personal computers", "dv", 11, font)]])
+    doc = refine_document(doc_from_pdf(pdf))
+    markdown = render_markdown(doc)
+    assert "- Typewriters, which were the first machines to print legible letters\n- Word processors\n" \
+           "  - Dedicated machines\n- Personal computers" in markdown
+    assert "Tools we used:" in markdown and "\u2022" not in markdown
+
+
+def test_numbered_items_keep_their_numbers(tmp_path):
+    pdf = write_pdf(tmp_path / "n.pdf", [[
+        (90, 100, "1.", "helv", 11), (108, 100, "Open the file", "helv", 11),
+        (90, 114, "2.", "helv", 11), (108, 114, "Read every page", "helv", 11)]])
+    markdown = render_markdown(refine_document(doc_from_pdf(pdf)))
+    assert "1. Open the file\n2. Read every page" in markdown
+
+
+def test_monospaced_lines_become_a_fenced_code_block_with_their_indent(tmp_path):
+    char = _width("x", "cour", 10)
+    pdf = write_pdf(tmp_path / "c.pdf", [[
+        (72, 100, "function add(a, b) {", "cour", 10),
+        (72 + 4 * char, 112, "return a + b;", "cour", 10),
+        (72, 124, "}", "cour", 10)]])
+    markdown = render_markdown(refine_document(doc_from_pdf(pdf)))
+    assert "```\nfunction add(a, b) {\n    return a + b;\n}\n```" in markdown
+
+
+def test_running_header_footer_and_page_numbers_found_by_repetition(tmp_path):
+    pages = [[(72, 40, "ACME Quarterly Report", "helv", 11),
+              *[(x, y + 40 * n, f"Page {n + 1}: {t}", f, s) for x, y, t, f, s in BODY],
+              (280, 810, f"{n + 1}", "helv", 11)] for n in range(3)]
+    doc = refine_document(doc_from_pdf(write_pdf(tmp_path / "f.pdf", pages)))
+    markdown = render_markdown(doc)
+    assert "ACME Quarterly Report" not in markdown
+    assert not any(line.strip() in {"1", "2", "3"} for line in markdown.splitlines())
+    assert "Page 2: The body of this page" in markdown
+    kept = json.dumps(doc.to_json())  # furniture stays in the JSON, labelled
+    assert kept.count("ACME Quarterly Report") >= 3
+    labels = {r.content: r.label for p in doc.pages for r in p.regions}
+    assert labels["ACME Quarterly Report"] == "header" and labels["3"] == "number"
+    assert render_markdown(doc, keep_furniture=True).count("ACME Quarterly Report") == 3
+
+
+def test_formula_written_as_latex_from_its_glyphs(tmp_path):
+    font = dejavu()
+    a, plus = _width("a", "heit", 11), " + \u03b2 = 12"
+    pdf = write_pdf(tmp_path / "m.pdf", [[
+        (200, 100, "a", "heit", 11), (200 + a, 95, "2", "helv", 7),
+        (200 + a + _width("2", "helv", 7), 100, plus, "dv", 11, font)]])
+    doc = doc_from_pdf(pdf, {(0, 0): ("display_formula", Task.FORMULA)})
+    doc.pages[0].regions[0].content = ""  # as the lite engine leaves a formula: a crop, unread
+    region = refine_document(doc).pages[0].regions[0]
+    assert region.content == r"a^{2} + \beta = 12"
+    markdown = render_markdown(doc)
+    assert "$$\na^{2} + \\beta = 12\n$$" in markdown and "LaTeX written from the PDF's glyphs" in markdown
+
+
+def test_an_equation_read_as_text_is_a_formula_not_a_heading(tmp_path):
+    a = _width("a", "heit", 11)
+    pdf = write_pdf(tmp_path / "e.pdf", [[
+        *BODY, (200, 400, "a", "heit", 11), (200 + a, 395, "2", "helv", 7),
+        (200 + a + _width("2", "helv", 7), 400, " + 8 = 12", "helv", 11)]])
+    doc = doc_from_pdf(pdf, {(0, 1): ("paragraph_title", Task.TEXT)})
+    markdown = render_markdown(refine_document(doc))
+    assert "$$\na^{2} + 8 = 12\n$$" in markdown
+    assert not any(line.startswith("#") for line in markdown.splitlines())
+
+
+def test_a_caption_is_never_taken_for_a_formula(tmp_path):
+    pdf = write_pdf(tmp_path / "cap.pdf", [[(200, 100, "Listing 1: Simple JavaScript Program", "helv", 10)]])
+    doc = doc_from_pdf(pdf, {(0, 0): ("display_formula", Task.FORMULA)})
+    doc.pages[0].regions[0].content, doc.pages[0].regions[0].image_name = "", "crop.png"
+    region = refine_document(doc).pages[0].regions[0]
+    assert region.task is Task.TEXT and region.label == "figure_title" and region.image_name is None
+    assert "Listing 1: Simple JavaScript Program" in render_markdown(doc)
+
+
+def test_bold_and_italic_words_are_kept_inline(tmp_path):
+    parts = [("This is ", "helv"), ("very important", "hebo"), (" and ", "helv"), ("subtle", "heit"),
+             (" text for the reader.", "helv")]
+    items, x = [], 72.0
+    for text, font in parts:
+        items.append((x, 100, text, font, 11))
+        x += _width(text, font, 11)
+    markdown = render_markdown(refine_document(doc_from_pdf(write_pdf(tmp_path / "s.pdf", [items]))))
+    assert "This is **very important** and *subtle* text for the reader." in markdown
