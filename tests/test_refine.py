@@ -151,3 +151,19 @@ def test_bold_and_italic_words_are_kept_inline(tmp_path):
         x += _width(text, font, 11)
     markdown = render_markdown(refine_document(doc_from_pdf(write_pdf(tmp_path / "s.pdf", [items]))))
     assert "This is **very important** and *subtle* text for the reader." in markdown
+
+
+def test_a_line_cut_by_a_layout_box_goes_wholly_to_one_region(tmp_path):
+    pdf = write_pdf(tmp_path / "cut.pdf", [[(72, 100, "The Birth of Word Processing", "hebo", 14), *BODY]])
+    doc = doc_from_pdf(pdf)
+    heading = doc.pages[0].regions[0]
+    first, rest = heading.lines[:1], heading.lines[1:]  # the layout box began right of 'The'
+    heading.lines, heading.content = rest, " ".join(ln.text for ln in rest)
+    cut = type(heading)(index=9, order=0, label="text", native_label="text", task=Task.TEXT, bbox=first[0].bbox,
+                        score=1.0, content="The", lines=first, text_source="text-layer")
+    for region in doc.pages[0].regions:
+        region.order += 1
+    doc.pages[0].regions.append(cut)
+    markdown = render_markdown(refine_document(doc))
+    assert "The Birth of Word Processing" in markdown.splitlines()[0]
+    assert not any(line.strip() == "The" for line in markdown.splitlines())

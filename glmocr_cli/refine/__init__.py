@@ -12,8 +12,10 @@ from .furniture import find_furniture
 from .headings import find_headings
 from .lists import find_lists
 from .paragraphs import refine_paragraphs
+from .whole_lines import mend_cut_lines
 
 STEPS: tuple[Callable[[DocResult], DocResult], ...] = (
+    mend_cut_lines,      # a text-layer line cut by a layout box goes wholly to one region
     find_furniture,      # running headers / footers / page numbers by repetition and position
     refine_formulas,     # captions out of formulas, equations out of headings, LaTeX from glyphs
     find_code,           # monospaced blocks
