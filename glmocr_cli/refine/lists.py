@@ -14,19 +14,20 @@ NUMBERED = re.compile(r"^\(?(?:\d{1,3}|[a-z]|[ivxlc]{1,5})[.)]$", re.I)
 _GLUED = re.compile(r"^([•·▪◦●○■□➢►▸‣⁃✓✔➤])(\S.*)$")
 
 
-def _marker(row: list[TextLine]) -> tuple[str, list[TextLine]] | None:
-    """The row's list marker ('-' or '1.') and its remaining words, or None."""
+def _marker(row: list[TextLine]) -> tuple[str, str, list[TextLine]] | None:
+    """The row's Markdown list marker ('-' or '1.'), the marker as printed, and the row's
+    remaining words; None when the row opens no item."""
     first = row[0].text.strip()
     glued = _GLUED.match(first)
     if glued:  # '•Item' read as one word
-        return "-", [TextLine(row[0].bbox, glued.group(2), row[0].score, row[0].style), *row[1:]]
+        return "-", glued.group(1), [TextLine(row[0].bbox, glued.group(2), row[0].score, row[0].style), *row[1:]]
     if len(row) < 2:
         return None
     if BULLET.match(first):
-        return "-", row[1:]
+        return "-", first, row[1:]
     if NUMBERED.match(first):
         number = re.sub(r"\D", "", first)
-        return (f"{number}." if number else "-"), row[1:]
+        return (f"{number}." if number else "-"), first, row[1:]
     return None
 
 
@@ -47,9 +48,11 @@ def _rebuild(region: Region, vocab: set[str]) -> bool:
         return False
     lead: list[list[TextLine]] = []
     items: list[tuple[str, float, list[list[TextLine]]]] = []
+    printed: list[str] = []
     for row, found in zip(rows, markers):
         if found is not None:
-            items.append((found[0], row[0].bbox[0], [found[1]]))
+            items.append((found[0], row[0].bbox[0], [found[2]]))
+            printed.append(found[1])
         elif items:
             items[-1][2].append(row)
         else:
@@ -59,7 +62,7 @@ def _rebuild(region: Region, vocab: set[str]) -> bool:
     depths = _depths([x for _, x, _ in items], unit)
     lines = [f"{'  ' * depth}{marker} {join_words(item_rows, vocab, markup=True)}"
              for (marker, _, item_rows), depth in zip(items, depths)]
-    plain = [f"{marker} {join_words(item_rows, vocab, markup=False)}" for marker, _, item_rows in items]
+    plain = [f"{mark} {join_words(item_rows, vocab, markup=False)}" for mark, (_, _, item_rows) in zip(printed, items)]
     intro = join_words(lead, vocab, markup=True) if lead else ""
     region.kind = "list"
     region.rich = (intro + "\n\n" if intro else "") + "\n".join(lines)

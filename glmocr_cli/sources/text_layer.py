@@ -24,6 +24,9 @@ _RTL = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 SPACE_GAP = 0.25
 
 
+_LIGATURES = {code: unicodedata.normalize("NFKC", chr(code)) for code in range(0xFB00, 0xFB07)}
+
+
 def _plain(ch: str) -> str:
     """Latin ligature glyphs (U+FB00-FB06) as their letters; every other character as it is."""
     return unicodedata.normalize("NFKC", ch) if "\ufb00" <= ch <= "\ufb06" else ch
@@ -63,19 +66,33 @@ def _glyphs(row: list[dict]) -> list[tuple[str, tuple[float, float, float, float
     return [(c["c"], c["bbox"], s, c["origin"][1]) for ln in lines for s in ln["spans"] for c in s["chars"]]
 
 
-def _word(glyphs: list, main_size: float, baseline: float, line_no: int, block: int, to_pixels) -> TextSpan:
+def _word(glyphs: list, main_size: float, baseline: float, line_no: int, block: int, scale) -> TextSpan:
+    """glyphs: (char, bbox, span, baseline y); span carries its cached '_style' and 'size'."""
+    first = glyphs[0][2]
+    box = scale(min(g[1][0] for g in glyphs), min(g[1][1] for g in glyphs),
+                max(g[1][2] for g in glyphs), max(g[1][3] for g in glyphs))
+    if all(g[2] is first for g in glyphs):  # the common case: one span, one style
+        text = "".join(g[0] for g in glyphs).translate(_LIGATURES)
+        place = ""
+        if first["size"] < 0.85 * main_size:
+            origin_y = glyphs[0][3]
+            if first["flags"] & _SUPERSCRIPT or origin_y < baseline - 0.15 * main_size:
+                place = "sup"
+            elif origin_y > baseline + 0.1 * main_size:
+                place = "sub"
+        bold, italic, mono = first["_style"]
+        return TextSpan(box, text, block, TextStyle(size=round(first["size"], 2), font=first["font"], bold=bold,
+                                                    italic=italic, mono=mono, line=line_no, script=place))
     base = [g for g in glyphs if g[2]["size"] >= 0.85 * main_size] or glyphs
     span = max(base, key=lambda g: g[2]["size"])[2]
-    bold_votes = [_span_style(g[2]) for g in base]
-    bold = sum(b for b, _, _ in bold_votes) > len(bold_votes) / 2
-    italic = sum(i for _, i, _ in bold_votes) > len(bold_votes) / 2
-    mono = sum(m for _, _, m in bold_votes) > len(bold_votes) / 2
+    votes = [g[2]["_style"] for g in base]
+    half = len(votes) / 2
+    bold, italic, mono = (sum(v[k] for v in votes) > half for k in range(3))
     pieces: list[tuple[str, str]] = []
     for ch, _, gspan, origin_y in glyphs:
-        size = gspan["size"]
         place = ""
-        if size < 0.85 * main_size:
-            if gspan.get("flags", 0) & _SUPERSCRIPT or origin_y < baseline - 0.15 * main_size:
+        if gspan["size"] < 0.85 * main_size:
+            if gspan["flags"] & _SUPERSCRIPT or origin_y < baseline - 0.15 * main_size:
                 place = "sup"
             elif origin_y > baseline + 0.1 * main_size:
                 place = "sub"
@@ -84,25 +101,37 @@ def _word(glyphs: list, main_size: float, baseline: float, line_no: int, block: 
             pieces[-1] = (pieces[-1][0] + text, place)
         else:
             pieces.append((text, place))
-    places = {p for _, p in pieces}
-    script = places.pop() if len(places) == 1 else ""
-    x0 = min(g[1][0] for g in glyphs); y0 = min(g[1][1] for g in glyphs)
-    x1 = max(g[1][2] for g in glyphs); y1 = max(g[1][3] for g in glyphs)
-    rect = fitz.Rect(x0, y0, x1, y1) * to_pixels
-    style = TextStyle(size=round(span["size"], 2), font=span.get("font", ""), bold=bold, italic=italic, mono=mono,
-                      line=line_no, pieces=pieces if len({p for _, p in pieces}) > 1 else [], script=script)
-    return TextSpan((rect.x0, rect.y0, rect.x1, rect.y1), "".join(t for t, _ in pieces), block, style)
+    script = pieces[0][1] if len(pieces) == 1 else ""
+    style = TextStyle(size=round(span["size"], 2), font=span["font"], bold=bold, italic=italic, mono=mono,
+                      line=line_no, pieces=pieces if len(pieces) > 1 and len({p for _, p in pieces}) > 1 else [],
+                      script=script)
+    return TextSpan(box, "".join(t for t, _ in pieces), block, style)
+
+
+def _scaler(page: fitz.Page, scale: float):
+    """Points -> rendered-image pixels (page rotation applied)."""
+    if page.rotation == 0:
+        return lambda x0, y0, x1, y1: (x0 * scale, y0 * scale, x1 * scale, y1 * scale)
+    matrix = page.rotation_matrix * fitz.Matrix(scale, scale)
+
+    def rotated(x0, y0, x1, y1):
+        rect = fitz.Rect(x0, y0, x1, y1) * matrix
+        return rect.x0, rect.y0, rect.x1, rect.y1
+    return rotated
 
 
 def read_words(page: fitz.Page, scale: float) -> list[TextSpan]:
     """The page's words in the text layer's natural order, in rendered-image pixels."""
-    to_pixels = page.rotation_matrix * fitz.Matrix(scale, scale)
+    to_pixels = _scaler(page, scale)
     words: list[TextSpan] = []
     line_no = 0
     raw = page.get_text("rawdict", flags=fitz.TEXT_PRESERVE_WHITESPACE | fitz.TEXT_MEDIABOX_CLIP)
     for block_no, block in enumerate(raw["blocks"]):
         if block.get("type", 0) != 0:
             continue
+        for line in block["lines"]:
+            for span in line["spans"]:
+                span["_style"] = _span_style(span)
         for row in _visual_lines(block):
             glyphs = _glyphs(row)
             if not glyphs:
@@ -133,17 +162,15 @@ def read_words(page: fitz.Page, scale: float) -> list[TextSpan]:
 
 def read_rulings(page: fitz.Page, scale: float, max_paths: int = 5000) -> list[BBox]:
     """Horizontal and vertical strokes and thin filled rectangles (table rules, underlines)."""
-    to_pixels = page.rotation_matrix * fitz.Matrix(scale, scale)
+    to_pixels = _scaler(page, scale)
     rulings: list[BBox] = []
     try:
-        paths = page.get_drawings()
+        paths = page.get_cdrawings()  # plain tuples: several times cheaper than get_drawings()
     except Exception:  # a damaged content stream: the words are still good
         return rulings
     for path in paths[:max_paths]:
-        rect = path.get("rect")
-        if rect is None:
-            continue
-        if min(rect.width, rect.height) <= 2.0 and max(rect.width, rect.height) >= 5.0:
-            box = fitz.Rect(rect) * to_pixels
-            rulings.append((box.x0, box.y0, box.x1, box.y1))
+        x0, y0, x1, y1 = path.get("rect") or (0, 0, 0, 0)
+        width, height = abs(x1 - x0), abs(y1 - y0)
+        if min(width, height) <= 2.0 and max(width, height) >= 5.0:
+            rulings.append(to_pixels(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)))
     return rulings
