@@ -167,3 +167,14 @@ def test_a_line_cut_by_a_layout_box_goes_wholly_to_one_region(tmp_path):
     markdown = render_markdown(refine_document(doc))
     assert "The Birth of Word Processing" in markdown.splitlines()[0]
     assert not any(line.strip() == "The" for line in markdown.splitlines())
+
+
+def test_the_first_line_of_a_document_not_repeated_is_its_title_even_unstyled(tmp_path):
+    pages = [[(72, 60, "Plain Looking Title", "helv", 11), *BODY], [*BODY], [*BODY]]
+    doc = doc_from_pdf(write_pdf(tmp_path / "u.pdf", pages), {(0, 0): ("header", Task.ABANDON)})
+    for page in doc.pages:  # as OCR leaves them: no fonts known
+        for region in page.regions:
+            for line in region.lines:
+                line.style = None
+    markdown = render_markdown(refine_document(doc))
+    assert markdown.startswith("# Plain Looking Title")

@@ -86,8 +86,9 @@ def find_furniture(doc: DocResult) -> DocResult:
             elif band and region.task is Task.TEXT and _outermost(region, page, band) and _is_small_line(
                     region, body, body_height):
                 _mark(region, "header" if band == "top" else "footer")
-            elif region.task is Task.ABANDON and region.label == "header" and _stands_out(region, body, body_height) \
-                    and not (band and len(pages) >= 2 and len(seen[(band, _key(text))]) >= 2):
+            elif region.task is Task.ABANDON and region.label == "header" and not (
+                    band and len(seen[(band, _key(text))]) >= 2) and (
+                    _stands_out(region, body, body_height) or _opens_the_document(region, page, len(pages))):
                 region.label, region.task = "paragraph_title", Task.TEXT  # a title, not a running header
     return doc
 
@@ -105,3 +106,12 @@ def _stands_out(region: Region, body: float | None, body_height: float) -> bool:
     if is_styled(region) and body:
         return region_size(region) > 1.1 * body or share(region, "bold") > 0.8
     return bool(body_height) and _letter_height(region) > 1.2 * body_height
+
+
+def _opens_the_document(region: Region, page: PageResult, page_count: int) -> bool:
+    """The first text of a document of several pages that no other page repeats: its title (a
+    running header would recur), even where nothing shows it set apart (OCR sees no weight)."""
+    if page.index != 0 or page_count < 2 or len(region.content.split()) > 15:
+        return False
+    texts = [r for r in page.regions if r.task in (Task.TEXT, Task.ABANDON) and r.content.strip()]
+    return min(texts, key=lambda r: r.bbox[1]) is region

@@ -63,7 +63,10 @@ def _insert_after(page: PageResult, anchor: Region, new: Region) -> None:
 
 def find_headings(doc: DocResult) -> DocResult:
     body = body_size(doc)
-    if not body:  # no text layer: keep the layout model's labels, levels by label
+    if not body:  # no text layer: the layout model's labels; the title is the first heading of page 1
+        title = _title(doc.pages[0], 0.0) if doc.pages and doc.pages[0].index == 0 else None
+        if title is not None and not any(r.label == "doc_title" for r in doc.pages[0].regions):
+            title.label = "doc_title"
         for page in doc.pages:
             for region in page.regions:
                 if region.label in HEADING_LABELS and region.task is Task.TEXT and region.content.strip():
