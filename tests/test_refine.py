@@ -178,3 +178,24 @@ def test_the_first_line_of_a_document_not_repeated_is_its_title_even_unstyled(tm
                 line.style = None
     markdown = render_markdown(refine_document(doc))
     assert markdown.startswith("# Plain Looking Title")
+
+
+def test_ocr_lines_whose_bullets_were_not_read_still_make_items(tmp_path):
+    pdf = write_pdf(tmp_path / "o.pdf", [[
+        (108, 100, "Typewriters: the first machines that printed", "helv", 11),
+        (108, 114, "legible letters.", "helv", 11),
+        (108, 128, "Word processors: dedicated machines with screens", "helv", 11),
+        (108, 142, "and floppy disks.", "helv", 11)]])
+    doc = doc_from_pdf(pdf)
+    region = doc.pages[0].regions[0]
+    for line in region.lines:  # as OCR leaves them: no fonts, the bullets unread
+        line.style = None
+    region.bbox = (90.0, *region.bbox[1:])  # the layout box still covers the bullets' column
+    markdown = render_markdown(refine_document(doc))
+    assert "- Typewriters: the first machines that printed legible letters.\n" \
+           "- Word processors: dedicated machines with screens and floppy disks." in markdown
+    region.bbox = (107.0, *region.bbox[1:])  # no room for markers: a plain paragraph
+    for line in region.lines:
+        line.style = None
+    region.kind = region.rich = None
+    assert "- " not in render_markdown(refine_document(doc))

@@ -7,7 +7,7 @@ import re
 
 from ..document import DocResult, Region, Task, TextLine
 from ..recognize.text_lines import bbox_union
-from .words import join_words, rows_of, vocabulary
+from .words import is_styled, join_words, rows_of, vocabulary
 
 BULLET = re.compile(r"^[•·▪◦●○■□➢►▸‣⁃✓✔➤–—*-]$|^o$")
 NUMBERED = re.compile(r"^\(?(?:\d{1,3}|[a-z]|[ivxlc]{1,5})[.)]$", re.I)
@@ -41,9 +41,28 @@ def _depths(xs: list[float], unit: float) -> list[int]:
     return [max(k for k, m in enumerate(merged) if m <= round(x / max(unit, 1.0))) for x in xs]
 
 
+def _unseen_markers(region: Region, rows: list[list[TextLine]]) -> list[tuple[str, str, list[TextLine]] | None]:
+    """OCR often drops bullet glyphs. Rows that share one left edge, with the region's box reaching
+    a marker's width left of them, are items where a row follows a short row and starts upper-case."""
+    if is_styled(region) or len(rows) < 2:
+        return [None] * len(rows)
+    height = sorted(ln.bbox[3] - ln.bbox[1] for ln in region.lines)[len(region.lines) // 2]
+    lefts = [row[0].bbox[0] for row in rows]
+    rights = [row[-1].bbox[2] for row in rows]
+    if max(lefts) - min(lefts) > 0.5 * height or min(lefts) - region.bbox[0] < height:
+        return [None] * len(rows)
+    starts = [0] + [r for r in range(1, len(rows)) if max(rights) - rights[r - 1] > 3 * height
+                    and rows[r][0].text[:1].isupper()]
+    if len(starts) < 2:
+        return [None] * len(rows)
+    return [("-", "", row) if r in starts else None for r, row in enumerate(rows)]
+
+
 def _rebuild(region: Region, vocab: set[str]) -> bool:
     rows = rows_of(region)
     markers = [_marker(row) for row in rows]
+    if not any(markers):
+        markers = _unseen_markers(region, rows)
     if sum(m is not None for m in markers) < 1 or (markers[0] is None and sum(m is not None for m in markers) < 2):
         return False
     lead: list[list[TextLine]] = []
@@ -62,7 +81,8 @@ def _rebuild(region: Region, vocab: set[str]) -> bool:
     depths = _depths([x for _, x, _ in items], unit)
     lines = [f"{'  ' * depth}{marker} {join_words(item_rows, vocab, markup=True)}"
              for (marker, _, item_rows), depth in zip(items, depths)]
-    plain = [f"{mark} {join_words(item_rows, vocab, markup=False)}" for mark, (_, _, item_rows) in zip(printed, items)]
+    plain = [f"{mark} {join_words(item_rows, vocab, markup=False)}".strip()
+             for mark, (_, _, item_rows) in zip(printed, items)]
     intro = join_words(lead, vocab, markup=True) if lead else ""
     region.kind = "list"
     region.rich = (intro + "\n\n" if intro else "") + "\n".join(lines)

@@ -76,7 +76,8 @@ def joins_hyphen(left: str, right: str, vocab: set[str]) -> str | None:
     writes that word with its hyphen elsewhere. None when the two are separate words."""
     if not (left.endswith("-") and len(left) > 2 and left[-2].isalpha() and right[:1].islower()):
         return None
-    stem, head = _WORD_CHARS.sub("", left[:-1]).lower(), _WORD_CHARS.sub("", right).lower()
+    last, first = left.split()[-1], right.split()[0]  # OCR lines hold several words
+    stem, head = _WORD_CHARS.sub("", last[:-1]).lower(), _WORD_CHARS.sub("", first).lower()
     if f"{stem}{head}" not in vocab and (f"{stem}-{head}" in vocab or (
             len(stem) >= 3 and len(head) >= 3 and stem in vocab and head in vocab)):
         return left + right  # a compound word that happens to break at its hyphen
