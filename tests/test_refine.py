@@ -199,3 +199,13 @@ def test_ocr_lines_whose_bullets_were_not_read_still_make_items(tmp_path):
         line.style = None
     region.kind = region.rich = None
     assert "- " not in render_markdown(refine_document(doc))
+
+
+def test_html_carries_heading_levels_and_code(tmp_path):
+    from glmocr_cli.assemble.html import render_html
+
+    pdf = write_pdf(tmp_path / "hc.pdf", [[(72, 80, "Setup Guide", "hebo", 18), (72, 140, "Install", "hebo", 14),
+                                           *BODY, (72, 500, "pip install x", "cour", 10)]])
+    page = render_html(refine_document(doc_from_pdf(pdf)))
+    assert "<h1>Setup Guide</h1>" in page and "<h2>Install</h2>" in page
+    assert "<pre><code>pip install x</code></pre>" in page

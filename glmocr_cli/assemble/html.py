@@ -52,6 +52,10 @@ def _figure(region: Region) -> str:
 
 def _region_html(region: Region) -> str:
     text = html.escape(region.content.strip())
+    if region.kind == "heading" and region.level and text:  # level from refine/headings.py
+        return f"<h{region.level}>{text}</h{region.level}>"
+    if region.kind == "code" and text:
+        return f"<pre><code>{text}</code></pre>"
     if region.label == "doc_title":
         return f"<h1>{text}</h1>" if text else ""
     if region.label == "paragraph_title":
