@@ -26,6 +26,13 @@ STEPS: tuple[Callable[[DocResult], DocResult], ...] = (
 
 
 def refine_document(doc: DocResult) -> DocResult:
+    """Run every step; a step that fails on an odd document is skipped with a warning (the regions
+    as recognised are still a faithful conversion), never the document lost."""
     for step in STEPS:
-        doc = step(doc)
+        try:
+            doc = step(doc)
+        except Exception as exc:  # noqa: BLE001 - a fix-up must not cost the user the document
+            if doc.pages:
+                doc.pages[0].warnings.append(f"{doc.source}: refine step {step.__name__} skipped "
+                                             f"({type(exc).__name__}: {exc})")
     return doc
