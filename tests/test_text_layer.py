@@ -27,3 +27,16 @@ def test_words_carry_font_size_weight_line_and_raised_pieces(tmp_path):
     assert abs(words["plain"].bbox[0] - 144) < 2  # pixels at 144 DPI
     assert any(abs(r[1] - 600) < 3 and r[2] - r[0] > 600 for r in page.rulings)  # the drawn rule, in pixels
     source.close()
+
+
+def test_a_space_written_far_from_its_letters_does_not_split_the_word(tmp_path):
+    doc = pymupdf.open()
+    page = doc.new_page()
+    width = pymupdf.get_text_length("wor", fontname="helv", fontsize=11)
+    page.insert_text((100, 100), "wor", fontname="helv", fontsize=11)
+    page.insert_text((40, 100), " ", fontname="helv", fontsize=11)  # a space placed elsewhere on the line
+    page.insert_text((100 + width, 100), "ds and more", fontname="helv", fontsize=11)
+    doc.save(tmp_path / "s.pdf")
+    source = open_source(tmp_path / "s.pdf", dpi=72)
+    assert [s.text for s in source.render(0, 10**9).text_spans] == ["words", "and", "more"]
+    source.close()

@@ -120,6 +120,17 @@ def _scaler(page: fitz.Page, scale: float):
     return rotated
 
 
+def _stray_space(space: tuple, before: tuple, after: tuple, size: float) -> bool:
+    """True when a space glyph lies far outside the gap between the glyphs it separates in the
+    stream (some PDFs write spaces at a wrong position) while those glyphs touch each other. Only
+    asked for neighbours of one direction: a bidi run boundary legitimately jumps."""
+    lo, hi = min(before[2], after[2]), max(before[0], after[0])  # the gap, either direction
+    lo, hi = min(lo, hi), max(lo, hi)
+    touching = hi - lo < SPACE_GAP * size
+    centre = (space[0] + space[2]) / 2
+    return touching and not (lo - 0.2 * size <= centre <= hi + 0.2 * size)
+
+
 def read_words(page: fitz.Page, scale: float) -> list[TextSpan]:
     """The page's words in the text layer's natural order, in rendered-image pixels."""
     to_pixels = _scaler(page, scale)
@@ -140,9 +151,13 @@ def read_words(page: fitz.Page, scale: float) -> list[TextSpan]:
             base = [g[3] for g in glyphs if g[2]["size"] >= 0.85 * main_size] or [g[3] for g in glyphs]
             baseline = sorted(base)[len(base) // 2]
             current: list = []
-            for glyph in glyphs:
+            for k, glyph in enumerate(glyphs):
                 ch, box = glyph[0], glyph[1]
                 if ch.isspace() or ch == "\u00a0":
+                    if current and k + 1 < len(glyphs) and bool(_RTL.match(current[-1][0])) == bool(
+                            _RTL.match(glyphs[k + 1][0])) and _stray_space(box, current[-1][1], glyphs[k + 1][1],
+                                                                           glyph[2]["size"]):
+                        continue  # a space placed far from the letters it sits between: not a break
                     if current:
                         words.append(_word(current, main_size, baseline, line_no, block_no, to_pixels))
                     current = []
