@@ -209,3 +209,13 @@ def test_html_carries_heading_levels_and_code(tmp_path):
     page = render_html(refine_document(doc_from_pdf(pdf)))
     assert "<h1>Setup Guide</h1>" in page and "<h2>Install</h2>" in page
     assert "<pre><code>pip install x</code></pre>" in page
+
+
+def test_captions_level_with_each_other_in_two_columns_stay_apart(tmp_path):
+    pdf = write_pdf(tmp_path / "cols.pdf", [[(72, 100, "Figure 1. Left nut.", "helv", 9),
+                                             (330, 100, "Figure 2. Right bolt.", "helv", 9)]])
+    doc = doc_from_pdf(pdf)
+    words = doc.pages[0].regions[0].lines + (doc.pages[0].regions[1].lines if len(doc.pages[0].regions) > 1 else [])
+    left = [w for w in words if w.bbox[0] < 300]
+    right = [w for w in words if w.bbox[0] >= 300]
+    assert {w.style.line for w in left}.isdisjoint({w.style.line for w in right})

@@ -41,21 +41,24 @@ def _span_style(span: dict) -> tuple[bool, bool, bool]:
 
 
 def _visual_lines(block: dict) -> list[list[dict]]:
-    """PDF lines of one block that share a row (e.g. '5.1' and 'Hyper Parameter ...') form one line."""
+    """PDF lines of one block that share a row and stand close (e.g. '5.1' and 'Hyper Parameter
+    ...') form one line; lines level with each other but far apart (two columns' captions) do not."""
     rows: list[list[dict]] = []
     for line in sorted(block["lines"], key=lambda ln: (ln["bbox"][1] + ln["bbox"][3]) / 2):
         if abs(line.get("dir", (1, 0))[1]) > 0.1:
             rows.append([line])  # rotated or vertical text: its own line
             continue
-        y0, y1 = line["bbox"][1], line["bbox"][3]
-        if rows:
-            last = rows[-1]
-            ly0, ly1 = min(ln["bbox"][1] for ln in last), max(ln["bbox"][3] for ln in last)
-            overlap = min(y1, ly1) - max(y0, ly0)
-            if overlap > 0.5 * min(y1 - y0, ly1 - ly0):
-                last.append(line)
-                continue
-        rows.append([line])
+        x0, y0, x1, y1 = line["bbox"]
+        for row in reversed(rows[-4:]):
+            ry0, ry1 = min(ln["bbox"][1] for ln in row), max(ln["bbox"][3] for ln in row)
+            rx0, rx1 = min(ln["bbox"][0] for ln in row), max(ln["bbox"][2] for ln in row)
+            overlap = min(y1, ry1) - max(y0, ry0)
+            gap = max(x0 - rx1, rx0 - x1, 0.0)
+            if overlap > 0.5 * min(y1 - y0, ry1 - ry0) and gap < 3 * max(y1 - y0, ry1 - ry0):
+                row.append(line)
+                break
+        else:
+            rows.append([line])
     return rows
 
 
