@@ -219,3 +219,11 @@ def test_captions_level_with_each_other_in_two_columns_stay_apart(tmp_path):
     left = [w for w in words if w.bbox[0] < 300]
     right = [w for w in words if w.bbox[0] >= 300]
     assert {w.style.line for w in left}.isdisjoint({w.style.line for w in right})
+
+
+def test_a_body_paragraph_the_layout_called_a_title_is_a_paragraph(tmp_path):
+    pdf = write_pdf(tmp_path / "p.pdf", [[(72, 80, "Results", "hebo", 14), *BODY]])
+    doc = doc_from_pdf(pdf, {(0, 1): ("paragraph_title", Task.TEXT)})
+    markdown = render_markdown(refine_document(doc))
+    assert "# Results" in markdown
+    assert not any(line.startswith("#") and "eleven point" in line for line in markdown.splitlines())

@@ -34,6 +34,14 @@ def _looks_like_heading(region: Region, body: float) -> bool:
     return size >= 1.15 * body or (emphasised and not text.endswith((".", ",", ";", ":")))
 
 
+def _reads_as_paragraph(region: Region, body: float) -> bool:
+    """A 'title' of the layout model that is body-sized plain text running long or ending like a
+    sentence; a short plain line keeps the model's word (headings set apart only by colour)."""
+    text = region.content.strip()
+    plain = region_size(region) <= 1.05 * body and share(region, "bold") < 0.5 and share(region, "italic") < 0.5
+    return plain and (len(text.split()) > 12 or len(rows_of(region)) > 2 or text.endswith((".", ",", ";")))
+
+
 def _split_leading_heading(page: PageResult, region: Region, body: float) -> Region | None:
     """'Heading' + body lines in one region: the heading becomes its own region, placed first."""
     rows = rows_of(region)
@@ -84,7 +92,7 @@ def find_headings(doc: DocResult) -> DocResult:
             if _looks_like_heading(region, body):
                 if region.label not in HEADING_LABELS:
                     region.label = "paragraph_title"
-            elif region.label in HEADING_LABELS:
+            elif region.label in HEADING_LABELS and _reads_as_paragraph(region, body):
                 region.label = "text"  # set like the body: a paragraph the model took for a title
 
     headings = [r for p in doc.pages for r in p.regions
