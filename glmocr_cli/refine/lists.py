@@ -16,19 +16,20 @@ _GLUED = re.compile(r"^([•·▪◦●○■□➢►▸‣⁃✓✔➤])(\S.*)
 
 def _marker(row: list[TextLine]) -> tuple[str, str, list[TextLine]] | None:
     """The row's Markdown list marker ('-' or '1.'), the marker as printed, and the row's
-    remaining words; None when the row opens no item."""
-    first = row[0].text.strip()
+    remaining words; None when the row opens no item. An OCR line holds several words: its first
+    word is looked at."""
+    head = row[0]
+    first, _, tail = head.text.strip().partition(" ")
     glued = _GLUED.match(first)
     if glued:  # '•Item' read as one word
-        return "-", glued.group(1), [TextLine(row[0].bbox, glued.group(2), row[0].score, row[0].style), *row[1:]]
-    if len(row) < 2:
+        first, tail = glued.group(1), f"{glued.group(2)} {tail}".strip()
+    elif not (BULLET.match(first) or NUMBERED.match(first)):
         return None
-    if BULLET.match(first):
-        return "-", first, row[1:]
-    if NUMBERED.match(first):
-        number = re.sub(r"\D", "", first)
-        return (f"{number}." if number else "-"), first, row[1:]
-    return None
+    rest = ([TextLine(head.bbox, tail, head.score, head.style)] if tail else []) + list(row[1:])
+    if not rest:
+        return None
+    number = re.sub(r"\D", "", first) if NUMBERED.match(first) else ""
+    return (f"{number}." if number else "-"), first, rest
 
 
 def _depths(xs: list[float], unit: float) -> list[int]:
@@ -41,28 +42,31 @@ def _depths(xs: list[float], unit: float) -> list[int]:
     return [max(k for k, m in enumerate(merged) if m <= round(x / max(unit, 1.0))) for x in xs]
 
 
-def _unseen_markers(region: Region, rows: list[list[TextLine]]) -> list[tuple[str, str, list[TextLine]] | None]:
-    """OCR often drops bullet glyphs. Rows that share one left edge, with the region's box reaching
-    a marker's width left of them, are items where a row follows a short row and starts upper-case."""
+def _unseen_markers(region: Region, rows: list[list[TextLine]],
+                    markers: list) -> list[tuple[str, str, list[TextLine]] | None]:
+    """OCR often drops bullet glyphs (or reads a few). Rows that share one left edge, with the
+    region's box reaching a marker's width left of it, start items where a row follows a short row
+    and opens upper-case; a row that starts left of the edge may hold the unread bullet's space."""
     if is_styled(region) or len(rows) < 2:
-        return [None] * len(rows)
+        return markers
     height = sorted(ln.bbox[3] - ln.bbox[1] for ln in region.lines)[len(region.lines) // 2]
     lefts = [row[0].bbox[0] for row in rows]
     rights = [row[-1].bbox[2] for row in rows]
-    if max(lefts) - min(lefts) > 0.5 * height or min(lefts) - region.bbox[0] < height:
-        return [None] * len(rows)
-    starts = [0] + [r for r in range(1, len(rows)) if max(rights) - rights[r - 1] > 3 * height
-                    and rows[r][0].text[:1].isupper()]
-    if len(starts) < 2:
-        return [None] * len(rows)
-    return [("-", "", row) if r in starts else None for r, row in enumerate(rows)]
+    plain = [x for x, m in zip(lefts, markers) if m is None]
+    edge = sorted(plain)[len(plain) // 2] if plain else min(lefts)
+    starts = {0} | {r for r in range(1, len(rows)) if max(rights) - rights[r - 1] > 3 * height
+                    and rows[r][0].text[:1].isupper()}
+    starts |= {r for r, m in enumerate(markers) if m is not None}
+    aligned = all(abs(x - edge) <= 0.5 * height or (r in starts and x < edge)
+                  for r, x in enumerate(lefts) if markers[r] is None)
+    if not aligned or edge - region.bbox[0] < height or len(starts) < 2:
+        return markers
+    return [markers[r] or (("-", "", row) if r in starts else None) for r, row in enumerate(rows)]
 
 
 def _rebuild(region: Region, vocab: set[str]) -> bool:
     rows = rows_of(region)
-    markers = [_marker(row) for row in rows]
-    if not any(markers):
-        markers = _unseen_markers(region, rows)
+    markers = _unseen_markers(region, rows, [_marker(row) for row in rows])
     if sum(m is not None for m in markers) < 1 or (markers[0] is None and sum(m is not None for m in markers) < 2):
         return False
     lead: list[list[TextLine]] = []
@@ -78,7 +82,8 @@ def _rebuild(region: Region, vocab: set[str]) -> bool:
             lead.append(row)
     heights = sorted(ln.bbox[3] - ln.bbox[1] for ln in region.lines)
     unit = heights[len(heights) // 2] * 0.5  # about one character's width
-    depths = _depths([x for _, x, _ in items], unit)
+    # OCR'd rows: a row's left edge may include an unread bullet, so nesting is not measured
+    depths = _depths([x for _, x, _ in items], unit) if is_styled(region) else [0] * len(items)
     lines = [f"{'  ' * depth}{marker} {join_words(item_rows, vocab, markup=True)}"
              for (marker, _, item_rows), depth in zip(items, depths)]
     plain = [f"{mark} {join_words(item_rows, vocab, markup=False)}".strip()
