@@ -227,3 +227,24 @@ def test_a_body_paragraph_the_layout_called_a_title_is_a_paragraph(tmp_path):
     markdown = render_markdown(refine_document(doc))
     assert "# Results" in markdown
     assert not any(line.startswith("#") and "eleven point" in line for line in markdown.splitlines())
+
+
+def test_ocr_side_headings_by_shape(tmp_path):
+    pdf = write_pdf(tmp_path / "side.pdf", [[
+        (72, 100, "Elastic Stop Nut", "helv", 11),
+        *[(x, y - 186, t, f, s) for x, y, t, f, s in BODY],
+        (72, 300, "Boots Self-Locking Nut", "helv", 11),
+        *[(x, y + 14, t, f, s) for x, y, t, f, s in BODY]]])
+    doc = doc_from_pdf(pdf)
+    page = doc.pages[0]
+    first, second = page.regions[0], page.regions[-1]
+    if len(page.regions) == 3:  # the side heading and its paragraph in one region, as OCR gives it
+        second.lines = page.regions[1].lines + second.lines
+        second.content = " ".join(ln.text for ln in second.lines)
+        page.regions.remove(page.regions[1])
+    for region in page.regions:
+        for line in region.lines:
+            line.style = None
+    markdown = render_markdown(refine_document(doc)).splitlines()
+    assert "# Elastic Stop Nut" in markdown and "## Boots Self-Locking Nut" in markdown  # the first is the title
+    assert not any(line.startswith("#") and "eleven point" in line for line in markdown)

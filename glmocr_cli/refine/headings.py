@@ -71,7 +71,9 @@ def _insert_after(page: PageResult, anchor: Region, new: Region) -> None:
 
 def find_headings(doc: DocResult) -> DocResult:
     body = body_size(doc)
-    if not body:  # no text layer: the layout model's labels; the title is the first heading of page 1
+    if not body:  # no text layer: the layout model's labels, side headings by shape; the title first
+        for page in doc.pages:
+            _side_headings_by_shape(page)
         title = _title(doc.pages[0], 0.0) if doc.pages and doc.pages[0].index == 0 else None
         if title is not None and not any(r.label == "doc_title" for r in doc.pages[0].regions):
             title.label = "doc_title"
@@ -119,3 +121,44 @@ def _title(page: PageResult, body: float) -> Region | None:
             return region
         return None
     return None
+
+
+def _title_case_line(text: str) -> bool:
+    """A short line whose longer words all open upper-case and that ends without punctuation."""
+    words = text.split()
+    long_words = [w for w in words if len(w.strip("()-")) >= 4]
+    return (1 <= len(words) <= 10 and bool(long_words) and all(w[:1].isupper() for w in long_words)
+            and not text.rstrip().endswith((".", ",", ";", ":", "!", "?")))
+
+
+def _is_paragraph_below(region: Region | None, above: Region) -> bool:
+    if region is None or region.task is not Task.TEXT or region.label != "text" or not region.lines:
+        return False
+    rows = rows_of(region)
+    height = max(ln.bbox[3] - ln.bbox[1] for ln in above.lines)
+    return len(rows) >= 2 and 0 <= region.bbox[1] - above.bbox[3] < 3 * height and \
+        region.bbox[0] - height < above.bbox[0] < region.bbox[2]
+
+
+def _side_headings_by_shape(page: PageResult) -> None:
+    """OCR sees no weight or slant: a one-line Title Case text directly above a paragraph, alone in
+    its region or leading it as a short first row, is a side heading."""
+    ordered = [r for r in page.ordered_regions() if r.task is not Task.ABANDON]
+    for k, region in enumerate(ordered):
+        if region.task is not Task.TEXT or region.label != "text" or not region.lines or is_styled(region):
+            continue
+        rows = rows_of(region)
+        following = ordered[k + 1] if k + 1 < len(ordered) else None
+        if len(rows) == 1 and _title_case_line(region.content) and _is_paragraph_below(following, region):
+            region.label = "paragraph_title"
+        elif len(rows) >= 3 and _title_case_line(row_text(rows[0])):
+            height = max(ln.bbox[3] - ln.bbox[1] for ln in rows[0])
+            if region.bbox[2] - rows[0][-1].bbox[2] > 6 * height and rows[1][0].text[:1].isupper():
+                head = list(rows[0])
+                rest = [ln for row in rows[1:] for ln in row]
+                body = replace(region, lines=rest, bbox=bbox_union([ln.bbox for ln in rest]),
+                               content=" ".join(ln.text for ln in rest), flags=list(region.flags), timings={},
+                               stats={})
+                region.lines, region.content, region.label = head, row_text(head), "paragraph_title"
+                region.bbox = bbox_union([ln.bbox for ln in head])
+                _insert_after(page, region, body)
