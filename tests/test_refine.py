@@ -24,11 +24,13 @@ def test_line_end_hyphen_joined_and_a_compound_keeps_its_hyphen(tmp_path):
     pdf = write_pdf(tmp_path / "h.pdf", [[
         (72, 100, "We measured the ef-", "helv", 11),
         (72, 114, "fects of the change on the self-", "helv", 11),
-        (72, 128, "locking nuts, as each self-locking nut was tested.", "helv", 11)]])
+        (72, 128, "locking nuts, as each self-locking nut was tested. It was self-", "helv", 11),
+        (72, 142, "evident that the ex-", "helv", 11),
+        (72, 156, "ample held.", "helv", 11)]])
     doc = refine_document(doc_from_pdf(pdf))
     text = doc.pages[0].regions[0].content
     assert "effects of the change" in text and "ef- fects" not in text
-    assert "the self-locking nuts" in text
+    assert "the self-locking nuts" in text and "self-evident" in text and "example held" in text
 
 
 def test_ligature_glyphs_become_plain_letters(tmp_path):

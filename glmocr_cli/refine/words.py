@@ -10,6 +10,8 @@ from ..document import DocResult, Region, Task, TextLine
 from ..recognize.text_lines import group_into_rows
 
 _WORD_CHARS = re.compile(r"[^\w\-]+")
+# English prefixes written with their hyphen ('self-publishing'): a line break after one keeps it.
+HYPHEN_PREFIXES = frozenset({"self", "quasi", "well", "half", "cross"})
 
 
 def is_styled(region: Region) -> bool:
@@ -78,7 +80,7 @@ def joins_hyphen(left: str, right: str, vocab: set[str]) -> str | None:
         return None
     last, first = left.split()[-1], right.split()[0]  # OCR lines hold several words
     stem, head = _WORD_CHARS.sub("", last[:-1]).lower(), _WORD_CHARS.sub("", first).lower()
-    if f"{stem}{head}" not in vocab and (f"{stem}-{head}" in vocab or (
+    if f"{stem}{head}" not in vocab and (f"{stem}-{head}" in vocab or stem in HYPHEN_PREFIXES or (
             len(stem) >= 3 and len(head) >= 3 and stem in vocab and head in vocab)):
         return left + right  # a compound word that happens to break at its hyphen
     return left[:-1] + right
