@@ -15,6 +15,7 @@ from typing import Any
 from .config import ConfigError, Settings
 from .document import DocResult
 from .engines.factory import resolve_engine
+from .refine import refine_document
 from .run.batch import BatchConverter, DocOutcome, Reporter
 from .sources.discover import discover_inputs
 from .writers.atomic import check_writable, write_atomic
@@ -106,8 +107,6 @@ def convert_document(path: str | Path, settings: Settings | None = None) -> DocR
     result = worker.run(ChunkTask(0, path, [i for i in range(count) if page_selected(ranges, i + 1)]))
     if result.error:
         raise SourceError(result.error)
-    from .refine import refine_document
-
     doc = DocResult(source=path, relative_path=Path(path.name), sha256=file_sha256(path), pages=result.pages,
                     engine=result.engine or {}, options=settings.output_affecting())
     return refine_document(doc)
