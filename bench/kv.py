@@ -23,7 +23,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from glmocr_cli.assemble.kv import extract_key_values, parse_key_spec
+from glmocr_cli.extract import extract_key_values, parse_key_spec
 from glmocr_cli.document import DocResult, PageResult, Region, Task, TextLine
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -48,8 +48,7 @@ def _key_extractor(settings: Settings, engine: str):
     answers (asked per page in the workers) are merged."""
     if not settings.extract:
         return None
-    from .assemble.kv import extract_key_values, parse_key_spec
-    from .assemble.kv_model import merge_model_answers
+    from .extract import extract_key_values, merge_model_answers, parse_key_spec
 
     try:
         keys = parse_key_spec(settings.extract)

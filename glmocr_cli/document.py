@@ -147,7 +147,7 @@ class PageResult:
     # run layer drops it before the result leaves the worker.
     upright_image: Any = field(default=None, repr=False)
     # --extract answers of a model-based engine for this page ({key: {"value": ...}}), merged per
-    # document by assemble/kv_model.py; not part of NAME.json.
+    # document by extract/model_answers.py; not part of NAME.json.
     key_values: dict[str, Any] | None = None
 
     def ordered_regions(self) -> list[Region]:

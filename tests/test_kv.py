@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from glmocr_cli.assemble.kv import KeySpec, extract_key_values, parse_key_spec
-from glmocr_cli.assemble.kv_values import find_amounts, find_dates
+from glmocr_cli.extract import KeySpec, extract_key_values, parse_key_spec
+from glmocr_cli.extract.values import find_amounts, find_dates
 from glmocr_cli.document import DocResult, PageResult, Region, Task, TextLine
 
 

@@ -52,7 +52,7 @@ class PageWorker:
     def _extract_keys(self) -> list[str] | None:
         if not self.settings.extract or not hasattr(self.engine, "extract_fields"):
             return None
-        from ..assemble.kv import parse_key_spec
+        from ..extract.keys import parse_key_spec
 
         return [key.name for key in parse_key_spec(self.settings.extract)]
 
