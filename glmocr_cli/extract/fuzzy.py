@@ -11,5 +11,6 @@ def tokens(text: str) -> list[str]:
 
 
 def like(token: str, words) -> bool:
-    """token is one of words, allowing one OCR slip in words of five letters or more."""
+    """token is one of words, allowing one OCR slip in words of five letters or more (and H read as II)."""
+    token = token.replace("ii", "h") if "ii" in token else token
     return any(token == w or (len(w) >= 5 and len(token) >= 4 and fuzz.ratio(token, w) >= 80) for w in words)

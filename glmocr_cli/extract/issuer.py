@@ -13,25 +13,30 @@ Rules that hold for invoices, receipts and bills in general:
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from .fuzzy import tokens as _tokens
 from .keys import KeySpec
 from .labels import Found
 from .lines import PageLine, group_rows
+from .normalize import clean_name
 from .values import ValueMatch, find_amounts, find_dates
 
 COMPANY_WORDS = {"company", "vendor", "merchant", "store", "shop", "seller", "supplier", "issuer", "business",
                  "restaurant", "organisation", "organization"}
 OTHER_PARTIES = {"customer", "billing", "shipping", "delivery", "debtor", "buyer", "recipient", "email", "ip", "web"}
 LEGAL_SUFFIXES = ("sdn bhd", "bhd", "ltd", "limited", "llc", "inc", "gmbh", "ag", "sa", "s a", "plc", "corp",
-                  "co", "pte", "pty", "bv", "nv", "srl", "spa", "sarl", "kg", "oy", "ab", "as", "llp", "lp")
+                  "co", "s b", "pte", "pty", "bv", "nv", "srl", "spa", "sarl", "kg", "oy", "ab", "as", "llp", "lp")
 DOCUMENT_HEADINGS = {"tax", "invoice", "receipt", "simplified", "official", "cash", "bill", "sales", "copy",
                      "welcome", "to", "original", "duplicate", "credit", "note", "order", "quotation", "statement",
                      "delivery", "customer", "merchant", "payment", "slip", "check", "cheque"}
+HEADING_RUN = "(?:" + "|".join(sorted(DOCUMENT_HEADINGS, key=len, reverse=True)) + ")+"
 CONTACT = re.compile(r"(?i)\b(tel|telephone|telefon|t[ée]l[ée]phone|phone|ph|fax|hp|h/p|mobile?|mob|whatsapp|e-?mail|"
                      r"website|internet)\b|@|www\.|https?:")
 TAX_ID = re.compile(r"(?i)\b(gst|vat|sst|tax|abn|tin|ein|uid|mwst|reg|regn|registration|roc|co\.? ?no|company no)\b")
 REGISTRATION = re.compile(r"^\(?[A-Z]{0,3}\d{4,}[- ]?[A-Z]?\)?$")  # "(JM0517726)", "789417-W", "(65351-M)"
+# A short label ending in No/Reg/ID and one code of five or more digits: "BR No.: 0195932-X".
+LABELLED_CODE = re.compile(r"(?i)^\(?(?:[a-z.]{1,8}\s?){0,3}(?:no|nr|reg|id|#)\.?\s*[:.]?\s*\(?[a-z]{0,3}\d{5,}[- ]?[a-z]?\)?$")
 
 
 
@@ -81,6 +86,8 @@ def _is_registration(text: str) -> bool:
     compact = text.replace(" ", "")
     if REGISTRATION.match(compact):
         return True
+    if LABELLED_CODE.match(text.strip()):
+        return True
     digits = sum(c.isdigit() for c in compact)
     wrapped = compact.startswith("(") and compact.endswith(")")
     return digits >= 4 and (wrapped or bool(TAX_ID.search(text)))
@@ -94,35 +101,81 @@ def _similar_height(a: PageLine, b: PageLine, tolerance: float = 0.3) -> bool:
     return abs(a.height - b.height) <= tolerance * max(a.height, b.height)
 
 
+def _name_text(text: str) -> str:
+    """A name row without the registration number printed after it: "AEON CO. (M) BHD (126926-H)"."""
+    words = text.split()
+    while len(words) > 1 and REGISTRATION.match(words[-1]):
+        words.pop()
+    return " ".join(words)
+
+
+def _is_heading(text: str) -> bool:
+    """A document-type heading, also when OCR ran its words together: "TAX INVOICE", "-TAXINVOICE-"."""
+    flat = re.sub(r"[^a-z]", "", text.lower())
+    return bool(flat) and re.fullmatch(HEADING_RUN, flat) is not None
+
+
+def _ends_header(text: str) -> bool:
+    """Rows after which the issuer's name is over: contact, registration, date, heading or an amount."""
+    return bool(CONTACT.search(text) or _is_registration(text) or find_dates(text) or _is_heading(text)
+                or _has_decimal_amount(text))
+
+
+def _company_start(rows: list[PageLine], limit: int) -> int | None:
+    """The first name-like row at the top; a row that ends with a legal suffix ("SDN BHD", "Ltd")
+    before the header ends wins over rows above it (a logo, a brand, a slogan) unless they continue it."""
+    def is_name(i: int) -> bool:
+        text = _name_text(rows[i].text)
+        return _is_name_like(text) and not CONTACT.search(text) and not _is_registration(text)
+
+    first = next((i for i in range(limit) if is_name(i)), None)
+    if first is None:
+        return None
+    end = next((j for j in range(first + 1, limit) if _ends_header(rows[j].text)), limit)
+    legal = next((i for i in range(first, end) if is_name(i) and _ends_with_suffix(_name_text(rows[i].text))), None)
+    if legal is None:
+        return first
+    start = legal  # walk up over rows of the same size that run straight into it
+    while start > first and is_name(start - 1) and _continues(rows[start - 1], rows[start]) \
+            and not re.search(r"\d", rows[start - 1].text):
+        start -= 1
+    return start
+
+
+def _continues(upper: PageLine, lower: PageLine) -> bool:
+    return _similar_height(upper, lower) and lower.bbox[1] - upper.bbox[3] < 0.8 * upper.height
+
+
 def _company_rows(rows: list[PageLine]) -> tuple[list[PageLine], int]:
     """The issuer's name rows near the top of the page, and the index of the row after them."""
     page_bottom = max(r.bbox[3] for r in rows)
-    start = next((i for i, r in enumerate(rows) if r.bbox[1] < 0.45 * page_bottom and _is_name_like(r.text)
-                  and not CONTACT.search(r.text) and not _is_registration(r.text)), None)
+    limit = next((i for i, r in enumerate(rows) if r.bbox[1] >= 0.45 * page_bottom), len(rows))
+    start = _company_start(rows, limit)
     if start is None:
         return [], len(rows)
     company = [rows[start]]
     for row in rows[start + 1:]:
-        if _ends_with_suffix(company[-1].text):
+        if _ends_with_suffix(_name_text(company[-1].text)):
             break
-        if not (_is_name_like(row.text) and not re.search(r"\d", row.text) and _similar_height(row, company[0])
-                and row.bbox[1] - company[-1].bbox[3] < 0.8 * company[0].height and not CONTACT.search(row.text)):
+        if not (_is_name_like(row.text) and not re.search(r"\d", row.text) and _continues(company[-1], row)
+                and _similar_height(row, company[0]) and not CONTACT.search(row.text)):
             break
         company.append(row)
+    company[-1] = replace(company[-1], text=_name_text(company[-1].text))
     return company, start + len(company)
 
 
 def _address_rows(rows: list[PageLine]) -> list[PageLine]:
-    """From the first row with a number (registration numbers skipped) to a contact, tax-id, date or
-    heading row, a gap, a change of size or column, or the next party's name."""
+    """From the first row with a number (dates and registration numbers before it skipped) to a
+    contact, tax-id, date or heading row, a gap, a change of size or column, or the next party's name."""
     address: list[PageLine] = []
     for row in rows[:12]:
         contact_or_date = bool(CONTACT.search(row.text) or find_dates(row.text))
         if not address:
+            if _is_heading(row.text) or CONTACT.search(row.text) or _has_decimal_amount(row.text):
+                break  # the header is over: no address printed
             if _is_address_start(row.text) and not contact_or_date:
                 address.append(row)
-            elif contact_or_date or _has_decimal_amount(row.text):
-                break  # contact details or the body: no address printed
             continue
         last = address[-1]
         shares_column = min(row.bbox[2], last.bbox[2]) > max(row.bbox[0], last.bbox[0])
@@ -148,8 +201,7 @@ def _has_decimal_amount(text: str) -> bool:
 
 
 def _is_addressish(text: str) -> bool:
-    words = _tokens(text)
-    if words and all(w in DOCUMENT_HEADINGS for w in words):
+    if _is_heading(text):
         return False
     digits = sum(c.isdigit() for c in text)
     return digits < 0.8 * len(text.replace(" ", "")) and not _has_decimal_amount(text)
@@ -157,7 +209,7 @@ def _is_addressish(text: str) -> bool:
 
 def _joined(rows: list[PageLine], confidence_scale: float) -> Found:
     # Specks read as ` ~ _ ^ at the edge of a word ("SDN `BHD") are not part of a name.
-    text = re.sub(r"(?<!\S)[`~_^]+|[`~_^]+(?!\S)", "", " ".join(r.text for r in rows)).strip()
+    text = clean_name(" ".join(r.text for r in rows))
     box = (min(r.bbox[0] for r in rows), rows[0].bbox[1], max(r.bbox[2] for r in rows), rows[-1].bbox[3])
     line = PageLine(text, box, min(r.score for r in rows), rows[0].page)
     return Found(ValueMatch(text, 0, len(text), None), line, confidence_scale * line.score)

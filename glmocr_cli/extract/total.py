@@ -32,8 +32,8 @@ def is_total_key(key: KeySpec) -> bool:
 def _total_strength(label_text: str, key: KeySpec) -> float:
     """0 when the label is not a total-to-pay label, else higher for more specific labels."""
     tokens = _tokens(label_text)
-    if not tokens or "%" in label_text:
-        return 0.0  # "TOTAL INCLUDES 6% GST": a rate line
+    if not tokens:
+        return 0.0
     has_total = any(_like(t, TOTAL_WORDS) or t in ("tot", "ttl") for t in tokens[:4])
     if not has_total and match_label(label_text, key.synonyms) is None:
         return 0.0
@@ -92,14 +92,45 @@ def find_total(pages: list[list[PageLine]], key: KeySpec) -> Found | None:
             if beside:
                 candidates.append((strength, i, beside, label.strip(" :")))
         payments = [i for i, ln in enumerate(lines) if _is_payment(ln)]
+        paid = _amount_paid(lines, payments)
         for n, (strength, i, (amount, source), label) in enumerate(candidates):
             next_candidate = candidates[n + 1][1] if n + 1 < len(candidates) else len(lines)
             before_payment = any(i < p <= next_candidate for p in payments)
-            score = strength + (1.5 if before_payment else 0.0) + 0.01 * n  # later wins ties
+            found = _apply_rounding(Found(amount, source, 0.0, label), lines, i, payments)
+            score = (strength + (1.5 if before_payment else 0.0) + 0.01 * n  # later wins ties
+                     + (2.0 if paid is not None and abs(float(found.value.normalized) - paid) < 0.005 else 0.0)
+                     - (1.0 if _is_table_row(lines, lines[i]) else 0.0))
             if score > best_score:
-                found = Found(amount, source, min(1.0, 0.4 + 0.15 * score) * source.score, label)
-                best, best_score = _apply_rounding(found, lines, i, payments), score
+                found.confidence = min(1.0, 0.4 + 0.15 * score) * source.score
+                best, best_score = found, score
     return best or _most_repeated_amount(pages)
+
+
+def _row_amounts(lines: list[PageLine], line: PageLine) -> list[ValueMatch]:
+    return [a for ln in lines if same_row(ln, line) for a in find_amounts(ln.text) if a.has_decimals]
+
+
+def _amount_paid(lines: list[PageLine], payments: list[int]) -> float | None:
+    """Tendered minus change ("CASH 50.00", "CHANGE 16.10" -> 33.90): what the total must come to."""
+    tendered = change = None
+    for i in payments:
+        amounts = _row_amounts(lines, lines[i])
+        if not amounts:
+            continue
+        is_change = _like(_tokens(lines[i].text)[0], {"change"})
+        if tendered is None and not is_change:
+            tendered = float(amounts[-1].normalized)
+        elif tendered is not None and is_change:
+            change = float(amounts[-1].normalized)
+            break
+    if tendered is None or change is None or tendered - change <= 0:
+        return None  # without the change printed, the tendered amount says nothing
+    return round(tendered - change, 2)
+
+
+def _is_table_row(lines: list[PageLine], line: PageLine) -> bool:
+    """"TOTAL: 16.98 1.02" under a tax summary: a column total of a table, not the amount to pay."""
+    return len({a.normalized for a in _row_amounts(lines, line)}) >= 2
 
 
 def _apply_rounding(found: Found, lines: list[PageLine], index: int, payments: list[int]) -> Found:
