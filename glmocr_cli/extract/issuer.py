@@ -172,10 +172,10 @@ def _address_rows(rows: list[PageLine]) -> list[PageLine]:
     for row in rows[:12]:
         contact_or_date = bool(CONTACT.search(row.text) or find_dates(row.text))
         if not address:
-            if _is_heading(row.text) or CONTACT.search(row.text) or _has_decimal_amount(row.text):
-                break  # the header is over: no address printed
-            if _is_address_start(row.text) and not contact_or_date:
+            if _is_address_start(row.text) and not contact_or_date and not _is_heading(row.text):
                 address.append(row)
+            elif _is_heading(row.text) or CONTACT.search(row.text) or _has_decimal_amount(row.text):
+                break  # the header is over: no address printed
             continue
         last = address[-1]
         shares_column = min(row.bbox[2], last.bbox[2]) > max(row.bbox[0], last.bbox[0])

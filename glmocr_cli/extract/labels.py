@@ -14,7 +14,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from .keys import KeySpec
-from .lines import PageLine, level_with, same_row
+from .lines import PageLine, is_outsized, level_with, same_row
 from .values import LABEL_SEPARATORS, VALUE_FINDERS, ValueMatch, text_values
 
 LABEL_THRESHOLD = 80.0  # rapidfuzz ratio for a label to count
@@ -117,13 +117,13 @@ def find_labelled(pages: list[list[PageLine]], key: KeySpec) -> Found | None:
 
 
 def find_unlabelled(pages: list[list[PageLine]], key: KeySpec) -> Found | None:
-    """Without a label, the first value of a distinctive kind in reading order (dates, IBANs)."""
+    """Without a label, the first value of a distinctive kind in reading order (dates, IBANs). Lines
+    far taller than the page's body text (a stamp, a handwritten note) come last."""
     if key.type not in ("date", "account", "currency"):
         return None
-    for lines in pages:
-        for line in lines:
-            values = VALUE_FINDERS[key.type](line.text)
-            if values:
-                return Found(values[0], line, 0.5 * line.score)
-    return None
-
+    found = [(is_outsized(line, lines), n, values[0], line) for lines in pages for n, line in enumerate(lines)
+             for values in [VALUE_FINDERS[key.type](line.text)] if values]
+    if not found:
+        return None
+    _, _, value, line = min(found, key=lambda item: item[:2])
+    return Found(value, line, 0.5 * line.score)

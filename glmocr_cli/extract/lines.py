@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import statistics
 import unicodedata
 from dataclasses import dataclass
 from html import unescape
@@ -98,3 +99,9 @@ def level_with(a: PageLine, b: PageLine) -> bool:
     overlap = min(a.bbox[3], b.bbox[3]) - max(a.bbox[1], b.bbox[1])
     return overlap >= 0.5 * min(a.height, b.height)
 
+
+
+def is_outsized(line: PageLine, lines: list[PageLine]) -> bool:
+    """Over twice the median line height of its page: a stamp, a logo or a handwritten note, not the
+    printed body text (font size read from line height)."""
+    return line.height > 2.0 * statistics.median(ln.height for ln in lines)

@@ -1,6 +1,6 @@
 """OCR text made printable again: spacing around punctuation and digit/letter confusions.
 
-Receipt OCR drops the space after a comma or before a bracket ("27,JALAN", "MOTOR(SUNGAI") and reads
+Receipt OCR drops the space before a bracket or after an abbreviation ("MOTOR(SUNGAI", "SDN.BHD.") and reads
 O as 0 inside words ("B0ARD") or O, S, l as digits' look-alikes inside numbers ("1O.5O"). These are
 undone only where the context says which was meant: a letter word holds no digit 0, a number holds
 no letter O.
@@ -9,15 +9,9 @@ from __future__ import annotations
 
 import re
 
-# Letters that OCR returns for digits inside a number, and the digit each one stands for.
-DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "S": "5", "s": "5", "l": "1", "I": "1",
-                                  "|": "1", "B": "8", "Z": "2"})
-
-
 def space_punctuation(text: str) -> str:
-    """A space after a comma, semicolon or closing bracket and before an opening bracket, when a
-    word follows or precedes; "55,57" and "1,234.50" (digits both sides) stay as they are."""
-    text = re.sub(r",(?=[A-Za-z])|(?<=[A-Za-z]),(?=\d)", ", ", text)
+    """A space after a semicolon or closing bracket and before an opening bracket when a word follows
+    or precedes. Commas are left alone: receipts print "27,JALAN" as often as "27, JALAN"."""
     text = re.sub(r";(?=\w)", "; ", text)
     text = re.sub(r"(?<=\w)\((?=\w)", " (", text)
     text = re.sub(r"\)(?=\w)", ") ", text)
@@ -35,12 +29,15 @@ def letters_for_digits(text: str) -> str:
     return re.sub(r"(?<![\w])[A-Za-z0]*0[A-Za-z0]*(?![\w])", fix, text)
 
 
-def digits_for_letters(number: str) -> str:
-    """"1O.5O" -> "10.50": inside something read as a number, letter look-alikes are digits."""
-    return number.translate(DIGIT_LOOKALIKES)
+def zeros_in_numbers(text: str) -> str:
+    """"4560O" -> "45600": an O among three or more digits (a postcode, a house number) is a zero."""
+    def fix(m: re.Match) -> str:
+        word = m.group(0)
+        return word.replace("O", "0").replace("o", "0") if sum(c.isdigit() for c in word) >= 3 else word
+    return re.sub(r"(?<![\w])(?=[\dOo]*\d)[\dOo]*[Oo][\dOo]*(?![\w])", fix, text)
 
 
 def clean_name(text: str) -> str:
     """A name or address as printed: specks at word edges dropped, spacing and O/0 restored."""
     text = re.sub(r"(?<!\S)[`~_^]+|[`~_^]+(?!\S)", "", text)
-    return letters_for_digits(space_punctuation(text))
+    return zeros_in_numbers(letters_for_digits(space_punctuation(text)))
