@@ -1,13 +1,13 @@
 """OCR text made printable again: spacing around punctuation and digit/letter confusions.
 
-Receipt OCR drops the space before a bracket or after an abbreviation ("MOTOR(SUNGAI", "SDN.BHD.") and reads
-O as 0 inside words ("B0ARD") or O, S, l as digits' look-alikes inside numbers ("1O.5O"). These are
-undone only where the context says which was meant: a letter word holds no digit 0, a number holds
-no letter O.
+Receipt OCR drops the space before a bracket or after an abbreviation ("MOTOR(SUNGAI", "SDN.BHD.")
+and confuses O and 0 ("B0ARD", "4560O"). These are undone only where the context says which was
+meant: a word of letters holds no digit 0, a run of three or more digits no letter O.
 """
 from __future__ import annotations
 
 import re
+
 
 def space_punctuation(text: str) -> str:
     """A space after a semicolon or closing bracket and before an opening bracket when a word follows
