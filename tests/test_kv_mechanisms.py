@@ -103,6 +103,19 @@ def test_company_is_the_legal_name_under_a_logo_and_without_its_registration_num
                                                 "address": "75, JALAN SS 22/19, 47400 PJ"}
 
 
+def test_a_narrower_brand_above_the_legal_name_is_not_part_of_it_but_a_wrapped_name_is():
+    brand = row(40, (120, "BREWERY TAP")) + row(70, (60, "Owner by Castle Blue S/B")) + row(100, (60, "Lot 5, Jalan Dua"))
+    assert values(brand + body(), "company") == {"company": "Owner by Castle Blue S/B"}
+    wrapped = row(40, (60, "AIK HUAT HARDWARE ENTERPRISE")) + row(70, (90, "(SETIA ALAM) SDN BHD")) + row(100, (60, "No 17, Jalan Tiga"))
+    assert values(wrapped + body(), "company") == {"company": "AIK HUAT HARDWARE ENTERPRISE (SETIA ALAM) SDN BHD"}
+
+
+def test_address_at_the_top_when_no_name_was_read():
+    lines = (row(40, (60, "K3-113, JL IBRAHIM SULTAN")) + row(66, (60, "80300 JOHOR BAHRU"))
+             + row(92, (60, "H/P:019-7521215")) + body())
+    assert values(lines, "company,address") == {"company": None, "address": "K3-113, JL IBRAHIM SULTAN 80300 JOHOR BAHRU"}
+
+
 def test_a_legal_name_after_the_header_is_another_party_not_the_issuer():
     lines = (row(40, (60, "PERNIAGAAN ZHENG HUI")) + row(66, (60, "JM0325955-V")) + row(92, (60, "NO.59 JALAN PERMAS 9/5"))
              + row(118, (60, "81760 JOHOR BAHRU")) + row(144, (60, "TEL:07-386 7524"))

@@ -30,6 +30,7 @@ LEGAL_SUFFIXES = ("sdn bhd", "bhd", "ltd", "limited", "llc", "inc", "gmbh", "ag"
 DOCUMENT_HEADINGS = {"tax", "invoice", "receipt", "simplified", "official", "cash", "bill", "sales", "copy",
                      "welcome", "to", "original", "duplicate", "credit", "note", "order", "quotation", "statement",
                      "delivery", "customer", "merchant", "payment", "slip", "check", "cheque"}
+ADDRESS_OPENER = re.compile(r"\S*\d\S*,")  # "12, Jalan ...", "K3-113, ...": a house number and a comma
 HEADING_RUN = "(?:" + "|".join(sorted(DOCUMENT_HEADINGS, key=len, reverse=True)) + ")+"
 CONTACT = re.compile(r"(?i)\b(tel|telephone|telefon|t[ée]l[ée]phone|phone|ph|fax|hp|h/p|mobile?|mob|whatsapp|e-?mail|"
                      r"website|internet)\b|@|www\.|https?:")
@@ -68,6 +69,8 @@ def _is_name_like(text: str) -> bool:
     letters = sum(c.isalpha() for c in text)
     if letters < 3 or _letter_share(text) < 0.6 or text == text.lower():
         return False  # numbers, codes, all-lowercase handwriting
+    if ADDRESS_OPENER.match(text):
+        return False
     words = _tokens(text)
     if words and all(w in DOCUMENT_HEADINGS for w in words):
         return False
@@ -136,10 +139,20 @@ def _company_start(rows: list[PageLine], limit: int) -> int | None:
     if legal is None:
         return first
     start = legal  # walk up over rows of the same size that run straight into it
-    while start > first and is_name(start - 1) and _continues(rows[start - 1], rows[start]) \
+    while start > first and is_name(start - 1) and _wraps_into(rows[start - 1], rows[start]) \
             and not re.search(r"\d", rows[start - 1].text):
         start -= 1
     return start
+
+
+def _wraps_into(upper: PageLine, lower: PageLine) -> bool:
+    """A name wrapped onto the next row: the upper row is as wide as the lower one at least (a brand
+    or a logo above a longer legal name is narrower)."""
+    return _continues(upper, lower) and _width(upper) >= 0.9 * _width(lower)
+
+
+def _width(row: PageLine) -> float:
+    return row.bbox[2] - row.bbox[0]
 
 
 def _continues(upper: PageLine, lower: PageLine) -> bool:
@@ -149,7 +162,9 @@ def _continues(upper: PageLine, lower: PageLine) -> bool:
 def _company_rows(rows: list[PageLine]) -> tuple[list[PageLine], int]:
     """The issuer's name rows near the top of the page, and the index of the row after them."""
     page_bottom = max(r.bbox[3] for r in rows)
-    limit = next((i for i, r in enumerate(rows) if r.bbox[1] >= 0.45 * page_bottom), len(rows))
+    # The name is above the body (the top part of the page) and above the address.
+    limit = next((i for i, r in enumerate(rows) if r.bbox[1] >= 0.45 * page_bottom or ADDRESS_OPENER.match(r.text)),
+                 len(rows))
     start = _company_start(rows, limit)
     if start is None:
         return [], len(rows)
@@ -157,7 +172,7 @@ def _company_rows(rows: list[PageLine]) -> tuple[list[PageLine], int]:
     for row in rows[start + 1:]:
         if _ends_with_suffix(_name_text(company[-1].text)):
             break
-        if not (_is_name_like(row.text) and not re.search(r"\d", row.text) and _continues(company[-1], row)
+        if not (_is_name_like(row.text) and not re.search(r"\d", row.text) and _wraps_into(company[-1], row)
                 and _similar_height(row, company[0]) and not CONTACT.search(row.text)):
             break
         company.append(row)
@@ -193,7 +208,8 @@ def _issuer_block(pages: list[list[PageLine]]) -> tuple[list[PageLine], list[Pag
         return [], []
     rows = _rows(pages[0])
     company, after = _company_rows(rows)
-    return company, (_address_rows(rows[after:]) if company else [])
+    # No name found (a logo only, or a name OCR missed): the address may still open the page.
+    return company, _address_rows(rows[after:] if company else rows)
 
 
 def _has_decimal_amount(text: str) -> bool:
