@@ -83,6 +83,14 @@ def test_total_agrees_with_tendered_minus_change():
     assert values(lines, "total") == {"total": "112.45"}
 
 
+def test_a_rounded_total_is_what_was_paid_when_ocr_misread_the_total():
+    lines = (row(100, (20, "Rounding (RM)"), (300, "-0.02")) + row(130, (20, "Total (RM)"), (300, "112.46"))
+             + row(160, (20, "CASH"), (300, "112.45")) + row(190, (20, "Change (RM)"), (300, "0.00")))
+    assert values(lines, "total") == {"total": "112.45"}
+    # Without a rounding line, a few cents' difference is no reason to doubt the printed total.
+    assert values(lines[2:], "total") == {"total": "112.46"}
+
+
 def test_a_summary_table_total_row_is_not_the_amount_to_pay():
     lines = (row(100, (20, "TOTAL"), (300, "18.00")) + row(130, (20, "CASII"), (300, "18.00"))
              + row(160, (20, "GST SUMMARY")) + row(190, (20, "TOTAL:"), (200, "16.98"), (300, "1.02")))

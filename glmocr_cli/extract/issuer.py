@@ -29,7 +29,7 @@ LEGAL_SUFFIXES = ("sdn bhd", "bhd", "ltd", "limited", "llc", "inc", "gmbh", "ag"
                   "co", "s b", "pte", "pty", "bv", "nv", "srl", "spa", "sarl", "kg", "oy", "ab", "as", "llp", "lp")
 DOCUMENT_HEADINGS = {"tax", "invoice", "receipt", "simplified", "official", "cash", "bill", "sales", "copy",
                      "welcome", "to", "original", "duplicate", "credit", "note", "order", "quotation", "statement",
-                     "delivery", "customer", "merchant", "payment", "slip", "check", "cheque"}
+                     "delivery", "customer", "merchant", "payment", "slip", "check", "cheque", "guest"}
 ADDRESS_OPENER = re.compile(r"\S*\d\S*,")  # "12, Jalan ...", "K3-113, ...": a house number and a comma
 HEADING_RUN = "(?:" + "|".join(sorted(DOCUMENT_HEADINGS, key=len, reverse=True)) + ")+"
 CONTACT = re.compile(r"(?i)\b(tel|telephone|telefon|t[ée]l[ée]phone|phone|ph|fax|hp|h/p|mobile?|mob|whatsapp|e-?mail|"

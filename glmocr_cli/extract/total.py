@@ -102,8 +102,24 @@ def find_total(pages: list[list[PageLine]], key: KeySpec) -> Found | None:
                      - (1.0 if _is_table_row(lines, lines[i]) else 0.0))
             if score > best_score:
                 found.confidence = min(1.0, 0.4 + 0.15 * score) * source.score
-                best, best_score = found, score
+                best, best_score = _settle_with_paid(found, lines, paid), score
     return best or _most_repeated_amount(pages)
+
+
+def _settle_with_paid(found: Found, lines: list[PageLine], paid: float | None) -> Found:
+    """A rounding line on the page and a total a few cents off what was paid (tendered - change):
+    the amount paid is the rounded total, as printed on the payment line."""
+    total = float(found.value.normalized)
+    if paid is None or abs(total - paid) < 0.005 or abs(total - paid) > 0.05:
+        return found
+    if not any(_tokens(ln.text) and _like(_tokens(ln.text)[0], {"rounding", "round"}) for ln in lines):
+        return found
+    target = f"{paid:.2f}"
+    printed = [(a, ln) for ln in lines for a in find_amounts(ln.text) if a.normalized == target]
+    if not printed:
+        return found
+    amount, line = printed[-1]
+    return Found(amount, line, found.confidence, found.label, found.extra)
 
 
 def _row_amounts(lines: list[PageLine], line: PageLine) -> list[ValueMatch]:
