@@ -1,14 +1,15 @@
-"""The keys of a bill that are rarely labelled: who issued it (company, address) and what to pay.
+"""Who issued a bill: its company and address, rarely labelled, read from the header's geometry.
 
 Rules that hold for invoices, receipts and bills in general:
-- The issuer's name is the first prominent name-like line at the top of the first page (lines
-  without letters, all-lowercase scribbles and document-type headings such as "TAX INVOICE" are
-  not names); it continues over lines of the same size until a legal suffix ("SDN BHD", "Ltd") ends it.
-- The address follows it: after registration numbers, from the first line with a number, up to the
-  first phone, tax-id, e-mail, date or heading line, or a gap.
-- The total is the amount beside a total-like label that is not a subtotal, tax, discount, rounding,
-  quantity or payment line; the last such label before the payment lines (cash, card, change) wins,
-  and a rounding adjustment printed after it is applied when the rounded amount is printed too.
+- The header is the top part of the first page, above the body (dates, amounts) and the address.
+- The issuer's name is the first prominent name-like line there (lines without letters, all-lowercase
+  scribbles, house numbers and document-type headings such as "TAX INVOICE" are not names), or a
+  line ending in a legal suffix ("SDN BHD", "Ltd") before the header's contact, registration or
+  heading lines: a narrower logo or brand above it is not part of it. It continues over rows of the
+  same size into which it wraps, until a legal suffix ends it; a registration number printed after
+  it is dropped.
+- The address follows it: after registration numbers and dates, from the first line with a number,
+  up to the first phone, tax-id, e-mail, date or heading line, a gap or a change of size or column.
 """
 from __future__ import annotations
 

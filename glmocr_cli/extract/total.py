@@ -1,4 +1,11 @@
-"""The amount to pay: the amount beside a total-like label."""
+"""The amount to pay.
+
+The amount beside a total-like label (in several languages, OCR slips allowed) that is not a
+subtotal, tax, discount, rounding, quantity or payment line. Preferred: the label right before the
+payment lines (cash, card, change), an amount equal to tendered minus change, a row holding one
+amount (a summary table's total row holds several). A rounding adjustment printed after it is
+applied when the rounded amount is printed too. Without any label, the most repeated amount.
+"""
 from __future__ import annotations
 
 from collections import Counter
