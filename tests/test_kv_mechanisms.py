@@ -118,6 +118,20 @@ def test_a_narrower_brand_above_the_legal_name_is_not_part_of_it_but_a_wrapped_n
     assert values(wrapped + body(), "company") == {"company": "AIK HUAT HARDWARE ENTERPRISE (SETIA ALAM) SDN BHD"}
 
 
+def test_a_row_that_is_only_a_legal_suffix_continues_the_name_above_it_even_when_wider():
+    lines = (row(40, (160, "POPULAR BOOK"), height=40) + row(86, (110, "CO. (M) SDN BHD"), height=44)
+             + row(140, (60, "No 8, Jalan 7/118B,")) + row(166, (60, "56000 Kuala Lumpur")) + body())
+    assert values(lines, "company") == {"company": "POPULAR BOOK CO. (M) SDN BHD"}
+
+
+def test_registration_with_a_middle_dot_is_dropped_and_an_address_line_is_no_name():
+    lines = (row(40, (60, "99 SPEED MART S/B (519537\u00b7X)")) + row(70, (60, "LOT P.T. 2811, JALAN ANGSA,"))
+             + row(96, (60, "41150 KLANG")) + body())
+    assert values(lines, "company,address") == {"company": "99 SPEED MART S/B", "address": "LOT P.T. 2811, JALAN ANGSA, 41150 KLANG"}
+    lines = row(40, (60, "LOT P.T. 2811, JALAN ANGSA,")) + row(70, (60, "41150 KLANG")) + body()
+    assert values(lines, "company") == {"company": None}
+
+
 def test_address_at_the_top_when_no_name_was_read():
     lines = (row(40, (60, "K3-113, JL IBRAHIM SULTAN")) + row(66, (60, "80300 JOHOR BAHRU"))
              + row(92, (60, "H/P:019-7521215")) + body())

@@ -36,7 +36,7 @@ HEADING_RUN = "(?:" + "|".join(sorted(DOCUMENT_HEADINGS, key=len, reverse=True))
 CONTACT = re.compile(r"(?i)\b(tel|telephone|telefon|t[ée]l[ée]phone|phone|ph|fax|hp|h/p|mobile?|mob|whatsapp|e-?mail|"
                      r"website|internet)\b|@|www\.|https?:")
 TAX_ID = re.compile(r"(?i)\b(gst|vat|sst|tax|abn|tin|ein|uid|mwst|reg|regn|registration|roc|co\.? ?no|company no)\b")
-REGISTRATION = re.compile(r"^\(?[A-Z]{0,3}\d{4,}[- ]?[A-Z]?\)?$")  # "(JM0517726)", "789417-W", "(65351-M)"
+REGISTRATION = re.compile(r"^\(?[A-Z]{0,3}\d{4,}[-\u00b7. ]?[A-Z]?\)?$")  # "(JM0517726)", "789417-W", "(65351-M)"
 # A short label ending in No/Reg/ID and one code of five or more digits: "BR No.: 0195932-X".
 LABELLED_CODE = re.compile(r"(?i)^\(?(?:[a-z.]{1,8}\s?){0,3}(?:no|nr|reg|id|#)\.?\s*[:.]?\s*\(?[a-z]{0,3}\d{5,}[- ]?[a-z]?\)?$")
 
@@ -70,8 +70,8 @@ def _is_name_like(text: str) -> bool:
     letters = sum(c.isalpha() for c in text)
     if letters < 3 or _letter_share(text) < 0.6 or text == text.lower():
         return False  # numbers, codes, all-lowercase handwriting
-    if ADDRESS_OPENER.match(text):
-        return False
+    if ADDRESS_OPENER.match(text) or text.rstrip().endswith(","):
+        return False  # an address line: a house number and a comma, or a comma before the next line
     words = _tokens(text)
     if words and all(w in DOCUMENT_HEADINGS for w in words):
         return False
@@ -140,10 +140,22 @@ def _company_start(rows: list[PageLine], limit: int) -> int | None:
     if legal is None:
         return first
     start = legal  # walk up over rows of the same size that run straight into it
-    while start > first and is_name(start - 1) and _wraps_into(rows[start - 1], rows[start]) \
-            and not re.search(r"\d", rows[start - 1].text):
+    while start > first and is_name(start - 1) and not re.search(r"\d", rows[start - 1].text) \
+            and _joins(rows[start - 1], rows[start]):
         start -= 1
     return start
+
+
+def _joins(upper: PageLine, lower: PageLine) -> bool:
+    """Two rows of one name: wrapped, or the lower row is little more than a legal suffix ("SERVICES
+    LTD", "CO. (M) SDN BHD") and cannot be a name alone."""
+    return _wraps_into(upper, lower) or (_continues(upper, lower) and _suffix_only(_name_text(lower.text)))
+
+
+def _suffix_only(text: str) -> bool:
+    suffix_words = {w for s in LEGAL_SUFFIXES for w in s.split()}
+    rest = [t for t in _tokens(text) if t not in suffix_words and len(t) > 1]
+    return _ends_with_suffix(text) and len(rest) <= 1
 
 
 def _wraps_into(upper: PageLine, lower: PageLine) -> bool:
@@ -173,7 +185,7 @@ def _company_rows(rows: list[PageLine]) -> tuple[list[PageLine], int]:
     for row in rows[start + 1:]:
         if _ends_with_suffix(_name_text(company[-1].text)):
             break
-        if not (_is_name_like(row.text) and not re.search(r"\d", row.text) and _wraps_into(company[-1], row)
+        if not (_is_name_like(row.text) and not re.search(r"\d", row.text) and _joins(company[-1], row)
                 and _similar_height(row, company[0]) and not CONTACT.search(row.text)):
             break
         company.append(row)
