@@ -8,7 +8,8 @@ import pytest
 
 from glmocr_cli.document import DocResult, PageResult
 from glmocr_cli.extract import extract_key_values, merge_model_answers, parse_key_spec
-from glmocr_cli.extract.normalize import clean_name, letters_for_digits, space_punctuation, zeros_in_numbers
+from glmocr_cli.extract.normalize import (address_commas, clean_name, letters_for_digits, space_punctuation,
+                                         zeros_in_numbers)
 from glmocr_cli.extract.values import find_amounts, find_dates
 from tests.test_kv import make_doc, row
 
@@ -37,6 +38,12 @@ def test_o_and_zero_confusions_follow_their_word():
     assert zeros_in_numbers("4560O BATANG, 81 1OO") == "45600 BATANG, 81 1OO"  # three digits needed
     assert zeros_in_numbers("TOKO 12 OO S117") == "TOKO 12 OO S117"
     assert clean_name("SDN `BHD") == "SDN BHD"
+
+
+def test_address_dots_between_parts_read_as_commas_but_abbreviations_keep_theirs():
+    assert address_commas("NO.32 & 33. JALAN SR 1/9. TAMAN SRI PUTRA. 81200 JOHOR") == \
+        "NO.32 & 33, JALAN SR 1/9, TAMAN SRI PUTRA, 81200 JOHOR"
+    assert address_commas("NO. 5, JLN. BESAR, SELANGOR D.E. MALAYSIA.") == "NO. 5, JLN. BESAR, SELANGOR D.E. MALAYSIA."
 
 
 # -- value grammars -------------------------------------------------------------------------------

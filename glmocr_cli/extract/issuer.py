@@ -20,7 +20,7 @@ from .fuzzy import tokens as _tokens
 from .keys import KeySpec
 from .labels import Found
 from .lines import PageLine, group_rows
-from .normalize import clean_name
+from .normalize import address_commas, clean_name
 from .values import ValueMatch, find_amounts, find_dates
 
 COMPANY_WORDS = {"company", "vendor", "merchant", "store", "shop", "seller", "supplier", "issuer", "business",
@@ -236,9 +236,8 @@ def _is_addressish(text: str) -> bool:
     return digits < 0.8 * len(text.replace(" ", "")) and not _has_decimal_amount(text)
 
 
-def _joined(rows: list[PageLine], confidence_scale: float) -> Found:
-    # Specks read as ` ~ _ ^ at the edge of a word ("SDN `BHD") are not part of a name.
-    text = clean_name(" ".join(r.text for r in rows))
+def _joined(rows: list[PageLine], confidence_scale: float, fix=lambda text: text) -> Found:
+    text = fix(clean_name(" ".join(r.text for r in rows)))
     box = (min(r.bbox[0] for r in rows), rows[0].bbox[1], max(r.bbox[2] for r in rows), rows[-1].bbox[3])
     line = PageLine(text, box, min(r.score for r in rows), rows[0].page)
     return Found(ValueMatch(text, 0, len(text), None), line, confidence_scale * line.score)
@@ -251,4 +250,4 @@ def find_company(pages: list[list[PageLine]]) -> Found | None:
 
 def find_address(pages: list[list[PageLine]]) -> Found | None:
     _, address = _issuer_block(pages)
-    return _joined(address, 0.7) if address else None
+    return _joined(address, 0.7, address_commas) if address else None

@@ -37,6 +37,13 @@ def zeros_in_numbers(text: str) -> str:
     return re.sub(r"(?<![\w])(?=[\dOo]*\d)[\dOo]*[Oo][\dOo]*(?![\w])", fix, text)
 
 
+def address_commas(text: str) -> str:
+    """"TAMAN SRI PUTRA. 81200": an address separates its parts with commas, and a comma at low
+    resolution reads as a dot. A dot before a space after a number or a word of four or more
+    characters becomes a comma; abbreviations ("NO. 5", "JLN. BESAR", "D.E") keep theirs."""
+    return re.sub(r"(?<=[A-Za-z0-9]{4})\.(?= )|(?<=\d)\.(?= )", ",", text)
+
+
 def clean_name(text: str) -> str:
     """A name or address as printed: specks at word edges dropped, spacing and O/0 restored."""
     text = re.sub(r"(?<!\S)[`~_^]+|[`~_^]+(?!\S)", "", text)
