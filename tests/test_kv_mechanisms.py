@@ -139,6 +139,12 @@ def test_registration_with_a_middle_dot_is_dropped_and_an_address_line_is_no_nam
     assert values(lines, "company") == {"company": None}
 
 
+def test_address_stops_at_a_phone_number_without_a_label():
+    lines = (row(40, (60, "RAWAT PAGOH SDN BHD")) + row(70, (60, "LOT R1, KWS REHAT,")) + row(96, (60, "84600,PAGOH,JOHOR"))
+             + row(122, (60, "myNEWS carelne 1800 88 1231")) + body())
+    assert values(lines, "address") == {"address": "LOT R1, KWS REHAT, 84600,PAGOH,JOHOR"}
+
+
 def test_address_at_the_top_when_no_name_was_read():
     lines = (row(40, (60, "K3-113, JL IBRAHIM SULTAN")) + row(66, (60, "80300 JOHOR BAHRU"))
              + row(92, (60, "H/P:019-7521215")) + body())

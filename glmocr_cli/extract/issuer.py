@@ -34,7 +34,8 @@ DOCUMENT_HEADINGS = {"tax", "invoice", "receipt", "simplified", "official", "cas
 ADDRESS_OPENER = re.compile(r"\S*\d\S*,")  # "12, Jalan ...", "K3-113, ...": a house number and a comma
 HEADING_RUN = "(?:" + "|".join(sorted(DOCUMENT_HEADINGS, key=len, reverse=True)) + ")+"
 CONTACT = re.compile(r"(?i)\b(tel|telephone|telefon|t[ée]l[ée]phone|phone|ph|fax|hp|h/p|mobile?|mob|whatsapp|e-?mail|"
-                     r"website|internet)\b|@|www\.|https?:")
+                     r"website|internet|hotline|careline|helpline)\b|@|www\.|https?:"
+                     r"|(?<![\w-])\+?\d(?:[ -]?\d){7,}(?![\w-])")  # or a phone number: 8+ digits in groups
 TAX_ID = re.compile(r"(?i)\b(gst|vat|sst|tax|abn|tin|ein|uid|mwst|reg|regn|registration|roc|co\.? ?no|company no)\b")
 REGISTRATION = re.compile(r"^\(?[A-Z]{0,3}\d{4,}[-\u00b7. ]?[A-Z]?\)?$")  # "(JM0517726)", "789417-W", "(65351-M)"
 # A short label ending in No/Reg/ID and one code of five or more digits: "BR No.: 0195932-X".
