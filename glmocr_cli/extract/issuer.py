@@ -201,6 +201,8 @@ def _address_rows(rows: list[PageLine]) -> list[PageLine]:
     for row in rows[:12]:
         contact_or_date = bool(CONTACT.search(row.text) or find_dates(row.text))
         if not address:
+            if _is_registration(row.text):
+                continue  # company and tax numbers between the name and the address
             if _is_address_start(row.text) and not contact_or_date and not _is_heading(row.text):
                 address.append(row)
             elif _is_heading(row.text) or CONTACT.search(row.text) or _has_decimal_amount(row.text):
