@@ -69,6 +69,7 @@ def rescore(out: Path) -> None:
 
 def score(out: Path, show: bool) -> float:
     results: dict[int, dict[str, bool]] = {}
+    nocase = dict.fromkeys(FIELDS, 0)
     for key_path in sorted((RECEIPTS / "key").glob("*.json")):
         truth = json.loads(key_path.read_text(encoding="utf-8"))
         kv_path = out / f"{key_path.stem}.kv.json"
@@ -78,6 +79,7 @@ def score(out: Path, show: bool) -> float:
             got = ((found.get(field) or {}).get("value") or "").strip()
             want = (truth.get(field) or "").strip()
             results[int(key_path.stem)][field] = got == want
+            nocase[field] += got.upper() == want.upper()
             if show and got != want:
                 print(f"  {key_path.stem} {field:8s} want {want!r}\n  {'':12s} got  {got!r}")
     print(f"receipts: {len(results)} (exact match per field after trimming spaces)")
@@ -92,6 +94,10 @@ def score(out: Path, show: bool) -> float:
         print(f"  {name:8s} n={len(chosen):3d}  {line}  mean {average:.3f}")
         if name == "all":
             mean = average
+    # SROIE's reference strings are upper case throughout while many receipts print mixed case; the
+    # extractor returns values as printed. Shown for information only: the bar is on exact match.
+    print("  ignoring case (information only): " + "  ".join(f"{f} {nocase[f] / len(results):.3f}" for f in FIELDS)
+          + f"  mean {sum(nocase.values()) / len(results) / len(FIELDS):.3f}")
     print(f"mean field accuracy {mean:.3f} (bar >= {BAR:.2f}: {'PASS' if mean >= BAR else 'FAIL'})")
     return mean
 
