@@ -21,7 +21,8 @@ from ..sources.documents import SourceError, open_source
 from ..writers.outputs import write_document
 from .damage import judge_document
 from .rebuild import rebuild_formats
-from .state import file_sha256, fingerprint, read_stamp, stale_outputs, stored_run_verdict, write_stamp
+from .state import (file_sha256, fingerprint, read_stamp, remove_stamp, stale_outputs, stored_run_verdict,
+                    write_stamp)
 from .worker import ChunkResult, ChunkTask, PageWorker, init_process, one_line, run_in_process
 
 
@@ -150,6 +151,7 @@ class BatchConverter:
         item = state.item
         seconds = time.perf_counter() - state.started
         if state.error:
+            remove_stamp(self.out_dir, item.relative_path)
             return DocOutcome(item.path, item.relative_path, "failed", len(state.pages), seconds,
                               error=state.error, detail=state.detail)
         started = time.perf_counter()
@@ -158,6 +160,8 @@ class BatchConverter:
                         engine=state.engine or {}, options=self.settings.output_affecting(), output_stem=item.stem)
         doc.timings = {"recognition_wall": round(seconds, 4)}
         judged = judge_document(doc, state.repair_note)
+        if not judged.may_stamp:
+            remove_stamp(self.out_dir, item.relative_path)
         if judged.error:
             return DocOutcome(item.path, item.relative_path, "failed", len(pages), seconds, error=judged.error,
                               warnings=doc.warnings)

@@ -74,6 +74,11 @@ def write_stamp(out_dir: Path, relative_path: Path, sha256: str, print_: str, ou
     write_atomic(_stamp_path(out_dir, relative_path), json.dumps(stamp, indent=1))
 
 
+def remove_stamp(out_dir: Path, relative_path: Path) -> None:
+    """A document that failed or has damaged pages must not look up to date, even after --force."""
+    _stamp_path(out_dir, relative_path).unlink(missing_ok=True)
+
+
 def stale_outputs(out_dir: Path, stamp: dict[str, Any] | None, written: list[Path]) -> list[Path]:
     """Crops and layout pictures the previous conversion of a document wrote and this one did not
     (the document changed): they would otherwise linger in images/ forever."""
