@@ -19,7 +19,13 @@ _umask_lock = threading.Lock()
 
 
 def current_umask() -> int:
-    # os.umask can only be read by setting it; the lock keeps other threads from seeing the 0.
+    try:  # Linux says it without changing it
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    # Elsewhere os.umask can only be read by setting it; the lock keeps our own threads consistent.
     with _umask_lock:
         mask = os.umask(0o022)
         os.umask(mask)
