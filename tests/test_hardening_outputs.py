@@ -89,3 +89,28 @@ def test_cli_takes_its_error_types_from_the_public_errors_module():
 
     assert loading.CheckpointError is errors.CheckpointError
     assert config.ConfigError is errors.ConfigError and documents.SourceError is errors.SourceError
+
+
+def test_json_loads_back_into_the_document_model_unchanged():
+    from glmocr_cli.assemble.html import render_html
+    from glmocr_cli.assemble.json_doc import load_document, render_json
+    from glmocr_cli.assemble.markdown import render_markdown
+    from glmocr_cli.document import DocResult, PageResult, Region, Task, TextLine
+
+    regions = [
+        Region(0, 0, "doc_title", "title", Task.TEXT, (10, 10, 300, 40), 0.9, "Annual Report",
+               bbox_pt=(5, 5, 150, 20), confidence=0.95, text_source="ocr",
+               lines=[TextLine((10, 10, 300, 40), "Annual Report", 0.95)]),
+        Region(1, 1, "table", "table", Task.TABLE, (10, 50, 300, 200), 0.8, "<table><tr><td>1</td></tr></table>"),
+        Region(2, 2, "display_formula", "formula", Task.FORMULA, (10, 210, 300, 240), 0.7, "E = mc^2",
+               flags=["low-confidence"]),
+        Region(3, 3, "image", "figure", Task.SKIP, (10, 250, 300, 400), 0.6, image_name="doc-page0001_region003.png"),
+        Region(4, 4, "footer", "footer", Task.ABANDON, (10, 560, 300, 580), 0.5, "page 1"),
+    ]
+    page = PageResult(0, 420, 595, "pdf", 72, (420.0, 595.0), 0, regions, flags=["damaged"], warnings=["w"],
+                      timings={"render": 0.1})
+    doc = DocResult(Path("/in/doc.pdf"), Path("doc.pdf"), "ab" * 32, [page], {"name": "lite"}, {"dpi": 72})
+    back = load_document(json.loads(render_json(doc)))
+    assert render_json(back) == render_json(doc)
+    assert render_markdown(back) == render_markdown(doc) and render_html(back) == render_html(doc)
+    assert back.pages[0].regions[2].task is Task.FORMULA and back.pages[0].size_pt == (420.0, 595.0)
