@@ -17,12 +17,13 @@ from factories import text_image, text_pdf
 FAST = ["--dpi", "100", "--workers", "1", "--engine", "lite"]
 
 
-def test_same_stem_inputs_both_convert_and_a_folder_loop_is_only_a_warning(tmp_path: Path):
+def test_same_stem_inputs_both_convert_and_a_folder_loop_or_blank_page_is_only_a_warning(tmp_path: Path):
     src, out = tmp_path / "in", tmp_path / "out"
     (src / "sub").mkdir(parents=True)
     text_pdf(src / "x.pdf", title="Portable Document")
     text_image(src / "x.jpg", ["Photographed receipt 4711"])
     text_image(src / "sub" / "y.png", ["Alone in its folder"])
+    Image.new("RGB", (600, 400), "white").save(src / "sub" / "blank.png")
     os.symlink(src, src / "sub" / "back-to-top")  # loops to an ancestor
     result = run_cli("convert", str(src), "-o", str(out), *FAST, "--format", "md")
     assert result.returncode == 0, result.stderr
@@ -32,6 +33,9 @@ def test_same_stem_inputs_both_convert_and_a_folder_loop_is_only_a_warning(tmp_p
     loop = [ln for ln in result.stderr.splitlines() if "back-to-top" in ln]
     assert len(loop) == 1 and loop[0].startswith("warning:") and "symlink loop" in loop[0], result.stderr
     assert "failed" not in result.stderr
+    # An empty result is never silent.
+    assert any(ln.startswith("warning:") and "blank.png" in ln and "nothing was recognised" in ln
+               for ln in result.stderr.splitlines()), result.stderr
 
 
 def test_huge_page_renders_at_the_dpi_that_fits_and_a_bomb_stays_refused(tmp_path: Path):
