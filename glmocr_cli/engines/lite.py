@@ -199,6 +199,7 @@ class LiteEngine:
         readable = SUPPORTED_BY_LITE | ({reading.script} if reading.language else set())
         problems: set[str] = set(reading.problems)
         page_flags: set[str] = {"unsupported-script"} if reading.unsupported else set()
+        page_flags |= {"unreadable-text"} if reading.unreadable else set()
         if not use_text_layer and layer_script and layer_script not in readable and not reading.unsupported:
             page_flags.add("unsupported-script")
             problems.add(f"text layer is in {layer_script} script, which the lite recogniser cannot read")

@@ -39,6 +39,7 @@ class ScriptReading:
     unread_share: float = 0.0              # share of detected lines PP-OCRv6 did not read
     problems: list[str] = field(default_factory=list)   # for the page warning
     unsupported: bool = False              # text in a script nothing installed reads
+    unreadable: bool = False               # text nothing installed reads, script unknown
 
 
 def pp_line_unread(line: TextLine) -> bool:
@@ -116,11 +117,10 @@ class ScriptRouter:
 
     @staticmethod
     def _unreadable(lines: list[TextLine], script: str | None, why: str) -> ScriptReading:
-        if script in (None, "latin"):
+        if script in (None, "latin"):  # not known to be another script: unread, not unsupported
             advice = "apt-get install tesseract-ocr-LANG for its language, or use --ocr-lang"
-            what = "text in a script the lite recogniser cannot read"
-        else:
-            advice = f"apt-get install {package_for_script(script)}"
-            what = f"text in {script} script"
-        return ScriptReading(lines, problems=[f"{what}: {why}; to read it: {advice}"], unsupported=True,
-                             script=script)
+            return ScriptReading(lines, problems=[f"text the lite recogniser cannot read: {why}; to read it: {advice}"],
+                                 unreadable=True)
+        advice = f"apt-get install {package_for_script(script)}"
+        return ScriptReading(lines, problems=[f"text in {script} script: {why}; to read it: {advice}"],
+                             unsupported=True, script=script)

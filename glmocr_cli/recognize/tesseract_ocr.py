@@ -70,8 +70,9 @@ def package_for_script(script: str) -> str:
 
 
 def tessdata_dir() -> Path | None:
-    candidates = [os.environ.get("TESSDATA_PREFIX", ""), *TESSDATA_DIRS]
-    for candidate in filter(None, candidates):
+    # Like Tesseract itself: TESSDATA_PREFIX, when set, is the only place looked at.
+    candidates = [os.environ["TESSDATA_PREFIX"]] if os.environ.get("TESSDATA_PREFIX") else TESSDATA_DIRS
+    for candidate in candidates:
         path = Path(candidate)
         for folder in (path, path / "tessdata"):
             if any(folder.glob("*.traineddata")):
@@ -114,11 +115,25 @@ def script_of_language(language: str) -> str | None:
 
 
 def line_crop(image: Image.Image, bbox: BBox) -> Image.Image:
-    """The line with a quarter of its height around it: Tesseract needs a margin, and marks and
-    diacritics stick out of the detector's box."""
-    pad = 0.25 * (bbox[3] - bbox[1])
-    return image.crop((int(max(0, bbox[0] - pad)), int(max(0, bbox[1] - pad)),
-                       int(min(image.width, bbox[2] + pad)), int(min(image.height, bbox[3] + pad))))
+    """The line on a white margin: Tesseract needs the margin, and a margin cut from the page would
+    carry the neighbouring lines of tightly set text (they make a single-line read come back empty)."""
+    from PIL import ImageOps
+
+    height = bbox[3] - bbox[1]
+    slack = 0.08 * height  # diacritics stick out a little of the detector's box
+    crop = image.crop((int(max(0, bbox[0] - slack)), int(max(0, bbox[1] - slack)),
+                       int(min(image.width, bbox[2] + slack)), int(min(image.height, bbox[3] + slack))))
+    return ImageOps.expand(crop, border=max(4, int(0.25 * height)), fill=_margin_colour(crop))
+
+
+def _margin_colour(crop: Image.Image) -> tuple[int, ...]:
+    """The crop's own background (the most common edge colour), so light-on-dark text stays readable."""
+    from collections import Counter
+
+    rgb = crop.convert("RGB")
+    w, h = rgb.size
+    edge = [rgb.getpixel((x, y)) for x in range(0, w, max(1, w // 50)) for y in (0, h - 1)]
+    return Counter(edge).most_common(1)[0][0] if edge else (255, 255, 255)
 
 
 class TesseractReader:
@@ -143,11 +158,20 @@ class TesseractReader:
         """One line; its score is Tesseract's mean word confidence on 0-1, like PP-OCR's."""
         import tesserocr
 
-        api = self._api(language, tesserocr.PSM.SINGLE_LINE)
-        api.SetImage(line_crop(image, bbox))
-        # NFKC: Tesseract writes some letters as compatibility characters (Greek mu as the micro sign).
-        text = unicodedata.normalize("NFKC", " ".join(api.GetUTF8Text().split()))
-        return TextLine(bbox, text, max(0, api.MeanTextConf()) / 100.0 if text else 0.0)
+        crop = line_crop(image, bbox)
+        best = TextLine(bbox, "", 0.0)
+        # Single-line layout analysis gives up (empty text) when bits of the neighbouring lines of tight
+        # text sit in the box; a raw line read then still reads it.
+        for psm in (tesserocr.PSM.SINGLE_LINE, tesserocr.PSM.RAW_LINE):
+            api = self._api(language, psm)
+            api.SetImage(crop)
+            # NFKC: Tesseract writes some letters as compatibility characters (Greek mu as the micro sign).
+            text = unicodedata.normalize("NFKC", " ".join(api.GetUTF8Text().split()))
+            line = TextLine(bbox, text, max(0, api.MeanTextConf()) / 100.0 if text else 0.0)
+            best = max(best, line, key=lambda ln: ln.score)
+            if best.text:
+                break
+        return best
 
     def best_language(self, image: Image.Image, boxes: list[BBox], languages: list[str]) -> tuple[str | None, float]:
         """The language that reads the sample lines most confidently, if any reads them well."""

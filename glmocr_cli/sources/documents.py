@@ -13,6 +13,7 @@ import pymupdf as fitz
 from PIL import Image, ImageOps
 
 from ..document import PageImage, TextSpan
+from .lam_alef import repair_visual_lam_alef
 
 Image.MAX_IMAGE_PIXELS = None  # we enforce our own, configurable limit with a clear message
 
@@ -108,7 +109,7 @@ class PdfSource:
         """Words of the text layer in the rendered image's pixel space (page rotation applied)."""
         to_pixels = page.rotation_matrix * fitz.Matrix(scale, scale)
         spans = []
-        for x0, y0, x1, y1, word, block, *_ in page.get_text("words", sort=False):
+        for x0, y0, x1, y1, word, block, *_ in repair_visual_lam_alef(page, page.get_text("words", sort=False)):
             rect = fitz.Rect(x0, y0, x1, y1) * to_pixels
             spans.append(TextSpan((rect.x0, rect.y0, rect.x1, rect.y1), word, block))
         return spans
