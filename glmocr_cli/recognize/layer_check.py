@@ -8,14 +8,12 @@ pages PP-OCRv6 could not check), so Latin and Chinese pages cost nothing more.
 """
 from __future__ import annotations
 
-from collections import Counter
-
 from ..document import PageImage
 from .script import SUPPORTED_BY_LITE, dominant_script
 from .script_route import ScriptRouter, _candidates
 
 SAMPLE_LINES = 3
-MIN_LETTER_AGREEMENT = 0.6   # share of letters in common; a faithful layer agrees at 0.9+
+MIN_LETTER_AGREEMENT = 0.8
 
 
 def layer_script(page: PageImage) -> str | None:
@@ -23,10 +21,13 @@ def layer_script(page: PageImage) -> str | None:
 
 
 def letter_agreement(a: str, b: str) -> float:
-    """Letters two texts share, order aside (word order differs between layer and OCR in RTL text)."""
-    ca, cb = Counter(ch for ch in a if ch.isalpha()), Counter(ch for ch in b if ch.isalpha())
-    total = sum(ca.values()) + sum(cb.values())
-    return 2 * sum((ca & cb).values()) / total if total else 1.0
+    """How alike two texts' letters are, in order (0-1; spaces and punctuation aside). A mis-mapping
+    font keeps the script and most of the letters but puts wrong ones in place: measured 0.47-0.59
+    on such a layer against 0.97-0.98 on a faithful one."""
+    from rapidfuzz import fuzz
+
+    letters_a, letters_b = ("".join(ch for ch in text if ch.isalpha()) for text in (a, b))
+    return fuzz.ratio(letters_a, letters_b) / 100.0 if letters_a or letters_b else 1.0
 
 
 def _layer_lines(page: PageImage) -> list[tuple[tuple[float, float, float, float], str]]:
