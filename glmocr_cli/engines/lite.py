@@ -209,7 +209,7 @@ class LiteEngine:
         for region in regions:
             if region.text_source != "ocr" or not region.content:
                 continue
-            script = dominant_script(region.content) if reading.language else layer_script or dominant_script(region.content)
+            script = (None if reading.language else layer_script) or dominant_script(region.content)
             if reading.language:
                 region.stats["reader"] = f"tesseract:{reading.language}"
             if script and script not in readable:
@@ -222,6 +222,7 @@ class LiteEngine:
         flags = sorted(page_flags | {f for r in regions for f in r.flags})
         if not problems:
             return flags, []
-        advice = ("the PDF has a text layer: use --text-layer auto" if page.text_spans and not use_text_layer
+        layer_unused = page.text_spans and self.settings.text_layer == "off"  # not a garbled layer set aside
+        advice = ("the PDF has a text layer: use --text-layer auto" if layer_unused
                   else "check this page or use the glm engine")
         return flags, [f"{page.doc_path} page {page.index + 1}: {'; '.join(sorted(problems))} ({advice})"]
