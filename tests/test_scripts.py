@@ -253,3 +253,21 @@ def test_converter_says_what_it_needs_without_tesseract(cli, tmp_path):
     assert "Tesseract is not installed" in result.stderr and "apt-get install" in result.stderr
     data = json.loads((tmp_path / "out" / "hebrew.json").read_text())
     assert {"unsupported-script", "unreadable-text"} & set(data["pages"][0]["flags"])
+
+
+def test_page_the_direction_classifier_turned_is_read_upright(tmp_path):
+    """PP-OCR's direction classifier knows Latin and Chinese: it turns an upright Hebrew page over.
+    The engine keeps the way up that Tesseract reads confidently."""
+    from glmocr_cli.config import Settings
+    from glmocr_cli.document import PageImage
+    from glmocr_cli.engines.lite import LiteEngine
+
+    _need_fonts("hebrew")
+    _need_tesseract("heb")
+    page = sp.render_page("hebrew", lines=sp.SAMPLES["hebrew"][3][:2])
+    engine = LiteEngine(Settings(engine="lite", text_layer="off"))
+    result = engine.process_page(PageImage(tmp_path / "hebrew.png", 0, page.image, "image"))
+    assert result.rotation == 0
+    text = " ".join(r.content for r in result.ordered_regions())
+    assert _ned(text, " ".join(page.lines)) <= 0.05
+    assert "unsupported-script" not in result.flags
