@@ -14,7 +14,8 @@ from typing import Annotated, Optional
 import typer
 
 from .api import EXIT_INTERRUPTED, EXIT_USAGE, convert
-from .config import ConfigError, load_settings
+from .config import load_settings
+from .errors import CheckpointError, ConfigError
 from .run.progress import make_reporter
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -66,7 +67,7 @@ def convert_command(
     password: Annotated[Optional[str], Opt(help="Password for encrypted PDFs.")] = None,
     renderer: Annotated[Optional[str], Opt(help="pymupdf | pdf2image (poppler).")] = None,
     text_layer: Annotated[Optional[str], Opt(help="auto: use a PDF's own text layer; off: OCR everything.")] = None,
-    ocr_lang: Annotated[Optional[str], Opt(help="Tesseract languages for scripts PP-OCRv6 cannot read, e.g. ara,kor (lite; default auto: from the detected script).")] = None,
+    ocr_lang: Annotated[Optional[str], Opt(help="Tesseract languages for scripts PP-OCRv6 cannot read: auto (default) or e.g. ara,kor.")] = None,
     keep_furniture: Annotated[Optional[bool], Opt("--keep-furniture/--drop-furniture",
                                                   help="Keep headers, footers and footnotes in Markdown.")] = None,
     label_task: Annotated[Optional[list[str]], Opt(help="Label -> task override, e.g. chart=text, footnote=text (repeatable).")] = None,
@@ -211,8 +212,6 @@ def serve_command(
         from .serve.app import create_app
     except ImportError as exc:
         _fail(f"glmocr serve needs the serve and glm extras: pip install 'glmocr-cli[glm,serve]' ({exc})")
-    from .recognize.glm.loading import CheckpointError
-
     try:
         recognizer = load_glm_recognizer(model, device=device, batch_size=batch_size, max_new_tokens=max_new_tokens,
                                          mtp=mtp)
