@@ -139,7 +139,7 @@ class PdfSource:
     @staticmethod
     def _text_spans(page: fitz.Page, scale: float) -> list[TextSpan]:
         """Words of the text layer in the rendered image's pixel space (page rotation applied), each
-        with its font, size, weight and line (sources/text_layer.py)."""
+        with its font, size, weight and line, visual-order lam-alef repaired (sources/text_layer.py)."""
         return read_words(page, scale)
 
     def close(self) -> None:

@@ -13,6 +13,7 @@ import unicodedata
 import pymupdf as fitz
 
 from ..document import BBox, TextSpan, TextStyle
+from .lam_alef import repair_visual_lam_alef
 
 # PyMuPDF span flags.
 _SUPERSCRIPT, _ITALIC, _MONO, _BOLD = 1, 2, 8, 16
@@ -136,7 +137,7 @@ def _stray_space(space: tuple, before: tuple, after: tuple, size: float) -> bool
 
 def read_words(page: fitz.Page, scale: float) -> list[TextSpan]:
     """The page's words in the text layer's natural order, in rendered-image pixels."""
-    to_pixels = _scaler(page, scale)
+    to_pixels = _scaler(page, 1.0)  # points first: the lam-alef repair below reads point boxes
     words: list[TextSpan] = []
     line_no = 0
     raw = page.get_text("rawdict", flags=fitz.TEXT_PRESERVE_WHITESPACE | fitz.TEXT_MEDIABOX_CLIP)
@@ -175,6 +176,10 @@ def read_words(page: fitz.Page, scale: float) -> list[TextSpan]:
             if current:
                 words.append(_word(current, main_size, baseline, line_no, block_no, to_pixels))
             line_no += 1
+    repaired = repair_visual_lam_alef(page, [(*w.bbox, w.text, w.block) for w in words])
+    scaled = _scaler(page, scale)
+    for word, fixed in zip(words, repaired):
+        word.text, word.bbox = fixed[4], scaled(*word.bbox)
     return words
 
 
