@@ -6,7 +6,8 @@ images (../shared/data/dev/tables/) and on ../shared/data/dev/pdf/2305.03393v1-p
 Each image goes through the whole pipeline (layout, OCR, table detection, table reader); the first
 `<table>` of the HTML output is scored against the groundtruth (an image with no table scores 0).
 The 2305 page's "enc-layers" table is scored against docling's Markdown table, spans expanded since
-Markdown has none. Bars (issue 11): mean TEDS >= 0.85 on dev/tables; the 2305 table >= 0.95.
+Markdown has none; docling merges each pair of printed rows into one, so the bar is on its table
+with those pairs split back (both figures are printed). Bars (issue 11): mean TEDS >= 0.85 on dev/tables; the 2305 table >= 0.95.
 Caveat: SLANet-1M was trained on data that includes PubTabNet, so dev/tables flatters it.
 """
 from __future__ import annotations
@@ -82,6 +83,21 @@ def _markdown_table(md: str) -> list[list[str]]:
     return [[c.strip() for c in row] for row in rows if not all(set(c.strip()) <= {"-", ":"} for c in row)]
 
 
+def _split_merged_rows(rows: list[list[str]]) -> list[list[str]]:
+    """docling's Markdown merges each pair of printed rows into one ('OTSL HTML', '0.965 0.969'; see
+    checks.jsonl's groundtruth_fails notes): a row whose cells hold either one word or the same k words
+    (k >= 2, in at least half its cells) is split back into k rows, one-word cells repeated in each."""
+    out = []
+    for row in rows:
+        counts = [len(cell.split()) for cell in row]
+        k = max(counts, default=0)
+        if k >= 2 and all(n in (0, 1, k) for n in counts) and 2 * counts.count(k) >= len(row):
+            out.extend([cell.split()[i] if n == k else cell for cell, n in zip(row, counts)] for i in range(k))
+        else:
+            out.append(row)
+    return out
+
+
 def _tables(html_file: Path) -> list[str]:
     return _TABLE.findall(html_file.read_text(encoding="utf-8")) if html_file.is_file() else []
 
@@ -111,19 +127,21 @@ def image_tables(out: Path) -> float:
 
 
 def pdf_table(out: Path) -> float:
-    truth = _plain_html(_markdown_table((DATA / "groundtruth" / f"{PDF_NAME}.md").read_text()))
+    docling = _markdown_table((DATA / "groundtruth" / f"{PDF_NAME}.md").read_text())
+    references = {"docling's table, row pairs merged": _plain_html(docling),
+                  "docling's table, row pairs split as printed": _plain_html(_split_merged_rows(docling))}
     found = _tables(out / "pdf" / f"{PDF_NAME}.html")
-    best, best_structure = 0.0, 0.0
+    print(f"{PDF_NAME}: {len(found)} table(s) in the HTML (spans expanded, since Markdown has none)")
+    best = {name: 0.0 for name in references}
     for table in found:  # the page has one table; any extra table found is reported, and the best scored
         grid = _SpanGrid()
         grid.feed(table)
         dense = _plain_html(grid.dense())
-        score = teds(dense, truth)
-        if score > best:
-            best, best_structure = score, teds(dense, truth, structure_only=True)
-    print(f"{PDF_NAME}: {len(found)} table(s) in the HTML; best TEDS vs groundtruth Markdown table {best:.3f} "
-          f"(structure {best_structure:.3f}; spans expanded, since Markdown has none)")
-    return best
+        for name, truth in references.items():
+            best[name] = max(best[name], teds(dense, truth))
+    for name, score in best.items():
+        print(f"  TEDS vs {name}: {score:.3f}")
+    return best["docling's table, row pairs split as printed"]
 
 
 def main() -> int:

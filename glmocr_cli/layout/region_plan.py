@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..document import BBox, LayoutRegion, PageImage, Task, TextLine
-from ..recognize.table_detect import looks_like_table, pdf_tables
+from ..recognize.table_detect import looks_like_table, pdf_tables, table_runs
 from ..recognize.text_lines import area, bbox_union, intersection
 from .line_regions import assign_lines, attach_rows_to_tables, attach_strays
 
@@ -40,11 +40,11 @@ def add_pdf_tables(page: PageImage, found: list[LayoutRegion]) -> list[LayoutReg
     kept = []
     for region in found:
         covering = [b for b in boxes if _mostly_inside(b, region.bbox)]
-        inside_one = any(_mostly_inside(region.bbox, b) for b in boxes)
+        covered = sum(intersection(region.bbox, b) for b in boxes) > 0.6 * (area(region.bbox) or 1.0)
         if region.label == "table" and len(covering) >= 2:
             continue  # one layout box over two ruled tables: the finder's tables replace it
-        if inside_one and region.label not in ("table", "figure_title"):
-            continue  # a text or picture box over a table's cells
+        if covered and region.label not in ("table", "figure_title"):
+            continue  # a text or picture box over tables' cells
         kept.append(region)
     for box in boxes:
         if not any(r.label == "table" and intersection(r.bbox, box) > 0.5 * min(area(r.bbox), area(box)) for r in kept):
@@ -82,15 +82,19 @@ def plan_regions(page: PageImage, found: list[LayoutRegion], lines: Sequence[Tex
         plan.tasks.append(task)
         plan.members.append(members)
 
-    # A cropped table or a screenshot of one: most of the page's lines, outside every box, in a grid.
-    if not lines_are_words and len(plan.strays) >= 0.5 * len(lines) and looks_like_table(plan.strays):
-        x0, y0, x1, y1 = bbox_union([ln.bbox for ln in plan.strays])
-        box = (max(0.0, x0 - TABLE_MARGIN), max(0.0, y0 - TABLE_MARGIN),
-               min(float(width), x1 + TABLE_MARGIN), min(float(height), y1 + TABLE_MARGIN))
-        plan.found.append(LayoutRegion(box, "table", "lines-in-grid", 0.0))
-        plan.tasks.append(Task.TABLE)
-        plan.members.append(plan.strays)
-        plan.strays = []
+    # A cropped table or a screenshot of one: most of the page's lines, outside every box, in a grid;
+    # or a run of grid rows among loose lines.
+    if not lines_are_words and plan.strays:
+        whole = len(plan.strays) >= 0.5 * len(lines) and looks_like_table(plan.strays)
+        for members in [list(plan.strays)] if whole else table_runs(plan.strays):
+            x0, y0, x1, y1 = bbox_union([ln.bbox for ln in members])
+            box = (max(0.0, x0 - TABLE_MARGIN), max(0.0, y0 - TABLE_MARGIN),
+                   min(float(width), x1 + TABLE_MARGIN), min(float(height), y1 + TABLE_MARGIN))
+            plan.found.append(LayoutRegion(box, "table", "lines-in-grid", 0.0))
+            plan.tasks.append(Task.TABLE)
+            plan.members.append(members)
+            taken = {id(ln) for ln in members}
+            plan.strays = [ln for ln in plan.strays if id(ln) not in taken]
 
     boxes = [r.bbox for r in plan.found]
     if not lines_are_words:

@@ -86,3 +86,33 @@ def pdf_tables(page: PageImage, min_rows: int = 2, min_cols: int = 2) -> list[BB
         rect = pymupdf.Rect(table.bbox) * to_pixels
         boxes.append((rect.x0, rect.y0, rect.x1, rect.y1))
     return boxes
+
+
+def table_runs(lines: Sequence[TextLine], min_rows: int = 3, min_wide_rows: int = 2) -> list[list[TextLine]]:
+    """Tables inside a page of loose lines (a bill between the letter and the payment slip): runs of
+    consecutive rows that each hold two or more pieces, close together, standing in a grid, with at
+    least two rows spread over three or more columns (two side-by-side address blocks are not a table)."""
+    rows = group_into_rows(lines)
+    runs: list[list[list[TextLine]]] = []
+    for row in rows:
+        top = min(ln.bbox[1] for ln in row)
+        height = max(ln.bbox[3] - ln.bbox[1] for ln in row)
+        previous = runs[-1][-1] if runs else None
+        close = previous is not None and top - max(ln.bbox[3] for ln in previous) < 1.5 * height
+        if len(row) >= 2 and close and len(previous) >= 2:
+            runs[-1].append(row)
+        else:
+            runs.append([row])
+    found = []
+    for run in runs:
+        members = [ln for row in run for ln in row]
+        if len(run) < min_rows or not looks_like_table(members, min_rows=min_rows):
+            continue
+        columns = _column_ranges(run)
+
+        def used(row: Sequence[TextLine]) -> int:
+            return len({k for ln in row for k, (a, b) in enumerate(columns) if ln.bbox[0] < b and ln.bbox[2] > a})
+
+        if sum(1 for row in run if used(row) >= 3) >= min_wide_rows:
+            found.append(members)
+    return found
