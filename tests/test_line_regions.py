@@ -83,3 +83,11 @@ def test_a_header_row_outside_the_table_box_joins_the_table():
     caption = line(20, 300, 440, 318, "Text far below the table")
     left = attach_rows_to_tables([*header, caption], boxes, members, [True])
     assert left == [caption] and all(h in members[0] for h in header) and boxes[0][1] == 0
+
+
+def test_words_in_a_formula_box_read_as_text_but_formulas_do_not():
+    from glmocr_cli.layout.region_plan import reads_as_words
+
+    assert reads_as_words([line(0, 0, 300, 20, "Listing 1: Simple JavaScript Program")])
+    assert not reads_as_words([line(0, 0, 300, 20, "sin x + cos y = tan z")])
+    assert not reads_as_words([line(0, 0, 300, 20, "a2 + 8 = 12")])

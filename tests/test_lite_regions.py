@@ -137,3 +137,9 @@ def test_dev_table_image_is_converted_as_a_table_by_the_cli(shared_data: Path, t
     tables = re.findall(r"<table>.*?</table>", html, re.S)
     assert len(tables) == 1 and "<td>Number</td>" in tables[0] and "<td>Magnitude</td>" in tables[0]
     assert "<p>" not in html  # nothing of the table is left outside it
+
+
+def test_a_caption_in_a_formula_box_is_kept_as_text(shared_data: Path, engines):
+    result = engines["auto"].process_page(render(shared_data / "pdf" / "code_and_formula.pdf", dpi=150))
+    texts = [r.content for r in result.regions if r.task is Task.TEXT]
+    assert any("Listing 1: Simple JavaScript Program" in t for t in texts)

@@ -7,6 +7,7 @@ region they continue. Lines that fit nowhere are returned for the engine to make
 """
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -34,7 +35,7 @@ def add_pdf_tables(page: PageImage, found: list[LayoutRegion]) -> list[LayoutReg
     """Tables from the PDF's rulings that the layout model missed (or merged) become table regions;
     what the model put inside them (text boxes over cells, a second table) gives way, so that each
     table holds only its own cells."""
-    boxes = pdf_tables(page)
+    boxes = pdf_tables(page, known=[r.bbox for r in found if r.label == "table"])
     if not boxes:
         return found
     kept = []
@@ -66,6 +67,16 @@ def is_page_sized_image(region: LayoutRegion, width: int, height: int) -> bool:
     return region.label == "image" and area(region.bbox) > limit * width * height
 
 
+def reads_as_words(lines: Sequence[TextLine], min_words: int = 3, min_letters: float = 0.8) -> bool:
+    """A 'formula' box over a line of ordinary words (a caption such as 'Listing 1: Simple program')
+    is text: its words would otherwise be lost in an image crop."""
+    text = " ".join(ln.text for ln in lines)
+    words = [w for w in text.split() if len(w) >= 3 and w.isalpha()]
+    letters = sum(ch.isalpha() or ch.isspace() for ch in text)
+    maths = any(unicodedata.category(ch) == "Sm" or ch in "^_\\" for ch in text)
+    return not maths and len(words) >= min_words and letters >= min_letters * max(1, len(text))
+
+
 def plan_regions(page: PageImage, found: list[LayoutRegion], lines: Sequence[TextLine], tasks: dict[str, Task],
                  width: int, height: int, lines_are_words: bool = False) -> RegionPlan:
     found = add_pdf_tables(page, found)
@@ -75,6 +86,8 @@ def plan_regions(page: PageImage, found: list[LayoutRegion], lines: Sequence[Tex
         task, members = tasks.get(region.label, Task.TEXT), [lines[k] for k in indices]
         if task is Task.SKIP and not lines_are_words and looks_like_table(members):
             region, task = LayoutRegion(region.bbox, "table", region.native_label, region.score), Task.TABLE
+        elif task is Task.FORMULA and reads_as_words(members):
+            region, task = LayoutRegion(region.bbox, "text", region.native_label, region.score), Task.TEXT
         elif task is Task.SKIP and (is_text_dense(members, region.bbox) or is_page_sized_image(region, width, height)):
             plan.strays.extend(members)  # a photographed page of text, not a picture
             continue
