@@ -14,7 +14,8 @@ from typing import Annotated, Optional
 import typer
 
 from .api import EXIT_INTERRUPTED, EXIT_USAGE, convert
-from .config import ConfigError, load_settings
+from .config import load_settings
+from .errors import CheckpointError, ConfigError
 from .run.progress import make_reporter
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -204,8 +205,6 @@ def serve_command(
         from .serve.app import create_app
     except ImportError as exc:
         _fail(f"glmocr serve needs the serve and glm extras: pip install 'glmocr-cli[glm,serve]' ({exc})")
-    from .recognize.glm.loading import CheckpointError
-
     try:
         recognizer = load_glm_recognizer(model, device=device, batch_size=batch_size, max_new_tokens=max_new_tokens,
                                          mtp=mtp)

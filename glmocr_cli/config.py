@@ -7,12 +7,10 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from .errors import ConfigError  # noqa: F401  (re-exported)
+
 CONFIG_FILE_NAME = "glmocr.toml"
 ENV_PREFIX = "GLMOCR_"
-
-
-class ConfigError(ValueError):
-    """A setting that cannot be used; the CLI exits 2 with its message."""
 
 
 @dataclass
