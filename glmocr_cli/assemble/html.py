@@ -51,7 +51,9 @@ def _figure(region: Region) -> str:
     if region.image_png is None:
         return ""
     data = base64.b64encode(region.image_png).decode("ascii")
-    return f'<figure><img alt="{html.escape(region.label)}" src="data:image/png;base64,{data}"></figure>'
+    # text read inside the picture (lite engine) stays with it, apart from the body text
+    inside = f'<div class="figure-text">{html.escape(region.content.strip())}</div>' if region.content.strip() else ""
+    return f'<figure><img alt="{html.escape(region.label)}" src="data:image/png;base64,{data}">{inside}</figure>'
 
 
 _BULLET = re.compile(r"^\s*(?:[•·▪◦●■□➢►*+]|-(?=\s))\s*")

@@ -48,6 +48,12 @@ def _text(region: Region) -> str:
     return re.sub(r"^(#+)(\s)", r"\\\1\2", text)
 
 
+def _picture_text(region: Region) -> str:
+    """Text read inside a picture, quoted right after it and marked, so it never reads as body text."""
+    lines = [ln.strip() for ln in region.content.splitlines() if ln.strip()]
+    return "<!-- text in the picture -->\n" + "\n".join(f"> {ln}" for ln in lines) if lines else ""
+
+
 def _merge_formula_numbers(regions: list[Region]) -> tuple[list[Region], dict[int, str]]:
     """A formula_number region becomes the \\tag of the display formula before it."""
     kept: list[Region] = []
@@ -79,6 +85,7 @@ def _blocks(doc: DocResult, image_dir: str, keep_furniture: bool) -> list[tuple[
                 block = _formula(region, image_dir, tags.get(id(region)))
             elif region.task is Task.SKIP:
                 block = f"![{region.label}]({image_dir}/{region.image_name})" if region.image_name else ""
+                block = "\n\n".join(filter(None, [block, _picture_text(region)]))
             else:
                 block = _text(region)
             if block:

@@ -23,12 +23,14 @@ from ..recognize.script import SUPPORTED_BY_LITE, dominant_script
 from ..recognize.script_route import ScriptReading, ScriptRouter
 from ..recognize.bidi import read_lines, rtl_table
 from ..recognize.layer_check import layer_script, text_layer_garbled
+from ..layout.columns import text_columns
+from ..layout.line_regions import grow_to_lines
+from ..layout.region_plan import plan_regions
 from ..recognize.text_lines import (
-    assign_to_regions, bbox_union, intersection, lines_to_paragraph, rows_text, rows_to_blocks, split_into_blocks,
+    bbox_union, intersection, lines_to_paragraph, rows_text, rows_to_blocks, split_into_blocks,
 )
 from .lite_rules import (
-    drop_duplicate_regions, is_page_sized_image, is_text_dense, label_formula_numbers, label_page_numbers, mean_score,
-    promote_document_title,
+    drop_duplicate_regions, label_formula_numbers, label_page_numbers, mean_score, promote_document_title,
 )
 from ..sources.documents import png_bytes
 
@@ -128,20 +130,13 @@ class LiteEngine:
             return read_lines(subset, lines_to_paragraph)
 
         found = drop_duplicate_regions(found)
-        owned, leftovers = assign_to_regions(lines, [r.bbox for r in found])
+        plan = plan_regions(page, found, lines, self.tasks, *image.size, lines_are_words=use_text_layer,
+                            read_by_script_model=script_read, min_confidence=self.settings.min_confidence)
         regions: list[Region] = []
-        stray: list[TextLine] = [lines[k] for k in leftovers]
-        for i, layout_region in enumerate(found):
+        for i, (layout_region, task, members) in enumerate(zip(plan.found, plan.tasks, plan.members)):
             region = Region(index=i, order=i, label=layout_region.label, native_label=layout_region.native_label,
-                            task=self.tasks.get(layout_region.label, Task.TEXT), bbox=layout_region.bbox,
-                            score=layout_region.score, lines=[lines[k] for k in owned[i]], text_source=source)
-            if (region.task is Task.SKIP and (is_text_dense(region) or is_page_sized_image(region, *image.size))) \
-                    or (script_read and region.task in (Task.SKIP, Task.FORMULA) and region.lines
-                        and mean_score(region.lines) >= self.settings.min_confidence):
-                # the layout model knows Latin and Chinese pages: text in another script can look like
-                # a formula or a picture to it, but Tesseract read it confidently
-                stray.extend(region.lines)  # a photographed page of text, not a picture
-                continue
+                            task=task, bbox=grow_to_lines(layout_region.bbox, members),
+                            score=layout_region.score, lines=members, text_source=source)
             started = time.perf_counter()
             if use_text_layer and not region.lines and region.task in (Task.TEXT, Task.ABANDON, Task.TABLE) \
                     and not any(intersection(ln.bbox, region.bbox) for ln in lines):
@@ -154,11 +149,14 @@ class LiteEngine:
             elif region.task in (Task.SKIP, Task.FORMULA):
                 region.image_name = f"page{page.index + 1:04d}_region{i:03d}_{region.label}.png"
                 region.image_png = png_bytes(image.crop(tuple(int(round(v)) for v in region.bbox)))
+                if region.task is Task.SKIP and region.lines:  # text in a figure is kept, apart from body text
+                    region.content, region.confidence = rows_text(region.lines), mean_score(region.lines)
             else:
                 region.content = read(region.lines) if region.text_source == source else lines_to_paragraph(region.lines)
                 region.confidence = mean_score(region.lines)
             region.timings["recognize"] = time.perf_counter() - started
             regions.append(region)
+        stray = plan.strays
 
         # Text the layout model missed still belongs in the document: the text layer's own blocks,
         # or OCR lines clustered into paragraphs.
@@ -167,6 +165,8 @@ class LiteEngine:
             for line in stray:
                 by_block.setdefault(page.text_spans[position[id(line)]].block, []).append(line)
             blocks = list(by_block.values())
+        elif (columns := text_columns(stray)) is not None:  # columns of text: never read across the gutter
+            blocks = [block for column in columns for block in split_into_blocks(column)]
         elif len(stray) > 0.5 * len(lines):  # no layout to speak of (a receipt, a form): rows matter
             blocks = rows_to_blocks(stray)
             read = rows_text

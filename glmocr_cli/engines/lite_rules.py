@@ -26,21 +26,6 @@ def drop_duplicate_regions(found: list[LayoutRegion], overlap: float = 0.7) -> l
     return [r for r in found if r in kept]
 
 
-def is_text_dense(region: Region, min_lines: int = 3, min_cover: float = 0.2) -> bool:
-    """A 'figure' that is mostly lines of text (a photographed receipt, a scanned letter) is text."""
-    if len(region.lines) < min_lines:
-        return False
-    covered = sum(area(line.bbox) for line in region.lines)
-    return covered > min_cover * (area(region.bbox) or 1.0)
-
-
-def is_page_sized_image(region: Region, width: int, height: int) -> bool:
-    """The reference SDK's rule: an 'image' box covering over 82% (landscape) or 93% (portrait) of
-    the page is the page itself (a photo or scan of a document), not a figure on it."""
-    limit = 0.82 if width > height else 0.93
-    return region.label == "image" and area(region.bbox) > limit * width * height
-
-
 _FORMULA_NUMBER = re.compile(r"^\(\s*\d{1,3}(?:\.\d{1,3})?[a-z]?\s*\)$")
 
 

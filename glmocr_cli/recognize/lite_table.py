@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..document import BBox, PageImage, TextLine
-from .table_grid import Cell, cells_to_html, grid_from_lines
+from .table_check import rows_interleave
+from .table_grid import cells_to_html, grid_from_lines
+from .table_rows import StackedCell, split_stacked_rows
 from .table_slanet import SlanetTable, crop_box, fill_structure, slanet_model_path
 from .text_lines import area, intersection
 
@@ -40,12 +42,17 @@ def _vector_table(page: PageImage, bbox: BBox) -> str | None:
     if not tables:
         return None
     table = max(tables, key=lambda t: abs(pymupdf.Rect(t.bbox) & clip))
-    cells = []
+    stacks = []
     for cell in table.cells:
         if cell is None:
             continue
-        words = pdf_page.get_text("words", clip=pymupdf.Rect(cell))
-        cells.append(Cell(tuple(cell), " ".join(w[4] for w in words)))
+        lines: dict[tuple[int, int], list] = {}
+        for word in pdf_page.get_text("words", clip=pymupdf.Rect(cell), sort=True):
+            lines.setdefault((word[5], word[6]), []).append(word)
+        stacks.append(StackedCell(tuple(cell), [((min(w[0] for w in ws), min(w[1] for w in ws), max(w[2] for w in ws),
+                                                  max(w[3] for w in ws)), " ".join(w[4] for w in ws))
+                                                for ws in lines.values()]))
+    cells = split_stacked_rows(stacks)
     return cells_to_html(cells) if cells else None
 
 
@@ -64,7 +71,7 @@ class LiteTableRecognizer:
             crop, origin = crop_box(page.image, bbox)
             if crop.width >= 8 and crop.height >= 8:
                 tokens, cells, score = self.slanet.structure(crop)
-                if len(cells):
+                if len(cells) and not rows_interleave(tokens, cells, lines, origin):
                     return TableResult(fill_structure(tokens, cells, lines, origin), "slanet", round(score, 4))
         scores = [ln.score for ln in lines]
         return TableResult(grid_from_lines(lines), "grid", round(sum(scores) / len(scores), 4) if scores else None)

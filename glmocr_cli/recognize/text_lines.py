@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..document import BBox, TextLine, TextSpan
+from ..document import BBox, TextLine
 
 
 def area(box: BBox) -> float:
@@ -12,25 +12,6 @@ def area(box: BBox) -> float:
 
 def intersection(a: BBox, b: BBox) -> float:
     return area((max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3])))
-
-
-def assign_to_regions(items: Sequence[TextLine | TextSpan], boxes: Sequence[BBox],
-                      min_share: float = 0.5) -> tuple[list[list[int]], list[int]]:
-    """For each box, the items mostly inside it (the smallest such box wins), then the items that
-    only touch boxes (to the one they overlap most); the items that touch no box are left over."""
-    owned: list[list[int]] = [[] for _ in boxes]
-    leftovers: list[int] = []
-    for i, item in enumerate(items):
-        item_area = area(item.bbox) or 1.0
-        shares = [intersection(item.bbox, box) / item_area for box in boxes]
-        inside = [j for j, share in enumerate(shares) if share >= min_share]
-        if inside:
-            owned[min(inside, key=lambda j: area(boxes[j]))].append(i)
-        elif shares and max(shares) > 0.1:
-            owned[max(range(len(boxes)), key=shares.__getitem__)].append(i)
-        else:
-            leftovers.append(i)
-    return owned, leftovers
 
 
 def group_into_rows(lines: Sequence[TextLine]) -> list[list[TextLine]]:
