@@ -27,10 +27,15 @@ class RunReport:
     outcomes: list[DocOutcome]
     engine: str
     engine_warning: str | None = None
+    fail_on: str = "failure"            # never | failure | flagged (--fail-on)
 
     @property
     def exit_code(self) -> int:
-        return EXIT_FAILED if any(o.status == "failed" for o in self.outcomes) else EXIT_OK
+        if self.fail_on == "never":
+            return EXIT_OK
+        failed = any(o.status == "failed" for o in self.outcomes)
+        flagged = self.fail_on == "flagged" and (not self.outcomes or any(o.flags for o in self.outcomes))
+        return EXIT_FAILED if failed or flagged else EXIT_OK
 
     def counts(self) -> dict[str, int]:
         counts = {"converted": 0, "skipped": 0, "failed": 0}
@@ -79,7 +84,7 @@ def convert(inputs: list[str | Path], output_dir: str | Path, settings: Settings
     if not items and reporter is not None:
         reporter.warn(f"no PDF or image files found in {', '.join(map(str, inputs)) or 'standard input'}")
     converter = BatchConverter(run_settings, out_dir, engine_name=engine, key_extractor=extractor, reporter=reporter)
-    report = RunReport(converter.run(items), engine, warning)
+    report = RunReport(converter.run(items), engine, warning, fail_on=settings.fail_on)
     if summary_path is not None:
         write_atomic(Path(summary_path), json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n")
     return report

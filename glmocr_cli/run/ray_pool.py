@@ -52,6 +52,7 @@ class RayActorPool:
         self.actors = [actor_class.remote(settings, cpus_per_worker) for _ in range(size)]
         self.in_flight = [0] * size
         self.size = size
+        self.actor_of: dict[Future, int] = {}
 
     def submit(self, task: ChunkTask) -> Future:
         k = min(range(self.size), key=self.in_flight.__getitem__)
@@ -62,26 +63,48 @@ class RayActorPool:
             self.in_flight[k] -= 1
 
         future.add_done_callback(release)
-        return _Resilient(future, task)
+        resilient = _Resilient(future, task)
+        self.actor_of[resilient] = k
+        resilient.add_done_callback(lambda f: self.actor_of.pop(f, None))
+        return resilient
 
-    def shutdown(self) -> None:
+    def cancel(self, future: Future) -> None:
+        """--document-timeout: the actor running the chunk is killed and Ray restarts it."""
+        import ray
+
+        k = self.actor_of.pop(future, None)
+        if k is not None:
+            ray.kill(self.actors[k], no_restart=False)
+        future.cancel()
+
+    def shutdown(self, interrupted: bool = False) -> None:
+        """Actors are released on every exit, an interrupt or SIGTERM included; a local Ray instance
+        started here goes with them (its processes also die with this one: Ray fate-shares them)."""
         import ray
 
         for actor in self.actors:
             ray.kill(actor)
+        if interrupted and ray.is_initialized():
+            ray.shutdown()
 
 
 class _PageWorkerActor:
     def __init__(self, settings: Settings, threads: int):
+        from .logs import CapturedLines, quiet_native_logs, route_third_party_logs
         from .worker import PageWorker
 
+        self.log_lines = CapturedLines()
+        route_third_party_logs(self.log_lines.add, settings.engine)
         self.worker = PageWorker(settings, threads)
+        quiet_native_logs()
 
     def pid(self) -> int:
         return os.getpid()
 
     def run(self, task: ChunkTask) -> ChunkResult:
-        return self.worker.run(task)
+        result = self.worker.run(task)
+        result.log_lines = self.log_lines.take()
+        return result
 
 
 class _Resilient(Future):
@@ -91,6 +114,8 @@ class _Resilient(Future):
         super().__init__()
 
         def done(f: Future) -> None:
+            if self.cancelled():   # stopped by --document-timeout
+                return
             try:
                 self.set_result(f.result())
             except Exception as exc:  # RayActorError, RayTaskError, ...
