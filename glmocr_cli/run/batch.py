@@ -204,6 +204,7 @@ class BatchConverter:
         in_flight: dict[Any, int] = {}
         limit = 2 * self.workers
         timeout = self.settings.document_timeout or None
+        clocks: dict[int, float] = {}   # doc_id -> when a worker began its first chunk (--document-timeout)
         seen_log_lines: set[str] = set()
 
         def record(doc_id: int, outcome: DocOutcome) -> None:
@@ -222,10 +223,17 @@ class BatchConverter:
             if state.chunks_left == 0:
                 record(doc_id, self._finish(states.pop(doc_id)))
 
+        def start_clocks(now: float) -> None:
+            """The clock starts when a worker takes the first chunk, so model loading and waiting in
+            the queue do not count (pools that cannot tell start it at submission)."""
+            for future, doc_id in in_flight.items():
+                if doc_id not in clocks and (future.running() or not getattr(pool, "reports_running", False)):
+                    clocks[doc_id] = now
+
         def stop_overdue(now: float) -> None:
             """A document past --document-timeout fails; its chunks are dropped or their workers stopped."""
             for doc_id, state in list(states.items()):
-                if state.error or now - state.started <= timeout:
+                if state.error or doc_id not in clocks or now - clocks[doc_id] <= timeout:
                     continue
                 state.error = f"stopped after --document-timeout {timeout:g} s ({len(state.pages)} of " \
                               f"{len(state.page_indices)} pages done)"
@@ -257,7 +265,11 @@ class BatchConverter:
             wake = HEARTBEAT_SECONDS
             if timeout:
                 now = time.perf_counter()
-                wake = min([wake, *(max(0.05, s.started + timeout - now) for s in states.values() if not s.error)])
+                start_clocks(now)
+                waiting = any(doc_id not in clocks for doc_id in in_flight.values())
+                wake = min([wake, 0.5 if waiting else wake,
+                            *(max(0.05, clocks[d] + timeout - now) for d, s in states.items()
+                              if not s.error and d in clocks)])
             done, _ = wait(list(in_flight), timeout=wake, return_when=FIRST_COMPLETED)
             for future in done:
                 doc_id = in_flight.pop(future)
@@ -271,6 +283,7 @@ class BatchConverter:
                         self.reporter.warn(line)
                 chunk_back(doc_id, result)
             if timeout:
+                start_clocks(time.perf_counter())
                 stop_overdue(time.perf_counter())
             self.reporter.heartbeat()
 
@@ -280,9 +293,10 @@ def flagged_pages(pages: list[PageResult]) -> list[str]:
     script the recogniser cannot read. Low confidence alone is not a flag that fails a run."""
     flagged = []
     for page in pages:
-        kinds = set(page.flags) | {f for r in page.regions for f in r.flags if f in PAGE_FLAGS_FROM_REGIONS}
+        kinds = (set(page.flags) | {f for r in page.regions for f in r.flags}) - QUALITY_NOTES
         flagged.extend(f"page {page.index + 1}: {kind}" for kind in sorted(kinds))
     return flagged
 
 
-PAGE_FLAGS_FROM_REGIONS = {"unsupported-script", "unreadable", "damaged"}
+# Flags that describe how sure a reading is, not a page left unread: they never fail a run.
+QUALITY_NOTES = {"low-confidence", "max-new-tokens"}

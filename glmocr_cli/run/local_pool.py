@@ -15,6 +15,8 @@ from .worker import ChunkTask, PageWorker, init_process, run_in_process
 
 
 class ProcessWorkerPool:
+    reports_running = True   # a future is running once a worker has taken its chunk
+
     def __init__(self, settings: Settings, workers: int, threads: int):
         from pebble import ProcessPool
 
