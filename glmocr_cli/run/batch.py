@@ -164,7 +164,10 @@ class BatchConverter:
     # -- the loop --------------------------------------------------------------------------------
     def _start_pool(self):
         from .local_pool import InProcessPool, ProcessWorkerPool
+        from .logs import route_third_party_logs
 
+        # in this process (Ray, the one-worker path) library log lines become the reporter's warnings
+        route_third_party_logs(self.reporter.warn, self.settings.engine)
         if self.settings.ray is not None:
             from .ray_pool import RayActorPool, connect
 

@@ -18,8 +18,6 @@ ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 # Lines that say nothing a user can act on.
 NOISE = (
     re.compile(r"text detection result is empty", re.I),      # a blank region: an empty result says it
-    re.compile(r"^Using .* (engine|provider)", re.I),
-    re.compile(r"^(Loading|Loaded|File exists|Model (file|path|dir))", re.I),
 )
 
 

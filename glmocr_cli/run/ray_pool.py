@@ -26,10 +26,16 @@ def connect(address: str | None, num_cpus: int | None = None) -> dict[str, float
                                   "configure_logging": False, "ignore_reinit_error": True}
         if local:
             kwargs["num_cpus"] = num_cpus or os.cpu_count() or 1
+            from .guardian import start_guardian
+
+            start_guardian()   # the instance's agents outlive a killed driver otherwise
         try:
             ray.init(address=None if local else address, **kwargs)
         except (ConnectionError, RuntimeError, ValueError) as exc:
             raise ConfigError(f"--ray {address}: cannot connect to the Ray cluster ({exc})") from None
+        from .lifecycle import handle_sigterm_like_sigint
+
+        handle_sigterm_like_sigint()   # ray.init installs a SIGTERM handler of its own that aborts
     return ray.cluster_resources()
 
 
@@ -82,10 +88,11 @@ class RayActorPool:
         started here goes with them (its processes also die with this one: Ray fate-shares them)."""
         import ray
 
+        if interrupted:   # disconnecting ends the actors this driver owns, without retrying their tasks
+            ray.shutdown()
+            return
         for actor in self.actors:
             ray.kill(actor)
-        if interrupted and ray.is_initialized():
-            ray.shutdown()
 
 
 class _PageWorkerActor:
