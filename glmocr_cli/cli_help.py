@@ -19,7 +19,7 @@ METAVAR_BY_NAME = {"model": "DIR", "layout_model": "DIR", "pages": "RANGES", "en
                    "api_key_env": "NAME", "fmt": "FORMATS", "label_task": "LABEL=TASK",
                    "layout_threshold": "[LABEL=]SCORE", "extract": "SCHEMA|KEYS", "include": "GLOB",
                    "exclude": "GLOB", "document_timeout": "SECONDS", "recognizer_timeout": "SECONDS"}
-DEFAULT_TEXT = {"workers": "one per core", "formats": "md,json,html", "document_timeout": "no limit"}
+DEFAULT_TEXT = {"formats": "md,json,html", "document_timeout": "no limit"}
 SETTING_OF_OPTION = {"fmt": "formats"}
 
 

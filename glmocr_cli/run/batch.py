@@ -19,7 +19,7 @@ from ..document import DocResult, PageResult
 from ..sources.discover import InputFile
 from ..sources.documents import SourceError, open_source
 from ..writers.outputs import write_document
-from .state import file_sha256, fingerprint, is_up_to_date, write_stamp
+from .state import file_sha256, fingerprint, is_up_to_date, stamped_flags, write_stamp
 from .worker import ChunkResult, ChunkTask, PageWorker, one_line
 
 HEARTBEAT_SECONDS = 5.0   # how often the loop wakes with nothing finished (timeouts, progress lines)
@@ -118,7 +118,8 @@ class BatchConverter:
         try:
             sha = file_sha256(item.path)
             if not self.settings.force and is_up_to_date(self.out_dir, item.relative_path, sha, self.fingerprint):
-                return None, DocOutcome(item.path, item.relative_path, "skipped")
+                return None, DocOutcome(item.path, item.relative_path, "skipped",
+                                        flags=stamped_flags(self.out_dir, item.relative_path))
             source = open_source(item.path, password=self.settings.password, dpi=self.settings.dpi,
                                  renderer=self.settings.renderer, max_pixels=self.settings.max_image_pixels)
             count = source.page_count
@@ -153,7 +154,8 @@ class BatchConverter:
             key_values = self.key_extractor(doc) if self.key_extractor else None
             written = write_document(doc, self.out_dir, self.settings.formats,
                                      keep_furniture=self.settings.keep_furniture, key_values=key_values)
-            write_stamp(self.out_dir, item.relative_path, state.sha256, self.fingerprint, written)
+            write_stamp(self.out_dir, item.relative_path, state.sha256, self.fingerprint, written,
+                        flags=flagged_pages(pages))
         except OSError as exc:
             return DocOutcome(item.path, item.relative_path, "failed", len(pages), seconds,
                               error=f"cannot write output: {exc.strerror or exc} ({exc.filename or self.out_dir})")

@@ -44,7 +44,17 @@ def is_up_to_date(out_dir: Path, relative_path: Path, sha256: str, print_: str) 
             and all((out_dir / p).is_file() for p in stamp.get("outputs", [])))
 
 
-def write_stamp(out_dir: Path, relative_path: Path, sha256: str, print_: str, outputs: list[Path]) -> None:
+def write_stamp(out_dir: Path, relative_path: Path, sha256: str, print_: str, outputs: list[Path],
+                flags: list[str] | None = None) -> None:
     stamp = {"sha256": sha256, "fingerprint": print_,
-             "outputs": sorted(p.relative_to(out_dir).as_posix() for p in outputs)}
+             "outputs": sorted(p.relative_to(out_dir).as_posix() for p in outputs), "flags": flags or []}
     write_atomic(_stamp_path(out_dir, relative_path), json.dumps(stamp, indent=1))
+
+
+def stamped_flags(out_dir: Path, relative_path: Path) -> list[str]:
+    """The flagged pages recorded when an up-to-date document was converted (--fail-on flagged
+    must not pass a rerun that skips it)."""
+    try:
+        return list(json.loads(_stamp_path(out_dir, relative_path).read_text(encoding="utf-8")).get("flags", []))
+    except (OSError, ValueError):
+        return []
