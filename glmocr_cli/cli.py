@@ -258,6 +258,8 @@ def main() -> None:
         code = one_line_usage(exc)
     except KeyboardInterrupt as exc:
         code = interrupt_exit_code(exc)
+    if code == 130:   # the parser turns an interrupt outside our command into 130
+        code = interrupt_exit_code()
     sys.exit(code or 0)
 
 

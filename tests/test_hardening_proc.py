@@ -120,3 +120,18 @@ def test_document_timeout_fails_one_document_recycles_its_worker_and_the_batch_g
     assert len(failed) == 1 and "a-long.pdf" in failed[0] and "--document-timeout 10" in failed[0], result.stderr
     assert (out / "b.md").is_file() and (out / "c.md").is_file() and not (out / "a-long.md").exists()
     assert "Traceback" not in result.stderr
+
+
+def test_a_killed_ray_run_leaves_no_ray_process_behind(tmp_path: Path):
+    """Ray fate-shares its actors and most of a local instance with the driver; its agents were
+    re-parented and lived on after kill -9 until the guardian (run/guardian.py) ended them."""
+    pytest.importorskip("ray")
+    src = scanned_folder(tmp_path, documents=4, pages=1)
+    proc = start_convert(src, tmp_path / "out", "--ray", "--workers", "1")
+    wait_for_line(proc, "converted")
+    started = descendants(proc.pid)
+    names = {psutil.Process(pid).name() for pid in alive(started)}
+    assert "raylet" in names, names
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert wait_gone(started, 30) == [], [psutil.Process(p).name() for p in alive(started)]

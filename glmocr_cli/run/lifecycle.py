@@ -24,7 +24,12 @@ class Terminated(KeyboardInterrupt):
     """SIGTERM arrived: unwinds like Ctrl-C, so every cleanup path that handles one handles both."""
 
 
+_terminated = False
+
+
 def _raise_terminated(signum, frame) -> None:
+    global _terminated
+    _terminated = True
     raise Terminated()
 
 
@@ -34,8 +39,9 @@ def handle_sigterm_like_sigint() -> None:
         signal.signal(signal.SIGTERM, _raise_terminated)
 
 
-def interrupt_exit_code(exc: BaseException) -> int:
-    return EXIT_TERMINATED if isinstance(exc, Terminated) else 130
+def interrupt_exit_code(exc: BaseException | None = None) -> int:
+    """143 after SIGTERM, 130 after Ctrl-C (also where a library turned Terminated into its own exit)."""
+    return EXIT_TERMINATED if isinstance(exc, Terminated) or _terminated else 130
 
 
 def _set_parent_death_signal(sig: int) -> bool:
