@@ -17,6 +17,7 @@ from .document import DocResult
 from .engines.factory import resolve_engine
 from .refine import refine_document
 from .run.batch import BatchConverter, DocOutcome, Reporter
+from .run.lifecycle import interrupt_exit_code
 from .sources.discover import discover_inputs
 from .run.summary import now_iso, summary_path_problem, write_summary
 from .writers.atomic import check_writable, remove_stale_temp_files
@@ -31,12 +32,17 @@ class RunReport:
     engine_warning: str | None = None
     exit_override: int | None = None    # a run that ended early (interrupted, engine failed to start)
     error: str | None = None
+    fail_on: str = "failure"            # never | failure | flagged (--fail-on)
 
     @property
     def exit_code(self) -> int:
         if self.exit_override is not None:
             return self.exit_override
-        return EXIT_FAILED if any(o.status == "failed" for o in self.outcomes) else EXIT_OK
+        if self.fail_on == "never":
+            return EXIT_OK
+        failed = any(o.status == "failed" for o in self.outcomes)
+        flagged = self.fail_on == "flagged" and (not self.outcomes or any(o.flags for o in self.outcomes))
+        return EXIT_FAILED if failed or flagged else EXIT_OK
 
     def counts(self) -> dict[str, int]:
         counts = {"converted": 0, "skipped": 0, "failed": 0}
@@ -106,10 +112,10 @@ def convert(inputs: list[str | Path], output_dir: str | Path, settings: Settings
             warn(f"no PDF or image files found in {', '.join(map(str, inputs)) or 'standard input'}")
         converter = BatchConverter(run_settings, out_dir, engine_name=engine, key_extractor=extractor,
                                    reporter=reporter)
-        report = RunReport(converter.run(items), engine, warning)
+        report = RunReport(converter.run(items), engine, warning, fail_on=settings.fail_on)
     except BaseException as exc:  # Ctrl-C, SIGTERM, an engine that cannot start: the summary says so
         finished = list(converter.outcomes.values()) if converter is not None else []
-        code = (EXIT_INTERRUPTED if isinstance(exc, KeyboardInterrupt)
+        code = (interrupt_exit_code(exc) if isinstance(exc, KeyboardInterrupt)
                 else EXIT_USAGE if isinstance(exc, ConfigError) else EXIT_FAILED)
         with contextlib.suppress(OSError):  # never hide the original error behind a failed write
             summarise(RunReport(finished, settings.engine, exit_override=getattr(exc, "exit_code", code),

@@ -1,11 +1,12 @@
 """`glmocr`: the command-line face of the library. Parse options, call glmocr_cli.api, set the exit code.
 
-Exit codes: 0 all converted or skipped, 1 at least one document failed, 2 usage or configuration
-error, 130 interrupted.
+Exit codes: 0 all converted or skipped, 1 at least one document failed (or, with --fail-on flagged,
+a page was flagged), 2 usage or configuration error, 130 interrupted (SIGINT), 143 terminated (SIGTERM).
 """
 from __future__ import annotations
 
 import json
+import os
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -13,12 +14,15 @@ from typing import Annotated, Optional
 
 import typer
 
-from .api import EXIT_INTERRUPTED, EXIT_USAGE, convert
+from .api import EXIT_USAGE, convert
 from .config import load_settings
 from .errors import CheckpointError, ConfigError
+from .run.lifecycle import handle_sigterm_like_sigint, interrupt_exit_code
 from .run.progress import make_reporter
+from .settings_check import check_flags
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+# rich_markup_mode=None: plain help that wraps at 80 columns without cutting option names (cli_help.py)
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="Convert PDFs and images to Markdown, JSON and HTML, offline (GLM-OCR or bundled models).")
 
 
@@ -91,6 +95,9 @@ def convert_command(
                                       help="Run on Ray: alone starts a local instance; 'auto' or ray://host:port joins a cluster.")] = None,
     num_gpus_per_worker: Annotated[Optional[float], Opt(help="GPUs per Ray actor (GPU actors where GPUs exist).")] = None,
     summary: Annotated[Optional[Path], Opt(help="Write a per-document JSON report here.")] = None,
+    fail_on: Annotated[Optional[str], Opt(help="Exit 1 on: failure (a document failed), flagged (also a page flagged "
+                                               "unreadable, damaged or in an unsupported script), never.")] = None,
+    document_timeout: Annotated[Optional[float], Opt(help="Fail a document that runs longer than this; the batch goes on.")] = None,
     quiet: Annotated[bool, Opt("--quiet", "-q", help="Print nothing but errors.")] = False,
     verbose: Annotated[bool, Opt("--verbose", "-v", help="Print tracebacks of failures.")] = False,
 ) -> None:
@@ -102,17 +109,21 @@ def convert_command(
                  recognizer_url=recognizer_url, recognizer_concurrency=recognizer_concurrency,
                  recognizer_timeout=recognizer_timeout,
                  max_image_pixels=max_image_pixels, workers=workers, force=force, ray=ray,
-                 num_gpus_per_worker=num_gpus_per_worker)
+                 num_gpus_per_worker=num_gpus_per_worker, fail_on=fail_on, document_timeout=document_timeout)
     try:
+        check_flags(flags)
+        missing = next((p for p in inputs if p != "-" and not os.path.lexists(p)), None)
+        if missing is not None:
+            raise ConfigError(f"{missing}: no such file or folder")
         settings, _ = load_settings(config, flags)
         stdin_lines = sys.stdin.read().splitlines() if "-" in inputs else None
         report = convert(inputs, output, settings, reporter=make_reporter(quiet, verbose),
                          stdin_lines=stdin_lines, summary_path=summary)
     except ConfigError as exc:
         _fail(str(exc))
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:   # Ctrl-C, or SIGTERM (run/lifecycle.py)
         typer.echo("interrupted: finished documents are kept; rerun to convert the rest", err=True)
-        raise typer.Exit(EXIT_INTERRUPTED) from None
+        raise typer.Exit(interrupt_exit_code(exc)) from None
     for outcome in report.outcomes:
         if outcome.status == "failed" and quiet:
             typer.echo(f"error: {outcome.path}: {outcome.error}", err=True)
@@ -201,10 +212,14 @@ def serve_command(
     max_request_bytes: Annotated[int, Opt(help="Largest request body accepted.")] = 20 * 2**20,
     max_image_pixels: Annotated[int, Opt(help="Largest image accepted.")] = 100_000_000,
     mtp: Annotated[bool, Opt("--mtp/--no-mtp", help="Multi-token prediction drafts.")] = True,
+    allow_no_key: Annotated[bool, Opt("--allow-no-key", help="Bind a non-loopback --host without an API key.")] = False,
 ) -> None:
     """Serve the in-process GLM-OCR on an OpenAI-compatible /v1/chat/completions API."""
-    import os
+    from .serve.guard import bind_refusal, serve_advice
 
+    refusal = bind_refusal(host, os.environ.get(api_key_env), allow_no_key, api_key_env)
+    if refusal:
+        _fail(refusal)
     try:
         import uvicorn
 
@@ -216,7 +231,7 @@ def serve_command(
         recognizer = load_glm_recognizer(model, device=device, batch_size=batch_size, max_new_tokens=max_new_tokens,
                                          mtp=mtp)
     except CheckpointError as exc:
-        _fail(str(exc))
+        _fail(serve_advice(str(exc)))
     app_ = create_app(recognizer, api_key=os.environ.get(api_key_env) or None, max_request_bytes=max_request_bytes,
                       max_image_pixels=max_image_pixels, max_new_tokens=max_new_tokens, batch_size=batch_size)
     typer.echo(f"serving GLM-OCR on http://{host}:{port}/v1/chat/completions", err=True)
@@ -237,10 +252,21 @@ def _ray_flag_alone(argv: list[str]) -> list[str]:
 
 
 def main() -> None:
+    from .cli_help import tidy_help
+    from .usage_errors import UsageProblem, one_line_usage
+
+    handle_sigterm_like_sigint()
+    command = typer.main.get_command(app)
+    tidy_help(command)
     try:
-        app(args=_ray_flag_alone(sys.argv[1:]))
-    except KeyboardInterrupt:
-        sys.exit(EXIT_INTERRUPTED)
+        code = command.main(args=_ray_flag_alone(sys.argv[1:]), prog_name="glmocr", standalone_mode=False)
+    except UsageProblem as exc:
+        code = one_line_usage(exc)
+    except KeyboardInterrupt as exc:
+        code = interrupt_exit_code(exc)
+    if code == 130:   # the parser turns an interrupt outside our command into 130
+        code = interrupt_exit_code()
+    sys.exit(code or 0)
 
 
 if __name__ == "__main__":

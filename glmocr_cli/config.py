@@ -51,6 +51,8 @@ class Settings:
     force: bool = False
     ray: str | None = None              # None: local processes; "local", "auto", "ray://host:port"
     num_gpus_per_worker: float = 0.0
+    fail_on: str = "failure"            # never | failure | flagged: what makes the exit code 1
+    document_timeout: float = 0.0       # seconds per document; 0 = no limit
 
     def effective_workers(self) -> int:
         return self.workers if self.workers > 0 else (os.cpu_count() or 1)
@@ -58,7 +60,7 @@ class Settings:
     def output_affecting(self) -> dict[str, Any]:
         """The options that change what a document's outputs contain (for up-to-date checks)."""
         skip = {"workers", "force", "include", "exclude", "password", "ray", "num_gpus_per_worker",
-                "recognizer_concurrency", "recognizer_timeout"}
+                "recognizer_concurrency", "recognizer_timeout", "fail_on", "document_timeout"}
         return {k: v for k, v in asdict(self).items() if k not in skip}
 
     def label_task_overrides(self) -> dict[str, str]:
@@ -97,6 +99,7 @@ class Settings:
         choices = {
             "engine": ("auto", "lite", "glm"), "text_layer": ("auto", "off"),
             "renderer": ("pymupdf", "pdf2image"), "device": ("auto", "cpu", "cuda"),
+            "fail_on": ("never", "failure", "flagged"),
         }
         for name, allowed in choices.items():
             if getattr(self, name) not in allowed:
@@ -123,6 +126,9 @@ class Settings:
             check_ocr_languages(self.ocr_lang)
         if self.workers < 0 or self.batch_size < 1 or self.draft_tokens < 1:
             raise ConfigError("--workers, --batch-size and --draft-tokens must be positive")
+        from .settings_check import check_ranges
+
+        check_ranges(self)
 
 
 def parse_page_ranges(spec: str) -> list[tuple[int, int | None]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,9 +22,11 @@ from ..sources.documents import SourceError, open_source
 from ..writers.outputs import write_document
 from .damage import judge_document
 from .rebuild import rebuild_formats
-from .state import (file_sha256, fingerprint, read_stamp, remove_stamp, stale_outputs, stored_run_verdict,
-                    write_stamp)
-from .worker import ChunkResult, ChunkTask, PageWorker, init_process, one_line, run_in_process
+from .state import (file_sha256, fingerprint, read_stamp, remove_stamp, stale_outputs, stamped_flags,
+                    stored_run_verdict, write_stamp)
+from .worker import ChunkResult, ChunkTask, PageWorker, one_line
+
+HEARTBEAT_SECONDS = 5.0   # how often the loop wakes with nothing finished (timeouts, progress lines)
 
 
 @dataclass
@@ -37,6 +39,7 @@ class DocOutcome:
     error: str | None = None
     detail: str | None = None
     warnings: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)     # "page 3: unsupported-script", for --fail-on flagged
     outputs: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, summed over pages
     rebuilt: bool = False           # Markdown/HTML rebuilt from the stored NAME.json, not recognised again
@@ -71,6 +74,7 @@ class Reporter:
     def document_started(self, item: InputFile, pages: int) -> None: ...
     def pages_done(self, count: int) -> None: ...
     def document_finished(self, outcome: DocOutcome) -> None: ...
+    def heartbeat(self) -> None: ...
     def close(self) -> None: ...
 
 
@@ -125,7 +129,8 @@ class BatchConverter:
             stamp = read_stamp(self.out_dir, item.relative_path)
             verdict = stored_run_verdict(self.out_dir, stamp, sha, self.fingerprint, item.stem, self.settings.formats)
             if not self.settings.force and verdict == "current":
-                return None, DocOutcome(item.path, item.relative_path, "skipped", pages=stamp.get("pages", 0))
+                return None, DocOutcome(item.path, item.relative_path, "skipped", pages=stamp.get("pages", 0),
+                                        flags=stamped_flags(self.out_dir, item.relative_path))
             if not self.settings.force and verdict == "formats" and (rebuilt := self._rebuild(item, sha, stamp)):
                 return None, rebuilt
             source = open_source(item.path, password=self.settings.password, dpi=self.settings.dpi,
@@ -177,12 +182,12 @@ class BatchConverter:
                 stale.unlink(missing_ok=True)
             if judged.may_stamp:
                 write_stamp(self.out_dir, item.relative_path, state.sha256, self.fingerprint, written,
-                            stem=item.stem, pages=len(pages))
+                            stem=item.stem, pages=len(pages), flags=flagged_pages(pages))
         except OSError as exc:
             return DocOutcome(item.path, item.relative_path, "failed", len(pages), seconds,
                               error=f"cannot write output: {exc.strerror or exc} ({exc.filename or self.out_dir})")
         return DocOutcome(item.path, item.relative_path, "converted", len(pages), time.perf_counter() - state.started,
-                          warnings=doc.warnings, outputs=[p.relative_to(self.out_dir).as_posix() for p in written],
+                          warnings=doc.warnings, flags=flagged_pages(pages), outputs=[p.relative_to(self.out_dir).as_posix() for p in written],
                           timings={**_stage_seconds(pages), "assemble_and_write": time.perf_counter() - started})
 
     def _rebuild(self, item: InputFile, sha: str, stamp: dict) -> DocOutcome | None:
@@ -200,46 +205,92 @@ class BatchConverter:
                           outputs=[p.relative_to(self.out_dir).as_posix() for p in outputs], rebuilt=True)
 
     # -- the loop --------------------------------------------------------------------------------
-    def run(self, inputs: list[InputFile]) -> list[DocOutcome]:
-        self.reporter.start(len(inputs))
-        outcomes = self.outcomes
+    def _start_pool(self):
+        from .local_pool import InProcessPool, ProcessWorkerPool
+        from .logs import route_third_party_logs
+
+        # in this process (Ray, the one-worker path) library log lines become the reporter's warnings
+        route_third_party_logs(self.reporter.warn, self.settings.engine)
         if self.settings.ray is not None:
             from .ray_pool import RayActorPool, connect
 
             connect(self.settings.ray, num_cpus=self.settings.workers or None)
             pool = RayActorPool(self.settings, num_gpus_per_worker=self.settings.num_gpus_per_worker)
-            self.workers, submit = pool.size, pool.submit
-        elif self.workers == 1:
+            self.workers = pool.size
+            return pool
+        if self.workers == 1 and not self.settings.document_timeout:
             try:
-                worker = PageWorker(self.settings, self.threads)
+                return InProcessPool(PageWorker(self.settings, self.threads))
             except Exception as exc:  # models missing or broken: nothing can be converted
-                self.reporter.close()
                 raise ConfigError(f"the {self.settings.engine} engine could not start: {one_line(exc)}") from exc
-            submit = lambda task: _Immediate(worker.run(task))  # noqa: E731
-            pool = None
-        else:
-            pool = ProcessPoolExecutor(self.workers, initializer=init_process, initargs=(self.settings, self.threads))
-            submit = lambda task: pool.submit(run_in_process, task)  # noqa: E731
+        # a document timeout needs a process it can stop, even for one worker
+        return ProcessWorkerPool(self.settings, self.workers, self.threads)
+
+    def run(self, inputs: list[InputFile]) -> list[DocOutcome]:
+        self.reporter.start(len(inputs))
+        outcomes = self.outcomes   # kept on the converter: an interrupted run's summary reads them
         try:
-            self._loop(inputs, submit, outcomes)
+            pool = self._start_pool()
+        except BaseException:
+            self.reporter.close()
+            raise
+        interrupted = True
+        try:
+            self._loop(inputs, pool, outcomes)
+            interrupted = False
         finally:
-            if isinstance(pool, ProcessPoolExecutor):
-                pool.shutdown(wait=True, cancel_futures=True)
-            elif pool is not None:
-                pool.shutdown()
+            pool.shutdown(interrupted=interrupted)
             self.reporter.close()
         return [outcomes[i] for i in range(len(inputs))]
 
-    def _loop(self, inputs: list[InputFile], submit, outcomes: dict[int, DocOutcome]) -> None:
+    def _loop(self, inputs: list[InputFile], pool, outcomes: dict[int, DocOutcome]) -> None:
         todo = deque(enumerate(inputs))
         tasks: deque[ChunkTask] = deque()
         states: dict[int, _DocState] = {}
         in_flight: dict[Any, int] = {}
         limit = 2 * self.workers
+        timeout = self.settings.document_timeout or None
+        clocks: dict[int, float] = {}   # doc_id -> when a worker began its first chunk (--document-timeout)
+        seen_log_lines: set[str] = set()
 
         def record(doc_id: int, outcome: DocOutcome) -> None:
             outcomes[doc_id] = outcome
             self.reporter.document_finished(outcome)
+
+        def chunk_back(doc_id: int, result: ChunkResult) -> None:
+            state = states[doc_id]
+            state.chunks_left -= 1
+            if result.error and not state.error:
+                state.error, state.detail = result.error, result.detail
+            for page in result.pages:
+                state.pages[page.index] = page
+            state.engine = state.engine or result.engine
+            self.reporter.pages_done(len(result.pages))
+            if state.chunks_left == 0:
+                record(doc_id, self._finish(states.pop(doc_id)))
+
+        def start_clocks(now: float) -> None:
+            """The clock starts when a worker takes the first chunk, so model loading and waiting in
+            the queue do not count (pools that cannot tell start it at submission)."""
+            for future, doc_id in in_flight.items():
+                if doc_id not in clocks and (future.running() or not getattr(pool, "reports_running", False)):
+                    clocks[doc_id] = now
+
+        def stop_overdue(now: float) -> None:
+            """A document past --document-timeout fails; its chunks are dropped or their workers stopped."""
+            for doc_id, state in list(states.items()):
+                if state.error or doc_id not in clocks or now - clocks[doc_id] <= timeout:
+                    continue
+                state.error = f"stopped after --document-timeout {timeout:g} s ({len(state.pages)} of " \
+                              f"{len(state.page_indices)} pages done)"
+                for task in [t for t in tasks if t.doc_id == doc_id]:
+                    tasks.remove(task)
+                    state.chunks_left -= 1
+                for future, owner in in_flight.items():
+                    if owner == doc_id:
+                        pool.cancel(future)
+                if state.chunks_left == 0:
+                    record(doc_id, self._finish(states.pop(doc_id)))
 
         while todo or tasks or in_flight:
             while len(in_flight) < limit and (tasks or todo):
@@ -254,31 +305,44 @@ class BatchConverter:
                     states[doc_id] = state
                     tasks.extend(ChunkTask(doc_id, item.path, c) for c in chunks)
                 task = tasks.popleft()
-                in_flight[submit(task)] = task.doc_id
+                in_flight[pool.submit(task)] = task.doc_id
             if not in_flight:
                 continue
-            done, _ = wait(list(in_flight), return_when=FIRST_COMPLETED)
+            wake = HEARTBEAT_SECONDS
+            if timeout:
+                now = time.perf_counter()
+                start_clocks(now)
+                waiting = any(doc_id not in clocks for doc_id in in_flight.values())
+                wake = min([wake, 0.5 if waiting else wake,
+                            *(max(0.05, clocks[d] + timeout - now) for d, s in states.items()
+                              if not s.error and d in clocks)])
+            done, _ = wait(list(in_flight), timeout=wake, return_when=FIRST_COMPLETED)
             for future in done:
                 doc_id = in_flight.pop(future)
                 try:
                     result: ChunkResult = future.result()
-                except Exception as exc:  # e.g. a worker process that could not start or was killed
+                except Exception as exc:  # a worker that could not start, was killed, or was stopped
                     result = ChunkResult(doc_id, [], error=f"worker failed: {one_line(exc)}", detail=repr(exc))
-                state = states[doc_id]
-                state.chunks_left -= 1
-                if result.error and not state.error:
-                    state.error, state.detail = result.error, result.detail
-                for page in result.pages:
-                    state.pages[page.index] = page
-                state.engine = state.engine or result.engine
-                self.reporter.pages_done(len(result.pages))
-                if state.chunks_left == 0:
-                    record(doc_id, self._finish(states.pop(doc_id)))
+                for line in result.log_lines:
+                    if line not in seen_log_lines:
+                        seen_log_lines.add(line)
+                        self.reporter.warn(line)
+                chunk_back(doc_id, result)
+            if timeout:
+                start_clocks(time.perf_counter())
+                stop_overdue(time.perf_counter())
+            self.reporter.heartbeat()
 
 
-class _Immediate(Future):
-    """A finished future, so the one-worker path shares the loop with the pool path."""
+def flagged_pages(pages: list[PageResult]) -> list[str]:
+    """Pages a reader must look at: any page-level flag (unreadable, damaged, ...) and regions in a
+    script the recogniser cannot read. Low confidence alone is not a flag that fails a run."""
+    flagged = []
+    for page in pages:
+        kinds = (set(page.flags) | {f for r in page.regions for f in r.flags}) - QUALITY_NOTES
+        flagged.extend(f"page {page.index + 1}: {kind}" for kind in sorted(kinds))
+    return flagged
 
-    def __init__(self, value):
-        super().__init__()
-        self.set_result(value)
+
+# Flags that describe how sure a reading is, not a page left unread: they never fail a run.
+QUALITY_NOTES = {"low-confidence", "max-new-tokens"}

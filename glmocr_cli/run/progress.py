@@ -18,31 +18,54 @@ def _describe(outcome: DocOutcome) -> str:
     return f"converted  {outcome.path} ({outcome.pages} page{'s' * (outcome.pages != 1)}, {outcome.seconds:.1f} s{how})"
 
 
-class PlainReporter(Reporter):
-    """One line per document on stderr: what a cron job's log wants."""
+PROGRESS_SECONDS = 30.0   # a log shows the run is alive at least this often, however long a document
 
-    def __init__(self, stream: TextIO | None = None, verbose: bool = False):
+
+class PlainReporter(Reporter):
+    """One line per document on stderr: what a cron job's log wants; a progress line while a long
+    document is still running."""
+
+    def __init__(self, stream: TextIO | None = None, verbose: bool = False, progress_seconds: float = PROGRESS_SECONDS):
         self.stream, self.verbose = stream or sys.stderr, verbose
-        self.total = self.done = self.pages = 0
-        self.started = time.perf_counter()
+        self.total = self.done = self.pages = self.pages_total = 0
+        self.started = self.last_line = time.perf_counter()
+        self.progress_seconds = progress_seconds
+        self.running: dict[str, int] = {}   # documents started and not finished: path -> pages
 
     def _print(self, text: str) -> None:
+        self.last_line = time.perf_counter()
         print(text, file=self.stream, flush=True)
 
     def start(self, documents: int) -> None:
         self.total = documents
 
+    def document_started(self, item: InputFile, pages: int) -> None:
+        self.pages_total += pages
+        self.running[str(item.path)] = pages
+
     def pages_done(self, count: int) -> None:
         self.pages += count
+        self.heartbeat()
+
+    def heartbeat(self) -> None:
+        now = time.perf_counter()
+        if now - self.last_line < self.progress_seconds:
+            return
+        doing = ", ".join(f"{path} ({pages} pages)" for path, pages in list(self.running.items())[:2])
+        self._print(f"progress: {self.pages}/{self.pages_total} pages, {self.done}/{self.total} documents, "
+                    f"{now - self.started:.0f} s" + (f"; working on {doing}" if doing else ""))
 
     def warn(self, message: str) -> None:
         self._print(f"warning: {message}")
 
     def document_finished(self, outcome: DocOutcome) -> None:
         self.done += 1
+        self.running.pop(str(outcome.path), None)
         self._print(f"[{self.done}/{self.total}] {_describe(outcome)}")
         for warning in outcome.warnings:
             self._print(f"warning: {outcome.path}: {warning}")
+        for flag in outcome.flags:
+            self._print(f"flagged: {outcome.path}: {flag}")
         if self.verbose and outcome.detail:
             self._print(outcome.detail.rstrip())
 
@@ -77,6 +100,7 @@ class RichReporter(PlainReporter):
         self.page_task = self.progress.add_task("pages", total=0, rate="")
 
     def document_started(self, item: InputFile, pages: int) -> None:
+        super().document_started(item, pages)
         total = self.progress.tasks[self.page_task].total or 0
         self.progress.update(self.page_task, total=total + pages)
 
@@ -84,6 +108,9 @@ class RichReporter(PlainReporter):
         super().pages_done(count)
         seconds = time.perf_counter() - self.started
         self.progress.update(self.page_task, advance=count, rate=f"{self.pages / max(seconds, 1e-9):.2f} pages/s")
+
+    def heartbeat(self) -> None:
+        pass   # the bars show progress live
 
     def document_finished(self, outcome: DocOutcome) -> None:
         super().document_finished(outcome)
@@ -95,7 +122,7 @@ class RichReporter(PlainReporter):
 
 
 class QuietReporter(Reporter):
-    pass
+    """-q: errors only (the CLI prints failed documents); warnings, third-party ones included, dropped."""
 
 
 def make_reporter(quiet: bool, verbose: bool) -> Reporter:

@@ -26,10 +26,16 @@ def connect(address: str | None, num_cpus: int | None = None) -> dict[str, float
                                   "configure_logging": False, "ignore_reinit_error": True}
         if local:
             kwargs["num_cpus"] = num_cpus or os.cpu_count() or 1
+            from .guardian import start_guardian
+
+            start_guardian()   # the instance's agents outlive a killed driver otherwise
         try:
             ray.init(address=None if local else address, **kwargs)
         except (ConnectionError, RuntimeError, ValueError) as exc:
             raise ConfigError(f"--ray {address}: cannot connect to the Ray cluster ({exc})") from None
+        from .lifecycle import handle_sigterm_like_sigint
+
+        handle_sigterm_like_sigint()   # ray.init installs a SIGTERM handler of its own that aborts
     return ray.cluster_resources()
 
 
@@ -52,6 +58,7 @@ class RayActorPool:
         self.actors = [actor_class.remote(settings, cpus_per_worker) for _ in range(size)]
         self.in_flight = [0] * size
         self.size = size
+        self.actor_of: dict[Future, int] = {}
 
     def submit(self, task: ChunkTask) -> Future:
         k = min(range(self.size), key=self.in_flight.__getitem__)
@@ -62,26 +69,49 @@ class RayActorPool:
             self.in_flight[k] -= 1
 
         future.add_done_callback(release)
-        return _Resilient(future, task)
+        resilient = _Resilient(future, task)
+        self.actor_of[resilient] = k
+        resilient.add_done_callback(lambda f: self.actor_of.pop(f, None))
+        return resilient
 
-    def shutdown(self) -> None:
+    def cancel(self, future: Future) -> None:
+        """--document-timeout: the actor running the chunk is killed and Ray restarts it."""
         import ray
 
+        k = self.actor_of.pop(future, None)
+        if k is not None:
+            ray.kill(self.actors[k], no_restart=False)
+        future.cancel()
+
+    def shutdown(self, interrupted: bool = False) -> None:
+        """Actors are released on every exit, an interrupt or SIGTERM included; a local Ray instance
+        started here goes with them (its processes also die with this one: Ray fate-shares them)."""
+        import ray
+
+        if interrupted:   # disconnecting ends the actors this driver owns, without retrying their tasks
+            ray.shutdown()
+            return
         for actor in self.actors:
             ray.kill(actor)
 
 
 class _PageWorkerActor:
     def __init__(self, settings: Settings, threads: int):
+        from .logs import CapturedLines, quiet_native_logs, route_third_party_logs
         from .worker import PageWorker
 
+        self.log_lines = CapturedLines()
+        route_third_party_logs(self.log_lines.add, settings.engine)
         self.worker = PageWorker(settings, threads)
+        quiet_native_logs()
 
     def pid(self) -> int:
         return os.getpid()
 
     def run(self, task: ChunkTask) -> ChunkResult:
-        return self.worker.run(task)
+        result = self.worker.run(task)
+        result.log_lines = self.log_lines.take()
+        return result
 
 
 class _Resilient(Future):
@@ -91,6 +121,8 @@ class _Resilient(Future):
         super().__init__()
 
         def done(f: Future) -> None:
+            if self.cancelled():   # stopped by --document-timeout
+                return
             try:
                 self.set_result(f.result())
             except Exception as exc:  # RayActorError, RayTaskError, ...

@@ -67,10 +67,11 @@ def stored_run_verdict(out_dir: Path, stamp: dict[str, Any] | None, sha256: str,
 
 
 def write_stamp(out_dir: Path, relative_path: Path, sha256: str, print_: str, outputs: list[Path], *,
-                stem: Path, pages: int) -> None:
-    """Written after every output of a document, and only for a document converted in full."""
+                stem: Path, pages: int, flags: list[str] | None = None) -> None:
+    """Written after every output of a document, and only for a document converted in full.
+    `flags`: its flagged pages, so --fail-on flagged also fails a rerun that skips it."""
     stamp = {"sha256": sha256, "fingerprint": print_, "stem": stem.as_posix(), "pages": pages,
-             "outputs": sorted({p.relative_to(out_dir).as_posix() for p in outputs})}
+             "outputs": sorted({p.relative_to(out_dir).as_posix() for p in outputs}), "flags": flags or []}
     write_atomic(_stamp_path(out_dir, relative_path), json.dumps(stamp, indent=1))
 
 
@@ -87,3 +88,8 @@ def stale_outputs(out_dir: Path, stamp: dict[str, Any] | None, written: list[Pat
     now = {p.relative_to(out_dir).as_posix() for p in written}
     return [out_dir / p for p in stamp.get("outputs", [])
             if p not in now and Path(p).parent.name in ("images", "layout")]
+
+
+def stamped_flags(out_dir: Path, relative_path: Path) -> list[str]:
+    """The flagged pages recorded when an up-to-date document was converted."""
+    return list((read_stamp(out_dir, relative_path) or {}).get("flags", []))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import time
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import Settings
@@ -36,6 +36,7 @@ class ChunkResult:
     engine: dict | None = None
     error: str | None = None
     detail: str | None = None   # traceback, shown with --verbose
+    log_lines: list[str] = field(default_factory=list)  # third-party warnings met in a worker (run/logs.py)
 
 
 class PageWorker:
@@ -113,18 +114,36 @@ class PageWorker:
 
 # -- process-pool entry points ------------------------------------------------------------------
 _WORKER: PageWorker | None = None
+_START_ERROR: str | None = None
+_LOG_LINES = None
 
 
-def init_process(settings: Settings, threads: int) -> None:
-    global _WORKER
-    # Ctrl-C goes to the parent, which shuts the pool down; workers must not print tracebacks.
+def init_process(settings: Settings, threads: int, parent_pid: int | None = None) -> None:
+    global _WORKER, _START_ERROR, _LOG_LINES
+    # Ctrl-C goes to the parent, which stops the pool; workers must not print tracebacks.
     import signal
 
+    from .lifecycle import die_with_parent
+    from .logs import CapturedLines, quiet_native_logs, route_third_party_logs
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)   # the parent's SIGTERM handler is not ours to run
+    if parent_pid is not None:
+        die_with_parent(parent_pid)
+    _LOG_LINES = CapturedLines()
+    route_third_party_logs(_LOG_LINES.add, settings.engine)
     os.environ.setdefault("OMP_NUM_THREADS", str(threads))
-    _WORKER = PageWorker(settings, threads)
+    try:
+        _WORKER = PageWorker(settings, threads)
+    except Exception as exc:  # models missing or broken: every chunk says so
+        _START_ERROR = f"the {settings.engine} engine could not start: {one_line(exc)}"
+    quiet_native_logs()
 
 
 def run_in_process(task: ChunkTask) -> ChunkResult:
-    assert _WORKER is not None, "init_process was not called"
-    return _WORKER.run(task)
+    if _WORKER is None:
+        return ChunkResult(task.doc_id, [], error=_START_ERROR or "init_process was not called")
+    result = _WORKER.run(task)
+    if _LOG_LINES is not None:
+        result.log_lines = _LOG_LINES.take()
+    return result
