@@ -204,12 +204,13 @@ def serve_command(
         from .serve.app import create_app
     except ImportError as exc:
         _fail(f"glmocr serve needs the serve and glm extras: pip install 'glmocr-cli[glm,serve]' ({exc})")
+    from .engines.device import DeviceError
     from .recognize.glm.loading import CheckpointError
 
     try:
         recognizer = load_glm_recognizer(model, device=device, batch_size=batch_size, max_new_tokens=max_new_tokens,
                                          mtp=mtp)
-    except CheckpointError as exc:
+    except (CheckpointError, DeviceError) as exc:
         _fail(str(exc))
     app_ = create_app(recognizer, api_key=os.environ.get(api_key_env) or None, max_request_bytes=max_request_bytes,
                       max_image_pixels=max_image_pixels, max_new_tokens=max_new_tokens, batch_size=batch_size)
