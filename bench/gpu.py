@@ -211,7 +211,7 @@ def part_pages(setup: Setup, args) -> None:
         decode_s, useful = run_ours(decoder, requests)
         rate = len(pages) / (layout_s + decode_s)
         print(f"PAGES/S one replica, batch {args.batch}, {name}: {rate:.2f} pages/s (layout {layout_s:.1f} s + "
-              f"decode {decode_s:.1f} s, {useful / decode_s:.0f} tokens/s) vs official {OFFICIAL_PAGES_PER_SECOND} "
+              f"decode {decode_s:.1f} s, {useful / decode_s:.1f} tokens/s) vs official {OFFICIAL_PAGES_PER_SECOND} "
               f"= {rate / OFFICIAL_PAGES_PER_SECOND:.2f}x; {peak(setup.device)}", flush=True)
 
 
@@ -229,9 +229,9 @@ def part_batches(setup: Setup, args) -> None:
         ours_peak = peak(setup.device)
         reset_peak(setup.device)
         mtp_s, mtp_useful = run_ours(setup.decoder(batch, mtp=True, acceptance=0.8), requests)
-        print(f"BATCH {batch} ({len(requests)} crops): generate {gen_useful / gen_s:.0f} useful tokens/s ({gen_peak}); "
-              f"ours {ours_useful / ours_s:.0f} tokens/s = {gen_s / ours_s * ours_useful / max(gen_useful, 1):.2f}x "
-              f"({ours_peak}); MTP at acceptance 0.8 {mtp_useful / mtp_s:.0f} tokens/s = {ours_s / mtp_s:.2f}x plain "
+        print(f"BATCH {batch} ({len(requests)} crops): generate {gen_useful / gen_s:.1f} useful tokens/s ({gen_peak}); "
+              f"ours {ours_useful / ours_s:.1f} tokens/s = {gen_s / ours_s * ours_useful / max(gen_useful, 1):.2f}x "
+              f"({ours_peak}); MTP at acceptance 0.8 {mtp_useful / mtp_s:.1f} tokens/s = {ours_s / mtp_s:.2f}x plain "
               f"({peak(setup.device)})", flush=True)
 
 
@@ -245,9 +245,9 @@ def main() -> None:
     args = parser.parse_args()
     if args.device.startswith("cuda") and not torch.cuda.is_available():
         sys.exit("bench/gpu.py: no CUDA device here; for a dry run: --device cpu --tiny")
-    args.pages = args.pages or (2 if args.tiny else 24)
+    args.pages = args.pages or (1 if args.tiny else 24)
     args.batch = args.batch or (4 if args.tiny else 32)
-    args.batches = args.batches or ([2, 4] if args.tiny else [8, 32, 64])
+    args.batches = args.batches or ([2] if args.tiny else [8, 32, 64])
     args.scale = 0.15 if args.tiny else PX_PER_PT
     args.max_tokens = 6 if args.tiny else 1024
     if args.tiny:

@@ -16,7 +16,6 @@ def test_gpu_bench_dry_run_on_cpu():
     lines = result.stdout.splitlines()
     pages = [line for line in lines if line.startswith("PAGES/S one replica")]
     assert len(pages) == 2 and all("vs official 1.86" in line for line in pages), result.stdout
-    for batch in (2, 4):
-        [line] = [line for line in lines if line.startswith(f"BATCH {batch} ")]
-        assert "generate" in line and "MTP at acceptance 0.8" in line and "peak GPU memory" in line
+    [line] = [line for line in lines if line.startswith("BATCH 2 ")]
+    assert "generate" in line and "MTP at acceptance 0.8" in line and "peak GPU memory" in line
     assert lines[-1].startswith("done in")
