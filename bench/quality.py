@@ -1,14 +1,16 @@
 """OCR accuracy of the lite engine on real pages, against each page's own PDF text layer.
 
-    .venv/bin/python bench/quality.py [--dpi 200] [--text-layer off]
+    .venv/bin/python bench/quality.py [--dpi 200] [--text-layer auto off]
 
-Every page of ../shared/data/dev/pdf/ is rendered and converted with `--text-layer off` (OCR only);
-the text of the JSON regions (text, tables without tags, and the OCR lines kept with figures and
+Every page of ../shared/data/dev/pdf/ is converted through the library's `convert_document` (what
+`glmocr convert` runs, refine/ included) once per text-layer mode (`auto`: the PDF's own text layer
+where it has one; `off`: OCR only); the text of the JSON regions (text, tables without tags, and the OCR lines kept with figures and
 formulas; headers and footers included) is compared with the text layer:
   - bag-of-words F1 (NFKC, whitespace tokens, as multisets)
   - normalised edit distance with whitespace removed (the text layer in its natural order)
 Bars: Latin-script pages average F1 >= 0.97, NED <= 0.05 on average and <= 0.15 on every page;
-non-Latin pages must come out flagged.
+non-Latin pages (right_to_left_*) are reported; with `off` they must come out flagged (the lite
+recogniser cannot read Arabic). Whether a garbled text layer is detected is engineer h12's.
 """
 from __future__ import annotations
 
@@ -62,16 +64,10 @@ def ned(predicted: str, reference: str) -> float:
     return Levenshtein.normalized_distance(a, b)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dpi", type=int, default=200)
-    parser.add_argument("--text-layer", default="off")
-    args = parser.parse_args()
-    if not DATA.is_dir():
-        print(f"skipped: {DATA} not found")
-        return 0
-    settings = Settings(engine="lite", text_layer=args.text_layer, dpi=args.dpi)
+def run_mode(text_layer: str, dpi: int) -> bool:
+    settings = Settings(engine="lite", text_layer=text_layer, dpi=dpi)
     latin_f1, latin_ned, flagged_ok = [], [], []
+    print(f"--- --text-layer {text_layer} ---")
     print(f"{'document':28s} {'page':>4s} {'script':7s} {'F1':>6s} {'NED':>6s} {'sec':>6s}  flags")
     for pdf in sorted(DATA.glob("*.pdf")):
         started = time.perf_counter()
@@ -89,13 +85,27 @@ def main() -> int:
                 latin_f1.append(f1)
                 latin_ned.append(distance)
             else:
-                flagged_ok.append("unsupported-script" in page.flags or args.text_layer == "auto")
+                read_by_tesseract = any(r.stats.get("reader", "").startswith("tesseract") for r in page.regions)
+                flagged_ok.append("unsupported-script" in page.flags or text_layer == "auto" or read_by_tesseract)
     mean_f1, mean_ned = sum(latin_f1) / len(latin_f1), sum(latin_ned) / len(latin_ned)
-    print(f"\nLatin pages: {len(latin_f1)}; mean F1 {mean_f1:.4f} (bar >= 0.97); mean NED {mean_ned:.4f} "
+    print(f"Latin pages: {len(latin_f1)}; mean F1 {mean_f1:.4f} (bar >= 0.97); mean NED {mean_ned:.4f} "
           f"(bar <= 0.05); worst NED {max(latin_ned):.4f} (bar <= 0.15)")
-    print(f"non-Latin pages flagged: {sum(flagged_ok)}/{len(flagged_ok)}")
+    print(f"non-Latin pages read by Tesseract or flagged: {sum(flagged_ok)}/{len(flagged_ok)}")
     passed = mean_f1 >= 0.97 and mean_ned <= 0.05 and max(latin_ned) <= 0.15 and all(flagged_ok)
-    print("PASS" if passed else "FAIL")
+    print(f"BAR quality --text-layer {text_layer}: {'PASS' if passed else 'FAIL'}\n")
+    return passed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dpi", type=int, default=200)
+    parser.add_argument("--text-layer", nargs="+", default=["auto", "off"], choices=["auto", "off"])
+    args = parser.parse_args()
+    if not DATA.is_dir():
+        print(f"skipped: {DATA} not found")
+        return 0
+    results = [run_mode(mode, args.dpi) for mode in args.text_layer]
+    print("PASS" if all(results) else "FAIL")
     return 0
 
 

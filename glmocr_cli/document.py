@@ -53,12 +53,30 @@ BBox = tuple[float, float, float, float]  # x0, y0, x1, y1 in page pixels
 
 
 @dataclass
+class TextStyle:
+    """How a word of a PDF's text layer is set: what refine/ reads for headings, lists, code,
+    inline emphasis and formulas."""
+
+    size: float = 0.0           # font size in points (the word's largest base-line glyphs)
+    font: str = ""
+    bold: bool = False
+    italic: bool = False
+    mono: bool = False
+    line: int = -1              # visual line number on the page: words of one line share it
+    # The word in pieces when some of it sits above or below the line ("a" + sup "2"):
+    # (text, "sup" | "sub" | "") in reading order; empty when the whole word is on the line.
+    pieces: list[tuple[str, str]] = field(default_factory=list)
+    script: str = ""            # "sup" / "sub" when the whole word is raised or lowered
+
+
+@dataclass
 class TextSpan:
-    """A run of characters from a PDF's own text layer, in page pixels."""
+    """A word from a PDF's own text layer, in page pixels."""
 
     bbox: BBox
     text: str
     block: int = 0      # the PDF's own text block number (words of one paragraph share it)
+    style: TextStyle | None = None
 
 
 @dataclass
@@ -72,10 +90,15 @@ class PageImage:
     dpi: int | None = None          # render DPI for PDFs
     size_pt: tuple[float, float] | None = None  # PDF page size in points
     text_spans: list[TextSpan] | None = None    # text layer, when the PDF has one
+    rulings: list[BBox] | None = None           # vector lines and thin rectangles, in page pixels
     rotation: int = 0               # clockwise degrees applied to make the page upright
     # The open PyMuPDF page (born-digital PDFs only). Pages are rendered inside the worker process
     # that recognises them, so this never crosses a process boundary.
     pdf_page: Any = None
+    # What the source noticed while rendering (MuPDF's complaints about a damaged page, a DPI
+    # lowered to fit --max-image-pixels); the worker copies them onto the PageResult.
+    warnings: list[str] = field(default_factory=list)
+    damaged: bool = False           # the PDF's content for this page could not be read in full
 
     @property
     def px_per_pt(self) -> float | None:
@@ -98,6 +121,7 @@ class TextLine:
     bbox: BBox
     text: str
     score: float
+    style: TextStyle | None = None  # set for text-layer words (font, size, weight, line)
 
 
 @dataclass
@@ -121,6 +145,12 @@ class Region:
     image_png: bytes | None = None  # crop bytes carried to the writer (not serialised)
     timings: dict[str, float] = field(default_factory=dict)
     stats: dict[str, Any] = field(default_factory=dict)  # tokens generated, drafts accepted, ...
+    # Structure that refine/ found (assemble/ renders it): kind is "heading", "list", "code" or
+    # None; level is a heading's level (1 = title); rich is the content with inline Markdown
+    # (bold, italic, sup/sub; list items one per line as "  " * depth + marker + text; code verbatim).
+    kind: str | None = None
+    level: int | None = None
+    rich: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -147,7 +177,7 @@ class PageResult:
     # run layer drops it before the result leaves the worker.
     upright_image: Any = field(default=None, repr=False)
     # --extract answers of a model-based engine for this page ({key: {"value": ...}}), merged per
-    # document by assemble/kv_model.py; not part of NAME.json.
+    # document by extract/model_answers.py; not part of NAME.json.
     key_values: dict[str, Any] | None = None
 
     def ordered_regions(self) -> list[Region]:
@@ -180,6 +210,8 @@ class DocResult:
     engine: dict[str, Any]          # name, models, versions
     options: dict[str, Any]
     timings: dict[str, float] = field(default_factory=dict)
+    # Outputs' path under -o without suffix (x, or x.pdf when x.jpg sits beside it); not serialised.
+    output_stem: Path | None = None
 
     @property
     def warnings(self) -> list[str]:

@@ -11,22 +11,38 @@ BULLETS = re.compile(r"^\s*(?:[•·▪◦●■□➢►*]|-(?=\s)|o(?=\s))\s*"
 
 
 def _heading(region: Region) -> str:
-    text = " ".join(region.content.split())
+    text = " ".join((region.rich or region.content).split())
+    if region.kind == "heading" and region.level:
+        return f"{'#' * region.level} {text}"
     return f"# {text}" if region.label == "doc_title" else f"## {text}"
+
+
+# What refine/formulas.py did with a formula, said where a reader of the Markdown source sees it.
+FORMULA_NOTES = {"latex-from-glyphs": "<!-- formula: LaTeX written from the PDF's glyphs -->\n",
+                 "image-crop": "<!-- formula: kept as an image crop (not read as LaTeX) -->\n"}
 
 
 def _formula(region: Region, image_dir: str, tag: str | None) -> str:
     latex = region.content.strip().strip("$").strip()
+    note = FORMULA_NOTES.get(region.stats.get("formula"), "")
     if latex:
         if tag:
             latex += " \\tag{" + tag + "}"
-        return "$$\n" + latex + "\n$$"
+        return note + "$$\n" + latex + "\n$$"
     if region.image_name:
-        return f"![{region.label}]({image_dir}/{region.image_name})"
+        return note + f"![{region.label}]({image_dir}/{region.image_name})"
     return ""
 
 
+def _code(region: Region) -> str:
+    fence = "````" if "```" in region.rich else "```"
+    return f"{fence}\n{region.rich}\n{fence}"
+
+
 def _text(region: Region) -> str:
+    if region.rich:  # refine/ built it: list items and inline emphasis already in Markdown
+        text = region.rich.strip()
+        return text if region.kind == "list" else re.sub(r"^(#+)(\s)", r"\\\1\2", text)
     lines = [BULLETS.sub("- ", ln) if BULLETS.match(ln) else ln for ln in region.content.splitlines()]
     text = "\n".join(lines).strip()
     return re.sub(r"^(#+)(\s)", r"\\\1\2", text)
@@ -53,8 +69,10 @@ def _blocks(doc: DocResult, image_dir: str, keep_furniture: bool) -> list[tuple[
         for region in regions:
             if region.task is Task.ABANDON and not keep_furniture:
                 continue
-            if region.label in ("doc_title", "paragraph_title") and region.content:
+            if (region.kind == "heading" or region.label in ("doc_title", "paragraph_title")) and region.content:
                 block = _heading(region)
+            elif region.kind == "code" and region.rich:
+                block = _code(region)
             elif region.task is Task.TABLE:
                 block = sanitize_table(region.content.strip())  # table tags and spans only
             elif region.task is Task.FORMULA:

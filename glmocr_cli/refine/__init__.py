@@ -1,0 +1,38 @@
+"""Document-level fix-ups between recognition and assembly, one job per module (like marker's
+processors): each takes the document model and returns it improved. Steps that need the PDF's
+text-layer styles do nothing on OCR'd regions, so both engines run the whole list."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..document import DocResult
+from .code import find_code
+from .formulas import refine_formulas
+from .furniture import find_furniture
+from .headings import find_headings
+from .lists import find_lists
+from .paragraphs import refine_paragraphs
+from .whole_lines import mend_cut_lines
+
+STEPS: tuple[Callable[[DocResult], DocResult], ...] = (
+    mend_cut_lines,      # a text-layer line cut by a layout box goes wholly to one region
+    find_furniture,      # running headers / footers / page numbers by repetition and position
+    refine_formulas,     # captions out of formulas, equations out of headings, LaTeX from glyphs
+    find_code,           # monospaced blocks
+    find_headings,       # heading levels from size and weight; the title of page 1
+    find_lists,          # one item per line, nesting from indent
+    refine_paragraphs,   # hyphen joins, paragraph breaks, inline bold/italic/sup/sub
+)
+
+
+def refine_document(doc: DocResult) -> DocResult:
+    """Run every step; a step that fails on an odd document is skipped with a warning (the regions
+    as recognised are still a faithful conversion), never the document lost."""
+    for step in STEPS:
+        try:
+            doc = step(doc)
+        except Exception as exc:  # noqa: BLE001 - a fix-up must not cost the user the document
+            if doc.pages:
+                doc.pages[0].warnings.append(f"{doc.source}: refine step {step.__name__} skipped "
+                                             f"({type(exc).__name__}: {exc})")
+    return doc

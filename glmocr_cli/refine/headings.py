@@ -1,0 +1,164 @@
+"""Headings and their levels from how the text layer sets them, relative to the body text.
+
+A short region set larger than the body, or wholly bold, is a heading; a 'title' the layout model
+found that is set like body text is a paragraph. A region that opens with heading lines and goes on
+in body text is split in two. The first heading on page 1 with no body text above it is the
+document's title (level 1); the other heading styles get levels 2.. from the largest down.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from ..document import DocResult, PageResult, Region, Task
+from ..recognize.text_lines import bbox_union
+from .words import body_size, is_styled, region_size, row_text, rows_of, share
+
+HEADING_LABELS = ("doc_title", "paragraph_title")
+MAX_HEADING_WORDS = 20
+_LIST_START = re.compile(r"^\s*(?:[•·▪◦●■□➢►✓*–-]|\(?\d{1,3}[.)]\s|\(?[a-z][.)]\s)")
+
+
+def _style_key(region: Region) -> tuple[float, bool, bool]:
+    return region_size(region), share(region, "bold") > 0.8, share(region, "italic") > 0.8
+
+
+def _looks_like_heading(region: Region, body: float) -> bool:
+    text = region.content.strip()
+    if not text or len(text.split()) > MAX_HEADING_WORDS or share(region, "mono") > 0.5:
+        return False
+    if _LIST_START.match(text) or len(rows_of(region)) > 3:
+        return False
+    size, bold, italic = _style_key(region)
+    emphasised = (bold or italic) and size >= 0.95 * body
+    return size >= 1.15 * body or (emphasised and not text.endswith((".", ",", ";", ":")))
+
+
+def _reads_as_paragraph(region: Region, body: float) -> bool:
+    """A 'title' of the layout model that is body-sized plain text running long or ending like a
+    sentence; a short plain line keeps the model's word (headings set apart only by colour)."""
+    text = region.content.strip()
+    plain = region_size(region) <= 1.05 * body and share(region, "bold") < 0.5 and share(region, "italic") < 0.5
+    return plain and (len(text.split()) > 12 or len(rows_of(region)) > 2 or text.endswith((".", ",", ";")))
+
+
+def _split_leading_heading(page: PageResult, region: Region, body: float) -> Region | None:
+    """'Heading' + body lines in one region: the heading becomes its own region, placed first."""
+    rows = rows_of(region)
+    if len(rows) < 2:
+        return None
+    head = [ln for ln in rows[0]]
+    probe = replace(region, lines=head, content=row_text(head))
+    rest_probe = replace(region, lines=[ln for row in rows[1:] for ln in row])
+    if not _looks_like_heading(probe, body) or _looks_like_heading(rest_probe, body):
+        return None
+    rest = [ln for row in rows[1:] for ln in row]
+    body_region = replace(region, lines=rest, bbox=bbox_union([ln.bbox for ln in rest]), content=" ".join(
+        ln.text for ln in rest), flags=list(region.flags), timings={}, stats={})
+    region.lines, region.content = head, row_text(head)
+    region.bbox = bbox_union([ln.bbox for ln in head])
+    return body_region
+
+
+def _insert_after(page: PageResult, anchor: Region, new: Region) -> None:
+    ordered = page.ordered_regions()
+    ordered.insert(ordered.index(anchor) + 1, new)
+    new.index = max(r.index for r in page.regions) + 1
+    page.regions.append(new)
+    for rank, region in enumerate(ordered):
+        region.order = rank
+
+
+def find_headings(doc: DocResult) -> DocResult:
+    body = body_size(doc)
+    if not body:  # no text layer: the layout model's labels, side headings by shape; the title first
+        for page in doc.pages:
+            _side_headings_by_shape(page)
+        title = _title(doc.pages[0], 0.0) if doc.pages and doc.pages[0].index == 0 else None
+        if title is not None and not any(r.label == "doc_title" for r in doc.pages[0].regions):
+            title.label = "doc_title"
+        for page in doc.pages:
+            for region in page.regions:
+                if region.label in HEADING_LABELS and region.task is Task.TEXT and region.content.strip():
+                    region.kind, region.level = "heading", 1 if region.label == "doc_title" else 2
+        return doc
+
+    for page in doc.pages:
+        for region in list(page.regions):
+            if region.task is not Task.TEXT or not is_styled(region) or region.kind:
+                continue
+            if region.label in HEADING_LABELS + ("text",):
+                rest = _split_leading_heading(page, region, body)
+                if rest is not None:
+                    _insert_after(page, region, rest)
+            if _looks_like_heading(region, body):
+                if region.label not in HEADING_LABELS:
+                    region.label = "paragraph_title"
+            elif region.label in HEADING_LABELS and _reads_as_paragraph(region, body):
+                region.label = "text"  # set like the body: a paragraph the model took for a title
+
+    headings = [r for p in doc.pages for r in p.regions
+                if r.task is Task.TEXT and r.label in HEADING_LABELS and r.content.strip()]
+    title = _title(doc.pages[0], body) if doc.pages and doc.pages[0].index == 0 else None
+    styles = sorted({_style_key(r) for r in headings if r is not title}, key=lambda k: (-k[0], not k[1], not k[2]))
+    for region in headings:
+        region.kind = "heading"
+        if region is title:
+            region.label, region.level = "doc_title", 1
+        else:
+            if region.label == "doc_title":
+                region.label = "paragraph_title"
+            region.level = min(6, 2 + styles.index(_style_key(region))) if is_styled(region) else 2
+    return doc
+
+
+def _title(page: PageResult, body: float) -> Region | None:
+    """The first heading on page 1 when no body text stands above it."""
+    for region in page.ordered_regions():
+        if region.task is not Task.TEXT or not region.content.strip():
+            continue
+        if region.label in HEADING_LABELS:
+            return region
+        return None
+    return None
+
+
+def _title_case_line(text: str) -> bool:
+    """A short line whose longer words all open upper-case and that ends without punctuation."""
+    words = text.split()
+    long_words = [w for w in words if len(w.strip("()-")) >= 4]
+    return (1 <= len(words) <= 10 and bool(long_words) and all(w[:1].isupper() for w in long_words)
+            and not text.rstrip().endswith((".", ",", ";", ":", "!", "?")))
+
+
+def _is_paragraph_below(region: Region | None, above: Region) -> bool:
+    if region is None or region.task is not Task.TEXT or region.label != "text" or not region.lines:
+        return False
+    rows = rows_of(region)
+    height = max(ln.bbox[3] - ln.bbox[1] for ln in above.lines)
+    return len(rows) >= 2 and 0 <= region.bbox[1] - above.bbox[3] < 3 * height and \
+        region.bbox[0] - height < above.bbox[0] < region.bbox[2]
+
+
+def _side_headings_by_shape(page: PageResult) -> None:
+    """OCR sees no weight or slant: a one-line Title Case text directly above a paragraph, alone in
+    its region or leading it as a short first row, is a side heading."""
+    ordered = [r for r in page.ordered_regions() if r.task is not Task.ABANDON]
+    for k, region in enumerate(ordered):
+        if region.task is not Task.TEXT or region.label != "text" or not region.lines or is_styled(region):
+            continue
+        rows = rows_of(region)
+        following = ordered[k + 1] if k + 1 < len(ordered) else None
+        if len(rows) == 1 and _title_case_line(region.content) and _is_paragraph_below(following, region):
+            region.label = "paragraph_title"
+        elif len(rows) >= 3 and _title_case_line(row_text(rows[0])):
+            height = max(ln.bbox[3] - ln.bbox[1] for ln in rows[0])
+            if region.bbox[2] - rows[0][-1].bbox[2] > 6 * height and rows[1][0].text[:1].isupper():
+                head = list(rows[0])
+                rest = [ln for row in rows[1:] for ln in row]
+                body = replace(region, lines=rest, bbox=bbox_union([ln.bbox for ln in rest]),
+                               content=" ".join(ln.text for ln in rest), flags=list(region.flags), timings={},
+                               stats={})
+                region.lines, region.content, region.label = head, row_text(head), "paragraph_title"
+                region.bbox = bbox_union([ln.bbox for ln in head])
+                _insert_after(page, region, body)

@@ -1,0 +1,134 @@
+"""Lists: a line that opens with a bullet glyph or an enumerator ('1.', 'a)', 'iv.') starts an item;
+the lines after it, up to the next marker, continue that item. Nesting comes from the marker's
+indent. Works on text-layer lines and on OCR lines alike."""
+from __future__ import annotations
+
+import re
+
+from ..document import DocResult, Region, Task, TextLine
+from ..recognize.text_lines import bbox_union
+from .words import is_styled, join_words, rows_of, vocabulary
+
+BULLET = re.compile(r"^[•·▪◦●○■□➢►▸‣⁃✓✔➤–—*-]$|^o$")
+NUMBERED = re.compile(r"^\(?(?:\d{1,3}|[a-z]|[ivxlc]{1,5})[.)]$", re.I)
+_GLUED = re.compile(r"^([•·▪◦●○■□➢►▸‣⁃✓✔➤])(\S.*)$")
+
+
+def _marker(row: list[TextLine]) -> tuple[str, str, list[TextLine]] | None:
+    """The row's Markdown list marker ('-' or '1.'), the marker as printed, and the row's
+    remaining words; None when the row opens no item. An OCR line holds several words: its first
+    word is looked at."""
+    head = row[0]
+    first, _, tail = head.text.strip().partition(" ")
+    glued = _GLUED.match(first)
+    if glued:  # '•Item' read as one word
+        first, tail = glued.group(1), f"{glued.group(2)} {tail}".strip()
+    elif not (BULLET.match(first) or NUMBERED.match(first)):
+        return None
+    rest = ([TextLine(head.bbox, tail, head.score, head.style)] if tail else []) + list(row[1:])
+    if not rest:
+        return None
+    number = re.sub(r"\D", "", first) if NUMBERED.match(first) else ""
+    return (f"{number}." if number else "-"), first, rest
+
+
+def _depths(xs: list[float], unit: float) -> list[int]:
+    """Indent levels: markers more than about two characters right of the outermost nest deeper."""
+    levels = sorted(set(round(x / max(unit, 1.0)) for x in xs))
+    merged: list[int] = []
+    for level in levels:
+        if not merged or level - merged[-1] > 1:
+            merged.append(level)
+    return [max(k for k, m in enumerate(merged) if m <= round(x / max(unit, 1.0))) for x in xs]
+
+
+def _unseen_markers(region: Region, rows: list[list[TextLine]],
+                    markers: list) -> list[tuple[str, str, list[TextLine]] | None]:
+    """OCR often drops bullet glyphs (or reads a few). Rows that share one left edge, with the
+    region's box reaching a marker's width left of it, start items where a row follows a short row
+    and opens upper-case; a row that starts left of the edge may hold the unread bullet's space."""
+    if is_styled(region) or len(rows) < 2:
+        return markers
+    height = sorted(ln.bbox[3] - ln.bbox[1] for ln in region.lines)[len(region.lines) // 2]
+    lefts = [row[0].bbox[0] for row in rows]
+    rights = [row[-1].bbox[2] for row in rows]
+    plain = [x for x, m in zip(lefts, markers) if m is None]
+    edge = sorted(plain)[len(plain) // 2] if plain else min(lefts)
+    starts = {0} | {r for r in range(1, len(rows)) if max(rights) - rights[r - 1] > 3 * height
+                    and rows[r][0].text[:1].isupper()}
+    starts |= {r for r, m in enumerate(markers) if m is not None}
+    aligned = all(abs(x - edge) <= 0.5 * height or (r in starts and x < edge)
+                  for r, x in enumerate(lefts) if markers[r] is None)
+    if not aligned or edge - region.bbox[0] < height or len(starts) < 2:
+        return markers
+    return [markers[r] or (("-", "", row) if r in starts else None) for r, row in enumerate(rows)]
+
+
+def _rebuild(region: Region, vocab: set[str]) -> bool:
+    rows = rows_of(region)
+    markers = _unseen_markers(region, rows, [_marker(row) for row in rows])
+    if sum(m is not None for m in markers) < 1 or (markers[0] is None and sum(m is not None for m in markers) < 2):
+        return False
+    lead: list[list[TextLine]] = []
+    items: list[tuple[str, float, list[list[TextLine]]]] = []
+    printed: list[str] = []
+    for row, found in zip(rows, markers):
+        if found is not None:
+            items.append((found[0], row[0].bbox[0], [found[2]]))
+            printed.append(found[1])
+        elif items:
+            items[-1][2].append(row)
+        else:
+            lead.append(row)
+    heights = sorted(ln.bbox[3] - ln.bbox[1] for ln in region.lines)
+    unit = heights[len(heights) // 2] * 0.5  # about one character's width
+    # OCR'd rows: a row's left edge may include an unread bullet, so nesting is not measured
+    depths = _depths([x for _, x, _ in items], unit) if is_styled(region) else [0] * len(items)
+    lines = [f"{'  ' * depth}{marker} {join_words(item_rows, vocab, markup=True)}"
+             for (marker, _, item_rows), depth in zip(items, depths)]
+    plain = [f"{mark} {join_words(item_rows, vocab, markup=False)}".strip()
+             for mark, (_, _, item_rows) in zip(printed, items)]
+    intro = join_words(lead, vocab, markup=True) if lead else ""
+    region.kind = "list"
+    region.rich = (intro + "\n\n" if intro else "") + "\n".join(lines)
+    region.content = ((join_words(lead, vocab, markup=False) + "\n") if lead else "") + "\n".join(plain)
+    return True
+
+
+def _candidate(region: Region) -> bool:
+    return region.task is Task.TEXT and region.kind in (None, "list") and region.label not in (
+        "doc_title", "paragraph_title") and bool(region.lines)
+
+
+def _continues(previous: Region, region: Region) -> bool:
+    """The next region carries on the list: it opens with a marker and follows closely below."""
+    rows = rows_of(region)
+    if not rows or _marker(rows[0]) is None:
+        return False
+    height = max(ln.bbox[3] - ln.bbox[1] for ln in previous.lines)
+    gap = region.bbox[1] - previous.bbox[3]
+    return -height < gap < 1.5 * height and region.bbox[0] >= previous.bbox[0] - height
+
+
+def find_lists(doc: DocResult) -> DocResult:
+    vocab = vocabulary(doc)
+    for page in doc.pages:
+        merged: list[Region] = []
+        for region in page.ordered_regions():
+            if not _candidate(region):
+                merged.append(region)
+                continue
+            previous = merged[-1] if merged else None
+            if previous is not None and previous.kind == "list" and _continues(previous, region):
+                previous.lines = previous.lines + region.lines  # one list split by the layout
+                previous.bbox = bbox_union([previous.bbox, region.bbox])
+                _rebuild(previous, vocab)
+                continue
+            _rebuild(region, vocab)
+            merged.append(region)
+        if len(merged) != len(page.regions):
+            kept = {id(r) for r in merged}
+            page.regions = [r for r in page.regions if id(r) in kept]
+            for rank, region in enumerate(merged):
+                region.order = rank
+    return doc
