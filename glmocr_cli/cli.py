@@ -16,7 +16,7 @@ import typer
 
 from .api import EXIT_USAGE, convert
 from .config import load_settings
-from .errors import CheckpointError, ConfigError
+from .errors import CheckpointError, ConfigError, DeviceError
 from .run.lifecycle import handle_sigterm_like_sigint, interrupt_exit_code
 from .run.progress import make_reporter
 from .settings_check import check_flags
@@ -227,10 +227,11 @@ def serve_command(
         from .serve.app import create_app
     except ImportError as exc:
         _fail(f"glmocr serve needs the serve and glm extras: pip install 'glmocr-cli[glm,serve]' ({exc})")
+
     try:
         recognizer = load_glm_recognizer(model, device=device, batch_size=batch_size, max_new_tokens=max_new_tokens,
                                          mtp=mtp)
-    except CheckpointError as exc:
+    except (CheckpointError, DeviceError) as exc:
         _fail(serve_advice(str(exc)))
     app_ = create_app(recognizer, api_key=os.environ.get(api_key_env) or None, max_request_bytes=max_request_bytes,
                       max_image_pixels=max_image_pixels, max_new_tokens=max_new_tokens, batch_size=batch_size)

@@ -228,7 +228,9 @@ class DocResult:
             total[key] = round(sum(r.stats.get(key, 0.0) for r in regions), 4)
         total["acceptance"] = round(total["draft_accepted"] / total["draft_proposed"], 4) if total["draft_proposed"] else None
         steps = total["decode_steps"]
-        total["tokens_per_step"] = round(total["tokens"] / steps, 3) if steps else None
+        # What the decode steps emitted (EOS included), per step: the prefill's first token is no step's.
+        decoded = sum(r.stats.get("decoded_tokens", r.stats.get("tokens", 0)) for r in regions)
+        total["tokens_per_step"] = round(decoded / steps, 3) if steps else None
         return total
 
     def to_json(self) -> dict[str, Any]:

@@ -14,8 +14,12 @@ class CheckpointError(RuntimeError):
     """A model checkpoint is missing, truncated or of the wrong architecture."""
 
 
+class DeviceError(ConfigError):
+    """The requested --device is not available in this torch / on this machine (the CLI exits 2)."""
+
+
 class SourceError(Exception):
     """A document that cannot be read; the message names the reason (the caller adds the file)."""
 
 
-__all__ = ["CheckpointError", "ConfigError", "SourceError"]
+__all__ = ["CheckpointError", "ConfigError", "DeviceError", "SourceError"]

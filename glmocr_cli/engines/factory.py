@@ -30,6 +30,11 @@ def resolve_engine(settings: Settings) -> tuple[str, str | None]:
         if settings.engine == "glm" or explicit is not None:
             raise ConfigError(str(exc)) from None  # names the folder or the pull command
         return "lite", f"GLM-OCR weights not found; using the bundled lite engine. {WEIGHTS_HINT}"
+    from .device import DeviceError, pick_device
+    try:   # before any model is loaded: a missing CUDA is not a broken checkpoint
+        pick_device(settings.device)
+    except DeviceError as exc:
+        raise ConfigError(str(exc)) from None
     return "glm", None
 
 

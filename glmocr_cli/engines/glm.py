@@ -17,8 +17,10 @@ import torch
 from transformers.utils import logging as hf_logging
 
 from ..document import PageImage, PageResult, Region, Task
+from .device import pick_device
 from ..layout.pp_doclayout import PPDocLayoutV3
 from ..layout.postprocess import LayoutPostprocessConfig, label_tasks as build_label_tasks
+from ..recognize.glm.compat import warn_if_untested_transformers
 from ..recognize.glm.loading import (GLM_OCR_REPO, LAYOUT_REPO, PULL_HINT, CheckpointError,
                                      find_checkpoint_dirs, resolve_checkpoint)
 from ..recognize.glm.recognizer import PROMPTS, CropRequest, GlmRecognizer, clean_output, prepare_crop
@@ -29,16 +31,11 @@ WEIGHTS_HINT = PULL_HINT[0].upper() + PULL_HINT[1:] + "."
 find_glm_checkpoints = find_checkpoint_dirs
 
 
-def pick_device(device: str = "auto") -> str:
-    if device == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    return device
-
-
 def load_glm_ocr(path: Path, device: str, dtype: torch.dtype):
     """Model, tokenizer and the Pillow image processor (the official processor needs torchvision)."""
     from transformers import AutoTokenizer, GlmOcrForConditionalGeneration
     from transformers.models.glm46v.image_processing_pil_glm46v import Glm46VImageProcessorPil
+    warn_if_untested_transformers()
     try:
         model = GlmOcrForConditionalGeneration.from_pretrained(path, dtype=dtype).to(device).eval()
         tokenizer = AutoTokenizer.from_pretrained(path)
@@ -105,6 +102,7 @@ class GlmEngine:
             torch.set_num_threads(torch_threads)
         self.device = pick_device(device)
         self.dtype = dtype or default_dtype(self.device)
+        warn_if_untested_transformers()
         self.layout_ckpt = resolve_checkpoint(layout_model_dir, LAYOUT_REPO)
         self.layout = PPDocLayoutV3(self.layout_ckpt.path, device=self.device, postprocess_config=layout_config)
         if recognizer is not None:  # a remote server reads the crops (--recognizer-url)
@@ -127,6 +125,8 @@ class GlmEngine:
                 "models": {"layout": self.layout_ckpt.record(),
                            "recognizer": self.glm_ckpt.record() if self.glm_ckpt else self.recognizer.describe()},
                 "versions": {"torch": torch.__version__, "transformers": _version("transformers")},
+                # what reads the crops now ("mtp", "plain", "generate"); a crop read otherwise says so itself
+                "decoder": getattr(self.recognizer, "decoder_name", "remote"),
                 "options": self.options}
 
     def process_pages(self, pages: Iterable[PageImage]) -> Iterator[PageResult]:
@@ -151,7 +151,7 @@ class GlmEngine:
         for answer in self.recognizer.recognize(requests):
             region: Region = answer.key
             region.content, flags = clean_output(region.task, answer.text)
-            region.flags.extend(flags)
+            region.flags.extend(flags + answer.flags)
             if answer.finish_reason == "length":
                 region.flags.append("max-new-tokens")
             region.timings["recognize"] = answer.seconds

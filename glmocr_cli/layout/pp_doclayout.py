@@ -1,9 +1,9 @@
 """PP-DocLayout-V3 through transformers, without torchvision.
 
 transformers' `PPDocLayoutV3ImageProcessor` needs torchvision, so the resize/normalise is done here
-from the checkpoint's `preprocessor_config.json`: bicubic resize to the fixed size without keeping the
-aspect ratio (cv2, which the processor's `antialias=False` resize is documented to approximate),
-rescale, normalise. Decoding follows `post_process_object_detection`: sigmoid scores, top-k over
+from the checkpoint's `preprocessor_config.json`: resize to the fixed size without keeping the aspect
+ratio with the config's `resample` filter (cv2, which the processor's `antialias=False` resize is
+documented to approximate), rescale, normalise. Decoding follows `post_process_object_detection`: sigmoid scores, top-k over
 queries x classes, boxes cx,cy,w,h -> x0,y0,x1,y1 in page pixels, reading order from `order_logits`.
 """
 from __future__ import annotations
@@ -26,6 +26,12 @@ class LayoutCheckpointError(RuntimeError):
     """The layout checkpoint is missing, broken or not PP-DocLayout-V3."""
 
 
+# PIL's resample codes (what `resample` holds in a preprocessor config) -> the cv2 filter that matches
+# torch's antialias-free resize; BOX (4) and HAMMING (5) have no such counterpart.
+RESAMPLE_FILTERS = {0: cv2.INTER_NEAREST, 1: cv2.INTER_LANCZOS4, 2: cv2.INTER_LINEAR, 3: cv2.INTER_CUBIC}
+RESAMPLE_NAMES = {0: "nearest", 1: "lanczos", 2: "bilinear", 3: "bicubic", 4: "box", 5: "hamming"}
+
+
 @dataclass
 class Preprocessing:
     height: int = 800
@@ -35,6 +41,7 @@ class Preprocessing:
     std: tuple[float, float, float] = (1.0, 1.0, 1.0)
     do_rescale: bool = True
     do_normalize: bool = True
+    resample: int = 3            # PIL code; the processor's default is bicubic
 
     @classmethod
     def from_dir(cls, path: Path) -> "Preprocessing":
@@ -48,20 +55,44 @@ class Preprocessing:
                    mean=tuple(cfg.get("image_mean", (0.0, 0.0, 0.0))),
                    std=tuple(cfg.get("image_std", (1.0, 1.0, 1.0))),
                    do_rescale=bool(cfg.get("do_rescale", True)),
-                   do_normalize=bool(cfg.get("do_normalize", True)))
+                   do_normalize=bool(cfg.get("do_normalize", True)),
+                   resample=_resample_code(cfg.get("resample", 3), file))
 
     def __call__(self, images: list[Image.Image]) -> torch.Tensor:
         """RGB PIL images -> float tensor [N, 3, height, width]."""
         batch = []
         for image in images:
             arr = np.asarray(image.convert("RGB"))
-            arr = cv2.resize(arr, (self.width, self.height), interpolation=cv2.INTER_CUBIC).astype(np.float32)
+            arr = cv2.resize(arr, (self.width, self.height),
+                             interpolation=RESAMPLE_FILTERS[self.resample]).astype(np.float32)
             if self.do_rescale:
                 arr = arr * self.rescale_factor
             if self.do_normalize:
                 arr = (arr - np.asarray(self.mean, np.float32)) / np.asarray(self.std, np.float32)
             batch.append(arr.transpose(2, 0, 1))
         return torch.from_numpy(np.ascontiguousarray(np.stack(batch)))
+
+
+def _resample_code(value, file: Path) -> int:
+    code = int(value) if isinstance(value, (int, float)) or str(value).isdigit() else None
+    if code not in RESAMPLE_FILTERS:
+        name = RESAMPLE_NAMES.get(code, repr(value))
+        raise LayoutCheckpointError(f"{file}: resample {name} is not supported "
+                                    "(nearest, bilinear, bicubic or lanczos)")
+    return code
+
+
+def checked_id2label(path: Path) -> dict[int, str]:
+    """The class names from config.json; without them transformers invents 2 classes, so refuse."""
+    file = Path(path) / "config.json"
+    try:
+        names = json.loads(file.read_text()).get("id2label")
+    except (OSError, ValueError) as exc:
+        raise LayoutCheckpointError(f"{file}: unreadable ({exc})") from exc
+    if not isinstance(names, dict) or not names:
+        raise LayoutCheckpointError(f"{file}: no id2label; the layout classes cannot be named "
+                                    "(a PP-DocLayout-V3 config lists its 25 labels)")
+    return {int(k): str(v) for k, v in names.items()}
 
 
 def order_ranks(order_logits: torch.Tensor) -> torch.Tensor:
@@ -97,12 +128,13 @@ class PPDocLayoutV3:
 
         self.path = Path(path)
         self.preprocess = Preprocessing.from_dir(self.path)
+        id2label = checked_id2label(self.path)
         try:
             self.model = PPDocLayoutV3ForObjectDetection.from_pretrained(self.path, dtype=dtype).to(device).eval()
         except Exception as exc:  # safetensors / config errors name the file; keep the message
             raise LayoutCheckpointError(f"{self.path}: cannot load PP-DocLayout-V3: {exc}") from exc
         check_heads_tied(self.model)
-        self.id2label = {int(k): v for k, v in self.model.config.id2label.items()}
+        self.id2label = id2label
         self.device, self.dtype = device, dtype
         self.config = postprocess_config or LayoutPostprocessConfig()
         # Below the lowest threshold anything a class override allows is dropped before NMS.

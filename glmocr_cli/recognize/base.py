@@ -24,6 +24,7 @@ class CropAnswer:
     finish_reason: str       # "stop" | "length"
     seconds: float
     stats: dict = field(default_factory=dict)
+    flags: list[str] = field(default_factory=list)   # e.g. "decoder-failed": copied onto the region
 
 
 class CropRecognizer(Protocol):

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import torch
 
+from .compat import cache_argument
 from .kv_cache import SlotKVCache
 from .requests import DecodeRequest, DecodeResult
 
@@ -31,6 +32,7 @@ class Prefilled:
     seen: torch.Tensor       # [1, V] tokens of prompt + output (for the repetition penalty)
     delta: torch.Tensor      # [1] M-RoPE offset: rope position = cache index + delta
     drafts: torch.Tensor     # [1, k]
+    bound: int = 0           # positions this sequence can ever need: prompt + budget + k + 1
 
 
 class Batch:
@@ -38,6 +40,7 @@ class Batch:
 
     def __init__(self, decoder: "GlmDecoder"):
         self.slots: list[int | None] = []
+        self.bounds: list[int] = []     # per slot: the positions its sequence can ever need
         # Per slot: (token, main hidden state) of positions decoded without drafting, not yet fed to
         # the MTP layer; fed in one forward when drafting resumes.
         self.pending: list[list[tuple[int, torch.Tensor]]] = []
@@ -57,6 +60,7 @@ class Batch:
         free = next((s for s, occupant in enumerate(self.slots) if occupant is None), None)
         if free is None:
             self.slots.append(index)
+            self.bounds.append(row.bound)
             self.pending.append([])
             self.cache.add_row(row.cache)
             if self.mtp_cache is not None:
@@ -66,7 +70,7 @@ class Batch:
             self.delta = torch.cat([self.delta, row.delta])
             self.drafts = torch.cat([self.drafts, row.drafts])
             return
-        self.slots[free], self.pending[free] = index, []
+        self.slots[free], self.pending[free], self.bounds[free] = index, [], row.bound
         self.cache.place(free, row.cache)
         if self.mtp_cache is not None:
             self.mtp_cache.place(free, row.mtp_cache)
@@ -80,12 +84,20 @@ class Batch:
             return
         rows = torch.tensor(keep, dtype=torch.long, device=self.cur.device)
         self.slots = [self.slots[s] for s in keep]
+        self.bounds = [self.bounds[s] for s in keep]
         self.pending = [self.pending[s] for s in keep]
         self.cache.keep_rows(rows)
         if self.mtp_cache is not None:
             self.mtp_cache.keep_rows(rows)
         self.cur, self.seen, self.delta, self.drafts = (t.index_select(0, rows) for t in
                                                         (self.cur, self.seen, self.delta, self.drafts))
+
+    def fit_caches(self) -> None:
+        """Bound the caches by the longest sequence present, so a finished long answer frees its room."""
+        limit = max((b for b, s in zip(self.bounds, self.slots) if s is not None), default=0)
+        self.cache.fit(limit)
+        if self.mtp_cache is not None:
+            self.mtp_cache.fit(limit)
 
 
 class GlmDecoder:
@@ -129,8 +141,11 @@ class GlmDecoder:
     def run_layers(self, layers, x: torch.Tensor, positions: torch.Tensor, cache: SlotKVCache) -> torch.Tensor:
         mask = cache.begin(x.shape[1])
         rotary = self.lm.rotary_emb(x, positions)
-        for layer in layers:
-            x = layer(x, position_embeddings=rotary, attention_mask=mask, cache=cache)
+        for layer in layers:   # transformers 5.24 calls the argument `cache`, earlier 5.x `past_key_values`
+            x = layer(x, position_embeddings=rotary, attention_mask=mask, **{cache_argument(type(layer)): cache})
+        if cache.writes != len(layers):   # a layer that ignored the cache attended to nothing: garbage
+            raise RuntimeError(f"{len(layers) - cache.writes} of {len(layers)} decoder layers did not write "
+                               "the KV cache they were given")
         return x
 
     def main_hidden(self, embeds, positions, cache) -> torch.Tensor:
@@ -186,7 +201,7 @@ class GlmDecoder:
             out = self.mtp_block(shifted, hidden, positions, mtp_cache, zero_first=True)
             mtp_cache.lengths += length
             drafts = self.draft(out[:, -1:], seen, mtp_cache, delta)
-        return Prefilled(cache, mtp_cache, cur, seen, delta, drafts)
+        return Prefilled(cache, mtp_cache, cur, seen, delta, drafts, length + request.max_new_tokens + self.k + 1)
 
     def draft(self, last: torch.Tensor, seen: torch.Tensor, mtp_cache: SlotKVCache, delta) -> torch.Tensor:
         """k draft tokens [B, k] from the MTP block's output at the last committed position [B, 1, H]."""
@@ -263,10 +278,11 @@ class GlmDecoder:
                 start = time.perf_counter()
                 row = self.prefill(requests[index])
                 results[index].prefill_seconds = time.perf_counter() - start
-                if not self.emit(requests[index], results[index], [int(row.cur)]):
+                if not self.emit(requests[index], results[index], [int(row.cur)])[0]:
                     batch.put(index, row)
             batch.compact()
             if batch.active():
+                batch.fit_caches()
                 self.step(batch, requests, results)
         return results
 
@@ -289,8 +305,10 @@ class GlmDecoder:
             result = results[index]
             result.steps += 1
             result.draft_proposed += self.k if drafting else 0
-            result.draft_accepted += counts[slot]
-            if self.emit(requests[index], result, chosen[slot][:counts[slot] + 1]):
+            finished, taken = self.emit(requests[index], result, chosen[slot][:counts[slot] + 1])
+            # draft j stands at output position j-1 of this step: ones past an EOS or the budget don't count
+            result.draft_accepted += min(counts[slot], taken)
+            if finished:
                 batch.slots[slot] = None
         if drafting:
             batch.drafts = self.refresh_and_draft(batch, targets, accepted, hidden)
@@ -301,14 +319,14 @@ class GlmDecoder:
         for index in slots:
             results[index].decode_seconds += share
 
-    def emit(self, request: DecodeRequest, result: DecodeResult, tokens: list[int]) -> bool:
-        """Append chosen tokens up to an EOS or the budget; True when the sequence is finished."""
-        for token in tokens:
+    def emit(self, request: DecodeRequest, result: DecodeResult, tokens: list[int]) -> tuple[bool, int]:
+        """Append chosen tokens up to an EOS or the budget: (finished, how many tokens were kept)."""
+        for taken, token in enumerate(tokens, start=1):
             result.token_ids.append(token)
             if token in self.eos:
                 result.finish_reason = "stop"
-                return True
+                return True, taken
             if len(result.token_ids) >= request.max_new_tokens:
                 result.finish_reason = "length"
-                return True
-        return False
+                return True, taken
+        return False, len(tokens)

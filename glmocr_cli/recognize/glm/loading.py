@@ -96,6 +96,8 @@ def check_checkpoint(path: Path, repo_id: str) -> None:
     if config.get("model_type") != expected:
         raise CheckpointError(f"{path}: model_type is {config.get('model_type')!r}, expected {expected!r} "
                               f"({repo_id})")
+    if repo_id == LAYOUT_REPO and not config.get("id2label"):   # transformers would invent 2 classes
+        raise CheckpointError(f"{path}: config.json has no id2label; the layout classes cannot be named")
     missing = [f for f in REQUIRED_FILES[repo_id] if not (path / f).is_file()]
     if missing:
         raise CheckpointError(f"{path}: incomplete {repo_id} checkpoint, missing {', '.join(missing)}")

@@ -10,8 +10,8 @@ from ..base import CropAnswer, CropRequest  # noqa: F401  (re-exported for the e
 
 import math
 import re
+import sys
 import time
-import warnings
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -98,35 +98,65 @@ class GlmRecognizer:
     @torch.inference_mode()
     def recognize(self, requests: list[CropRequest]) -> list[CropAnswer]:
         if self.decoder is not None and requests:
-            try:
-                return self._decode(requests)
-            except Exception as exc:  # an accelerator, never a reason to fail a page: generate() reads them
-                warnings.warn(f"GLM-OCR decoder failed ({exc!r}); falling back to transformers generate()")
-                self.decoder = None
+            return self._decode(requests)
         answers: list[CropAnswer | None] = [None] * len(requests)
         for batch in self.batches(requests):
             for i, answer in zip(batch, self._generate([requests[i] for i in batch])):
                 answers[i] = answer
         return answers  # type: ignore[return-value]
 
-    def _decode(self, requests: list[CropRequest]) -> list[CropAnswer]:
-        """Our decoder (continuous batching, MTP drafts): every crop in one queue, same greedy tokens."""
-        built = [request_from_encoding(self.encode([r]), r.max_new_tokens or self.max_new_tokens) for r in requests]
-        answers = []
-        for request, result in zip(requests, self.decoder.generate(built)):
-            ids = [t for t in result.token_ids if t not in self.eos_ids]
-            answers.append(CropAnswer(request.key, self.tokenizer.decode(ids, skip_special_tokens=True), len(ids),
-                                      result.finish_reason, result.prefill_seconds + result.decode_seconds,
-                                      result.stats()))
-        return answers
+    @property
+    def decoder_name(self) -> str:
+        """What reads the crops: "mtp" (our decoder, drafting), "plain" (our decoder) or "generate"."""
+        if self.decoder is None:
+            return "generate"
+        return "mtp" if self.decoder.mtp is not None else "plain"
 
-    def _generate(self, requests: list[CropRequest]) -> list[CropAnswer]:
+    def _decode(self, requests: list[CropRequest]) -> list[CropAnswer]:
+        """Our decoder (continuous batching, MTP drafts): every crop in one queue, same greedy tokens.
+
+        A failure never turns the decoder off: the crops are decoded again one by one, so only a crop
+        that fails alone is read another way (see `_decode_alone`), flagged, and the rest are unchanged.
+        """
+        budgets = [r.max_new_tokens or self.max_new_tokens for r in requests]
+        try:
+            built = [request_from_encoding(self.encode([r]), b) for r, b in zip(requests, budgets)]
+            results = self.decoder.generate(built)
+        except Exception as exc:
+            warn(f"GLM-OCR decoder failed on a batch of {len(requests)} crops ({exc!r}); decoding each alone")
+            return [self._decode_alone(r, b, i, len(requests)) for i, (r, b) in enumerate(zip(requests, budgets))]
+        return [self._answer(r, result) for r, result in zip(requests, results)]
+
+    def _decode_alone(self, request: CropRequest, budget: int, index: int, count: int) -> CropAnswer:
+        """One crop through our decoder; if that fails, through transformers `generate` on the crop alone
+        (the same greedy answer: the decoder equals it token for token); if that fails too, an empty answer."""
+        try:
+            return self._answer(request, self.decoder.generate([request_from_encoding(self.encode([request]), budget)])[0])
+        except Exception as exc:
+            warn(f"GLM-OCR decoder failed on crop {index + 1} of {count} ({request.prompt!r}, "
+                 f"{request.image.width}x{request.image.height}): {exc!r}; reading it with transformers generate()")
+        try:
+            answer = self._generate([request], budget)[0]
+        except Exception as exc:
+            warn(f"GLM-OCR cannot read crop {index + 1} of {count} ({request.prompt!r}): {exc!r}; left empty")
+            return CropAnswer(request.key, "", 0, "error", 0.0, {"decoder": "none"},
+                              ["decoder-failed", "recognition-failed"])
+        answer.flags.append("decoder-failed")
+        return answer
+
+    def _answer(self, request: CropRequest, result) -> CropAnswer:
+        ids = [t for t in result.token_ids if t not in self.eos_ids]
+        return CropAnswer(request.key, self.tokenizer.decode(ids, skip_special_tokens=True), len(ids),
+                          result.finish_reason, result.prefill_seconds + result.decode_seconds,
+                          {"decoder": self.decoder_name, **result.stats()})
+
+    def _generate(self, requests: list[CropRequest], max_new_tokens: int | None = None) -> list[CropAnswer]:
         start = time.perf_counter()
         inputs = self.encode(requests)
         device = self.model.device
         inputs = {k: v.to(device) for k, v in inputs.items()}
         inputs["pixel_values"] = inputs["pixel_values"].to(self.model.dtype)
-        out = self.model.generate(**inputs, max_new_tokens=self.max_new_tokens, do_sample=False,
+        out = self.model.generate(**inputs, max_new_tokens=max_new_tokens or self.max_new_tokens, do_sample=False,
                                   repetition_penalty=self.repetition_penalty, eos_token_id=self.eos_ids,
                                   pad_token_id=self.pad_id)
         new = out[:, inputs["input_ids"].shape[1]:].tolist()
@@ -137,10 +167,14 @@ class GlmRecognizer:
             finish = "stop" if cut is not None else "length"
             ids = ids if cut is None else ids[:cut]
             text = self.tokenizer.decode(ids, skip_special_tokens=True)
-            answers.append(CropAnswer(request.key, text, len(ids), finish, seconds))
+            answers.append(CropAnswer(request.key, text, len(ids), finish, seconds, {"decoder": "generate"}))
         return answers
 
 
+
+
+def warn(message: str) -> None:
+    print(f"glmocr: warning: {message}", file=sys.stderr, flush=True)
 
 
 def _as_list(value) -> list[int]:

@@ -32,7 +32,8 @@ class DecodeResult:
     decode_seconds: float = 0.0          # this sequence's share of the batched decode steps
 
     def stats(self) -> dict:
-        return {"decode_steps": self.steps, "draft_proposed": self.draft_proposed,
+        return {"decode_steps": self.steps, "decoded_tokens": max(0, len(self.token_ids) - 1),
+                "draft_proposed": self.draft_proposed,
                 "draft_accepted": self.draft_accepted, "prefill_seconds": round(self.prefill_seconds, 4),
                 "decode_seconds": round(self.decode_seconds, 4)}
 
