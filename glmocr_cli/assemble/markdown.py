@@ -11,7 +11,11 @@ BULLETS = re.compile(r"^\s*(?:[•·▪◦●■□➢►*]|-(?=\s)|o(?=\s))\s*"
 
 
 def _heading(region: Region) -> str:
+    """As the SDK's formatter: the model's own '#' marks (and a paragraph title's bullet) dropped."""
     text = " ".join(region.content.split())
+    if region.label == "paragraph_title" and text[:2] in ("- ", "* "):
+        text = text[2:].lstrip()
+    text = re.sub(r"^#+\s*", "", text)
     return f"# {text}" if region.label == "doc_title" else f"## {text}"
 
 
@@ -33,17 +37,27 @@ def _text(region: Region) -> str:
 
 
 def _merge_formula_numbers(regions: list[Region]) -> tuple[list[Region], dict[int, str]]:
-    """A formula_number region becomes the \\tag of the display formula before it."""
+    """A formula_number region becomes the \\tag of the display formula right before or after it
+    (the SDK's rule: adjacent only; a number with no formula beside it is dropped)."""
     kept: list[Region] = []
     tags: dict[int, str] = {}
-    for region in regions:
-        if region.label == "formula_number":
-            target = next((r for r in reversed(kept) if r.task is Task.FORMULA), None)
-            if target is not None:
-                tags[id(target)] = region.content.strip().strip("()")
-                continue
-        kept.append(region)
+    for i, region in enumerate(regions):
+        if region.label != "formula_number":
+            kept.append(region)
+            continue
+        before = regions[i - 1] if i > 0 else None
+        after = regions[i + 1] if i + 1 < len(regions) else None
+        target = (before if before is not None and before.task is Task.FORMULA and id(before) not in tags
+                  else after if after is not None and after.task is Task.FORMULA else None)
+        if target is not None:
+            tags[id(target)] = _formula_number(region.content)
     return kept, tags
+
+
+def _formula_number(text: str) -> str:
+    """'(1)' or '（1）' -> '1' (the SDK's clean_formula_number)."""
+    text = text.strip()
+    return text[1:-1] if (text[:1], text[-1:]) in (("(", ")"), ("（", "）")) else text
 
 
 def _blocks(doc: DocResult, image_dir: str, keep_furniture: bool) -> list[tuple[int, str, Region]]:

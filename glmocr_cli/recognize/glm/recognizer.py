@@ -174,8 +174,25 @@ def clean_formula(latex: str) -> str:
     return match.group(2).strip() if match else latex
 
 
+# The SDK's formatter clean-up of recognised text (ResultFormatter._clean_content): runs of 3+ dots,
+# middle dots, underscores or escaped underscores become three; `$ x $` becomes `$x$`, set off by a
+# space from letters and digits around it.
+_RUNS = [re.compile(r"(\.)\1{2,}"), re.compile(r"(·)\1{2,}"), re.compile(r"(_)\1{2,}"), re.compile(r"(\\_)\1{2,}")]
+_INLINE_MATH = re.compile(r"(?<!\$)\$\s*((?:[^$\\]|\\.)+?)\s*\$(?!\$)")
+
+
+def _inline_math(match: re.Match) -> str:
+    text, start, end = match.string, match.start(), match.end()
+    before = " " if start > 0 and text[start - 1].isalnum() else ""
+    after = " " if end < len(text) and text[end].isalnum() else ""
+    return f"{before}${match.group(1).strip()}${after}"
+
+
 def clean_text(text: str) -> str:
-    return _FENCE.sub("", text.strip())
+    text = _FENCE.sub("", text.strip())
+    for run in _RUNS:
+        text = run.sub(r"\1\1\1", text)
+    return _INLINE_MATH.sub(_inline_math, text).strip() if "$" in text else text
 
 
 def clean_output(task: Task, text: str) -> tuple[str, list[str]]:
