@@ -304,3 +304,50 @@ def test_model_pixels_equal_the_sdk_crop(sdk, config, processor, size):
     mine = processor(images=[ours], return_tensors="pt")
     assert torch.equal(mine["image_grid_thw"], theirs["image_grid_thw"])
     assert torch.equal(mine["pixel_values"], theirs["pixel_values"])
+
+
+# ---- prompts, tasks and generation settings -------------------------------------------------
+
+def test_prompt_per_task_equals_the_sdk_request(sdk, config, tmp_path):
+    """The SDK's request (`PageLoader.build_request_from_image`) rendered with the checkpoint's chat
+    template, as its server does, equals our prompt for every task; image before text."""
+    from glmocr.config import PageLoaderConfig
+    from glmocr.dataloader.page_loader import PageLoader
+    from transformers import AutoTokenizer
+
+    from glmocr_cli.document import Task
+    from glmocr_cli.recognize.glm.recognizer import PROMPTS, GlmRecognizer
+    from tiny_glm import build_tiny_glm_ocr
+
+    path = build_tiny_glm_ocr(tmp_path / "glm", mtp=False)
+    tokenizer = AutoTokenizer.from_pretrained(path)
+    ours = SimpleNamespace(tokenizer=tokenizer)     # prompt_text reads only the tokenizer
+
+    loader = PageLoader(PageLoaderConfig(**config["page_loader"]))
+    crop = Image.new("RGB", (112, 56), "white")
+    for task in (Task.TEXT, Task.TABLE, Task.FORMULA):
+        request = loader.build_request_from_image(crop, task.value)
+        content = request["messages"][0]["content"]
+        assert [part["type"] for part in content] == ["image_url", "text"]
+        messages = [{"role": "user", "content": [{"type": "image"}, {"type": "text", "text": content[1]["text"]}]}]
+        theirs = tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+        assert GlmRecognizer.prompt_text(ours, PROMPTS[task]) == theirs
+        assert PROMPTS[task] == config["page_loader"]["task_prompt_mapping"][task.value]
+        assert (request["max_tokens"], request["repetition_penalty"], request["top_k"]) == (8192, 1.1, 1)
+
+
+def test_label_tasks_and_generation_defaults_equal_the_sdk(config):
+    import inspect
+
+    from glmocr_cli.document import DEFAULT_LABEL_TASKS
+    from glmocr_cli.recognize.glm.recognizer import GlmRecognizer
+
+    sdk_tasks = {label: task for task, labels in config["layout"]["label_task_mapping"].items() for label in labels}
+    assert {label: task.value for label, task in DEFAULT_LABEL_TASKS.items()} == sdk_tasks
+    assert set(config["layout"]["id2label"].values()) == set(LABELS)
+    assert [config["layout"]["id2label"][i] for i in range(len(LABELS))] == list(LABELS)
+    defaults = inspect.signature(GlmRecognizer).parameters
+    loader = config["page_loader"]
+    assert defaults["max_new_tokens"].default == loader["max_tokens"]
+    assert defaults["repetition_penalty"].default == loader["repetition_penalty"]
+    assert loader["temperature"] == 0.0 and loader["top_k"] == 1     # greedy, as our decoder
