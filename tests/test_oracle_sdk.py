@@ -235,6 +235,9 @@ def test_crop_box_equals_sdk_crop_image_region(sdk, config):
     """Same pixels as the SDK crops: its box goes through 0-1000 and back (`crop_image_region`)."""
     from glmocr.utils.image_utils import crop_image_region
 
+    # The SDK's own unit case (tests/test_unit.py): 0-1000 box [100, 100, 900, 900] of 100x100 -> 80x80
+    assert sdk_crop_box((10, 10, 90, 90), 100, 100) == (10, 10, 90, 90)
+    assert crop_image_region(Image.new("RGB", (100, 100)), [100, 100, 900, 900]).size == (80, 80)
     rng = np.random.default_rng(7)
     for width, height in [(1700, 2200), (2339, 1654), (613, 97)]:
         page = Image.fromarray(rng.integers(0, 255, (height, width, 3), dtype=np.uint8))
