@@ -107,10 +107,28 @@ def _join_hyphenated(blocks):
     return merged
 
 
+def _bullets_between_bullets(blocks, doc: DocResult):
+    """A plain text block between two bullet blocks, left-aligned with both (within 1% of the page
+    width), is a list item too (the SDK's _format_bullet_points)."""
+    widths = {page.index: page.width for page in doc.pages}
+    left = lambda item: int(item[2].bbox[0] / max(1, widths.get(item[0], 1)) * 1000)  # noqa: E731
+    plain = lambda item: item[2].label == "text"  # noqa: E731
+    out = list(blocks)
+    for i in range(1, len(out) - 1):
+        prev, item, nxt = out[i - 1], out[i], out[i + 1]
+        if not (plain(prev) and plain(item) and plain(nxt)) or item[1].startswith("- "):
+            continue
+        if (prev[1].startswith("- ") and nxt[1].startswith("- ")
+                and abs(left(item) - left(prev)) <= 10 and abs(left(item) - left(nxt)) <= 10):
+            out[i] = (item[0], "- " + item[1], item[2], item[3])
+    return out
+
+
 def render_markdown(doc: DocResult, *, image_dir: str = "images", keep_furniture: bool = False) -> str:
     out: list[str] = []
     current = None
-    for page, block, _, flags in _join_hyphenated(_blocks(doc, image_dir, keep_furniture)):
+    blocks = _bullets_between_bullets(_join_hyphenated(_blocks(doc, image_dir, keep_furniture)), doc)
+    for page, block, _, flags in blocks:
         if current is not None and page != current:
             out.append(f"<!-- page {page + 1} -->")
         current = page
