@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from glmocr_cli.assemble.markdown import render_markdown
 from glmocr_cli.document import DEFAULT_LABEL_TASKS, DocResult, PageResult, Region, Task
 from glmocr_cli.recognize.glm.recognizer import clean_output
+from glmocr_cli.recognize.glm.repetition import cut_repetition
 from sdk_oracle import sdk_config, sdk_or_skip
 
 EQUAL = {
@@ -28,6 +30,10 @@ EQUAL = {
     "empty_region": [("text", ""), ("text", "kept")],
     "furniture": [("header", "Running head"), ("text", "body"), ("footer", "page 3"), ("number", "3")],
     "bullets": [("text", "• first"), ("text", "· second")],
+    "repetition_loop": [("text", "Intro text. " + "The loop goes on. " * 130)],
+    "long_without_loop": [("text", " ".join(f"word{i}" for i in range(600)))],
+    "short_loop_kept": [("text", "ab cd ef gh " * 20)],
+    "tab_marks": [("text", "\\t\\tindented\\t")],
     "bullet_between_bullets": [("text", "- a"), ("text", "b"), ("text", "- c"), ("text", "d")],
 }
 
@@ -43,9 +49,6 @@ DIVERGENT = {
                    "we remove the model's code fences from text regions; the SDK closes an unclosed one"),
     "hash_text": ([("text", "# not a heading")],
                   "a text region starting with '# ' is escaped so that it does not become a heading"),
-    "repetition_loops": ([("text", "The loop goes on. " * 130)],
-                         "not followed yet: the SDK cuts a repeated run out of answers of 2,048 characters "
-                         "or more (clean_repeated_content); ours keeps the answer as decoded"),
 }
 
 
@@ -94,3 +97,30 @@ def test_documented_divergences_still_diverge(formatter, name):
     """Each listed divergence is real (an SDK change or a fix of ours must update the list)."""
     items, why = DIVERGENT[name]
     assert why and our_markdown(items) != sdk_markdown(formatter, items)
+
+
+def repetition_cases() -> list[str]:
+    rng = np.random.default_rng(11)
+    indented = "\n".join(" " * int(rng.integers(0, 6)) + "the same table row again" for _ in range(120))
+    return [
+        "Intro. " + "The loop goes on and on. " * 120,                     # a consecutive loop
+        "Header line\n" + indented + "\nlast line",                      # one line dominating
+        "Header\n\n" + "\n".join(f"row {i}: value" for i in range(300)),  # long, no loop
+        "ab cd ef gh " * 20,                                              # a loop, but short
+        "x" * 3000,                                                       # one character
+        "\n".join(["alpha beta gamma"] * 8 + [f"line {i} of something" for i in range(200)]),
+        "",
+    ]
+
+
+def test_repetition_cut_equals_sdk(formatter):
+    """cut_repetition against the SDK's clean_repeated_content, gated at 2,048 characters as its
+    formatter gates it."""
+    from glmocr.utils.result_postprocess_utils import clean_repeated_content
+
+    cut = 0
+    for text in repetition_cases():
+        expected = clean_repeated_content(text) if len(text) >= 2048 else text
+        assert cut_repetition(text) == expected, text[:60]
+        cut += expected != text
+    assert cut >= 3      # the consecutive loop, the dominating line, the one-character run

@@ -17,6 +17,7 @@ import torch
 
 from ...document import Task
 from .crops import fit_to_grid, pad_to_aspect, prepare_crop  # noqa: F401  (crop geometry lives in crops.py)
+from .repetition import cut_repetition
 from .requests import request_from_encoding
 
 PROMPTS = {Task.TEXT: "Text Recognition:", Task.TABLE: "Table Recognition:", Task.FORMULA: "Formula Recognition:"}
@@ -190,8 +191,10 @@ def _inline_math(match: re.Match) -> str:
 
 def clean_text(text: str) -> str:
     text = _FENCE.sub("", text.strip())
+    text = re.sub(r"(\\t)+$", "", re.sub(r"^(\\t)+", "", text).lstrip()).rstrip()   # literal '\t' at the ends
     for run in _RUNS:
         text = run.sub(r"\1\1\1", text)
+    text = cut_repetition(text)
     return _INLINE_MATH.sub(_inline_math, text).strip() if "$" in text else text
 
 
