@@ -6,7 +6,7 @@
 """
 from __future__ import annotations
 
-import json
+import contextlib
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -17,7 +17,8 @@ from .document import DocResult
 from .engines.factory import resolve_engine
 from .run.batch import BatchConverter, DocOutcome, Reporter
 from .sources.discover import discover_inputs
-from .writers.atomic import check_writable, write_atomic
+from .run.summary import now_iso, summary_path_problem, write_summary
+from .writers.atomic import check_writable, remove_stale_temp_files
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -27,9 +28,13 @@ class RunReport:
     outcomes: list[DocOutcome]
     engine: str
     engine_warning: str | None = None
+    exit_override: int | None = None    # a run that ended early (interrupted, engine failed to start)
+    error: str | None = None
 
     @property
     def exit_code(self) -> int:
+        if self.exit_override is not None:
+            return self.exit_override
         return EXIT_FAILED if any(o.status == "failed" for o in self.outcomes) else EXIT_OK
 
     def counts(self) -> dict[str, int]:
@@ -40,6 +45,7 @@ class RunReport:
 
     def to_json(self) -> dict[str, Any]:
         return {"engine": self.engine, "exit_code": self.exit_code, "counts": self.counts(),
+                **({"error": self.error} if self.error else {}),
                 "documents": [o.to_json() for o in self.outcomes]}
 
 
@@ -48,8 +54,7 @@ def _key_extractor(settings: Settings, engine: str):
     answers (asked per page in the workers) are merged."""
     if not settings.extract:
         return None
-    from .assemble.kv import extract_key_values, parse_key_spec
-    from .assemble.kv_model import merge_model_answers
+    from .extract import extract_key_values, merge_model_answers, parse_key_spec
 
     try:
         keys = parse_key_spec(settings.extract)
@@ -70,18 +75,47 @@ def convert(inputs: list[str | Path], output_dir: str | Path, settings: Settings
     problem = check_writable(out_dir)
     if problem:
         raise ConfigError(f"{out_dir}: output folder is not writable ({problem})")
-    engine, warning = resolve_engine(settings)
-    if warning and reporter is not None:
-        reporter.warn(warning)
-    run_settings = replace(settings, engine=engine)
-    extractor = _key_extractor(run_settings, engine)
-    items = discover_inputs([str(p) for p in inputs], settings.include, settings.exclude, stdin_lines)
-    if not items and reporter is not None:
-        reporter.warn(f"no PDF or image files found in {', '.join(map(str, inputs)) or 'standard input'}")
-    converter = BatchConverter(run_settings, out_dir, engine_name=engine, key_extractor=extractor, reporter=reporter)
-    report = RunReport(converter.run(items), engine, warning)
-    if summary_path is not None:
-        write_atomic(Path(summary_path), json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n")
+    summary = Path(summary_path) if summary_path is not None else None
+    if summary is not None and (problem := summary_path_problem(summary)):
+        raise ConfigError(f"--summary {summary}: cannot write the summary there ({problem})")
+    started, warnings, converter = now_iso(), [], None
+    remove_stale_temp_files(out_dir)  # left by a run that was killed mid-write
+
+    def warn(message: str) -> None:
+        warnings.append(message)
+        if reporter is not None:
+            reporter.warn(message)
+
+    def summarise(report: RunReport, interrupted: bool = False) -> None:
+        if summary is not None:
+            write_summary(summary, report.to_json(), started=started, settings=settings,
+                          inputs=[str(p) for p in inputs], output_dir=out_dir, warnings=warnings, interrupted=interrupted)
+
+    try:
+        engine, warning = resolve_engine(settings)
+        if warning:
+            warn(warning)
+        run_settings = replace(settings, engine=engine)
+        extractor = _key_extractor(run_settings, engine)
+        items = discover_inputs([str(p) for p in inputs], settings.include, settings.exclude, stdin_lines)
+        for item in (i for i in items if i.warning):
+            warn(f"{item.path}: {item.warning}")
+        items = [i for i in items if not i.warning]
+        if not items:
+            warn(f"no PDF or image files found in {', '.join(map(str, inputs)) or 'standard input'}")
+        converter = BatchConverter(run_settings, out_dir, engine_name=engine, key_extractor=extractor,
+                                   reporter=reporter)
+        report = RunReport(converter.run(items), engine, warning)
+    except BaseException as exc:  # Ctrl-C, SIGTERM, an engine that cannot start: the summary says so
+        finished = list(converter.outcomes.values()) if converter is not None else []
+        code = (EXIT_INTERRUPTED if isinstance(exc, KeyboardInterrupt)
+                else EXIT_USAGE if isinstance(exc, ConfigError) else EXIT_FAILED)
+        with contextlib.suppress(OSError):  # never hide the original error behind a failed write
+            summarise(RunReport(finished, settings.engine, exit_override=getattr(exc, "exit_code", code),
+                                error=str(exc) or type(exc).__name__),
+                      interrupted=isinstance(exc, KeyboardInterrupt))
+        raise
+    summarise(report)
     return report
 
 

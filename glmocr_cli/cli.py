@@ -14,7 +14,8 @@ from typing import Annotated, Optional
 import typer
 
 from .api import EXIT_INTERRUPTED, EXIT_USAGE, convert
-from .config import ConfigError, load_settings
+from .config import load_settings
+from .errors import CheckpointError, ConfigError
 from .run.progress import make_reporter
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -66,6 +67,7 @@ def convert_command(
     password: Annotated[Optional[str], Opt(help="Password for encrypted PDFs.")] = None,
     renderer: Annotated[Optional[str], Opt(help="pymupdf | pdf2image (poppler).")] = None,
     text_layer: Annotated[Optional[str], Opt(help="auto: use a PDF's own text layer; off: OCR everything.")] = None,
+    ocr_lang: Annotated[Optional[str], Opt(help="Tesseract languages for scripts PP-OCRv6 cannot read: auto (default) or e.g. ara,kor.")] = None,
     keep_furniture: Annotated[Optional[bool], Opt("--keep-furniture/--drop-furniture",
                                                   help="Keep headers, footers and footnotes in Markdown.")] = None,
     label_task: Annotated[Optional[list[str]], Opt(help="Label -> task override, e.g. chart=text, footnote=text (repeatable).")] = None,
@@ -94,7 +96,7 @@ def convert_command(
 ) -> None:
     """Convert documents into OUTPUT."""
     flags = dict(engine=engine, formats=_split(fmt), include=_split(include), exclude=_split(exclude), pages=pages,
-                 dpi=dpi, password=password, renderer=renderer, text_layer=text_layer, keep_furniture=keep_furniture,
+                 dpi=dpi, password=password, renderer=renderer, text_layer=text_layer, ocr_lang=ocr_lang, keep_furniture=keep_furniture,
                  label_task=_split(label_task), layout_threshold=_split(layout_threshold), layout_vis=layout_vis, extract=extract, model=model, layout_model=layout_model, device=device,
                  batch_size=batch_size, max_new_tokens=max_new_tokens, mtp=mtp, draft_tokens=draft_tokens,
                  recognizer_url=recognizer_url, recognizer_concurrency=recognizer_concurrency,
@@ -132,6 +134,9 @@ def config_show(
     width = max(map(len, values))
     for key, value in values.items():
         typer.echo(f"{key:<{width}}  {json.dumps(value)}  ({origin.get(key, 'default')})")
+    from .recognize.ocr_languages import describe_ocr_languages
+
+    typer.echo(describe_ocr_languages())
 
 
 @models_app.command("pull")
@@ -168,6 +173,9 @@ def models_list(
     from .models import list_models
 
     _print_models(list_models(model, layout_model))
+    from .recognize.ocr_languages import describe_ocr_languages
+
+    typer.echo(describe_ocr_languages())
 
 
 @models_app.command("verify")
@@ -204,8 +212,6 @@ def serve_command(
         from .serve.app import create_app
     except ImportError as exc:
         _fail(f"glmocr serve needs the serve and glm extras: pip install 'glmocr-cli[glm,serve]' ({exc})")
-    from .recognize.glm.loading import CheckpointError
-
     try:
         recognizer = load_glm_recognizer(model, device=device, batch_size=batch_size, max_new_tokens=max_new_tokens,
                                          mtp=mtp)

@@ -7,12 +7,10 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from .errors import ConfigError  # noqa: F401  (re-exported)
+
 CONFIG_FILE_NAME = "glmocr.toml"
 ENV_PREFIX = "GLMOCR_"
-
-
-class ConfigError(ValueError):
-    """A setting that cannot be used; the CLI exits 2 with its message."""
 
 
 @dataclass
@@ -32,6 +30,7 @@ class Settings:
     label_task: list[str] = field(default_factory=list)        # "chart=text": label -> task overrides
     layout_threshold: list[str] = field(default_factory=list)  # "0.4" and/or "table=0.5" (glm layout)
     min_confidence: float = 0.6         # below this a text region is flagged low-confidence
+    ocr_lang: str = "auto"              # Tesseract languages for scripts PP-OCRv6 cannot read: auto | ara,kor,...
     model: str | None = None            # GLM-OCR checkpoint dir (or HF cache)
     layout_model: str | None = None     # PP-DocLayout-V3 checkpoint dir
     device: str = "auto"                # auto | cpu | cuda
@@ -118,6 +117,10 @@ class Settings:
             if importlib.util.find_spec("pdf2image") is None or shutil.which("pdftoppm") is None:
                 raise ConfigError("--renderer pdf2image needs `pip install 'glmocr-cli[pdf2image]'` and poppler's "
                                   "pdftoppm (Debian: apt-get install poppler-utils)")
+        if self.ocr_lang != "auto":
+            from .recognize.ocr_languages import check_ocr_languages
+
+            check_ocr_languages(self.ocr_lang)
         if self.workers < 0 or self.batch_size < 1 or self.draft_tokens < 1:
             raise ConfigError("--workers, --batch-size and --draft-tokens must be positive")
 

@@ -76,6 +76,10 @@ class PageImage:
     # The open PyMuPDF page (born-digital PDFs only). Pages are rendered inside the worker process
     # that recognises them, so this never crosses a process boundary.
     pdf_page: Any = None
+    # What the source noticed while rendering (MuPDF's complaints about a damaged page, a DPI
+    # lowered to fit --max-image-pixels); the worker copies them onto the PageResult.
+    warnings: list[str] = field(default_factory=list)
+    damaged: bool = False           # the PDF's content for this page could not be read in full
 
     @property
     def px_per_pt(self) -> float | None:
@@ -147,7 +151,7 @@ class PageResult:
     # run layer drops it before the result leaves the worker.
     upright_image: Any = field(default=None, repr=False)
     # --extract answers of a model-based engine for this page ({key: {"value": ...}}), merged per
-    # document by assemble/kv_model.py; not part of NAME.json.
+    # document by extract/model_answers.py; not part of NAME.json.
     key_values: dict[str, Any] | None = None
 
     def ordered_regions(self) -> list[Region]:
@@ -180,6 +184,8 @@ class DocResult:
     engine: dict[str, Any]          # name, models, versions
     options: dict[str, Any]
     timings: dict[str, float] = field(default_factory=dict)
+    # Outputs' path under -o without suffix (x, or x.pdf when x.jpg sits beside it); not serialised.
+    output_stem: Path | None = None
 
     @property
     def warnings(self) -> list[str]:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from glmocr_cli.assemble.kv import KeySpec, extract_key_values, parse_key_spec
-from glmocr_cli.assemble.kv_values import find_amounts, find_dates
+from glmocr_cli.extract import KeySpec, extract_key_values, parse_key_spec
+from glmocr_cli.extract.values import find_amounts, find_dates
 from glmocr_cli.document import DocResult, PageResult, Region, Task, TextLine
 
 
@@ -156,7 +156,8 @@ def test_phone_numbers_and_codes_are_not_dates_and_rates_are_not_amounts():
 
 
 @pytest.mark.parametrize("line, written, normalized, currency", [
-    ("TOTAL: $1,234.00", "1,234.00", "1234.00", "USD"),
+    ("TOTAL: $1,234.00", "$1,234.00", "1234.00", "USD"),  # a sign printed against the number is kept
+    ("TOTAL: $ 1,234.00", "1,234.00", "1234.00", "USD"),
     ("Amount due € 1.234,50", "1.234,50", "1234.50", "EUR"),
     ("Total CHF 3'949.75", "3'949.75", "3949.75", "CHF"),
     ("Grand Total RM45.60", "45.60", "45.60", "MYR"),

@@ -66,11 +66,18 @@ def test_dev_scan_rotated_180_reads_like_upright(shared_data: Path, engines):
     assert Levenshtein.normalized_distance(page_text(upright), page_text(rotated)) < 0.02
 
 
-def test_arabic_page_is_flagged_and_text_layer_gives_it_exactly(shared_data: Path, engines):
+def test_arabic_page_is_read_by_tesseract_or_flagged_and_text_layer_gives_it_exactly(shared_data: Path, engines):
+    from glmocr_cli.recognize.tesseract_ocr import binding_missing, installed_languages
+
     pdf = shared_data / "pdf" / "right_to_left_01.pdf"
     ocr = engines["off"].process_page(render(pdf, dpi=150))
-    assert "unsupported-script" in ocr.flags or "unreadable-text" in ocr.flags
-    assert ocr.warnings and "right_to_left_01.pdf page 1" in ocr.warnings[0]
+    if binding_missing() is None and "ara" in installed_languages():
+        assert "البرمجة" in page_text(ocr) and "unsupported-script" not in ocr.flags
+        assert all(r.stats.get("reader") == "tesseract:ara" for r in ocr.regions if r.content)
+    else:  # without Tesseract's Arabic data the page is flagged, and the warning says what to install
+        assert "unsupported-script" in ocr.flags or "unreadable-text" in ocr.flags
+        assert ocr.warnings and "right_to_left_01.pdf page 1" in ocr.warnings[0]
+        assert "apt-get install" in ocr.warnings[0]
     layer = engines["auto"].process_page(render(pdf, dpi=150))
     text = page_text(layer)
     assert "البرمجة" in text and "Python" in text

@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 from html.parser import HTMLParser
 
 from ..document import DocResult, Region, Task
+from ..recognize.script import dominant_script
+from .text_direction import direction, language_tag, region_language
 
 _CSS = """body{font-family:Georgia,serif;max-width:52rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#222}
 table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #999;padding:.2rem .5rem;vertical-align:top}
@@ -25,7 +28,8 @@ class _TableSanitizer(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         if tag in _TABLE_TAGS:
-            kept = "".join(f' {k}="{html.escape(v or "")}"' for k, v in attrs if k in _TABLE_ATTRS and (v or "").isdigit())
+            kept = "".join(f' {k}="{html.escape(v or "")}"' for k, v in attrs
+                           if (k in _TABLE_ATTRS and (v or "").isdigit()) or (k == "dir" and v in ("rtl", "ltr")))
             self.out.append(f"<{tag}{kept}>")
 
     def handle_endtag(self, tag):
@@ -50,12 +54,36 @@ def _figure(region: Region) -> str:
     return f'<figure><img alt="{html.escape(region.label)}" src="data:image/png;base64,{data}"></figure>'
 
 
-def _region_html(region: Region) -> str:
+_BULLET = re.compile(r"^\s*(?:[•·▪◦●■□➢►*+]|-(?=\s))\s*")
+_NUMBERED = re.compile(r"^\s*(?:\d{1,3}|[a-zA-Z])[.)]\s+")
+
+
+def _list_html(content: str, attrs: str) -> str | None:
+    """A text whose every line is a bulleted or numbered item, as <ul> or <ol>."""
+    lines = [ln for ln in content.splitlines() if ln.strip()]
+    if len(lines) < 2:
+        return None
+    for pattern, tag in ((_BULLET, "ul"), (_NUMBERED, "ol")):
+        if all(pattern.match(ln) for ln in lines):
+            items = "".join(f"<li>{html.escape(pattern.sub('', ln).strip())}</li>" for ln in lines)
+            return f"<{tag}{attrs}>{items}</{tag}>"
+    return None
+
+
+def _language_attrs(region: Region, page_lang: str | None) -> str:
+    """lang and dir where a region differs from the page (right-to-left text always says so)."""
+    lang, direction_ = region_language(region)
+    attrs = f' lang="{lang}"' if lang and lang != page_lang else ""
+    return attrs + (' dir="rtl"' if direction_ == "rtl" else "")
+
+
+def _region_html(region: Region, page_lang: str | None = None) -> str:
     text = html.escape(region.content.strip())
+    attrs = _language_attrs(region, page_lang) if text and region.task is not Task.TABLE else ""
     if region.label == "doc_title":
-        return f"<h1>{text}</h1>" if text else ""
+        return f"<h1{attrs}>{text}</h1>" if text else ""
     if region.label == "paragraph_title":
-        return f"<h2>{text}</h2>" if text else ""
+        return f"<h2{attrs}>{text}</h2>" if text else ""
     if region.task is Task.TABLE:
         return sanitize_table(region.content)
     if region.task is Task.FORMULA:
@@ -67,21 +95,37 @@ def _region_html(region: Region) -> str:
     css = "furniture" if region.task is Task.ABANDON else ""
     if region.flags:
         css = f"{css} flag".strip()
-        return f'<p class="{css}" title="{html.escape(", ".join(region.flags))}">{text}</p>'
-    return f'<p class="{css}">{text}</p>' if css else f"<p>{text}</p>"
+        return f'<p class="{css}" title="{html.escape(", ".join(region.flags))}"{attrs}>{text}</p>'
+    listed = _list_html(region.content, attrs + (f' class="{css}"' if css else ""))
+    if listed:
+        return listed
+    return f'<p class="{css}"{attrs}>{text}</p>' if css else f"<p{attrs}>{text}</p>"
+
+
+def document_language(doc: DocResult) -> tuple[str, str]:
+    """The document's lang and dir: from its text's main script (and Tesseract's language, if it read it)."""
+    regions = [r for p in doc.pages for r in p.regions if r.task in (Task.TEXT, Task.TABLE) and r.content]
+    text = re.sub(r"<[^>]+>", " ", " ".join(r.content for r in regions))  # table cells' text, not their tags
+    script = dominant_script(text)
+    readers = {r.stats.get("reader") for r in regions if r.stats.get("reader")}
+    reader = next(iter(readers)) if len(readers) == 1 else None
+    if reader and dominant_script(" ".join(r.content for r in regions if r.stats.get("reader") == reader)) != script:
+        reader = None
+    return language_tag(text, reader) or "und", direction(text)
 
 
 def render_html(doc: DocResult, *, keep_furniture: bool = False) -> str:
     body: list[str] = []
+    lang, direction_ = document_language(doc)
     for number, page in enumerate(doc.pages):
         if number:
             body.append(f'<hr class="page-break" title="page {page.index + 1}">')
         for region in page.ordered_regions():
             if region.task is Task.ABANDON and not keep_furniture:
                 continue
-            piece = _region_html(region)
+            piece = _region_html(region, lang)
             if piece:
                 body.append(piece)
     title = html.escape(doc.relative_path.name)
-    return ("<!DOCTYPE html>\n<html lang=\"und\"><head><meta charset=\"utf-8\">"
+    return (f'<!DOCTYPE html>\n<html lang="{lang}" dir="{direction_}"><head><meta charset="utf-8">'
             f"<title>{title}</title><style>{_CSS}</style></head>\n<body>\n" + "\n".join(body) + "\n</body></html>\n")

@@ -1,11 +1,13 @@
-"""The document model as JSON, and its JSON Schema (glmocr_cli/schema/document.schema.json)."""
+"""The document model as JSON and back, and its JSON Schema (glmocr_cli/schema/document.schema.json)."""
 from __future__ import annotations
 
 import json
+from dataclasses import fields
 from functools import lru_cache
 from importlib.resources import files
+from pathlib import Path
 
-from ..document import DocResult
+from ..document import DocResult, PageResult, Region, Task, TextLine
 
 
 def render_json(doc: DocResult) -> str:
@@ -22,3 +24,33 @@ def validate_document(data: dict) -> None:
     import jsonschema
 
     jsonschema.validate(data, document_schema())
+
+
+def _known(cls, data: dict) -> dict:
+    """data restricted to cls's dataclass fields, so a NAME.json from a newer or older version
+    (fields added or dropped) still loads."""
+    names = {f.name for f in fields(cls)}
+    return {k: v for k, v in data.items() if k in names}
+
+
+def _region(data: dict) -> Region:
+    region = Region(**_known(Region, data))
+    region.task = Task(region.task)
+    region.bbox = tuple(region.bbox)
+    region.bbox_pt = tuple(region.bbox_pt) if region.bbox_pt else None
+    region.lines = [TextLine(tuple(line["bbox"]), line["text"], line["score"]) for line in region.lines]
+    return region
+
+
+def _page(data: dict) -> PageResult:
+    page = PageResult(**{**_known(PageResult, data), "regions": [_region(r) for r in data["regions"]]})
+    page.size_pt = tuple(page.size_pt) if page.size_pt else None
+    return page
+
+
+def load_document(data: dict) -> DocResult:
+    """The document model back from NAME.json (render_json's inverse), so Markdown and HTML can be
+    rebuilt without recognising again. Crop bytes are not in the JSON: the crops stay on disk."""
+    return DocResult(source=Path(data["source"]), relative_path=Path(data["relative_path"]), sha256=data["sha256"],
+                     pages=[_page(p) for p in data["pages"]], engine=data.get("engine", {}),
+                     options=data.get("options", {}), timings=data.get("timings", {}))

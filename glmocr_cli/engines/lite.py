@@ -20,6 +20,9 @@ from ..layout.reading_order import reading_order
 from ..recognize.lite_ocr import MODEL_NAMES as OCR_MODEL_NAMES
 from ..recognize.lite_ocr import LiteOcr
 from ..recognize.script import SUPPORTED_BY_LITE, dominant_script
+from ..recognize.script_route import ScriptReading, ScriptRouter
+from ..recognize.bidi import read_lines, rtl_table
+from ..recognize.layer_check import layer_script, text_layer_garbled
 from ..recognize.text_lines import (
     assign_to_regions, bbox_union, intersection, lines_to_paragraph, rows_text, rows_to_blocks, split_into_blocks,
 )
@@ -48,6 +51,7 @@ class LiteEngine:
         self.tasks = label_tasks(settings.label_task_overrides(), settings.keep_furniture)
         self.layout = LiteLayoutDetector(threads=threads)
         self.ocr = LiteOcr(threads=threads)
+        self.scripts = ScriptRouter(settings.ocr_lang)
         from ..recognize.lite_table import LiteTableRecognizer
 
         self.tables = LiteTableRecognizer(threads=threads)
@@ -70,21 +74,41 @@ class LiteEngine:
         timings: dict[str, float] = {}
         use_text_layer = (self.settings.text_layer == "auto" and page.text_spans is not None
                           and len(page.text_spans) >= MIN_TEXT_LAYER_WORDS)
+        garbled = use_text_layer and text_layer_garbled(page, self.scripts)
+        use_text_layer = use_text_layer and not garbled
         image, lines, rotation, detected = page.image, [], 0, 0
+        reading = ScriptReading([])
         if not use_text_layer:
             started = time.perf_counter()
             ocr = self.ocr.read_page(page.image, detect_orientation=page.text_spans is None)
             image, lines, rotation, detected = ocr.image, ocr.lines, ocr.rotation, ocr.detected
             timings.update(ocr.timings)
             timings["ocr"] = time.perf_counter() - started
+            started = time.perf_counter()
+            reading = self.scripts.route(image, lines, ocr.detected_boxes, layer_script(page))
+            if rotation and (reading.language or reading.unsupported or reading.unread_share >= 0.15):
+                # The direction classifier knows Latin and Chinese only: on other scripts it can turn a
+                # page that was upright. Keep whichever way up Tesseract reads more confidently.
+                upright = self.ocr.read_page(page.image, detect_orientation=False)
+                again = self.scripts.route(page.image, upright.lines, upright.detected_boxes, layer_script(page))
+                if again.language and again.confidence > reading.confidence:
+                    ocr, reading = upright, again
+                    image, lines, rotation, detected = ocr.image, ocr.lines, 0, ocr.detected
+            if reading.language:
+                lines, detected = reading.lines, len(reading.lines)
+                timings["tesseract"] = time.perf_counter() - started
+        if garbled:
+            reading.problems.append("the text layer is garbled (its font maps glyphs to wrong letters): read by OCR")
 
         started = time.perf_counter()
         found = self.layout.detect(image)
         timings["layout"] = time.perf_counter() - started
 
-        regions = self._build_regions(page, image, found, lines, use_text_layer, timings)
+        regions = self._build_regions(page, image, found, lines, use_text_layer, timings,
+                                      script_read=reading.language is not None)
         self._order(regions, image.width, image.height)
-        flags, warnings = self._flag_scripts(page, regions, use_text_layer, unread=detected - len(lines))
+        flags, warnings = self._flag_scripts(page, regions, use_text_layer, unread=detected - len(lines),
+                                             reading=reading)
         result = PageResult(index=page.index, width=image.width, height=image.height, source=page.source,
                             dpi=page.dpi, size_pt=page.size_pt, rotation=rotation, regions=regions,
                             flags=flags, warnings=warnings, timings=timings)
@@ -92,7 +116,7 @@ class LiteEngine:
         return result
 
     def _build_regions(self, page: PageImage, image, found: list[LayoutRegion], lines: list[TextLine],
-                       use_text_layer: bool, timings: dict[str, float]) -> list[Region]:
+                       use_text_layer: bool, timings: dict[str, float], script_read: bool = False) -> list[Region]:
         if use_text_layer:  # the text layer's words stand in for OCR lines, in their natural order
             lines = [TextLine(span.bbox, span.text, 1.0) for span in page.text_spans]
         source = "text-layer" if use_text_layer else "ocr"
@@ -101,7 +125,7 @@ class LiteEngine:
         def read(subset: list[TextLine]) -> str:
             if use_text_layer:  # natural order is right for any script, right-to-left included
                 return " ".join(ln.text for ln in sorted(subset, key=lambda ln: position[id(ln)]))
-            return lines_to_paragraph(subset)
+            return read_lines(subset, lines_to_paragraph)
 
         found = drop_duplicate_regions(found)
         owned, leftovers = assign_to_regions(lines, [r.bbox for r in found])
@@ -111,7 +135,11 @@ class LiteEngine:
             region = Region(index=i, order=i, label=layout_region.label, native_label=layout_region.native_label,
                             task=self.tasks.get(layout_region.label, Task.TEXT), bbox=layout_region.bbox,
                             score=layout_region.score, lines=[lines[k] for k in owned[i]], text_source=source)
-            if region.task is Task.SKIP and (is_text_dense(region) or is_page_sized_image(region, *image.size)):
+            if (region.task is Task.SKIP and (is_text_dense(region) or is_page_sized_image(region, *image.size))) \
+                    or (script_read and region.task in (Task.SKIP, Task.FORMULA) and region.lines
+                        and mean_score(region.lines) >= self.settings.min_confidence):
+                # the layout model knows Latin and Chinese pages: text in another script can look like
+                # a formula or a picture to it, but Tesseract read it confidently
                 stray.extend(region.lines)  # a photographed page of text, not a picture
                 continue
             started = time.perf_counter()
@@ -122,6 +150,7 @@ class LiteEngine:
             if region.task is Task.TABLE:
                 table = self.tables.recognize(page, region.bbox, region.lines)
                 region.content, region.text_source, region.confidence = table.html, table.method, table.confidence
+                region.content = rtl_table(region.content, region.lines)
             elif region.task in (Task.SKIP, Task.FORMULA):
                 region.image_name = f"page{page.index + 1:04d}_region{i:03d}_{region.label}.png"
                 region.image_png = png_bytes(image.crop(tuple(int(round(v)) for v in region.bbox)))
@@ -164,12 +193,14 @@ class LiteEngine:
             regions[k].order = rank
 
     def _flag_scripts(self, page: PageImage, regions: list[Region], use_text_layer: bool,
-                      unread: int) -> tuple[list[str], list[str]]:
+                      unread: int, reading: ScriptReading) -> tuple[list[str], list[str]]:
         """Flag text the bundled recogniser cannot have read right; such a page never passes silently."""
         layer_script = dominant_script(" ".join(s.text for s in page.text_spans)) if page.text_spans else None
-        problems: set[str] = set()
-        page_flags: set[str] = set()
-        if not use_text_layer and layer_script and layer_script not in SUPPORTED_BY_LITE:
+        readable = SUPPORTED_BY_LITE | ({reading.script} if reading.language else set())
+        problems: set[str] = set(reading.problems)
+        page_flags: set[str] = {"unsupported-script"} if reading.unsupported else set()
+        page_flags |= {"unreadable-text"} if reading.unreadable else set()
+        if not use_text_layer and layer_script and layer_script not in readable and not reading.unsupported:
             page_flags.add("unsupported-script")
             problems.add(f"text layer is in {layer_script} script, which the lite recogniser cannot read")
         if unread >= 3:
@@ -178,8 +209,10 @@ class LiteEngine:
         for region in regions:
             if region.text_source != "ocr" or not region.content:
                 continue
-            script = layer_script or dominant_script(region.content)
-            if script and script not in SUPPORTED_BY_LITE:
+            script = (None if reading.language else layer_script) or dominant_script(region.content)
+            if reading.language:
+                region.stats["reader"] = f"tesseract:{reading.language}"
+            if script and script not in readable:
                 region.flags.append("unsupported-script")
                 region.stats["script"] = script
                 problems.add(f"unsupported script ({script})")
@@ -189,6 +222,7 @@ class LiteEngine:
         flags = sorted(page_flags | {f for r in regions for f in r.flags})
         if not problems:
             return flags, []
-        advice = ("the PDF has a text layer: use --text-layer auto" if page.text_spans and not use_text_layer
+        layer_unused = page.text_spans and self.settings.text_layer == "off"  # not a garbled layer set aside
+        advice = ("the PDF has a text layer: use --text-layer auto" if layer_unused
                   else "check this page or use the glm engine")
         return flags, [f"{page.doc_path} page {page.index + 1}: {'; '.join(sorted(problems))} ({advice})"]

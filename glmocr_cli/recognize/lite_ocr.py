@@ -7,7 +7,7 @@ detector pass instead of one per region.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from PIL import Image
@@ -29,6 +29,7 @@ class OcrResult:
     timings: dict[str, float] | None = None
     detected: int = 0      # text lines the detector found; far more than len(lines) means the
                            # recogniser could not read them (e.g. a script it does not know)
+    detected_boxes: list = field(default_factory=list)  # every detected line's box, read or not
 
 
 def _quad_to_bbox(quad) -> tuple[float, float, float, float]:
@@ -63,11 +64,15 @@ class LiteOcr:
 
     def _read_counted(self, bgr: np.ndarray) -> tuple[list[TextLine], int]:
         """Lines read, and how many lines the detector found (rapidocr drops the unreadable ones)."""
+        from rapidocr.utils.process_img import map_boxes_to_original
+
         engine = self.engine
         engine.update_params(use_det=True, use_cls=False, use_rec=True)
         image, record = engine.preprocess_img(bgr)
         det, cls, rec, crops = engine.run_ocr_steps(image, record)
         detected = 0 if det.boxes is None else len(det.boxes)
+        self.detected_boxes = [] if not detected else [
+            _quad_to_bbox(q) for q in map_boxes_to_original(np.array(det.boxes, copy=True), record, *bgr.shape[:2])]
         self._add_time(det, rec)
         result = engine.build_final_output(bgr, det, cls, rec, crops, record)
         if getattr(result, "txts", None) is None or getattr(result, "boxes", None) is None:
@@ -98,7 +103,7 @@ class LiteOcr:
         bgr = np.ascontiguousarray(np.asarray(image)[:, :, ::-1])
         lines, detected = self._read_counted(bgr)
         if not detect_orientation:
-            return OcrResult(lines, 0, image, dict(self.timings), detected)
+            return OcrResult(lines, 0, image, dict(self.timings), detected, self.detected_boxes)
         rotation = 0
         tall = sum(1 for ln in lines if (ln.bbox[3] - ln.bbox[1]) > 2 * (ln.bbox[2] - ln.bbox[0]))
         if lines and tall > 0.6 * len(lines):
@@ -112,7 +117,7 @@ class LiteOcr:
             image = image.rotate(180)
             bgr = np.ascontiguousarray(np.asarray(image)[:, :, ::-1])
             lines, detected = self._read_counted(bgr)
-        return OcrResult(lines, rotation, image, dict(self.timings), detected)
+        return OcrResult(lines, rotation, image, dict(self.timings), detected, self.detected_boxes)
 
     def read_crop(self, image: Image.Image, bbox) -> list[TextLine]:
         """OCR one region of a page; lines come back in page coordinates."""

@@ -19,7 +19,10 @@ from ..document import DocResult, PageResult
 from ..sources.discover import InputFile
 from ..sources.documents import SourceError, open_source
 from ..writers.outputs import write_document
-from .state import file_sha256, fingerprint, is_up_to_date, write_stamp
+from .damage import judge_document
+from .rebuild import rebuild_formats
+from .state import (file_sha256, fingerprint, read_stamp, remove_stamp, stale_outputs, stored_run_verdict,
+                    write_stamp)
 from .worker import ChunkResult, ChunkTask, PageWorker, init_process, one_line, run_in_process
 
 
@@ -35,11 +38,12 @@ class DocOutcome:
     warnings: list[str] = field(default_factory=list)
     outputs: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, summed over pages
+    rebuilt: bool = False           # Markdown/HTML rebuilt from the stored NAME.json, not recognised again
 
     def to_json(self) -> dict[str, Any]:
         return {"path": str(self.path), "relative_path": self.relative_path.as_posix(), "status": self.status,
                 "pages": self.pages, "seconds": round(self.seconds, 3), "error": self.error,
-                "warnings": self.warnings, "outputs": self.outputs,
+                "warnings": self.warnings, "outputs": self.outputs, "rebuilt": self.rebuilt,
                 "timings": {k: round(v, 4) for k, v in self.timings.items()}}
 
 
@@ -54,6 +58,8 @@ class _DocState:
     engine: dict | None = None
     error: str | None = None
     detail: str | None = None
+    repair_note: str | None = None      # MuPDF rebuilt a damaged file
+    stamp: dict | None = None           # the previous run's stamp, for removing its stale crops
 
 
 class Reporter:
@@ -104,8 +110,10 @@ class BatchConverter:
         self.threads = max(1, (__import__("os").cpu_count() or 1) // self.workers)
         self.chunk_pages = 1 if engine_name == "lite" else max(1, settings.batch_size // 2)
         self.page_ranges = parse_page_ranges(settings.pages) if settings.pages else None
+        recognition_options = {k: v for k, v in settings.output_affecting().items() if k != "formats"}
         self.fingerprint = fingerprint({"name": engine_name, "model": settings.model,
-                                        "layout_model": settings.layout_model}, settings.output_affecting())
+                                        "layout_model": settings.layout_model}, recognition_options)
+        self.outcomes: dict[int, DocOutcome] = {}  # finished so far: readable after an interrupt
 
     # -- opening documents in the main process -------------------------------------------------
     def _prepare(self, doc_id: int, item: InputFile) -> tuple[_DocState | None, DocOutcome | None]:
@@ -113,11 +121,16 @@ class BatchConverter:
             return None, DocOutcome(item.path, item.relative_path, "failed", error=item.error)
         try:
             sha = file_sha256(item.path)
-            if not self.settings.force and is_up_to_date(self.out_dir, item.relative_path, sha, self.fingerprint):
-                return None, DocOutcome(item.path, item.relative_path, "skipped")
+            stamp = read_stamp(self.out_dir, item.relative_path)
+            verdict = stored_run_verdict(self.out_dir, stamp, sha, self.fingerprint, item.stem, self.settings.formats)
+            if not self.settings.force and verdict == "current":
+                return None, DocOutcome(item.path, item.relative_path, "skipped", pages=stamp.get("pages", 0))
+            if not self.settings.force and verdict == "formats" and (rebuilt := self._rebuild(item, sha, stamp)):
+                return None, rebuilt
             source = open_source(item.path, password=self.settings.password, dpi=self.settings.dpi,
                                  renderer=self.settings.renderer, max_pixels=self.settings.max_image_pixels)
             count = source.page_count
+            repair_note = getattr(source, "repair_note", None)
             source.close()
         except SourceError as exc:
             return None, DocOutcome(item.path, item.relative_path, "failed", error=str(exc))
@@ -129,7 +142,7 @@ class BatchConverter:
         if not indices:
             return None, DocOutcome(item.path, item.relative_path, "failed",
                                     error=f"--pages {self.settings.pages} selects none of its {count} pages")
-        state = _DocState(item, sha, indices, time.perf_counter(), 0)
+        state = _DocState(item, sha, indices, time.perf_counter(), 0, repair_note=repair_note, stamp=stamp)
         self.reporter.document_started(item, len(indices))
         return state, None
 
@@ -138,18 +151,31 @@ class BatchConverter:
         item = state.item
         seconds = time.perf_counter() - state.started
         if state.error:
+            remove_stamp(self.out_dir, item.relative_path)
             return DocOutcome(item.path, item.relative_path, "failed", len(state.pages), seconds,
                               error=state.error, detail=state.detail)
         started = time.perf_counter()
         pages = [state.pages[i] for i in state.page_indices]
         doc = DocResult(source=item.path, relative_path=item.relative_path, sha256=state.sha256, pages=pages,
-                        engine=state.engine or {}, options=self.settings.output_affecting())
+                        engine=state.engine or {}, options=self.settings.output_affecting(), output_stem=item.stem)
         doc.timings = {"recognition_wall": round(seconds, 4)}
+        judged = judge_document(doc, state.repair_note)
+        if not judged.may_stamp:
+            remove_stamp(self.out_dir, item.relative_path)
+        if judged.error:
+            return DocOutcome(item.path, item.relative_path, "failed", len(pages), seconds, error=judged.error,
+                              warnings=doc.warnings)
+        if pages and judged.warnings:  # document-level warnings go into NAME.json with the first page's
+            pages[0].warnings[:0] = judged.warnings
         try:
             key_values = self.key_extractor(doc) if self.key_extractor else None
             written = write_document(doc, self.out_dir, self.settings.formats,
                                      keep_furniture=self.settings.keep_furniture, key_values=key_values)
-            write_stamp(self.out_dir, item.relative_path, state.sha256, self.fingerprint, written)
+            for stale in stale_outputs(self.out_dir, state.stamp, written):
+                stale.unlink(missing_ok=True)
+            if judged.may_stamp:
+                write_stamp(self.out_dir, item.relative_path, state.sha256, self.fingerprint, written,
+                            stem=item.stem, pages=len(pages))
         except OSError as exc:
             return DocOutcome(item.path, item.relative_path, "failed", len(pages), seconds,
                               error=f"cannot write output: {exc.strerror or exc} ({exc.filename or self.out_dir})")
@@ -157,10 +183,24 @@ class BatchConverter:
                           warnings=doc.warnings, outputs=[p.relative_to(self.out_dir).as_posix() for p in written],
                           timings={**_stage_seconds(pages), "assemble_and_write": time.perf_counter() - started})
 
+    def _rebuild(self, item: InputFile, sha: str, stamp: dict) -> DocOutcome | None:
+        """Only the output formats changed: Markdown/HTML from the stored NAME.json (run/rebuild.py).
+        None when that JSON cannot be read back (hand-edited, older schema): then recognise again."""
+        started = time.perf_counter()
+        try:
+            doc, outputs = rebuild_formats(self.out_dir, stamp, self.settings.formats,
+                                           keep_furniture=self.settings.keep_furniture)
+            write_stamp(self.out_dir, item.relative_path, sha, self.fingerprint, outputs,
+                        stem=item.stem, pages=len(doc.pages))
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return None
+        return DocOutcome(item.path, item.relative_path, "converted", len(doc.pages), time.perf_counter() - started,
+                          outputs=[p.relative_to(self.out_dir).as_posix() for p in outputs], rebuilt=True)
+
     # -- the loop --------------------------------------------------------------------------------
     def run(self, inputs: list[InputFile]) -> list[DocOutcome]:
         self.reporter.start(len(inputs))
-        outcomes: dict[int, DocOutcome] = {}
+        outcomes = self.outcomes
         if self.settings.ray is not None:
             from .ray_pool import RayActorPool, connect
 

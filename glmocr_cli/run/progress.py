@@ -14,7 +14,8 @@ def _describe(outcome: DocOutcome) -> str:
         return f"failed     {outcome.path}: {outcome.error}"
     if outcome.status == "skipped":
         return f"skipped    {outcome.path} (up to date)"
-    return f"converted  {outcome.path} ({outcome.pages} page{'s' * (outcome.pages != 1)}, {outcome.seconds:.1f} s)"
+    how = ", rebuilt from the stored JSON" if outcome.rebuilt else ""
+    return f"converted  {outcome.path} ({outcome.pages} page{'s' * (outcome.pages != 1)}, {outcome.seconds:.1f} s{how})"
 
 
 class PlainReporter(Reporter):
@@ -41,7 +42,7 @@ class PlainReporter(Reporter):
         self.done += 1
         self._print(f"[{self.done}/{self.total}] {_describe(outcome)}")
         for warning in outcome.warnings:
-            self._print(f"warning: {warning}")
+            self._print(f"warning: {outcome.path}: {warning}")
         if self.verbose and outcome.detail:
             self._print(outcome.detail.rstrip())
 

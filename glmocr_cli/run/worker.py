@@ -52,7 +52,7 @@ class PageWorker:
     def _extract_keys(self) -> list[str] | None:
         if not self.settings.extract or not hasattr(self.engine, "extract_fields"):
             return None
-        from ..assemble.kv import parse_key_spec
+        from ..extract.keys import parse_key_spec
 
         return [key.name for key in parse_key_spec(self.settings.extract)]
 
@@ -73,12 +73,14 @@ class PageWorker:
             # A model-based engine answers --extract per page, from the page image.
             extract_keys = self._extract_keys()
             kept: dict[int, object] = {}
+            source_notes: dict[int, tuple[list[str], bool]] = {}
 
             def rendered():
                 for i in task.page_indices:
                     started = time.perf_counter()
                     page = source.render(i, self.settings.max_image_pixels)
                     render_seconds[i] = time.perf_counter() - started
+                    source_notes[i] = (page.warnings, page.damaged)
                     if extract_keys:
                         kept[i] = page
                     yield page
@@ -86,6 +88,10 @@ class PageWorker:
             results = []
             for result in self.engine.process_pages(rendered()):
                 result.timings["render"] = render_seconds.get(result.index, 0.0)
+                notes, damaged = source_notes.pop(result.index, ([], False))
+                result.warnings[:0] = notes
+                if damaged and "damaged" not in result.flags:
+                    result.flags.append("damaged")
                 if extract_keys:
                     started = time.perf_counter()
                     result.key_values = self.engine.extract_fields(kept.pop(result.index), extract_keys)

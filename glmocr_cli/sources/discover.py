@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 SUPPORTED_SUFFIXES = (".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".bmp")
@@ -14,6 +14,12 @@ class InputFile:
     path: Path
     relative_path: Path    # mirrors under the output folder
     error: str | None = None  # set when the input cannot even be listed
+    warning: str | None = None  # set for a folder skipped on purpose (a symlink loop): reported, not a failure
+    output_stem: Path | None = None  # outputs' path under -o, no suffix; see output_stems()
+
+    @property
+    def stem(self) -> Path:
+        return self.output_stem or self.relative_path.with_suffix("")
 
 
 def _matches(relative: Path, patterns: list[str]) -> bool:
@@ -29,13 +35,15 @@ def _walk(root: Path, include: list[str], exclude: list[str]) -> tuple[list[Inpu
 
     def on_error(exc: OSError) -> None:
         where = Path(exc.filename) if exc.filename else root
-        problems.append(InputFile(where, where.name, f"cannot read folder: {exc.strerror or exc}"))
+        relative = where.relative_to(root) if where.is_relative_to(root) and where != root else Path(where.name)
+        problems.append(InputFile(where, relative, f"cannot read folder: {exc.strerror or exc}"))
 
     for dirpath, dirnames, filenames in os.walk(root, followlinks=True, onerror=on_error):
         here = Path(dirpath)
         st = here.stat()
         if (st.st_dev, st.st_ino) in seen_dirs:
-            problems.append(InputFile(here, here.relative_to(root), "symlink loop: folder already visited, skipped"))
+            problems.append(InputFile(here, here.relative_to(root),
+                                      warning="symlink loop: this folder was already visited; skipped"))
             dirnames[:] = []
             continue
         seen_dirs.add((st.st_dev, st.st_ino))
@@ -91,21 +99,35 @@ def discover_inputs(
             if key not in seen:
                 seen.add(key)
                 results.append(item)
-    return _refuse_output_collisions(results)
+    return _refuse_output_collisions(output_stems(results))
+
+
+def output_stems(items: list[InputFile]) -> list[InputFile]:
+    """Outputs are named after the input without its extension (x.pdf -> x.md), except when two
+    inputs would share that name (x.pdf beside x.jpg): then each keeps its extension
+    (x.pdf.md, x.jpg.md), so both convert and the names say which is which."""
+    def usable(item: InputFile) -> bool:
+        return item.error is None and item.warning is None
+
+    by_stem: dict[str, set[Path]] = {}
+    for item in filter(usable, items):
+        by_stem.setdefault(item.stem.as_posix(), set()).add(item.relative_path)
+    return [replace(item, output_stem=item.relative_path)
+            if usable(item) and len(by_stem[item.stem.as_posix()]) > 1 else item for item in items]
 
 
 def _refuse_output_collisions(items: list[InputFile]) -> list[InputFile]:
-    """Two inputs that would write the same outputs (x.pdf from two folders given separately, or
-    x.pdf beside x.png): the later one fails with a clear reason instead of overwriting."""
+    """Two inputs that would still write the same outputs (x.pdf from two folders given separately):
+    the later one fails with a clear reason instead of overwriting."""
     owners: dict[str, Path] = {}
     checked = []
     for item in items:
-        key = item.relative_path.with_suffix("").as_posix()
-        if item.error is None and key in owners:
+        key = item.stem.as_posix()
+        if item.error is None and item.warning is None and key in owners:
             item = InputFile(item.path, item.relative_path,
                              f"its outputs would overwrite those of {owners[key]}; convert it separately "
                              "(another -o) or pass their common parent folder")
-        elif item.error is None:
+        elif item.error is None and item.warning is None:
             owners[key] = item.path
         checked.append(item)
     return checked

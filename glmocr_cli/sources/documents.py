@@ -6,6 +6,7 @@ the document itself and renders only the pages it was given.
 from __future__ import annotations
 
 import io
+import math
 import warnings
 from pathlib import Path
 
@@ -13,6 +14,8 @@ import pymupdf as fitz
 from PIL import Image, ImageOps
 
 from ..document import PageImage, TextSpan
+from ..errors import SourceError
+from .lam_alef import repair_visual_lam_alef
 
 Image.MAX_IMAGE_PIXELS = None  # we enforce our own, configurable limit with a clear message
 
@@ -25,10 +28,6 @@ _MAGIC = {
     b"BM": "image",
     b"GIF8": "image",
 }
-
-
-class SourceError(Exception):
-    """A document that cannot be read; the message names the reason (the caller adds the file)."""
 
 
 def sniff_kind(path: Path) -> str:
@@ -56,15 +55,38 @@ def sniff_kind(path: Path) -> str:
     raise SourceError(f"not a {expected} file (starts with {preview!r})")
 
 
+MIN_DPI = 20  # below this no text is legible: refuse the page instead of recognising noise
+
+
+def fitting_dpi(width_pt: float, height_pt: float, dpi: int, max_pixels: int) -> int:
+    """dpi, or the highest lower DPI at which the page stays within max_pixels."""
+    if width_pt * height_pt * (dpi / 72.0) ** 2 <= max_pixels:
+        return dpi
+    fit = int(72.0 * math.sqrt(max_pixels / (width_pt * height_pt)))
+    while fit > 0 and math.ceil(width_pt * fit / 72.0) * math.ceil(height_pt * fit / 72.0) > max_pixels:
+        fit -= 1  # the pixmap rounds its sides up
+    return fit
+
+
+def _mupdf_warnings() -> list[str]:
+    """MuPDF's warnings since the last call (and clear them), one per line, repeats dropped."""
+    text = fitz.TOOLS.mupdf_warnings(reset=True)
+    return list(dict.fromkeys(line.strip() for line in text.splitlines() if line.strip()))
+
+
 class PdfSource:
     kind = "pdf"
 
     def __init__(self, path: Path, password: str | None, dpi: int, renderer: str):
         self.path, self.dpi, self.renderer, self.password = path, dpi, renderer, password
+        _mupdf_warnings()  # start clean: MuPDF collects warnings per process
         try:
             self.doc = fitz.open(path, filetype="pdf")
         except Exception as exc:  # PyMuPDF raises several types for damaged files
             raise SourceError(f"corrupt or truncated PDF ({exc})") from None
+        # A file MuPDF had to rebuild (truncated, broken xref) may have lost content: say so.
+        self.repair_note = (f"damaged PDF, repaired by MuPDF ({'; '.join(_mupdf_warnings()[:3])})"
+                            if self.doc.is_repaired else None)
         if self.doc.needs_pass:
             if not password:
                 raise SourceError("encrypted PDF: a password is needed (--password)")
@@ -78,26 +100,36 @@ class PdfSource:
             raise SourceError("PDF has no pages (corrupt or truncated)")
 
     def render(self, index: int, max_pixels: int) -> PageImage:
+        notes: list[str] = []
         try:
             page = self.doc[index]
-            scale = self.dpi / 72.0
             width_pt, height_pt = page.rect.width, page.rect.height
-            if width_pt * height_pt * scale * scale > max_pixels:
-                raise SourceError(f"page {index + 1} would render to more than {max_pixels} pixels at {self.dpi} DPI")
-            image = self._render_image(page, index, scale)
-            spans = self._text_spans(page, scale)
+            dpi = fitting_dpi(width_pt, height_pt, self.dpi, max_pixels)
+            if dpi < MIN_DPI:
+                raise SourceError(f"page {index + 1} is {width_pt:.0f}x{height_pt:.0f} pt: even at {MIN_DPI} DPI it "
+                                  f"would render to more than {max_pixels} pixels (--max-image-pixels)")
+            if dpi < self.dpi:
+                notes.append(f"page {index + 1} is {width_pt:.0f}x{height_pt:.0f} pt: rendered at {dpi} DPI instead "
+                             f"of {self.dpi} to stay under {max_pixels} pixels (--max-image-pixels)")
+            _mupdf_warnings()
+            image = self._render_image(page, index, dpi)
+            spans = self._text_spans(page, dpi / 72.0)
+            complaints = _mupdf_warnings()
         except SourceError:
             raise
         except Exception as exc:
             raise SourceError(f"page {index + 1} cannot be rendered ({exc})") from None
-        return PageImage(self.path, index, image, "pdf", dpi=self.dpi, size_pt=(width_pt, height_pt),
-                         text_spans=spans or None, pdf_page=page)
+        if complaints:  # MuPDF rendered what it could of a broken page: the rest is lost
+            notes.append(f"page {index + 1}: damaged PDF content, MuPDF: {'; '.join(complaints[:3])}")
+        return PageImage(self.path, index, image, "pdf", dpi=dpi, size_pt=(width_pt, height_pt),
+                         text_spans=spans or None, pdf_page=page, warnings=notes, damaged=bool(complaints))
 
-    def _render_image(self, page: fitz.Page, index: int, scale: float) -> Image.Image:
+    def _render_image(self, page: fitz.Page, index: int, dpi: int) -> Image.Image:
+        scale = dpi / 72.0
         if self.renderer == "pdf2image":
             from pdf2image import convert_from_path  # optional: poppler's pdftoppm
 
-            images = convert_from_path(str(self.path), dpi=self.dpi, first_page=index + 1,
+            images = convert_from_path(str(self.path), dpi=dpi, first_page=index + 1,
                                        last_page=index + 1, userpw=self.password)
             return images[0].convert("RGB")
         pix = page.get_pixmap(matrix=fitz.Matrix(scale, scale), alpha=False, colorspace=fitz.csRGB)
@@ -108,7 +140,7 @@ class PdfSource:
         """Words of the text layer in the rendered image's pixel space (page rotation applied)."""
         to_pixels = page.rotation_matrix * fitz.Matrix(scale, scale)
         spans = []
-        for x0, y0, x1, y1, word, block, *_ in page.get_text("words", sort=False):
+        for x0, y0, x1, y1, word, block, *_ in repair_visual_lam_alef(page, page.get_text("words", sort=False)):
             rect = fitz.Rect(x0, y0, x1, y1) * to_pixels
             spans.append(TextSpan((rect.x0, rect.y0, rect.x1, rect.y1), word, block))
         return spans

@@ -13,16 +13,13 @@ from .atomic import write_atomic
 
 
 def output_stem(out_dir: Path, doc: DocResult) -> Path:
-    """OUT/sub/folder/name (no suffix): mirrors the input tree, keeps the input's name."""
-    return out_dir / doc.relative_path.with_suffix("")
+    """OUT/sub/folder/name (no suffix): mirrors the input tree, keeps the input's name (and its
+    extension when another input shares the name: see sources/discover.py output_stems)."""
+    return out_dir / (doc.output_stem or doc.relative_path.with_suffix(""))
 
 
 def write_document(doc: DocResult, out_dir: Path, formats: list[str], *, keep_furniture: bool = False,
                    key_values: dict | None = None) -> list[Path]:
-    from ..assemble.html import render_html
-    from ..assemble.json_doc import render_json
-    from ..assemble.markdown import render_markdown
-
     stem = output_stem(out_dir, doc)
     written: list[Path] = []
     # Crops live in images/ beside the document, prefixed with its name so documents can share it.
@@ -39,17 +36,29 @@ def write_document(doc: DocResult, out_dir: Path, formats: list[str], *, keep_fu
             write_atomic(path, page.layout_vis_png)
             written.append(path)
 
+    written += write_formats(doc, out_dir, formats, keep_furniture=keep_furniture)
+    if key_values is not None:
+        path = stem.with_name(f"{stem.name}.kv.json")
+        write_atomic(path, json.dumps(key_values, ensure_ascii=False, indent=2) + "\n")
+        written.append(path)
+    return written
+
+
+def write_formats(doc: DocResult, out_dir: Path, formats: list[str], *, keep_furniture: bool = False) -> list[Path]:
+    """NAME.md / .json / .html; the crops they point to are written by write_document."""
+    from ..assemble.html import render_html
+    from ..assemble.json_doc import render_json
+    from ..assemble.markdown import render_markdown
+
+    stem = output_stem(out_dir, doc)
     renderers = {
         "md": lambda: render_markdown(doc, image_dir="images", keep_furniture=keep_furniture),
         "json": lambda: render_json(doc),
         "html": lambda: render_html(doc, keep_furniture=keep_furniture),
     }
+    written = []
     for fmt in formats:
         path = stem.with_name(f"{stem.name}.{fmt}")
         write_atomic(path, renderers[fmt]())
-        written.append(path)
-    if key_values is not None:
-        path = stem.with_name(f"{stem.name}.kv.json")
-        write_atomic(path, json.dumps(key_values, ensure_ascii=False, indent=2) + "\n")
         written.append(path)
     return written

@@ -14,6 +14,8 @@ import struct
 from dataclasses import dataclass
 from pathlib import Path
 
+from ...errors import CheckpointError  # noqa: F401  (re-exported)
+
 GLM_OCR_REPO = "zai-org/GLM-OCR"
 LAYOUT_REPO = "PaddlePaddle/PP-DocLayoutV3_safetensors"
 EXPECTED_MODEL_TYPE = {GLM_OCR_REPO: "glm_ocr", LAYOUT_REPO: "pp_doclayout_v3"}
@@ -24,10 +26,6 @@ REQUIRED_FILES = {
 PULL_COMMAND = "glmocr models pull"
 PULL_HINT = (f"get the weights with `{PULL_COMMAND}` (downloads {GLM_OCR_REPO} and {LAYOUT_REPO} "
              "into the Hugging Face cache), or pass --model DIR --layout-model DIR")
-
-
-class CheckpointError(RuntimeError):
-    """A checkpoint is missing, truncated or of the wrong architecture."""
 
 
 @dataclass

@@ -1,7 +1,8 @@
 """Typed values inside OCR text: dates and money amounts, kept as written plus a normalised form.
 
 Extraction is scored by exact match against what the document says, so `text` is always the
-characters as printed (without a currency symbol next to an amount); `normalized` is a
+characters as printed (an amount keeps a currency sign printed against it, "$8.20", but not a
+separate code, "RM 8.20" -> "8.20"); `normalized` is a
 machine-friendly form (ISO date, plain decimal) for callers who want to compute with it.
 """
 from __future__ import annotations
@@ -84,6 +85,7 @@ def find_dates(text: str) -> list[ValueMatch]:
 
 # -- amounts --------------------------------------------------------------------------------------
 CURRENCY_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "RM": "MYR", "Fr.": "CHF", "S$": "SGD"}
+SYMBOLS = {"$", "€", "£", "¥", "₹"}  # currency signs printed against the number
 _CODE = r"(?:[A-Z]{3}|RM|S\$|Fr\.|[$€£¥₹])"
 # Thousands groups with , . ' ’ ` or a thin/plain space; decimals after . or , (1-2 digits).
 _NUMBER = r"\d{1,3}(?:[,.'’`\u2009 ]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
@@ -127,6 +129,10 @@ def find_amounts(text: str) -> list[ValueMatch]:
         normalized, has_decimals = _normalize_number(number)
         sign = "-" if m["sign"] else ""
         start = m.start("num") if not m["sign"] else m.start("sign")
+        symbol = m["cur2"] or (m["cur1"] if not m["sign"] else None)
+        if symbol in SYMBOLS and m.start("num") == m.end("cur2" if m["cur2"] else "cur1"):
+            # "$8.20" is printed as one token: kept whole ("RM 8.20", "8.20 EUR" stay apart).
+            number, start = symbol + number, start if m["sign"] else m.start("num") - len(symbol)
         found.append(ValueMatch(sign + number, start, m.end("num"), sign + normalized, currency, has_decimals))
     return found
 

@@ -1,0 +1,200 @@
+"""Each mechanism of key-value extraction on small generated pages, and real receipts through the CLI."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from glmocr_cli.document import DocResult, PageResult
+from glmocr_cli.extract import extract_key_values, merge_model_answers, parse_key_spec
+from glmocr_cli.extract.normalize import (address_commas, clean_name, letters_for_digits, space_punctuation,
+                                         zeros_in_numbers)
+from glmocr_cli.extract.values import find_amounts, find_dates
+from tests.test_kv import make_doc, row
+
+
+def body(top: float = 400) -> list:
+    """The items and totals under a receipt's header (the header is the top part of the page)."""
+    return (row(top, (20, "Item A"), (300, "3.00")) + row(top + 30, (20, "Item B"), (300, "4.00"))
+            + row(top + 60, (20, "TOTAL"), (300, "7.00")) + row(top + 90, (20, "CASH"), (300, "10.00")))
+
+
+def values(lines, spec: str) -> dict[str, str | None]:
+    keys = parse_key_spec(spec)
+    return {name: item["value"] for name, item in extract_key_values(make_doc(lines), keys)["keys"].items()}
+
+
+# -- OCR text normalised --------------------------------------------------------------------------
+def test_spacing_restored_around_brackets_and_abbreviations_but_commas_left_as_printed():
+    assert space_punctuation("S.H.H.MOTOR(SUNGAI RENGIT)SDN.BHD.") == "S.H.H. MOTOR (SUNGAI RENGIT) SDN. BHD."
+    assert space_punctuation("27,JALAN DEDAP 13,  TAMAN") == "27,JALAN DEDAP 13, TAMAN"
+    assert space_punctuation("MR D.I.Y. (M)") == "MR D.I.Y. (M)"
+
+
+def test_o_and_zero_confusions_follow_their_word():
+    assert letters_for_digits("CHOPPING B0ARD 35.5CM") == "CHOPPING BOARD 35.5CM"
+    assert letters_for_digits("UNIT 10 U13/X") == "UNIT 10 U13/X"  # numbers and codes stay
+    assert zeros_in_numbers("4560O BATANG, 81 1OO") == "45600 BATANG, 81 1OO"  # three digits needed
+    assert zeros_in_numbers("TOKO 12 OO S117") == "TOKO 12 OO S117"
+    assert clean_name("SDN `BHD") == "SDN BHD"
+
+
+def test_address_dots_between_parts_read_as_commas_but_abbreviations_keep_theirs():
+    assert address_commas("NO.32 & 33. JALAN SR 1/9. TAMAN SRI PUTRA. 81200 JOHOR") == \
+        "NO.32 & 33, JALAN SR 1/9, TAMAN SRI PUTRA, 81200 JOHOR"
+    assert address_commas("NO. 5, JLN. BESAR, SELANGOR D.E. MALAYSIA.") == "NO. 5, JLN. BESAR, SELANGOR D.E. MALAYSIA."
+
+
+# -- value grammars -------------------------------------------------------------------------------
+@pytest.mark.parametrize("text, written, iso", [
+    ("05 Mar 2018 18:24", "05 Mar 2018", "2018-03-05"),
+    ("14-03-18 21:49 SH03", "14-03-18", "2018-03-14"),
+    ("2018.01.05", "2018.01.05", "2018-01-05"),
+    ("Jan 5, 2024", "Jan 5, 2024", "2024-01-05"),
+    ("14.03.2018", "14.03.2018", "2018-03-14"),
+    ("1st December 2017", "1st December 2017", "2017-12-01"),
+])
+def test_date_grammar(text, written, iso):
+    found = find_dates(text)
+    assert [(d.text, d.normalized) for d in found] == [(written, iso)]
+
+
+def test_amount_grammar_keeps_an_attached_sign_and_drops_a_separate_code():
+    assert [(a.text, a.normalized, a.currency) for a in find_amounts("Nett Total: $8.20")] == [("$8.20", "8.20", "USD")]
+    assert [(a.text, a.currency) for a in find_amounts("TOTAL RM 33.92")] == [("33.92", "MYR")]
+    assert [(a.text, a.normalized) for a in find_amounts("-$0.02 1.234,50")] == [("-$0.02", "-0.02"), ("1.234,50", "1234.50")]
+
+
+# -- label-value pairing --------------------------------------------------------------------------
+def test_a_value_right_of_its_label_beats_one_further_away_and_below():
+    lines = (row(100, (20, "Invoice No"), (200, "A-17")) + row(130, (20, "Ref"), (200, "B-99"))
+             + row(200, (20, "Date")) + row(226, (20, "03/04/2024")))
+    assert values(lines, "invoice number,date") == {"invoice number": "A-17", "date": "03/04/2024"}
+
+
+def test_unlabelled_date_skips_an_outsized_stamp():
+    # A big handwritten or stamped date over the letterhead; the printed one is body-sized.
+    lines = (row(20, (300, "14 MAR 2018"), height=120) + row(160, (20, "SHOP NAME SDN BHD"))
+             + row(200, (20, "No 1, Jalan Satu")) + row(240, (20, "Item A"), (300, "3.00"))
+             + row(270, (20, "Item B"), (300, "4.00")) + row(300, (20, "14-03-18 21:49 T1")))
+    assert values(lines, "date") == {"date": "14-03-18"}
+
+
+# -- totals ---------------------------------------------------------------------------------------
+def test_total_agrees_with_tendered_minus_change():
+    # OCR misread the labelled total; what was paid (cash - change) says which printed amount it is.
+    lines = (row(100, (20, "Total Qty"), (300, "3")) + row(130, (20, "Total (RM)"), (300, "112.46"))
+             + row(160, (20, "Amount"), (300, "112.45")) + row(190, (20, "CASH"), (300, "120.00"))
+             + row(220, (20, "CHANGE"), (300, "7.55")))
+    assert values(lines, "total") == {"total": "112.45"}
+
+
+def test_a_rounded_total_is_what_was_paid_when_ocr_misread_the_total():
+    lines = (row(100, (20, "Rounding (RM)"), (300, "-0.02")) + row(130, (20, "Total (RM)"), (300, "112.46"))
+             + row(160, (20, "CASH"), (300, "112.45")) + row(190, (20, "Change (RM)"), (300, "0.00")))
+    assert values(lines, "total") == {"total": "112.45"}
+    # Without a rounding line, a few cents' difference is no reason to doubt the printed total.
+    assert values(lines[2:], "total") == {"total": "112.46"}
+
+
+def test_a_summary_table_total_row_is_not_the_amount_to_pay():
+    lines = (row(100, (20, "TOTAL"), (300, "18.00")) + row(130, (20, "CASII"), (300, "18.00"))
+             + row(160, (20, "GST SUMMARY")) + row(190, (20, "TOTAL:"), (200, "16.98"), (300, "1.02")))
+    assert values(lines, "total") == {"total": "18.00"}
+
+
+def test_total_inclusive_of_tax_with_a_rate_in_its_label():
+    lines = (row(100, (20, "GST 6%"), (300, "0.51")) + row(130, (20, "Total Includes GST 6%"), (300, "9.00"))
+             + row(160, (20, "Cash"), (300, "50.00")) + row(190, (20, "Change"), (300, "41.00")))
+    assert values(lines, "total") == {"total": "9.00"}
+
+
+# -- company and address blocks -------------------------------------------------------------------
+def test_company_is_the_legal_name_under_a_logo_and_without_its_registration_number():
+    lines = (row(20, (200, "RSK"), height=70) + row(110, (60, "SYL ROASTED DELIGHTS SDN. BHD. (122703-X)"))
+             + row(140, (60, "75, JALAN SS 22/19,")) + row(166, (60, "47400 PJ")) + row(192, (60, "TEL: 03-7731 8169")) + body())
+    assert values(lines, "company,address") == {"company": "SYL ROASTED DELIGHTS SDN. BHD.",
+                                                "address": "75, JALAN SS 22/19, 47400 PJ"}
+
+
+def test_a_narrower_brand_above_the_legal_name_is_not_part_of_it_but_a_wrapped_name_is():
+    brand = row(40, (120, "BREWERY TAP")) + row(70, (60, "Owner by Castle Blue S/B")) + row(100, (60, "Lot 5, Jalan Dua"))
+    assert values(brand + body(), "company") == {"company": "Owner by Castle Blue S/B"}
+    wrapped = row(40, (60, "AIK HUAT HARDWARE ENTERPRISE")) + row(70, (90, "(SETIA ALAM) SDN BHD")) + row(100, (60, "No 17, Jalan Tiga"))
+    assert values(wrapped + body(), "company") == {"company": "AIK HUAT HARDWARE ENTERPRISE (SETIA ALAM) SDN BHD"}
+
+
+def test_a_row_that_is_only_a_legal_suffix_continues_the_name_above_it_even_when_wider():
+    lines = (row(40, (160, "POPULAR BOOK"), height=40) + row(86, (110, "CO. (M) SDN BHD"), height=44)
+             + row(140, (60, "No 8, Jalan 7/118B,")) + row(166, (60, "56000 Kuala Lumpur")) + body())
+    assert values(lines, "company") == {"company": "POPULAR BOOK CO. (M) SDN BHD"}
+
+
+def test_registration_with_a_middle_dot_is_dropped_and_an_address_line_is_no_name():
+    lines = (row(40, (60, "99 SPEED MART S/B (519537\u00b7X)")) + row(70, (60, "LOT P.T. 2811, JALAN ANGSA,"))
+             + row(96, (60, "41150 KLANG")) + body())
+    assert values(lines, "company,address") == {"company": "99 SPEED MART S/B", "address": "LOT P.T. 2811, JALAN ANGSA, 41150 KLANG"}
+    lines = row(40, (60, "LOT P.T. 2811, JALAN ANGSA,")) + row(70, (60, "41150 KLANG")) + body()
+    assert values(lines, "company") == {"company": None}
+
+
+def test_address_stops_at_a_phone_number_without_a_label():
+    lines = (row(40, (60, "RAWAT PAGOH SDN BHD")) + row(70, (60, "LOT R1, KWS REHAT,")) + row(96, (60, "84600,PAGOH,JOHOR"))
+             + row(122, (60, "myNEWS carelne 1800 88 1231")) + body())
+    assert values(lines, "address") == {"address": "LOT R1, KWS REHAT, 84600,PAGOH,JOHOR"}
+
+
+def test_address_at_the_top_when_no_name_was_read():
+    lines = (row(40, (60, "K3-113, JL IBRAHIM SULTAN")) + row(66, (60, "80300 JOHOR BAHRU"))
+             + row(92, (60, "H/P:019-7521215")) + body())
+    assert values(lines, "company,address") == {"company": None, "address": "K3-113, JL IBRAHIM SULTAN 80300 JOHOR BAHRU"}
+
+
+def test_a_legal_name_after_the_header_is_another_party_not_the_issuer():
+    lines = (row(40, (60, "PERNIAGAAN ZHENG HUI")) + row(66, (60, "JM0325955-V")) + row(92, (60, "NO.59 JALAN PERMAS 9/5"))
+             + row(118, (60, "81760 JOHOR BAHRU")) + row(144, (60, "TEL:07-386 7524"))
+             + row(190, (60, "SIMPLIFIED TAX INVOICE")) + row(216, (60, "GOGIANT ENGINEERING (M) SDN BHD")) + body())
+    assert values(lines, "company,address") == {"company": "PERNIAGAAN ZHENG HUI",
+                                                "address": "NO.59 JALAN PERMAS 9/5 81760 JOHOR BAHRU"}
+
+
+def test_address_skips_dates_and_labelled_registrations_and_stops_at_a_run_together_heading():
+    lines = (row(40, (60, "UNIHAKKA INTERNATIONAL SDN BHD")) + row(66, (60, "05 Mar 2018 18:24"))
+             + row(92, (60, "BR No.: 0195932-X")) + row(118, (60, "12, Jalan Tampoi 7/4,"))
+             + row(144, (60, "81200 Johor Bahru")) + row(170, (60, "TAXINVOICE")) + body())
+    assert values(lines, "address") == {"address": "12, Jalan Tampoi 7/4, 81200 Johor Bahru"}
+
+
+# -- the glm engine's answers ---------------------------------------------------------------------
+def test_model_answers_merge_first_page_with_a_value():
+    pages = [PageResult(index=i, width=100, height=100, source="image", dpi=None, size_pt=None, rotation=0, regions=[],
+                        key_values=answers) for i, answers in enumerate([{"total": {"value": ""}},
+                                                                         {"total": {"value": "9.00"}}])]
+    doc = DocResult(source=Path("a.pdf"), relative_path=Path("a.pdf"), sha256="", pages=pages, engine={"name": "glm"},
+                    options={})
+    assert merge_model_answers(doc, ["total", "date"])["keys"] == {
+        "total": {"value": "9.00", "page": 2, "bbox": None, "confidence": None},
+        "date": {"value": None, "page": None, "bbox": None, "confidence": None}}
+
+
+# -- real receipts through the CLI ----------------------------------------------------------------
+# Per receipt, the fields whose mechanisms this test covers: 020 a logo above the legal name, 022 a
+# labelled registration number between name and address and a total "incl. GST 6%", 025 a tax
+# summary's total row after the real total and "CASH" read as "CASII".
+REAL_FIELDS = {"020": ("company", "date", "total"), "022": ("date", "address", "total"),
+               "025": ("company", "date", "total")}
+
+
+def test_cli_extract_on_real_receipts(shared_data, tmp_path, cli):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for stem in REAL_FIELDS:
+        (folder / f"{stem}.jpg").symlink_to(shared_data / "receipts" / "img" / f"{stem}.jpg")
+    result = cli("convert", str(folder), "-o", str(tmp_path / "out"), "--engine", "lite", "--format", "json",
+                 "--extract", "company,date,address,total", "--workers", "1")
+    assert result.returncode == 0, result.stderr
+    for stem, fields in REAL_FIELDS.items():
+        truth = json.loads((shared_data / "receipts" / "key" / f"{stem}.json").read_text())
+        got = json.loads((tmp_path / "out" / f"{stem}.kv.json").read_text())["keys"]
+        assert {f: (got[f]["value"] or "").strip() for f in fields} == {f: truth[f].strip() for f in fields}, stem
