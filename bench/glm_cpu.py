@@ -18,7 +18,7 @@ from PIL import Image
 
 from glmocr_cli.document import LABELS
 from glmocr_cli.layout.pp_doclayout import Preprocessing, order_ranks
-from glmocr_cli.recognize.glm.recognizer import prepare_crop
+from glmocr_cli.recognize.glm.crops import CHECKPOINT_PROCESSOR_SIZE, prepare_crop
 
 IMAGE_START, IMAGE, IMAGE_END, EOS = 59256, 59280, 59257, 59246
 A4_200DPI = (1654, 2339)
@@ -91,7 +91,7 @@ def main() -> None:
     torch.manual_seed(0)
     model = GlmOcrForConditionalGeneration(real_glm_config()).to(device, dtype).eval()
     print(f"GLM-OCR random weights: {sum(p.numel() for p in model.parameters()) / 1e9:.2f} B params")
-    processor = Glm46VImageProcessorPil(size={"shortest_edge": 112 * 112, "longest_edge": 28 * 28 * 6144})
+    processor = Glm46VImageProcessorPil(size=CHECKPOINT_PROCESSOR_SIZE)
     line = prepare_crop(Image.new("RGB", (1400, 60), "white"))           # one text line at 200 DPI
     half = prepare_crop(Image.new("RGB", (1500, 1100), "white"))         # half a page of text
     warm = inputs_for([line], processor, device, dtype)

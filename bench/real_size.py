@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from glm_cpu import EOS, IMAGE, IMAGE_END, IMAGE_START, real_glm_config  # noqa: E402
-from glmocr_cli.recognize.glm.recognizer import prepare_crop  # noqa: E402
+from glmocr_cli.recognize.glm.crops import CHECKPOINT_PROCESSOR_SIZE, prepare_crop  # noqa: E402
 from glmocr_cli.recognize.glm.requests import DecodeRequest  # noqa: E402
 
 DEV_PDF = ROOT.parent / "shared" / "data" / "dev" / "pdf"
@@ -49,7 +49,7 @@ def real_size_checkpoint(path: Path = CHECKPOINT) -> Path:
     model.generation_config.eos_token_id, model.generation_config.pad_token_id = EOS_IDS, EOS
     model.save_pretrained(path)
     add_mtp_layer(path, model)
-    Glm46VImageProcessorPil(size={"shortest_edge": 112 * 112, "longest_edge": 28 * 28 * 6144}).save_pretrained(path)
+    Glm46VImageProcessorPil(size=CHECKPOINT_PROCESSOR_SIZE).save_pretrained(path)
     return path
 
 

@@ -20,6 +20,7 @@ from glmocr_cli.document import PageImage, Task
 from glmocr_cli.engines.glm import WEIGHTS_HINT, GlmEngine, find_glm_checkpoints
 from glmocr_cli.layout.postprocess import LayoutPostprocessConfig
 from glmocr_cli.recognize.glm.loading import CheckpointError, resolve_checkpoint, GLM_OCR_REPO
+from glmocr_cli.recognize.glm.crops import sdk_crop_box
 from glmocr_cli.recognize.glm.recognizer import (PROMPTS, CropRequest, GlmRecognizer, clean_output, fit_to_grid,
                                                  prepare_crop)
 from tiny_glm import build_tiny_glm_ocr
@@ -72,8 +73,8 @@ def test_regions_prompts_crops_and_record(dirs):
             if region.task in PROMPTS:
                 recognised += 1
                 assert request.prompt == PROMPTS[region.task]
-                x0, y0, x1, y1 = region.bbox
-                assert request.image.size == fit_to_grid(round(x1) - int(x0), round(y1) - int(y0))
+                x0, y0, x1, y1 = sdk_crop_box(region.bbox, result.width, result.height)   # the SDK's crop
+                assert request.image.size == fit_to_grid(x1 - x0, y1 - y0)
                 assert request.image.width % 28 == 0 and request.image.height % 28 == 0
                 assert 1 <= region.stats["tokens"] <= 4 and "recognize" in region.timings
             else:
@@ -122,7 +123,7 @@ def test_prompt_is_the_chat_template_with_expanded_image_tokens(dirs):
 
 
 def test_fit_to_grid_keeps_the_sdk_pixel_bounds():
-    assert fit_to_grid(10, 10) == (112, 112)
+    assert fit_to_grid(10, 10) == (84, 84)   # the SDK's resize (t=2: 2*84*84 >= 112*112), then the processor's
     w, h = fit_to_grid(5000, 7000)
     assert w % 28 == 0 and h % 28 == 0 and w * h <= 28 * 28 * 6144
     assert fit_to_grid(300, 50) == (308, 56)

@@ -72,11 +72,16 @@ def test_nms_within_and_across_classes():
 
 
 def test_contained_box_removed_but_reference_keeps_the_smaller():
+    """The SDK's merge modes (tests/test_oracle_sdk.py runs the SDK itself on such cases)."""
+    cfg = LayoutPostprocessConfig()
     big, small = det((0, 0, 200, 200)), det((10, 10, 50, 50))
-    assert remove_contained([big, small], 0.8) == [big]
-    ref = det((0, 0, 200, 200), label="reference")
-    item = det((10, 10, 50, 50), label="reference_content")
-    assert remove_contained([ref, item], 0.8) == [item]
+    assert remove_contained([big, small], cfg) == [big]
+    ref, item = det((0, 0, 200, 200), label="reference"), det((10, 10, 50, 50), label="reference_content")
+    assert remove_contained([ref, item], cfg) == [ref, item]   # a reference box drops nothing it holds
+    holder, inner_ref = det((0, 0, 200, 200), label="content"), det((10, 10, 50, 50), label="reference")
+    assert remove_contained([holder, inner_ref], cfg) == []    # "small" drops the holder, "large" the reference
+    figure = det((10, 10, 50, 50), label="image")
+    assert remove_contained([big, figure], cfg) == [big, figure]   # image, seal, chart are never dropped
 
 
 def test_postprocess_threshold_overrides_page_sized_images_and_order():

@@ -21,6 +21,8 @@ def build_tiny_glm_ocr(path: Path, *, seed: int = 0, mtp: bool = True) -> Path:
     from transformers import GlmOcrConfig, GlmOcrForConditionalGeneration, PreTrainedTokenizerFast
     from transformers.models.glm46v.image_processing_pil_glm46v import Glm46VImageProcessorPil
 
+    from glmocr_cli.recognize.glm.crops import CHECKPOINT_PROCESSOR_SIZE
+
     path = Path(path)
     vocab = {tok: i for i, tok in enumerate(sorted(pre_tokenizers.ByteLevel.alphabet()))}
     tok = Tokenizer(models.BPE(vocab=vocab, merges=[]))
@@ -49,7 +51,7 @@ def build_tiny_glm_ocr(path: Path, *, seed: int = 0, mtp: bool = True) -> Path:
     model.save_pretrained(path)
     if mtp:
         add_mtp_layer(path, model)
-    Glm46VImageProcessorPil(size={"shortest_edge": 112 * 112, "longest_edge": 28 * 28 * 6144}).save_pretrained(path)
+    Glm46VImageProcessorPil(size=CHECKPOINT_PROCESSOR_SIZE).save_pretrained(path)
     return path
 
 

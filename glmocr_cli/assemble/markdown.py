@@ -11,7 +11,12 @@ BULLETS = re.compile(r"^\s*(?:[•·▪◦●■□➢►*]|-(?=\s)|o(?=\s))\s*"
 
 
 def _heading(region: Region) -> str:
+    """A heading at the level the refine stage found, else by label; as the SDK's formatter, the model's
+    own '#' marks (and a paragraph title's bullet) are dropped."""
     text = " ".join((region.rich or region.content).split())
+    if region.label == "paragraph_title" and text[:2] in ("- ", "* "):
+        text = text[2:].lstrip()
+    text = re.sub(r"^#+\s*", "", text)
     if region.kind == "heading" and region.level:
         return f"{'#' * region.level} {text}"
     return f"# {text}" if region.label == "doc_title" else f"## {text}"
@@ -55,17 +60,27 @@ def _picture_text(region: Region) -> str:
 
 
 def _merge_formula_numbers(regions: list[Region]) -> tuple[list[Region], dict[int, str]]:
-    """A formula_number region becomes the \\tag of the display formula before it."""
+    """A formula_number region becomes the \\tag of the display formula right before or after it
+    (the SDK's rule: adjacent only; a number with no formula beside it is dropped)."""
     kept: list[Region] = []
     tags: dict[int, str] = {}
-    for region in regions:
-        if region.label == "formula_number":
-            target = next((r for r in reversed(kept) if r.task is Task.FORMULA), None)
-            if target is not None:
-                tags[id(target)] = region.content.strip().strip("()")
-                continue
-        kept.append(region)
+    for i, region in enumerate(regions):
+        if region.label != "formula_number":
+            kept.append(region)
+            continue
+        before = regions[i - 1] if i > 0 else None
+        after = regions[i + 1] if i + 1 < len(regions) else None
+        target = (before if before is not None and before.task is Task.FORMULA and id(before) not in tags
+                  else after if after is not None and after.task is Task.FORMULA else None)
+        if target is not None:
+            tags[id(target)] = _formula_number(region.content)
     return kept, tags
+
+
+def _formula_number(text: str) -> str:
+    """'(1)' or '（1）' -> '1' (the SDK's clean_formula_number)."""
+    text = text.strip()
+    return text[1:-1] if (text[:1], text[-1:]) in (("(", ")"), ("（", "）")) else text
 
 
 def _blocks(doc: DocResult, image_dir: str, keep_furniture: bool) -> list[tuple[int, str, Region]]:
@@ -118,10 +133,28 @@ def _join_hyphenated(blocks):
     return merged
 
 
+def _bullets_between_bullets(blocks, doc: DocResult):
+    """A plain text block between two bullet blocks, left-aligned with both (within 1% of the page
+    width), is a list item too (the SDK's _format_bullet_points)."""
+    widths = {page.index: page.width for page in doc.pages}
+    left = lambda item: int(item[2].bbox[0] / max(1, widths.get(item[0], 1)) * 1000)  # noqa: E731
+    plain = lambda item: item[2].label == "text"  # noqa: E731
+    out = list(blocks)
+    for i in range(1, len(out) - 1):
+        prev, item, nxt = out[i - 1], out[i], out[i + 1]
+        if not (plain(prev) and plain(item) and plain(nxt)) or item[1].startswith("- "):
+            continue
+        if (prev[1].startswith("- ") and nxt[1].startswith("- ")
+                and abs(left(item) - left(prev)) <= 10 and abs(left(item) - left(nxt)) <= 10):
+            out[i] = (item[0], "- " + item[1], item[2], item[3])
+    return out
+
+
 def render_markdown(doc: DocResult, *, image_dir: str = "images", keep_furniture: bool = False) -> str:
     out: list[str] = []
     current = None
-    for page, block, _, flags in _join_hyphenated(_blocks(doc, image_dir, keep_furniture)):
+    blocks = _bullets_between_bullets(_join_hyphenated(_blocks(doc, image_dir, keep_furniture)), doc)
+    for page, block, _, flags in blocks:
         if current is not None and page != current:
             out.append(f"<!-- page {page + 1} -->")
         current = page

@@ -23,7 +23,8 @@ from ..layout.postprocess import LayoutPostprocessConfig, label_tasks as build_l
 from ..recognize.glm.compat import warn_if_untested_transformers
 from ..recognize.glm.loading import (GLM_OCR_REPO, LAYOUT_REPO, PULL_HINT, CheckpointError,
                                      find_checkpoint_dirs, resolve_checkpoint)
-from ..recognize.glm.recognizer import PROMPTS, CropRequest, GlmRecognizer, clean_output, prepare_crop
+from ..recognize.glm.crops import prepare_crop, sdk_crop_box
+from ..recognize.glm.recognizer import PROMPTS, CropRequest, GlmRecognizer, clean_output
 
 hf_logging.disable_progress_bar()  # our own progress display owns the terminal and the logs
 
@@ -145,7 +146,8 @@ class GlmEngine:
             results.append(result)
             for region in result.regions:
                 if region.task in PROMPTS:
-                    crop = prepare_crop(result.upright_image.crop(_int_box(region.bbox)))
+                    box = sdk_crop_box(region.bbox, result.width, result.height)   # the SDK's crop pixels
+                    crop = prepare_crop(result.upright_image.crop(box))
                     requests.append(CropRequest(crop, PROMPTS[region.task], key=region))
         start = time.perf_counter()
         for answer in self.recognizer.recognize(requests):
@@ -185,7 +187,7 @@ class GlmEngine:
                             bbox_pt=tuple(round(v / scale, 2) for v in bbox) if scale else None)
             if task is Task.SKIP:
                 buffer = io.BytesIO()
-                image.crop(_int_box(bbox)).save(buffer, format="PNG")
+                image.crop(sdk_crop_box(bbox, image.width, image.height)).save(buffer, format="PNG")
                 region.image_png = buffer.getvalue()
                 region.image_name = f"page{page.index + 1}_region{i}.png"
             regions.append(region)
@@ -218,11 +220,6 @@ def _layout_config(settings) -> LayoutPostprocessConfig:
     if overall is not None:
         config.threshold = overall
     return config
-
-
-def _int_box(bbox) -> tuple[int, int, int, int]:
-    x0, y0, x1, y1 = bbox
-    return int(x0), int(y0), max(int(x0) + 1, round(x1)), max(int(y0) + 1, round(y1))
 
 
 def _version(package: str) -> str | None:

@@ -1,8 +1,14 @@
-"""PP-DocLayout-V3 post-processing as the reference SDK does it.
+"""PP-DocLayout-V3 post-processing, step for step as the reference SDK does it.
 
-Raw detections (already thresholded per query, in page pixels, ranked by the model's reading
-order) -> per-class score threshold -> NMS within a class (IoU 0.6) and across classes (0.98) ->
-drop page-sized `image` boxes -> remove boxes contained in a larger one -> reading order renumbered.
+Follows glmocr 0.1.5 (`utils/layout_postprocess_utils.apply_layout_postprocess` with its shipped
+config.yaml, after `PPDocLayoutDetector._apply_per_class_threshold`); tests/test_oracle_sdk.py runs
+the SDK's own functions on the same detections and asserts equal output. Raw detections (in page
+pixels, with the model's reading-order rank) -> per-class score threshold -> NMS (IoU with the +1
+pixel convention: 0.6 within a class, 0.98 across) -> drop page-sized `image` boxes -> drop boxes
+contained (>= 80% of their area) in another box; a box holding a `reference` goes instead (the SDK's
+merge mode "small"); image, seal and chart are never dropped as contained -> reading order ->
+unclip (ratio 1: a no-op up to rounding, kept for identical integers) -> clip to the page, integer
+pixels, empty boxes dropped.
 """
 from __future__ import annotations
 
@@ -31,6 +37,9 @@ class LayoutPostprocessConfig:
     image_max_area_landscape: float = 0.82
     image_max_area_portrait: float = 0.93
     containment: float = 0.8
+    keep_smaller: tuple[str, ...] = ("reference",)              # merge mode "small"; others "large"
+    never_contained: tuple[str, ...] = ("image", "seal", "chart")
+    unclip: tuple[float, float] = (1.0, 1.0)
 
 
 def label_tasks(overrides: dict[str, Task | str] | None = None, keep_furniture: bool = False) -> dict[str, Task]:
@@ -43,80 +52,99 @@ def label_tasks(overrides: dict[str, Task | str] | None = None, keep_furniture: 
     return tasks
 
 
-def _iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """IoU of box `a` against every row of `b`."""
-    x0 = np.maximum(a[0], b[:, 0]); y0 = np.maximum(a[1], b[:, 1])
-    x1 = np.minimum(a[2], b[:, 2]); y1 = np.minimum(a[3], b[:, 3])
-    inter = np.clip(x1 - x0, 0, None) * np.clip(y1 - y0, 0, None)
-    area = lambda r: np.clip(r[..., 2] - r[..., 0], 0, None) * np.clip(r[..., 3] - r[..., 1], 0, None)
-    return inter / np.maximum(area(a) + area(b) - inter, 1e-9)
+def iou_pixels(a, b) -> float:
+    """IoU of two boxes in integer-pixel convention (a box [x0, x1] spans x1 - x0 + 1 pixels)."""
+    ix = max(0, min(a[2], b[2]) - max(a[0], b[0]) + 1)
+    iy = max(0, min(a[3], b[3]) - max(a[1], b[1]) + 1)
+    inter = ix * iy
+    area_a = (a[2] - a[0] + 1) * (a[3] - a[1] + 1)
+    area_b = (b[2] - b[0] + 1) * (b[3] - b[1] + 1)
+    return inter / float(area_a + area_b - inter)
 
 
 def nms(dets: list[Detection], iou_same: float, iou_cross: float) -> list[Detection]:
-    """Greedy NMS by score; the IoU limit depends on whether the two boxes share a class."""
-    if not dets:
-        return []
-    order = sorted(range(len(dets)), key=lambda i: -dets[i].score)
-    boxes = np.array([d.bbox for d in dets], dtype=np.float64)
+    """Greedy NMS by score, highest first; returns the kept boxes in the order they were chosen."""
+    order = list(np.argsort(np.array([d.score for d in dets], dtype=np.float64))[::-1])
     kept: list[int] = []
-    for i in order:
-        if kept:
-            ious = _iou(boxes[i], boxes[kept])
-            limits = np.array([iou_same if dets[k].label == dets[i].label else iou_cross for k in kept])
-            if np.any(ious > limits):
-                continue
-        kept.append(i)
-    return [dets[i] for i in sorted(kept)]
+    while order:
+        best, order = order[0], order[1:]
+        kept.append(best)
+        limit = lambda i: iou_same if dets[i].label == dets[best].label else iou_cross
+        order = [i for i in order if iou_pixels(dets[best].bbox, dets[i].bbox) < limit(i)]
+    return [dets[i] for i in kept]
 
 
 def drop_page_sized_images(dets: list[Detection], width: int, height: int, cfg: LayoutPostprocessConfig) -> list[Detection]:
-    """An `image` box covering nearly the whole page is the page itself, not a figure."""
-    limit = cfg.image_max_area_landscape if width > height else cfg.image_max_area_portrait
-    page = float(width * height)
+    """An `image` box covering nearly the whole page is the page itself, not a figure (when it is
+    not the only box, and never all boxes)."""
+    if len(dets) <= 1:
+        return dets
+    limit = (cfg.image_max_area_landscape if width > height else cfg.image_max_area_portrait) * width * height
 
-    def too_big(d: Detection) -> bool:
-        x0, y0, x1, y1 = d.bbox
-        return d.label == "image" and (x1 - x0) * (y1 - y0) / page > limit
+    def area_on_page(b) -> float:
+        return (min(width, b[2]) - max(0, b[0])) * (min(height, b[3]) - max(0, b[1]))
 
-    return [d for d in dets if not too_big(d)]
+    kept = [d for d in dets if d.label != "image" or area_on_page(d.bbox) <= limit]
+    return kept or dets
 
 
-def remove_contained(dets: list[Detection], ratio: float) -> list[Detection]:
-    """Drop a box lying (>= ratio of its area) inside a larger one; for `reference` keep the smaller."""
-    def area(b):
-        return max(0.0, b[2] - b[0]) * max(0.0, b[3] - b[1])
+def contained(inner, outer, ratio: float) -> bool:
+    """Whether at least `ratio` of `inner`'s area lies inside `outer`."""
+    area = (inner[2] - inner[0]) * (inner[3] - inner[1])
+    ix = max(0, min(inner[2], outer[2]) - max(inner[0], outer[0]))
+    iy = max(0, min(inner[3], outer[3]) - max(inner[1], outer[1]))
+    return (ix * iy / area if area > 0 else 0) >= ratio
 
-    def inside(small, big) -> bool:
-        ix = max(0.0, min(small[2], big[2]) - max(small[0], big[0]))
-        iy = max(0.0, min(small[3], big[3]) - max(small[1], big[1]))
-        return area(small) > 0 and ix * iy / area(small) >= ratio
 
-    drop: set[int] = set()
-    for i, a in enumerate(dets):
-        for j, b in enumerate(dets):
-            if i == j or i in drop or j in drop or area(a.bbox) >= area(b.bbox):
-                continue
-            if inside(a.bbox, b.bbox):
-                drop.add(j if b.label == "reference" else i)
-    return [d for k, d in enumerate(dets) if k not in drop]
+def remove_contained(dets: list[Detection], cfg: LayoutPostprocessConfig) -> list[Detection]:
+    """A box inside another box goes ("large": keep the container), except that a container of a
+    `reference` box goes instead ("small"); `never_contained` labels are never dropped as contained."""
+    n = len(dets)
+    inside = [[i != j and dets[i].label not in cfg.never_contained
+               and contained(dets[i].bbox, dets[j].bbox, cfg.containment) for j in range(n)] for i in range(n)]
+    keep = [not any(inside[i][j] for j in range(n) if dets[j].label not in cfg.keep_smaller) for i in range(n)]
+    for label in cfg.keep_smaller:
+        small = [dets[i].label == label for i in range(n)]
+        holds_small = [any(small[i] and inside[i][j] for i in range(n)) for j in range(n)]
+        is_held_small = [small[i] and any(inside[i]) for i in range(n)]
+        keep = [k and (not holds_small[j] or is_held_small[j]) for j, k in enumerate(keep)]
+    return [d for d, k in zip(dets, keep) if k]
+
+
+def unclip(bbox, ratio: tuple[float, float]):
+    """Scale a box about its centre (the SDK does it with ratio 1; the arithmetic is kept exactly)."""
+    x0, y0, x1, y1 = bbox
+    w, h = x1 - x0, y1 - y0
+    cx, cy = x0 + w / 2, y0 + h / 2
+    return cx - w * ratio[0] / 2, cy - h * ratio[1] / 2, cx + w * ratio[0] / 2, cy + h * ratio[1] / 2
+
+
+def to_page_pixels(bbox, width: int, height: int) -> tuple[int, int, int, int] | None:
+    """Clipped to the page, truncated to integer pixels; None for an empty box."""
+    x0, y0, x1, y1 = (max(0, min(float(v), size)) for v, size in zip(bbox, (width, height, width, height)))
+    if x0 >= x1 or y0 >= y1:
+        return None
+    return int(x0), int(y0), int(x1), int(y1)
 
 
 def postprocess(dets: list[Detection], width: int, height: int,
                 cfg: LayoutPostprocessConfig | None = None) -> list[Detection]:
-    """Apply the SDK's steps; returns detections in reading order with `index` set."""
+    """Apply the SDK's steps; returns detections in reading order, integer boxes, `index` set."""
     cfg = cfg or LayoutPostprocessConfig()
-    dets = [d for d in dets if d.score >= cfg.class_thresholds.get(d.label, cfg.threshold)]
-    dets = [Detection(_clip(d.bbox, width, height), d.label, d.score, d.rank) for d in dets]
-    dets = [d for d in dets if d.bbox[2] - d.bbox[0] >= 1 and d.bbox[3] - d.bbox[1] >= 1]
+    # In reading order first, as transformers' post_process_object_detection hands them to the SDK:
+    # NMS breaks score ties by position.
+    dets = sorted((d for d in dets if d.score >= cfg.class_thresholds.get(d.label, cfg.threshold)),
+                  key=lambda d: d.rank)
+    if not dets:
+        return []
     dets = nms(dets, cfg.nms_iou_same, cfg.nms_iou_cross)
     dets = drop_page_sized_images(dets, width, height, cfg)
-    dets = remove_contained(dets, cfg.containment)
-    dets.sort(key=lambda d: d.rank)
-    for i, d in enumerate(dets):
-        d.index = i
-    return dets
-
-
-def _clip(b, width: int, height: int) -> tuple[float, float, float, float]:
-    return (min(max(b[0], 0.0), width), min(max(b[1], 0.0), height),
-            min(max(b[2], 0.0), width), min(max(b[3], 0.0), height))
+    dets = remove_contained(dets, cfg)
+    ranks = np.array([d.rank for d in dets], dtype=np.float64)
+    dets = [dets[i] for i in np.argsort(ranks)]
+    out = []
+    for det in dets:
+        box = to_page_pixels(unclip(det.bbox, cfg.unclip), width, height)
+        if box is not None:
+            out.append(Detection(tuple(float(v) for v in box), det.label, det.score, det.rank, len(out)))
+    return out

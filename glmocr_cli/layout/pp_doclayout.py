@@ -144,14 +144,21 @@ class PPDocLayoutV3:
     @torch.inference_mode()
     def detect(self, images: list[Image.Image]) -> list[list[LayoutRegion]]:
         start = time.perf_counter()
-        pixels = self.preprocess(images).to(self.device, self.dtype)
-        out = self.model(pixel_values=pixels)
-        results = [self._decode(out.logits[i], out.pred_boxes[i], order_ranks(out.order_logits[i:i + 1].float())[0],
-                                images[i].size) for i in range(len(images))]
+        results = [[LayoutRegion(bbox=d.bbox, label=d.label, native_label=d.label, score=d.score)
+                    for d in postprocess(raw, image.width, image.height, self.config)]
+                   for raw, image in zip(self.raw_detections(images), images)]
         self.last_seconds = time.perf_counter() - start
         return results
 
-    def _decode(self, logits, boxes, ranks, size) -> list[LayoutRegion]:
+    @torch.inference_mode()
+    def raw_detections(self, images: list[Image.Image]) -> list[list[Detection]]:
+        """Per image, the model's detections above `raw_threshold`, before post-processing."""
+        pixels = self.preprocess(images).to(self.device, self.dtype)
+        out = self.model(pixel_values=pixels)
+        return [self._decode(out.logits[i], out.pred_boxes[i], order_ranks(out.order_logits[i:i + 1].float())[0],
+                             images[i].size) for i in range(len(images))]
+
+    def _decode(self, logits, boxes, ranks, size) -> list[Detection]:
         width, height = size
         scores = torch.sigmoid(logits.float())
         num_classes = scores.shape[1]
@@ -160,11 +167,9 @@ class PPDocLayoutV3:
         cx, cy, w, h = boxes.float()[queries].unbind(-1)
         xyxy = torch.stack([(cx - w / 2) * width, (cy - h / 2) * height,
                             (cx + w / 2) * width, (cy + h / 2) * height], dim=-1)
-        dets = [Detection(tuple(float(v) for v in xyxy[k]), self._label(int(labels[k])), float(flat[k]),
+        return [Detection(tuple(float(v) for v in xyxy[k]), self._label(int(labels[k])), float(flat[k]),
                           float(ranks[queries[k]]))
                 for k in range(len(flat)) if float(flat[k]) >= self.raw_threshold]
-        return [LayoutRegion(bbox=d.bbox, label=d.label, native_label=d.label, score=d.score)
-                for d in postprocess(dets, width, height, self.config)]
 
     def _label(self, class_id: int) -> str:
         name = self.id2label.get(class_id, "")

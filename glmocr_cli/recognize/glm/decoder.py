@@ -169,6 +169,12 @@ class GlmDecoder:
         steps = torch.arange(count, device=start.device)
         return (start[:, None] + steps).unsqueeze(0).expand(3, -1, -1)
 
+    def rope_positions(self, ids: torch.Tensor, grid: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """M-RoPE positions [3, 1, P] of one prompt [1, P] and the offset of the text after it."""
+        image_mask = ids == self.image_token_id
+        positions, delta = self.model.model.get_rope_index(ids, mm_token_type_ids=image_mask.int(), image_grid_thw=grid)
+        return positions.to(self.device), delta.view(1).to(self.device)
+
     # ---- prefill, draft, verify ----------------------------------------------------------------
     def prefill(self, request: DecodeRequest) -> Prefilled:
         ids = request.input_ids.to(self.device).view(1, -1)
@@ -181,9 +187,7 @@ class GlmDecoder:
             image_mask = (ids == self.image_token_id)
             embeds = embeds.masked_scatter(image_mask[..., None].expand_as(embeds),
                                            torch.cat(features).to(embeds.dtype))
-            positions, delta = self.model.model.get_rope_index(ids, mm_token_type_ids=image_mask.int(),
-                                                               image_grid_thw=grid)
-            positions, delta = positions.to(self.device), delta.view(1).to(self.device)
+            positions, delta = self.rope_positions(ids, grid)
         else:
             positions = torch.arange(length, device=self.device).view(1, 1, -1).expand(3, 1, -1)
             delta = torch.zeros(1, dtype=torch.long, device=self.device)

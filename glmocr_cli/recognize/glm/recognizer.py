@@ -8,46 +8,19 @@ from __future__ import annotations
 
 from ..base import CropAnswer, CropRequest  # noqa: F401  (re-exported for the engine)
 
-import math
 import re
 import sys
 import time
-from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 import torch
-from PIL import Image
 
 from ...document import Task
+from .crops import fit_to_grid, pad_to_aspect, prepare_crop  # noqa: F401  (crop geometry lives in crops.py)
+from .repetition import cut_repetition
 from .requests import request_from_encoding
 
 PROMPTS = {Task.TEXT: "Text Recognition:", Task.TABLE: "Table Recognition:", Task.FORMULA: "Formula Recognition:"}
-# The SDK's pixel bounds for one crop: at least 112x112, at most 6,144 image tokens of 28x28.
-MIN_PIXELS = 112 * 112
-MAX_PIXELS = 28 * 28 * 6144
-FACTOR = 28
-
-
-def fit_to_grid(width: int, height: int, min_pixels: int = MIN_PIXELS, max_pixels: int = MAX_PIXELS) -> tuple[int, int]:
-    """(width, height) rounded to multiples of 28 with the area kept within the bounds (smart_resize)."""
-    h = max(FACTOR, round(height / FACTOR) * FACTOR)
-    w = max(FACTOR, round(width / FACTOR) * FACTOR)
-    if h * w > max_pixels:
-        beta = math.sqrt(height * width / max_pixels)
-        h = max(FACTOR, math.floor(height / beta / FACTOR) * FACTOR)
-        w = max(FACTOR, math.floor(width / beta / FACTOR) * FACTOR)
-    elif h * w < min_pixels:
-        beta = math.sqrt(min_pixels / (height * width))
-        h = math.ceil(height * beta / FACTOR) * FACTOR
-        w = math.ceil(width * beta / FACTOR) * FACTOR
-    return w, h
-
-
-def prepare_crop(image: Image.Image) -> Image.Image:
-    """A crop resized (bicubic) to the grid the model will see, so the processor leaves it as is."""
-    w, h = fit_to_grid(*image.size)
-    image = image.convert("RGB")
-    return image if image.size == (w, h) else image.resize((w, h), Image.BICUBIC)
 
 
 class GlmRecognizer:
@@ -72,7 +45,8 @@ class GlmRecognizer:
 
     def encode(self, requests: list[CropRequest]) -> dict[str, torch.Tensor]:
         """One left-padded batch: input_ids, attention_mask, mm_token_type_ids, pixel_values, image_grid_thw."""
-        vision = self.image_processor(images=[r.image for r in requests], return_tensors="pt")
+        # A crop nobody prepared still must not hit the processor's 200:1 limit (a no-op for prepared ones).
+        vision = self.image_processor(images=[pad_to_aspect(r.image) for r in requests], return_tensors="pt")
         grids = vision["image_grid_thw"]
         rows = []
         for request, grid in zip(requests, grids):
@@ -235,8 +209,27 @@ def clean_formula(latex: str) -> str:
     return match.group(2).strip() if match else latex
 
 
+# The SDK's formatter clean-up of recognised text (ResultFormatter._clean_content): runs of 3+ dots,
+# middle dots, underscores or escaped underscores become three; `$ x $` becomes `$x$`, set off by a
+# space from letters and digits around it.
+_RUNS = [re.compile(r"(\.)\1{2,}"), re.compile(r"(·)\1{2,}"), re.compile(r"(_)\1{2,}"), re.compile(r"(\\_)\1{2,}")]
+_INLINE_MATH = re.compile(r"(?<!\$)\$\s*((?:[^$\\]|\\.)+?)\s*\$(?!\$)")
+
+
+def _inline_math(match: re.Match) -> str:
+    text, start, end = match.string, match.start(), match.end()
+    before = " " if start > 0 and text[start - 1].isalnum() else ""
+    after = " " if end < len(text) and text[end].isalnum() else ""
+    return f"{before}${match.group(1).strip()}${after}"
+
+
 def clean_text(text: str) -> str:
-    return _FENCE.sub("", text.strip())
+    text = _FENCE.sub("", text.strip())
+    text = re.sub(r"(\\t)+$", "", re.sub(r"^(\\t)+", "", text).lstrip()).rstrip()   # literal '\t' at the ends
+    for run in _RUNS:
+        text = run.sub(r"\1\1\1", text)
+    text = cut_repetition(text)
+    return _INLINE_MATH.sub(_inline_math, text).strip() if "$" in text else text
 
 
 def clean_output(task: Task, text: str) -> tuple[str, list[str]]:
