@@ -46,6 +46,13 @@ DEFAULT_LABEL_TASKS: dict[str, Task] = {
         "header_image")},
 }
 
+# Flags that mean a page was not read as it should be: unread or damaged text, a failed crop, an
+# unparsable table. `--fail-on flagged` fails on these, and writers mark the text. Every other flag
+# is a note on how a region was read ("furniture", "not-a-formula", "low-confidence",
+# "max-new-tokens") and never fails a run.
+PROBLEM_FLAGS = frozenset({"unreadable-text", "unsupported-script", "damaged", "recognition-failed",
+                           "decoder-failed", "table-html-invalid"})
+
 # Furniture that `--keep-furniture` turns back into text regions.
 FURNITURE_LABELS = ("header", "footer", "footnote", "number", "aside_text")
 

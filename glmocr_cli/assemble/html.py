@@ -6,7 +6,7 @@ import html
 import re
 from html.parser import HTMLParser
 
-from ..document import DocResult, Region, Task
+from ..document import PROBLEM_FLAGS, DocResult, Region, Task
 from ..recognize.script import dominant_script
 from .text_direction import direction, language_tag, region_language
 
@@ -79,8 +79,18 @@ def _language_attrs(region: Region, page_lang: str | None) -> str:
     return attrs + (' dir="rtl"' if direction_ == "rtl" else "")
 
 
+def heading_text(text: str, label: str) -> str:
+    """A heading's words as the SDK's formatter gives them: the model's own '#' marks (and a paragraph
+    title's bullet) dropped, spaces collapsed. Markdown and HTML both use it."""
+    text = " ".join(text.split())
+    if label == "paragraph_title" and text[:2] in ("- ", "* "):
+        text = text[2:].lstrip()
+    return re.sub(r"^#+\s*", "", text)
+
+
 def _region_html(region: Region, page_lang: str | None = None) -> str:
-    text = html.escape(region.content.strip())
+    heading = region.label in ("doc_title", "paragraph_title") or region.kind == "heading"
+    text = html.escape(heading_text(region.content, region.label) if heading else region.content.strip())
     attrs = _language_attrs(region, page_lang) if text and region.task is not Task.TABLE else ""
     if region.kind == "heading" and region.level and text:  # level from refine/headings.py
         return f"<h{region.level}{attrs}>{text}</h{region.level}>"
@@ -99,9 +109,10 @@ def _region_html(region: Region, page_lang: str | None = None) -> str:
     if not text:
         return ""
     css = "furniture" if region.task is Task.ABANDON else ""
-    if region.flags:
+    problems = [f for f in region.flags if f in PROBLEM_FLAGS or f == "low-confidence"]
+    if problems:  # text a reader should doubt; notes such as "furniture" are not shown as doubts
         css = f"{css} flag".strip()
-        return f'<p class="{css}" title="{html.escape(", ".join(region.flags))}"{attrs}>{text}</p>'
+        return f'<p class="{css}" title="{html.escape(", ".join(problems))}"{attrs}>{text}</p>'
     listed = _list_html(region.content, attrs + (f' class="{css}"' if css else ""))
     if listed:
         return listed

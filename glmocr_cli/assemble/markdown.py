@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from ..document import DocResult, Region, Task
-from .html import sanitize_table
+from .html import heading_text, sanitize_table
 
 DOUBT_FLAGS = ("unsupported-script", "unreadable-text", "low-confidence")
 BULLETS = re.compile(r"^\s*(?:[•·▪◦●■□➢►*]|-(?=\s)|o(?=\s))\s*")
@@ -13,10 +13,7 @@ BULLETS = re.compile(r"^\s*(?:[•·▪◦●■□➢►*]|-(?=\s)|o(?=\s))\s*"
 def _heading(region: Region) -> str:
     """A heading at the level the refine stage found, else by label; as the SDK's formatter, the model's
     own '#' marks (and a paragraph title's bullet) are dropped."""
-    text = " ".join((region.rich or region.content).split())
-    if region.label == "paragraph_title" and text[:2] in ("- ", "* "):
-        text = text[2:].lstrip()
-    text = re.sub(r"^#+\s*", "", text)
+    text = heading_text(region.rich or region.content, region.label)
     if region.kind == "heading" and region.level:
         return f"{'#' * region.level} {text}"
     return f"# {text}" if region.label == "doc_title" else f"## {text}"

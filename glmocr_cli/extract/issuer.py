@@ -53,7 +53,7 @@ def is_address_key(key: KeySpec) -> bool:
 
 # -- company and address --------------------------------------------------------------------------
 def _rows(lines: list[PageLine]) -> list[PageLine]:
-    """One merged line per row: "SAM" + "SAM TRADING CO" -> "SAM SAM TRADING CO"."""
+    """One merged line per row: "ACME" + "ACME TRADING CO" -> "ACME ACME TRADING CO"."""
     merged = []
     for row in group_rows(lines):
         box = (min(ln.bbox[0] for ln in row), min(ln.bbox[1] for ln in row),
@@ -107,7 +107,7 @@ def _similar_height(a: PageLine, b: PageLine, tolerance: float = 0.3) -> bool:
 
 
 def _name_text(text: str) -> str:
-    """A name row without the registration number printed after it: "AEON CO. (M) BHD (126926-H)"."""
+    """A name row without the registration number printed after it: "NORTHWIND CO. (M) BHD (123456-X)"."""
     words = text.split()
     while len(words) > 1 and REGISTRATION.match(words[-1]):
         words.pop()

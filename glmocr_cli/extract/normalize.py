@@ -1,7 +1,7 @@
 """OCR text made printable again: spacing around punctuation and digit/letter confusions.
 
 Receipt OCR drops the space before a bracket or after an abbreviation ("MOTOR(SUNGAI", "SDN.BHD.")
-and confuses O and 0 ("B0ARD", "4560O"). These are undone only where the context says which was
+and confuses O and 0 ("B0ARD", "1230O"). These are undone only where the context says which was
 meant: a word of letters holds no digit 0, a run of three or more digits no letter O.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ def space_punctuation(text: str) -> str:
     text = re.sub(r";(?=\w)", "; ", text)
     text = re.sub(r"(?<=\w)\((?=\w)", " (", text)
     text = re.sub(r"\)(?=\w)", ") ", text)
-    # "SDN.BHD.", "S.H.H.MOTOR": a dot between an abbreviation and a word of three or more letters.
+    # "SDN.BHD.", "A.B.C.TRADING": a dot between an abbreviation and a word of three or more letters.
     text = re.sub(r"(?<=[A-Za-z])\.(?=[A-Za-z]{3,})", ". ", text)
     return re.sub(r"\s+", " ", text).strip()
 
@@ -30,7 +30,7 @@ def letters_for_digits(text: str) -> str:
 
 
 def zeros_in_numbers(text: str) -> str:
-    """"4560O" -> "45600": an O among three or more digits (a postcode, a house number) is a zero."""
+    """"1230O" -> "12300": an O among three or more digits (a postcode, a house number) is a zero."""
     def fix(m: re.Match) -> str:
         word = m.group(0)
         return word.replace("O", "0").replace("o", "0") if sum(c.isdigit() for c in word) >= 3 else word
@@ -38,7 +38,7 @@ def zeros_in_numbers(text: str) -> str:
 
 
 def address_commas(text: str) -> str:
-    """"TAMAN SRI PUTRA. 81200": an address separates its parts with commas, and a comma at low
+    """"TAMAN MAJU. 12300": an address separates its parts with commas, and a comma at low
     resolution reads as a dot. A dot before a space after a number or a word of four or more
     characters becomes a comma; abbreviations ("NO. 5", "JLN. BESAR", "D.E") keep theirs."""
     return re.sub(r"(?<=[A-Za-z0-9]{4})\.(?= )|(?<=\d)\.(?= )", ",", text)

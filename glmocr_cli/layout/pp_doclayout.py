@@ -19,11 +19,13 @@ import torch
 from PIL import Image
 
 from ..document import LABELS, LayoutRegion
+from ..errors import CheckpointError
 from .postprocess import Detection, LayoutPostprocessConfig, postprocess
 
 
-class LayoutCheckpointError(RuntimeError):
-    """The layout checkpoint is missing, broken or not PP-DocLayout-V3."""
+class LayoutCheckpointError(CheckpointError):
+    """The layout checkpoint is missing, broken or not PP-DocLayout-V3 (a CheckpointError, so callers
+    catch it from glmocr_cli.errors)."""
 
 
 # PIL's resample codes (what `resample` holds in a preprocessor config) -> the cv2 filter that matches

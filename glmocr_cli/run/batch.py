@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import ConfigError, Settings, page_selected, parse_page_ranges
-from ..document import DocResult, PageResult
+from ..document import PROBLEM_FLAGS, DocResult, PageResult
 from ..refine import refine_document
 from ..sources.discover import InputFile
 from ..sources.documents import SourceError, open_source
@@ -197,12 +197,13 @@ class BatchConverter:
         try:
             doc, outputs = rebuild_formats(self.out_dir, stamp, self.settings.formats,
                                            keep_furniture=self.settings.keep_furniture)
+            flags = flagged_pages(doc.pages)   # the stored document's problems stay known to --fail-on
             write_stamp(self.out_dir, item.relative_path, sha, self.fingerprint, outputs,
-                        stem=item.stem, pages=len(doc.pages))
+                        stem=item.stem, pages=len(doc.pages), flags=flags)
         except (ValueError, KeyError, TypeError, AttributeError):
             return None
         return DocOutcome(item.path, item.relative_path, "converted", len(doc.pages), time.perf_counter() - started,
-                          outputs=[p.relative_to(self.out_dir).as_posix() for p in outputs], rebuilt=True)
+                          flags=flags, outputs=[p.relative_to(self.out_dir).as_posix() for p in outputs], rebuilt=True)
 
     # -- the loop --------------------------------------------------------------------------------
     def _start_pool(self):
@@ -335,14 +336,10 @@ class BatchConverter:
 
 
 def flagged_pages(pages: list[PageResult]) -> list[str]:
-    """Pages a reader must look at: any page-level flag (unreadable, damaged, ...) and regions in a
-    script the recogniser cannot read. Low confidence alone is not a flag that fails a run."""
+    """Pages a reader must look at: a page or region with a problem flag (document.PROBLEM_FLAGS:
+    unread or damaged text, a failed crop). Notes such as low confidence or furniture never count."""
     flagged = []
     for page in pages:
-        kinds = (set(page.flags) | {f for r in page.regions for f in r.flags}) - QUALITY_NOTES
+        kinds = (set(page.flags) | {f for r in page.regions for f in r.flags}) & PROBLEM_FLAGS
         flagged.extend(f"page {page.index + 1}: {kind}" for kind in sorted(kinds))
     return flagged
-
-
-# Flags that describe how sure a reading is, not a page left unread: they never fail a run.
-QUALITY_NOTES = {"low-confidence", "max-new-tokens"}
