@@ -126,6 +126,14 @@ def convert(inputs: list[str | Path], output_dir: str | Path, settings: Settings
     return report
 
 
+def ocr_languages_report() -> str:
+    """The OCR languages this machine can read (Tesseract's installed data), as `config show` and
+    `models list` print them."""
+    from .recognize.ocr_languages import describe_ocr_languages
+
+    return describe_ocr_languages()
+
+
 def convert_document(path: str | Path, settings: Settings | None = None) -> DocResult:
     """Convert one document in this process and return its document model (no files written)."""
     from .config import page_selected, parse_page_ranges
@@ -149,4 +157,4 @@ def convert_document(path: str | Path, settings: Settings | None = None) -> DocR
         raise SourceError(result.error)
     doc = DocResult(source=path, relative_path=Path(path.name), sha256=file_sha256(path), pages=result.pages,
                     engine=result.engine or {}, options=settings.output_affecting())
-    return refine_document(doc)
+    return refine_document(doc, settings.label_tasks())

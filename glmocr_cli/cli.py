@@ -145,9 +145,9 @@ def config_show(
     width = max(map(len, values))
     for key, value in values.items():
         typer.echo(f"{key:<{width}}  {json.dumps(value)}  ({origin.get(key, 'default')})")
-    from .recognize.ocr_languages import describe_ocr_languages
+    from .api import ocr_languages_report
 
-    typer.echo(describe_ocr_languages())
+    typer.echo(ocr_languages_report())
 
 
 @models_app.command("pull")
@@ -184,9 +184,9 @@ def models_list(
     from .models import list_models
 
     _print_models(list_models(model, layout_model))
-    from .recognize.ocr_languages import describe_ocr_languages
+    from .api import ocr_languages_report
 
-    typer.echo(describe_ocr_languages())
+    typer.echo(ocr_languages_report())
 
 
 @models_app.command("verify")

@@ -63,6 +63,12 @@ class Settings:
                 "recognizer_concurrency", "recognizer_timeout", "fail_on", "document_timeout"}
         return {k: v for k, v in asdict(self).items() if k not in skip}
 
+    def label_tasks(self) -> dict[str, Any]:
+        """The run's label -> Task mapping: the SDK's, furniture kept on --keep-furniture, --label-task."""
+        from .layout.postprocess import label_tasks
+
+        return label_tasks(self.label_task_overrides(), self.keep_furniture)
+
     def label_task_overrides(self) -> dict[str, str]:
         """{'chart': 'text', ...} from the "label=task" entries."""
         from .document import LABELS, Task

@@ -34,16 +34,19 @@ def test_empty_folder_warns_and_exits_0_unless_fail_on_flagged(tmp_path: Path):
 
 
 def test_flagged_page_exits_1_only_with_fail_on_flagged_also_when_skipped(shared_data: Path, tmp_path: Path):
-    """An Arabic page read without its text layer: the lite recogniser cannot read the script and
-    flags the page. `failure` passes it; `flagged` does not, on the run and on a rerun that skips it."""
+    """An Arabic page read without its text layer on a machine with no Arabic OCR data (an empty
+    TESSDATA_PREFIX): nothing can read the script and the page is flagged. `failure` passes it;
+    `flagged` does not, on the run and on a rerun that skips it."""
     pdf = shared_data / "pdf" / "right_to_left_01.pdf"
     out = tmp_path / "out"
+    (tmp_path / "no-tessdata").mkdir()
+    env = {"TESSDATA_PREFIX": str(tmp_path / "no-tessdata")}
     common = ["convert", str(pdf), "-o", str(out), *FAST, "--text-layer", "off", "--pages", "1", "--format", "json"]
-    flagged = run_cli(*common, "--fail-on", "flagged")
+    flagged = run_cli(*common, "--fail-on", "flagged", env=env)
     assert flagged.returncode == 1, flagged.stderr
     lines = [ln for ln in flagged.stderr.splitlines() if ln.startswith("flagged: ")]
     assert lines and all("right_to_left_01.pdf: page 1: " in ln for ln in lines), flagged.stderr
     assert any(ln.endswith("unsupported-script") for ln in lines), flagged.stderr
-    assert run_cli(*common).returncode == 0                       # failure: a flag is not a failure
-    rerun = run_cli(*common, "--fail-on", "flagged")
+    assert run_cli(*common, env=env).returncode == 0              # failure: a flag is not a failure
+    rerun = run_cli(*common, "--fail-on", "flagged", env=env)
     assert "skipped" in rerun.stderr and rerun.returncode == 1, rerun.stderr

@@ -135,3 +135,24 @@ def test_a_killed_ray_run_leaves_no_ray_process_behind(tmp_path: Path):
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
     assert wait_gone(started, 30) == [], [psutil.Process(p).name() for p in alive(started)]
+
+
+def test_a_ctrl_c_swallowed_by_library_code_still_stops_the_run():
+    """A SIGINT that lands inside a library's bare `except:` is remembered and raised again by the
+    run loop's check (run/lifecycle.py), in a real process with the real handler."""
+    script = (
+        "import os, signal\n"
+        "from glmocr_cli.run.lifecycle import handle_sigterm_like_sigint, raise_if_interrupted\n"
+        "handle_sigterm_like_sigint()\n"
+        "try:\n"
+        "    os.kill(os.getpid(), signal.SIGINT)\n"
+        "    for _ in range(10**6): pass\n"
+        "except:  # what some libraries do\n"
+        "    pass\n"
+        "try:\n"
+        "    raise_if_interrupted()\n"
+        "except KeyboardInterrupt:\n"
+        "    raise SystemExit(130)\n"
+        "raise SystemExit(0)\n")
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 130, done.stderr

@@ -194,9 +194,9 @@ def test_garbled_text_layer_detected_and_a_good_one_trusted(shared_data):
     assert verdict == {"right_to_left_01": False, "right_to_left_02": True}
 
 
-def test_ocr_lang_is_checked_and_languages_are_listed(cli):
+def test_ocr_lang_is_checked_and_languages_are_listed(cli, tmp_path):
     _need_tesseract()
-    bad = cli("convert", "nothing-here", "--ocr-lang", "xyz")
+    bad = cli("convert", "samples", "-o", str(tmp_path), "--ocr-lang", "xyz")  # an input that exists: the option is what is wrong
     assert bad.returncode == 2 and "apt-get install tesseract-ocr-xyz" in bad.stderr
     shown = cli("config", "show")
     assert shown.returncode == 0

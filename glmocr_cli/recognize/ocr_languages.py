@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from ..config import ConfigError
+from ..errors import ConfigError
 from .tesseract_ocr import binding_missing, debian_package, installed_languages, tessdata_dir
 
 _CODE = re.compile(r"^(script/)?[A-Za-z_]+$")

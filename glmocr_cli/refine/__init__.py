@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..document import DocResult
+from ..document import DocResult, Task
 from .code import find_code
 from .formulas import refine_formulas
 from .furniture import find_furniture
@@ -25,12 +25,13 @@ STEPS: tuple[Callable[[DocResult], DocResult], ...] = (
 )
 
 
-def refine_document(doc: DocResult) -> DocResult:
+def refine_document(doc: DocResult, tasks: dict[str, Task] | None = None) -> DocResult:
     """Run every step; a step that fails on an odd document is skipped with a warning (the regions
-    as recognised are still a faithful conversion), never the document lost."""
+    as recognised are still a faithful conversion), never the document lost. `tasks` is the run's
+    label -> task mapping (--label-task, --keep-furniture), which furniture found by evidence follows."""
     for step in STEPS:
         try:
-            doc = step(doc)
+            doc = step(doc, tasks) if step is find_furniture else step(doc)
         except Exception as exc:  # noqa: BLE001 - a fix-up must not cost the user the document
             if doc.pages:
                 doc.pages[0].warnings.append(f"{doc.source}: refine step {step.__name__} skipped "

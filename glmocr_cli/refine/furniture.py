@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from ..document import DocResult, PageResult, Region, Task
+from ..document import DEFAULT_LABEL_TASKS, DocResult, PageResult, Region, Task
 from .words import body_size, is_styled, region_size, share
 
 MARGIN = 0.12            # share of the page height that counts as top / bottom margin band
@@ -40,8 +40,9 @@ def _textual(region: Region) -> bool:
             and not CAPTION.match(region.content))
 
 
-def _mark(region: Region, label: str) -> None:
-    region.label, region.task = label, Task.ABANDON
+def _mark(region: Region, label: str, tasks: dict[str, Task] | None) -> None:
+    """Relabel as furniture; its task is the run's for that label (--keep-furniture, --label-task)."""
+    region.label, region.task = label, (tasks or DEFAULT_LABEL_TASKS).get(label, Task.ABANDON)
     region.flags.append("furniture")
 
 
@@ -58,7 +59,7 @@ def _letter_height(region: Region) -> float:
     return heights[len(heights) // 2]
 
 
-def find_furniture(doc: DocResult) -> DocResult:
+def find_furniture(doc: DocResult, tasks: dict[str, Task] | None = None) -> DocResult:
     pages = doc.pages
     seen: dict[tuple[str, str], set[int]] = defaultdict(set)
     for page in pages:
@@ -80,12 +81,12 @@ def find_furniture(doc: DocResult) -> DocResult:
             number_band = _band(region, page, NUMBER_MARGIN)
             text = region.content.strip()
             if band and len(pages) >= 2 and len(seen[(band, _key(text))]) >= repeats:
-                _mark(region, "number" if _PAGE_NUMBER.match(text) else "header" if band == "top" else "footer")
+                _mark(region, "number" if _PAGE_NUMBER.match(text) else "header" if band == "top" else "footer", tasks)
             elif number_band and _PAGE_NUMBER.match(text) and _outermost(region, page, number_band):
-                _mark(region, "number")
+                _mark(region, "number", tasks)
             elif band and region.task is Task.TEXT and _outermost(region, page, band) and _is_small_line(
                     region, body, body_height):
-                _mark(region, "header" if band == "top" else "footer")
+                _mark(region, "header" if band == "top" else "footer", tasks)
             elif region.task is Task.ABANDON and region.label == "header" and not (
                     band and len(seen[(band, _key(text))]) >= 2) and (
                     _stands_out(region, body, body_height) or _opens_the_document(region, page, len(pages))):

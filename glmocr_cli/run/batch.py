@@ -21,6 +21,7 @@ from ..sources.discover import InputFile
 from ..sources.documents import SourceError, open_source
 from ..writers.outputs import write_document
 from .damage import judge_document
+from .lifecycle import raise_if_interrupted
 from .rebuild import rebuild_formats
 from .state import (file_sha256, fingerprint, read_stamp, remove_stamp, stale_outputs, stamped_flags,
                     stored_run_verdict, write_stamp)
@@ -165,7 +166,7 @@ class BatchConverter:
         doc = DocResult(source=item.path, relative_path=item.relative_path, sha256=state.sha256, pages=pages,
                         engine=state.engine or {}, options=self.settings.output_affecting(), output_stem=item.stem)
         doc.timings = {"recognition_wall": round(seconds, 4)}
-        doc = refine_document(doc)  # document-level fix-ups (refine/), both engines
+        doc = refine_document(doc, self.settings.label_tasks())  # document-level fix-ups (refine/), both engines
         judged = judge_document(doc, state.repair_note)
         if not judged.may_stamp:
             remove_stamp(self.out_dir, item.relative_path)
@@ -294,6 +295,7 @@ class BatchConverter:
                     record(doc_id, self._finish(states.pop(doc_id)))
 
         while todo or tasks or in_flight:
+            raise_if_interrupted()
             while len(in_flight) < limit and (tasks or todo):
                 if not tasks:
                     doc_id, item = todo.popleft()
@@ -307,6 +309,7 @@ class BatchConverter:
                     tasks.extend(ChunkTask(doc_id, item.path, c) for c in chunks)
                 task = tasks.popleft()
                 in_flight[pool.submit(task)] = task.doc_id
+                raise_if_interrupted()   # an in-process pool ran the chunk just now
             if not in_flight:
                 continue
             wake = HEARTBEAT_SECONDS

@@ -25,6 +25,7 @@ class Terminated(KeyboardInterrupt):
 
 
 _terminated = False
+_interrupted = False
 
 
 def _raise_terminated(signum, frame) -> None:
@@ -33,10 +34,27 @@ def _raise_terminated(signum, frame) -> None:
     raise Terminated()
 
 
+def _raise_interrupted(signum, frame) -> None:
+    global _interrupted
+    _interrupted = True
+    raise KeyboardInterrupt()
+
+
 def handle_sigterm_like_sigint() -> None:
-    """In the main process: SIGTERM raises Terminated wherever the main thread is."""
+    """In the main process: SIGTERM raises Terminated wherever the main thread is, and both signals
+    are remembered, so one that lands in library code with a bare `except:` is not lost."""
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _raise_terminated)
+        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            signal.signal(signal.SIGINT, _raise_interrupted)
+
+
+def raise_if_interrupted() -> None:
+    """Raise again a Ctrl-C or SIGTERM that some library swallowed; the run loop calls it each turn."""
+    if _terminated:
+        raise Terminated()
+    if _interrupted:
+        raise KeyboardInterrupt()
 
 
 def interrupt_exit_code(exc: BaseException | None = None) -> int:
