@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -26,6 +27,13 @@ def run_cli(*args: str, stdin: str | None = None, env: dict | None = None, cwd: 
     full_env = {k: v for k, v in full_env.items() if not k.startswith("GLMOCR_") or k in (env or {})}
     return subprocess.run([sys.executable, "-m", "glmocr_cli", *args], input=stdin, capture_output=True,
                           text=True, env=full_env, cwd=cwd or ROOT, timeout=timeout)
+
+
+def ctrl_c_as_in_a_terminal() -> None:
+    """preexec_fn for a child that a test interrupts: SIGINT at its default, as under a terminal.
+    (A child inherits an ignored SIGINT, and something in a long pytest session can leave the
+    test process ignoring it; a process started with SIGINT ignored rightly ignores Ctrl-C.)"""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 @pytest.fixture

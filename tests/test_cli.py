@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, ctrl_c_as_in_a_terminal, run_cli
 from factories import PARAGRAPH, render_to_image_pdf, text_image, text_pdf
 
 FAST = ["--dpi", "100", "--workers", "1"]
@@ -219,7 +219,7 @@ def test_interrupt_exits_130_and_rerun_finishes(tmp_path: Path):
     out = tmp_path / "out"
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen([sys.executable, "-m", "glmocr_cli", "convert", str(src), "-o", str(out), *FAST],
-                            stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+                            stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT, preexec_fn=ctrl_c_as_in_a_terminal)
     first = proc.stderr.readline()
     while first and "converted" not in first:  # wait for the first finished document
         first = proc.stderr.readline()

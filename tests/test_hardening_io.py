@@ -14,7 +14,7 @@ from pathlib import Path
 import pymupdf
 import pytest
 
-from conftest import ROOT, SAMPLES, run_cli
+from conftest import ROOT, SAMPLES, ctrl_c_as_in_a_terminal, run_cli
 from factories import PARAGRAPH, render_to_image_pdf, text_image, text_pdf
 
 FAST = ["--dpi", "100", "--workers", "1", "--engine", "lite"]
@@ -148,7 +148,8 @@ def test_summary_is_written_on_interrupt_with_version_times_and_options(tmp_path
         render_to_image_pdf(born, src / f"scan{i}.pdf", dpi=100)
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen([sys.executable, "-m", "glmocr_cli", "convert", str(src), "-o", str(out), *FAST,
-                             "--summary", str(summary)], stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+                             "--summary", str(summary)], stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT,
+                            preexec_fn=ctrl_c_as_in_a_terminal)
     line = proc.stderr.readline()
     while line and "converted" not in line:
         line = proc.stderr.readline()

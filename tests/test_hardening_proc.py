@@ -14,7 +14,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, ctrl_c_as_in_a_terminal, run_cli
 from factories import PARAGRAPH, render_to_image_pdf, text_pdf
 
 ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
@@ -154,5 +154,6 @@ def test_a_ctrl_c_swallowed_by_library_code_still_stops_the_run():
         "except KeyboardInterrupt:\n"
         "    raise SystemExit(130)\n"
         "raise SystemExit(0)\n")
-    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                          preexec_fn=ctrl_c_as_in_a_terminal)
     assert done.returncode == 130, done.stderr
