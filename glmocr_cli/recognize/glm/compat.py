@@ -11,7 +11,7 @@ import functools
 import inspect
 import sys
 
-LOWEST_TESTED = (5, 4, 0)
+LOWEST_TESTED = (5, 24, 0)   # 5.4.0 runs, but one batched-vs-alone test differs there (see README)
 NEWEST_TESTED = (5, 24)          # every 5.24.x: CI installs the newest one pyproject admits
 
 
