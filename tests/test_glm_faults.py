@@ -13,7 +13,7 @@ from PIL import Image
 from conftest import run_cli
 from glmocr_cli.document import DocResult, PageResult, Region, Task
 from glmocr_cli.engines.glm import load_glm_ocr
-from glmocr_cli.recognize.glm.compat import untested_transformers_line
+from glmocr_cli.recognize.glm.compat import padding_blind_penalty, untested_transformers_line
 from glmocr_cli.recognize.glm.decoder import GlmDecoder
 from glmocr_cli.recognize.glm.mtp import load_mtp_layer
 from glmocr_cli.recognize.glm.recognizer import CropRequest, GlmRecognizer, prepare_crop
@@ -80,11 +80,30 @@ def test_a_layer_that_ignores_the_cache_is_an_error_not_garbage(tiny):
         decoder.generate(decode_requests(recognizer, crops()[:2], [5, 5]))
 
 
+def test_generate_penalty_skips_left_padding_as_each_row_alone():
+    """Before 5.24 `generate` penalised a padded row's padding (GLM-OCR pads with EOS, so the row would
+    not stop where it stops alone); our processor gives each row the penalty of its own tokens only."""
+    from transformers import RepetitionPenaltyLogitsProcessor
+
+    pad = 7
+    rows = [[3, 5, 5, 9], [5, 2]]                      # the second row is left-padded to 4
+    input_ids = torch.tensor([rows[0], [pad, pad, *rows[1]]])
+    mask = torch.tensor([[1, 1, 1, 1], [0, 0, 1, 1]])
+    scores = torch.linspace(-2, 2, 2 * 12).view(2, 12)
+    ours = padding_blind_penalty(1.3, mask)[0](input_ids, scores.clone())
+    for i, row in enumerate(rows):
+        alone = RepetitionPenaltyLogitsProcessor(1.3)(torch.tensor([row]), scores[i:i + 1].clone())
+        assert torch.equal(ours[i:i + 1], alone)
+    assert ours[1, pad] == scores[1, pad]              # the padding token is not penalised in row 2
+    assert ours[0, 9] != scores[0, 9] and ours[1, 2] != scores[1, 2]
+
+
 def test_untested_transformers_gives_one_warning_line():
-    assert untested_transformers_line("5.24.0") is None and untested_transformers_line("5.24.3") is None
-    for version in ("5.3.0", "5.4.0", "5.23.0", "5.25.0", "6.0.0.dev0", "4.57.1"):
+    for version in ("5.4.0", "5.13.1", "5.23.0", "5.24.0", "5.24.3"):
+        assert untested_transformers_line(version) is None
+    for version in ("5.3.0", "5.25.0", "6.0.0.dev0", "4.57.1"):
         line = untested_transformers_line(version)
-        assert line and "\n" not in line and version in line and "5.24.0" in line and "5.24" in line
+        assert line and "\n" not in line and version in line and "5.4.0" in line and "5.24" in line
 
 
 # -- fault 2: a decoder failure is one crop's, and the decoder stays on ---------------------------------

@@ -54,10 +54,21 @@ def test_address_dots_between_parts_read_as_commas_but_abbreviations_keep_theirs
     ("Jan 5, 2024", "Jan 5, 2024", "2024-01-05"),
     ("14.03.2018", "14.03.2018", "2018-03-14"),
     ("1st December 2017", "1st December 2017", "2017-12-01"),
+    # OCR damage: a time glued to the year, a lost or blanked separator (written back as shown)
+    ("Date 09/02/201811:40", "09/02/2018", "2018-02-09"),
+    ("2703/2018", "27/03/2018", "2018-03-27"),
+    ("27/032018", "27/03/2018", "2018-03-27"),
+    ("05 02-18 13:02", "05-02-18", "2018-02-05"),
 ])
 def test_date_grammar(text, written, iso):
     found = find_dates(text)
     assert [(d.text, d.normalized) for d in found] == [(written, iso)]
+
+
+@pytest.mark.parametrize("text", ["Tel: 0312-2018", "07-3822612", "27032018", "DATE: 20/03/201", "12 05 2018",
+                                  "Invoice 18299/102/T0230", "GST ID: 000433614848"])
+def test_damaged_date_repair_leaves_numbers_that_are_not_dates(text):
+    assert find_dates(text) == []
 
 
 def test_amount_grammar_keeps_an_attached_sign_and_drops_a_separate_code():

@@ -1,7 +1,7 @@
 """Typed values inside OCR text: dates and money amounts, kept as written plus a normalised form.
 
 Extraction is scored by exact match against what the document says, so `text` is always the
-characters as printed (an amount keeps a currency sign printed against it, "$8.20", but not a
+characters as printed (save a date separator that OCR lost, which is written back) (an amount keeps a currency sign printed against it, "$8.20", but not a
 separate code, "RM 8.20" -> "8.20"); `normalized` is a
 machine-friendly form (ISO date, plain decimal) for callers who want to compute with it.
 """
@@ -33,8 +33,17 @@ MONTHS = {name: i for i, names in enumerate(
      ("nov", "november"), ("dec", "december")), start=1) for name in names}
 _MONTH = r"(?P<mon>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 
-# The same separator twice, so "12-01-19" is a date and "07-355 2616" (a phone number) is not.
-_NUMERIC_DMY = re.compile(r"(?<![\d.])(?P<a>\d{1,2})(?P<sep>[/.\-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?![\d])")
+# The same separator twice, so "12-01-19" is a date and "07-355 2616" (a phone number) is not. A
+# four-digit year may run straight into a time: OCR often drops that space ("09/02/201811:40").
+_END = r"(?:(?!\d)|(?<=\d{4})(?=\d{1,2}:\d{2}))"
+_NUMERIC_DMY = re.compile(r"(?<![\d.])(?P<a>\d{1,2})(?P<sep>[/.\-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})" + _END)
+# One separator lost by OCR: "2703/2018", "27/032018" (slashes only: phone numbers use dashes), or
+# read as a space, "05 02-18". The date is written back with the separator it shows.
+_LOST_SEPARATOR = (
+    re.compile(r"(?<![\d./\-])(?P<a>\d{2})(?P<b>\d{2})(?P<sep>/)(?P<y>(?:19|20)\d{2})" + _END),
+    re.compile(r"(?<![\d./\-])(?P<a>\d{2})(?P<sep>/)(?P<b>\d{2})(?P<y>(?:19|20)\d{2})" + _END),
+    re.compile(r"(?<![\d./\-])(?P<a>\d{2}) (?P<b>\d{2})(?P<sep>[/\-])(?P<y>\d{4}|\d{2})(?![\d/\-])"),
+)
 _NUMERIC_YMD = re.compile(r"(?<![\d.])(?P<y>\d{4})(?P<sep>[/.\-])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?![\d])")
 _TEXT_DMY = re.compile(r"(?<![\w])(?P<d>\d{1,2})(?:st|nd|rd|th)?[ \-/.]*" + _MONTH + r"[ \-/.,]*(?P<y>\d{4}|\d{2})(?![\d])",
                        re.IGNORECASE)
@@ -65,6 +74,12 @@ def find_dates(text: str) -> list[ValueMatch]:
         iso = _iso(year, b, a) or _iso(year, a, b)
         if iso:
             found.append(ValueMatch(m.group(0), m.start(), m.end(), iso))
+    for pattern in _LOST_SEPARATOR:
+        for m in pattern.finditer(text):
+            a, b, year = int(m["a"]), int(m["b"]), _year(m["y"])
+            iso = _iso(year, b, a) or _iso(year, a, b)
+            if iso:
+                found.append(ValueMatch(m["sep"].join((m["a"], m["b"], m["y"])), m.start(), m.end(), iso))
     for m in _NUMERIC_YMD.finditer(text):
         iso = _iso(int(m["y"]), int(m["m"]), int(m["d"]))
         if iso:

@@ -11,7 +11,7 @@ import functools
 import inspect
 import sys
 
-LOWEST_TESTED = (5, 24, 0)   # 5.4.0 runs, but one batched-vs-alone test differs there (see README)
+LOWEST_TESTED = (5, 4, 0)    # the first with the Pillow GLM image processor
 NEWEST_TESTED = (5, 24)          # every 5.24.x: CI installs the newest one pyproject admits
 
 
@@ -59,3 +59,30 @@ def cache_argument(layer_type: type) -> str:
             return name
     raise RuntimeError(f"{layer_type.__name__}.forward takes no KV cache argument (neither `cache` nor "
                        "`past_key_values`); this transformers version is not supported")
+
+
+def padding_blind_penalty(penalty: float, attention_mask):
+    """transformers' repetition penalty for a left-padded `generate` batch, over each row's own tokens only.
+
+    Before 5.24 `generate` penalised every id in `input_ids`, left padding included; GLM-OCR pads with its
+    EOS token, so a padded row was pushed away from stopping and its answer differed from the crop read
+    alone. This processor skips each row's padding (as 5.24 does), so every admitted version gives the
+    same answers. Pass the list it returns as `logits_processor` with `repetition_penalty` left unset.
+    """
+    import torch
+    from transformers import LogitsProcessor, LogitsProcessorList
+
+    pads = (attention_mask == 0).sum(dim=1)
+
+    class RowRepetitionPenalty(LogitsProcessor):
+        def __call__(self, input_ids: torch.LongTensor, scores: torch.Tensor) -> torch.Tensor:
+            vocab = scores.shape[-1]
+            positions = torch.arange(input_ids.shape[1], device=input_ids.device)
+            ids = input_ids.masked_fill(positions[None, :] < pads.to(input_ids.device)[:, None], vocab)
+            ids = ids.clamp(max=vocab)             # padding (and ids past the head) land on a dropped column
+            padded = torch.nn.functional.pad(scores, (0, 1))
+            seen = torch.gather(padded, 1, ids)
+            seen = torch.where(seen < 0, seen * penalty, seen / penalty)
+            return padded.scatter(1, ids, seen)[:, :vocab]
+
+    return LogitsProcessorList([RowRepetitionPenalty()])

@@ -16,6 +16,7 @@ from html.parser import HTMLParser
 import torch
 
 from ...document import Task
+from .compat import padding_blind_penalty
 from .crops import fit_to_grid, pad_to_aspect, prepare_crop  # noqa: F401  (crop geometry lives in crops.py)
 from .repetition import cut_repetition
 from .requests import request_from_encoding
@@ -130,8 +131,9 @@ class GlmRecognizer:
         device = self.model.device
         inputs = {k: v.to(device) for k, v in inputs.items()}
         inputs["pixel_values"] = inputs["pixel_values"].to(self.model.dtype)
+        penalty = padding_blind_penalty(self.repetition_penalty, inputs["attention_mask"])
         out = self.model.generate(**inputs, max_new_tokens=max_new_tokens or self.max_new_tokens, do_sample=False,
-                                  repetition_penalty=self.repetition_penalty, eos_token_id=self.eos_ids,
+                                  logits_processor=penalty, eos_token_id=self.eos_ids,
                                   pad_token_id=self.pad_id)
         new = out[:, inputs["input_ids"].shape[1]:].tolist()
         seconds = (time.perf_counter() - start) / len(requests)
