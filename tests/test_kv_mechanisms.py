@@ -101,6 +101,18 @@ def test_total_agrees_with_tendered_minus_change():
     assert values(lines, "total") == {"total": "112.45"}
 
 
+def test_payment_lines_labelled_amount_paid_and_amount_change_settle_between_two_totals():
+    # A pre-tax "Gross Amount" and the "Total (RM)": the payment lines say which one was paid.
+    lines = (row(100, (20, "Gross Amount :"), (300, "40.00")) + row(130, (20, "GST 6%"), (300, "2.40"))
+             + row(160, (20, "Total (RM)"), (300, "42.40")) + row(190, (20, "Amount Paid"), (300, "42.40"))
+             + row(220, (20, "Amount Change :"), (300, "0.00")))
+    assert values(lines, "total") == {"total": "42.40"}
+    # A service charge is no change line (one OCR slip from it): it says nothing about what was paid.
+    lines = (row(100, (20, "Total Amount :"), (300, "49.60")) + row(130, (20, "Serv Charge 10%"), (300, "4.96"))
+             + row(160, (20, "Total Amount:"), (300, "57.80")))
+    assert values(lines, "total") == {"total": "57.80"}
+
+
 def test_a_rounded_total_is_what_was_paid_when_ocr_misread_the_total():
     lines = (row(100, (20, "Rounding (RM)"), (300, "-0.02")) + row(130, (20, "Total (RM)"), (300, "112.46"))
              + row(160, (20, "CASH"), (300, "112.45")) + row(190, (20, "Change (RM)"), (300, "0.00")))

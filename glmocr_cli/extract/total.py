@@ -84,8 +84,10 @@ def _amount_beside(line: PageLine, end: int, lines: list[PageLine], index: int) 
 
 
 def _is_payment(line: PageLine) -> bool:
-    tokens = _tokens(line.text)
-    return bool(tokens) and _like(tokens[0], PAYMENT_WORDS)
+    """"CASH 50.00", "Amount Paid 42.40", "Amount Change: 0.00": a payment word first, or exactly second (one
+    OCR slip allowed there would read "Service Charge" as a change line)."""
+    tokens = _tokens(_label_part(line)[0])
+    return bool(tokens) and (_like(tokens[0], PAYMENT_WORDS) or tokens[1:2] in ([w] for w in PAYMENT_WORDS))
 
 
 def find_total(pages: list[list[PageLine]], key: KeySpec) -> Found | None:
@@ -140,7 +142,8 @@ def _amount_paid(lines: list[PageLine], payments: list[int]) -> float | None:
         amounts = _row_amounts(lines, lines[i])
         if not amounts:
             continue
-        is_change = _like(_tokens(lines[i].text)[0], {"change"})
+        words = _tokens(lines[i].text)
+        is_change = _like(words[0], {"change"}) or words[1:2] == ["change"]
         if tendered is None and not is_change:
             tendered = float(amounts[-1].normalized)
         elif tendered is not None and is_change:
