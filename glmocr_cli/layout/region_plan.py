@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from ..document import BBox, LayoutRegion, PageImage, Task, TextLine
 from ..recognize.table_detect import looks_like_table, pdf_tables, table_runs
 from ..recognize.text_lines import area, bbox_union, intersection
+from .grid_text import promote_grid_text
 from .line_regions import assign_lines, attach_rows_to_tables, attach_strays
 
 TABLE_MARGIN = 4.0  # px around a table found from its lines, so the reader sees its edges
@@ -101,6 +102,8 @@ def plan_regions(page: PageImage, found: list[LayoutRegion], lines: Sequence[Tex
         plan.found.append(region)
         plan.tasks.append(task)
         plan.members.append(members)
+
+    promote_grid_text(plan.found, plan.tasks, plan.members)
 
     # A cropped table or a screenshot of one: most of the page's lines, outside every box, in a grid;
     # or a run of grid rows among loose lines.

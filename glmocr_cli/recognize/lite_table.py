@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..document import BBox, PageImage, TextLine
+from ..sources.text_layer import plain_ligatures
 from .table_check import rows_interleave
 from .table_grid import cells_to_html, grid_from_lines
 from .table_rows import StackedCell, split_stacked_rows
@@ -50,7 +51,7 @@ def _vector_table(page: PageImage, bbox: BBox) -> str | None:
         for word in pdf_page.get_text("words", clip=pymupdf.Rect(cell), sort=True):
             lines.setdefault((word[5], word[6]), []).append(word)
         stacks.append(StackedCell(tuple(cell), [((min(w[0] for w in ws), min(w[1] for w in ws), max(w[2] for w in ws),
-                                                  max(w[3] for w in ws)), " ".join(w[4] for w in ws))
+                                                  max(w[3] for w in ws)), plain_ligatures(" ".join(w[4] for w in ws)))
                                                 for ws in lines.values()]))
     cells = split_stacked_rows(stacks)
     return cells_to_html(cells) if cells else None

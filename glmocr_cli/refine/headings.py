@@ -30,7 +30,8 @@ def _looks_like_heading(region: Region, body: float) -> bool:
     if _LIST_START.match(text) or len(rows_of(region)) > 3:
         return False
     size, bold, italic = _style_key(region)
-    emphasised = (bold or italic) and size >= 0.95 * body
+    # Bold sets a heading apart; italic alone at body size is a byline, a note or an epigraph.
+    emphasised = bold and size >= 0.95 * body
     return size >= 1.15 * body or (emphasised and not text.endswith((".", ",", ";", ":")))
 
 

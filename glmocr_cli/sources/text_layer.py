@@ -28,6 +28,11 @@ SPACE_GAP = 0.25
 _LIGATURES = {code: unicodedata.normalize("NFKC", chr(code)) for code in range(0xFB00, 0xFB07)}
 
 
+def plain_ligatures(text: str) -> str:
+    """`text` with Latin ligature glyphs (U+FB00-FB06) as their letters ("Outﬂow" -> "Outflow")."""
+    return text.translate(_LIGATURES)
+
+
 def _plain(ch: str) -> str:
     """Latin ligature glyphs (U+FB00-FB06) as their letters; every other character as it is."""
     return unicodedata.normalize("NFKC", ch) if "\ufb00" <= ch <= "\ufb06" else ch
