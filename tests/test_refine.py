@@ -60,6 +60,18 @@ def test_heading_levels_from_size_and_weight_and_the_title_of_page_one(tmp_path)
     assert not any(line.startswith("#") and "plain eleven point" in line for line in lines)
 
 
+def test_an_italic_line_heads_the_paragraph_below_it_but_an_italic_byline_is_no_heading(tmp_path):
+    pdf = write_pdf(tmp_path / "i.pdf", [[
+        (72, 80, "A Study of Things", "hebo", 18),
+        (72, 110, "Prepared by the Office of Measurements", "heit", 11),
+        (72, 160, "Introduction", "hebo", 14),
+        (72, 280, "Elastic Stop Nut", "heit", 11),
+        *BODY]])
+    lines = render_markdown(refine_document(doc_from_pdf(pdf))).splitlines()
+    assert "## Introduction" in lines and "### Elastic Stop Nut" in lines
+    assert "Prepared by the Office of Measurements" in lines      # a plain line, no heading
+
+
 def test_bulleted_items_one_per_line_with_nesting_from_indent(tmp_path):
     font = dejavu()
     pdf = write_pdf(tmp_path / "b.pdf", [[

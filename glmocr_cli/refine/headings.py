@@ -23,15 +23,16 @@ def _style_key(region: Region) -> tuple[float, bool, bool]:
     return region_size(region), share(region, "bold") > 0.8, share(region, "italic") > 0.8
 
 
-def _looks_like_heading(region: Region, body: float) -> bool:
+def _looks_like_heading(region: Region, body: float, body_follows: bool = True) -> bool:
+    """Set larger than the body, or bold; italic at body size only with body text right below it
+    (a side heading heads a paragraph; an italic byline under a title heads nothing)."""
     text = region.content.strip()
     if not text or len(text.split()) > MAX_HEADING_WORDS or share(region, "mono") > 0.5:
         return False
     if _LIST_START.match(text) or len(rows_of(region)) > 3:
         return False
     size, bold, italic = _style_key(region)
-    # Bold sets a heading apart; italic alone at body size is a byline, a note or an epigraph.
-    emphasised = bold and size >= 0.95 * body
+    emphasised = (bold or (italic and body_follows)) and size >= 0.95 * body
     return size >= 1.15 * body or (emphasised and not text.endswith((".", ",", ";", ":")))
 
 
@@ -92,7 +93,7 @@ def find_headings(doc: DocResult) -> DocResult:
                 rest = _split_leading_heading(page, region, body)
                 if rest is not None:
                     _insert_after(page, region, rest)
-            if _looks_like_heading(region, body):
+            if _looks_like_heading(region, body, _is_paragraph_below(_next_region(page, region), region)):
                 if region.label not in HEADING_LABELS:
                     region.label = "paragraph_title"
             elif region.label in HEADING_LABELS and _reads_as_paragraph(region, body):
@@ -111,6 +112,13 @@ def find_headings(doc: DocResult) -> DocResult:
                 region.label = "paragraph_title"
             region.level = min(6, 2 + styles.index(_style_key(region))) if is_styled(region) else 2
     return doc
+
+
+def _next_region(page: PageResult, region: Region) -> Region | None:
+    """The region read right after `region` (furniture and skipped regions aside)."""
+    ordered = [r for r in page.ordered_regions() if r.task is not Task.ABANDON]
+    k = next((i for i, r in enumerate(ordered) if r is region), None)
+    return ordered[k + 1] if k is not None and k + 1 < len(ordered) else None
 
 
 def _title(page: PageResult, body: float) -> Region | None:
