@@ -1,6 +1,9 @@
 """Pages per second of the lite engine on the dev PDFs, and where the time goes.
 
-    .venv/bin/python bench/throughput.py [--dpi 200] [--repeat 1]
+    .venv/bin/python bench/throughput.py [--dpi 200] [--exclude STEM ...]
+
+To compare with an older version, run this same script with that version's package first on
+PYTHONPATH (e.g. a `git worktree` of it), in the same quiet session.
 
 Runs the real batch converter (worker processes, writers and all) on ../shared/data/dev/pdf/ with
 `--text-layer off` and 1 then 2 workers, then `--text-layer auto` with 2 workers. Prints pages/s,
@@ -95,19 +98,23 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dpi", type=int, default=200)
     parser.add_argument("--config", choices=CONFIGS, help="run one configuration in this process (internal)")
+    parser.add_argument("--exclude", nargs="*", default=[], metavar="STEM",
+                        help="leave these dev PDFs out (to compare like with like across versions)")
     args = parser.parse_args()
     if not DATA.is_dir():
         print(f"skipped: {DATA} not found")
         return 0
     if args.config:
         label, options = CONFIGS[args.config]
-        rate = run(label, Settings(engine="lite", dpi=args.dpi, force=True, **options), sorted(DATA.glob("*.pdf")))
+        inputs = [p for p in sorted(DATA.glob("*.pdf")) if p.stem not in args.exclude]
+        rate = run(label, Settings(engine="lite", dpi=args.dpi, force=True, **options), inputs)
         print(f"RATE {rate}")
         return 0
     # Each configuration in a fresh process, so one run's loaded models do not count in the next's RSS.
     rates = {}
     for name in CONFIGS:
-        done = subprocess.run([sys.executable, __file__, "--dpi", str(args.dpi), "--config", name],
+        done = subprocess.run([sys.executable, __file__, "--dpi", str(args.dpi), "--config", name,
+                               "--exclude", *args.exclude],
                               capture_output=True, text=True, check=True)
         print(done.stdout.rsplit("RATE", 1)[0].rstrip())
         rates[name] = float(done.stdout.rsplit("RATE", 1)[1])

@@ -18,8 +18,9 @@ def _has_arabic(words) -> bool:
     return any("\u0600" <= ch <= "\u06ff" for w in words for ch in w[4])
 
 
-def _fixed_lines(page: pymupdf.Page) -> list[list[tuple[str, pymupdf.Point]]]:
-    """Each text line with a visual-order pair, as (char, centre) in logical order after the swap."""
+def _fixed_lines(page: pymupdf.Page) -> list[tuple[tuple[float, float, float, float], list[tuple[str, float, float]]]]:
+    """Each text line with a visual-order pair: its box, and its (char, centre x, centre y) in logical
+    order after the swap."""
     fixed = []
     for block in page.get_text("rawdict")["blocks"]:
         for line in block.get("lines", []):
@@ -33,8 +34,7 @@ def _fixed_lines(page: pymupdf.Page) -> list[list[tuple[str, pymupdf.Point]]]:
                 else:
                     i += 1
             if swapped:
-                fixed.append([(c, pymupdf.Rect(b).tl + (pymupdf.Rect(b).br - pymupdf.Rect(b).tl) * 0.5)
-                              for c, b, _ in chars])
+                fixed.append((tuple(line["bbox"]), [(c, (b[0] + b[2]) / 2, (b[1] + b[3]) / 2) for c, b, _ in chars]))
     return fixed
 
 
@@ -47,9 +47,11 @@ def repair_visual_lam_alef(page: pymupdf.Page, words: list) -> list:
         return words
     repaired = []
     for word in words:
-        rect = pymupdf.Rect(word[:4]) + (-0.5, -0.5, 0.5, 0.5)
-        for chars in lines:
-            inside = [c for c, centre in chars if c.strip() and centre in rect]
+        x0, y0, x1, y1 = word[0] - 0.5, word[1] - 0.5, word[2] + 0.5, word[3] + 0.5
+        for box, chars in lines:
+            if box[0] > x1 or box[2] < x0 or box[1] > y1 or box[3] < y0:
+                continue  # plain comparisons: this runs for every word of an Arabic page
+            inside = [c for c, cx, cy in chars if c.strip() and x0 <= cx <= x1 and y0 <= cy <= y1]
             if inside and "".join(sorted(inside)) == "".join(sorted(word[4])):
                 word = (*word[:4], "".join(inside), *word[5:])
                 break
