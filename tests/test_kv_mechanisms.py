@@ -189,6 +189,15 @@ def test_address_skips_dates_and_labelled_registrations_and_stops_at_a_run_toget
     assert values(lines, "address") == {"address": "12, Jalan Tampoi 7/4, 81200 Johor Bahru"}
 
 
+def test_an_owner_line_with_a_legal_name_and_its_number_is_not_the_address():
+    lines = (row(40, (60, "Banh Mi Corner")) + row(66, (60, "Owned by: Northwind Cafe Sdn Bhd 1110644-W"))
+             + row(92, (60, "No. 1 Jalan Puteri 7/10,")) + row(118, (60, "47100 Puchong")) + body())
+    assert values(lines, "address") == {"address": "No. 1 Jalan Puteri 7/10, 47100 Puchong"}
+    # A page whose only numbered line under the name is another party's legal name has no address.
+    lines = row(40, (60, "Lakeside Leisure Club")) + row(66, (60, "Harbour Travel Sdn Bhd (256864-P)")) + body()
+    assert values(lines, "address") == {"address": None}
+
+
 # -- the glm engine's answers ---------------------------------------------------------------------
 def test_model_answers_merge_first_page_with_a_value():
     pages = [PageResult(index=i, width=100, height=100, source="image", dpi=None, size_pt=None, rotation=0, regions=[],

@@ -201,9 +201,10 @@ def _address_rows(rows: list[PageLine]) -> list[PageLine]:
     for row in rows[:12]:
         contact_or_date = bool(CONTACT.search(row.text) or find_dates(row.text))
         if not address:
-            if _is_registration(row.text):
-                continue  # company and tax numbers between the name and the address
-            if _is_address_start(row.text) and not contact_or_date and not _is_heading(row.text):
+            if _is_registration(row.text) or _ends_with_suffix(_name_text(row.text)):
+                continue  # company and tax numbers, or a party's legal name ("Owned by X Sdn Bhd 123-W")
+            if _is_address_start(row.text) and not contact_or_date and not _is_heading(row.text) \
+                    and not _has_decimal_amount(row.text):
                 address.append(row)
             elif _is_heading(row.text) or CONTACT.search(row.text) or _has_decimal_amount(row.text):
                 break  # the header is over: no address printed
