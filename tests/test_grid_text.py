@@ -80,3 +80,18 @@ def test_cli_writes_a_borderless_table_as_html_and_keeps_the_paragraphs(tmp_path
     assert "<td>Lake Outflow</td><td>9.0</td><td>1.1</td><td>2.0</td>" in md
     assert "#" not in md.split("<table>")[0].split("\n")[-2]     # the header row is no heading
     assert "Each sample was filtered" in md.split("<table>")[0] and "The next report is due" in md.split("</table>")[1]
+
+
+def test_a_header_that_ocr_read_as_one_line_still_heads_its_grid():
+    header = [TextLine((0, 70, 430, 90), "Station Oxygen Nitrate Turbidity", 0.9)]
+    body = words([[(0, "Weir"), (200, "8.1"), (300, "2.4"), (400, "3.9")],
+                  [(0, "Creek"), (200, "7.4"), (300, "5.8"), (400, "6.2")],
+                  [(0, "Lake"), (200, "9.0"), (300, "1.1"), (400, "2.0")]])
+    found, tasks, members = [LayoutRegion((0, 70, 430, 180), "text", "text", 0.9)], [Task.TEXT], [header + body]
+    promote_grid_text(found, tasks, members)
+    assert found[0].label == "table" and tasks == [Task.TABLE]
+    # ... but a line of text below a grid is no table row: the region stays text.
+    footer = [TextLine((0, 190, 430, 210), "Values are the means of two readings per station", 0.9)]
+    found, tasks, members = [LayoutRegion((0, 100, 430, 210), "text", "text", 0.9)], [Task.TEXT], [body + footer]
+    promote_grid_text(found, tasks, members)
+    assert found[0].label == "text"

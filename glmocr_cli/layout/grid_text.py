@@ -14,9 +14,6 @@ from ..document import LayoutRegion, Task, TextLine
 from ..recognize.table_detect import table_runs
 from ..recognize.text_lines import bbox_union, group_into_rows
 
-GRID_SHARE = 0.9      # of a region's pieces that must stand in the grid
-
-
 def pieces_of(lines: Sequence[TextLine]) -> list[TextLine]:
     """Words joined into the runs a reader sees as one cell: a gap under half the line height is a
     space between words, a wider one separates cells. OCR lines pass through as they are."""
@@ -36,10 +33,15 @@ def pieces_of(lines: Sequence[TextLine]) -> list[TextLine]:
 
 
 def is_grid(lines: Sequence[TextLine]) -> bool:
+    """One grid run holding every row of the region, but perhaps the first: a header that OCR read as
+    one line across its cells ("Station Oxygen Nitrate") still heads the grid below it."""
     pieces = pieces_of(lines)
     runs = table_runs(pieces)
-    return bool(runs) and sum(len(run) for run in runs) >= GRID_SHARE * len(pieces) \
-        and len(runs) == 1 and len(group_into_rows(runs[0])) == len(group_into_rows(pieces))
+    if len(runs) != 1:
+        return False
+    rows, in_run = group_into_rows(pieces), {id(p) for p in runs[0]}
+    outside = [k for k, row in enumerate(rows) if not any(id(p) in in_run for p in row)]
+    return outside in ([], [0])
 
 
 def _header_above(header: Sequence[TextLine], table: Sequence[TextLine]) -> bool:
