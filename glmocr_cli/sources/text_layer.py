@@ -33,11 +33,6 @@ def plain_ligatures(text: str) -> str:
     return text.translate(_LIGATURES)
 
 
-def _plain(ch: str) -> str:
-    """Latin ligature glyphs (U+FB00-FB06) as their letters; every other character as it is."""
-    return unicodedata.normalize("NFKC", ch) if "\ufb00" <= ch <= "\ufb06" else ch
-
-
 def _span_style(span: dict) -> tuple[bool, bool, bool]:
     font, flags = span.get("font", ""), span.get("flags", 0)
     bold = bool(flags & _BOLD) or bool(_BOLD_NAME.search(font))
@@ -81,7 +76,7 @@ def _word(glyphs: list, main_size: float, baseline: float, line_no: int, block: 
     box = scale(min(g[1][0] for g in glyphs), min(g[1][1] for g in glyphs),
                 max(g[1][2] for g in glyphs), max(g[1][3] for g in glyphs))
     if all(g[2] is first for g in glyphs):  # the common case: one span, one style
-        text = "".join(g[0] for g in glyphs).translate(_LIGATURES)
+        text = plain_ligatures("".join(g[0] for g in glyphs))
         place = ""
         if first["size"] < 0.85 * main_size:
             origin_y = glyphs[0][3]
@@ -105,7 +100,7 @@ def _word(glyphs: list, main_size: float, baseline: float, line_no: int, block: 
                 place = "sup"
             elif origin_y > baseline + 0.1 * main_size:
                 place = "sub"
-        text = _plain(ch)
+        text = plain_ligatures(ch)
         if pieces and pieces[-1][1] == place:
             pieces[-1] = (pieces[-1][0] + text, place)
         else:
