@@ -83,11 +83,14 @@ def _amount_beside(line: PageLine, end: int, lines: list[PageLine], index: int) 
     return None
 
 
+def _opens_with(tokens: list[str], words) -> bool:
+    """"CASH 50.00", "Amount Paid 42.40", "Amount Change: 0.00": one of `words` first, or exactly second
+    (one OCR slip allowed there would read "Service Charge" as a change line)."""
+    return bool(tokens) and (_like(tokens[0], words) or (len(tokens) > 1 and tokens[1] in words))
+
+
 def _is_payment(line: PageLine) -> bool:
-    """"CASH 50.00", "Amount Paid 42.40", "Amount Change: 0.00": a payment word first, or exactly second (one
-    OCR slip allowed there would read "Service Charge" as a change line)."""
-    tokens = _tokens(_label_part(line)[0])
-    return bool(tokens) and (_like(tokens[0], PAYMENT_WORDS) or tokens[1:2] in ([w] for w in PAYMENT_WORDS))
+    return _opens_with(_tokens(_label_part(line)[0]), PAYMENT_WORDS)
 
 
 def find_total(pages: list[list[PageLine]], key: KeySpec) -> Found | None:
@@ -142,8 +145,7 @@ def _amount_paid(lines: list[PageLine], payments: list[int]) -> float | None:
         amounts = _row_amounts(lines, lines[i])
         if not amounts:
             continue
-        words = _tokens(lines[i].text)
-        is_change = _like(words[0], {"change"}) or words[1:2] == ["change"]
+        is_change = _opens_with(_tokens(lines[i].text), {"change"})
         if tendered is None and not is_change:
             tendered = float(amounts[-1].normalized)
         elif tendered is not None and is_change:
