@@ -1,8 +1,8 @@
 """Typed values inside OCR text: dates and money amounts, kept as written plus a normalised form.
 
-Extraction is scored by exact match against what the document says, so `text` is always the
-characters as printed (save a date separator that OCR lost, which is written back) (an amount keeps a currency sign printed against it, "$8.20", but not a
-separate code, "RM 8.20" -> "8.20"); `normalized` is a
+Extraction is scored by exact match against what the document says, so `text` is the characters
+as printed: an amount keeps a currency sign printed against it, "$8.20", but not a separate code,
+"RM 8.20" -> "8.20"; only a date separator that OCR lost is written back. `normalized` is a
 machine-friendly form (ISO date, plain decimal) for callers who want to compute with it.
 """
 from __future__ import annotations

@@ -14,6 +14,7 @@ from ..document import LayoutRegion, Task, TextLine
 from ..recognize.table_detect import table_runs
 from ..recognize.text_lines import bbox_union, group_into_rows
 
+
 def pieces_of(lines: Sequence[TextLine]) -> list[TextLine]:
     """Words joined into the runs a reader sees as one cell: a gap under half the line height is a
     space between words, a wider one separates cells. OCR lines pass through as they are."""
