@@ -49,13 +49,17 @@ def words(text: str) -> Counter:
     return Counter(unicodedata.normalize("NFKC", text).split())
 
 
-def bow_f1(predicted: str, reference: str) -> float:
-    p, r = words(predicted), words(reference)
-    common = sum((p & r).values())
+def counter_f1(predicted: Counter, reference: Counter) -> float:
+    """F1 of two bags of tokens (bench/scripts.py tokenises its own way and scores with this too)."""
+    common = sum((predicted & reference).values())
     if not common:
         return 0.0
-    precision, recall = common / sum(p.values()), common / sum(r.values())
+    precision, recall = common / sum(predicted.values()), common / sum(reference.values())
     return 2 * precision * recall / (precision + recall)
+
+
+def bow_f1(predicted: str, reference: str) -> float:
+    return counter_f1(words(predicted), words(reference))
 
 
 def ned(predicted: str, reference: str) -> float:

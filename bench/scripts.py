@@ -33,6 +33,7 @@ DEV = ROOT.parent / "shared" / "data" / "dev"
 CHECKS_TOOL = ROOT.parent / "shared" / "tools" / "checks.py"
 
 import script_pages as sp  # noqa: E402
+from quality import counter_f1  # noqa: E402
 
 from glmocr_cli.recognize import tesseract_ocr  # noqa: E402
 
@@ -57,12 +58,7 @@ def words(text: str) -> Counter:
 
 
 def word_f1(got: str, want: str) -> float:
-    a, b = words(got), words(want)
-    common = sum((a & b).values())
-    if not common:
-        return 0.0
-    precision, recall = common / sum(a.values()), common / sum(b.values())
-    return 2 * precision * recall / (precision + recall)
+    return counter_f1(words(got), words(want))
 
 
 def generated_pages(work: Path) -> bool:
