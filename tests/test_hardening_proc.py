@@ -72,13 +72,19 @@ def leftovers(folder: Path) -> list[Path]:
     return [p for p in folder.rglob("*") if p.name.endswith(".tmp")]
 
 
-def test_sigterm_is_handled_like_sigint(tmp_path: Path):
+def two_workers_under_way(tmp_path: Path) -> tuple[Path, Path, subprocess.Popen, list]:
+    """8 scanned documents converting with 2 workers, once the first is done: (src, out, proc, workers)."""
     src = scanned_folder(tmp_path, documents=8)
     out = tmp_path / "out"
     proc = start_convert(src, out, "--workers", "2")
     wait_for_line(proc, "converted")
     workers = descendants(proc.pid)
     assert workers, "the run should have worker processes"
+    return src, out, proc, workers
+
+
+def test_sigterm_is_handled_like_sigint(tmp_path: Path):
+    src, out, proc, workers = two_workers_under_way(tmp_path)
     proc.send_signal(signal.SIGTERM)
     rest = proc.communicate(timeout=120)[1]
     assert proc.returncode == 143, rest
@@ -92,12 +98,7 @@ def test_sigterm_is_handled_like_sigint(tmp_path: Path):
 
 
 def test_workers_die_when_the_main_process_is_killed(tmp_path: Path):
-    src = scanned_folder(tmp_path, documents=8)
-    out = tmp_path / "out"
-    proc = start_convert(src, out, "--workers", "2")
-    wait_for_line(proc, "converted")
-    workers = descendants(proc.pid)
-    assert workers
+    _, out, proc, workers = two_workers_under_way(tmp_path)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
     assert wait_gone(workers, 15) == [], "workers outlived a killed parent"
