@@ -190,11 +190,11 @@ def test_address_skips_dates_and_labelled_registrations_and_stops_at_a_run_toget
 
 
 def test_an_owner_line_with_a_legal_name_and_its_number_is_not_the_address():
-    lines = (row(40, (60, "Banh Mi Corner")) + row(66, (60, "Owned by: Northwind Cafe Sdn Bhd 1110644-W"))
-             + row(92, (60, "No. 1 Jalan Puteri 7/10,")) + row(118, (60, "47100 Puchong")) + body())
-    assert values(lines, "address") == {"address": "No. 1 Jalan Puteri 7/10, 47100 Puchong"}
+    lines = (row(40, (60, "Banh Mi Corner")) + row(66, (60, "Owned by: Northwind Cafe Sdn Bhd 1234567-X"))
+             + row(92, (60, "No. 9 Jalan Cempaka 2/4,")) + row(118, (60, "40100 Bandar Contoh")) + body())
+    assert values(lines, "address") == {"address": "No. 9 Jalan Cempaka 2/4, 40100 Bandar Contoh"}
     # A page whose only numbered line under the name is another party's legal name has no address.
-    lines = row(40, (60, "Lakeside Leisure Club")) + row(66, (60, "Harbour Travel Sdn Bhd (256864-P)")) + body()
+    lines = row(40, (60, "Lakeside Leisure Club")) + row(66, (60, "Harbour Travel Sdn Bhd (765432-K)")) + body()
     assert values(lines, "address") == {"address": None}
 
 
