@@ -65,10 +65,10 @@ def test_an_italic_line_heads_the_paragraph_below_it_but_an_italic_byline_is_no_
         (72, 80, "A Study of Things", "hebo", 18),
         (72, 110, "Prepared by the Office of Measurements", "heit", 11),
         (72, 160, "Introduction", "hebo", 14),
-        (72, 280, "Elastic Stop Nut", "heit", 11),
+        (72, 280, "Spring Lock Washer", "heit", 11),
         *BODY]])
     lines = render_markdown(refine_document(doc_from_pdf(pdf))).splitlines()
-    assert "## Introduction" in lines and "### Elastic Stop Nut" in lines
+    assert "## Introduction" in lines and "### Spring Lock Washer" in lines
     assert "Prepared by the Office of Measurements" in lines      # a plain line, no heading
 
 
