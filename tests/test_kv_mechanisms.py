@@ -6,12 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from glmocr_cli.document import DocResult, PageResult
+from glmocr_cli.document import DocResult, PageResult, TextLine
 from glmocr_cli.extract import extract_key_values, merge_model_answers, parse_key_spec
 from glmocr_cli.extract.normalize import (address_commas, clean_name, letters_for_digits, space_punctuation,
                                          zeros_in_numbers)
 from glmocr_cli.extract.values import find_amounts, find_dates
 from tests.test_kv import make_doc, row
+from tests.test_kv import values as values_of
 
 
 def body(top: float = 400) -> list:
@@ -160,6 +161,37 @@ def test_registration_with_a_middle_dot_is_dropped_and_an_address_line_is_no_nam
     assert values(lines, "company,address") == {"company": "99 SPEED MART S/B", "address": "LOT P.T. 2811, JALAN ANGSA, 41150 KLANG"}
     lines = row(40, (60, "LOT P.T. 2811, JALAN ANGSA,")) + row(70, (60, "41150 KLANG")) + body()
     assert values(lines, "company") == {"company": None}
+
+
+def test_logo_art_read_with_low_confidence_is_not_the_name():
+    lines = (row(10, (380, "QbR"), height=60) + row(80, (220, "1950"), height=70) + row(170, (40, "Harbour Lantern Foods Sdn Bhd"))
+             + row(200, (180, "(4321-M)")) + row(230, (40, "Level 3, Menara Contoh,")) + row(256, (40, "50450 Kuala Lumpur")) + body())
+    doc = make_doc(lines)
+    logo = doc.pages[0].regions[0]
+    logo.lines = [TextLine(logo.bbox, logo.content, 0.51)]  # what the recogniser makes of a drawn logo
+    assert values_of(doc, "company,address") == {"company": "Harbour Lantern Foods Sdn Bhd",
+                                                 "address": "Level 3, Menara Contoh, 50450 Kuala Lumpur"}
+    logo.lines = [TextLine(logo.bbox, logo.content, 0.99)]  # read confidently, the same row is a brand name
+    assert values_of(doc, "company")["company"] == "QbR"
+
+
+def test_the_header_is_the_top_of_the_printed_text_not_of_a_photo_with_margins():
+    # A receipt photographed with a wide margin above it: its text starts half-way down the picture.
+    lines = (row(600, (500, "B77120")) + row(660, (380, "Lantern Point Trading 808")) + row(686, (340, "No 21 Jalan Contoh 3/2"))
+             + row(712, (420, "Tel: 012-3456789")) + body(760))
+    assert values(lines, "company,address") == {"company": "Lantern Point Trading 808", "address": "No 21 Jalan Contoh 3/2"}
+
+
+def test_a_labelled_code_is_no_address_even_when_ocr_garbled_its_label():
+    lines = (row(40, (60, "Quayside Kitchen Sdn Bhd")) + row(66, (60, "Cornpany ro : 7654321-K"))
+             + row(92, (60, "Lot 7, Dataran Contoh,")) + row(118, (60, "69000 Pahang")) + body())
+    assert values(lines, "address") == {"address": "Lot 7, Dataran Contoh, 69000 Pahang"}
+
+
+def test_a_registration_number_printed_after_the_name_ends_it():
+    lines = (row(40, (60, "HARBOUR MART 612345-X)")) + row(70, (120, "TAMAN CONTOH")) + row(100, (120, "41150 KLANG"))
+             + body())
+    assert values(lines, "company") == {"company": "HARBOUR MART"}
 
 
 def test_address_stops_at_a_phone_number_without_a_label():

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import pymupdf
 from PIL import Image
 from rapidfuzz.distance import Levenshtein
 
@@ -99,3 +100,31 @@ def test_sideways_scan_is_turned_upright(tmp_path: Path, engines, turned: int):
     result = engines["off"].process_page(render(render_to_image_pdf(born, tmp_path / "side.pdf", dpi=150, rotate=turned)))
     assert result.rotation == turned  # PIL turns counter-clockwise; we turn back clockwise
     assert result.width < result.height and "quick brown fox jumps" in page_text(result)
+
+
+SMALL_PRINT = ["Invoice 4471 for Harrowgate Mills, paid on 12 March 2024 by transfer.",
+               "The quarterly audit found 37 discrepancies in the northern ledger.",
+               "Shipping weight 18.25 kg, declared value EUR 1,940.00, tariff 8471.30."]
+
+
+def test_lines_are_read_from_the_full_resolution_page():
+    """Small print on a page scanned at 400 DPI: the detector sees the page shrunk to 1280 px, but each
+    line must be cut from the full page for recognition. Read from the shrunk page (what rapidocr does
+    alone), the same lines lose letters, so this page tells the two apart."""
+    from glmocr_cli.recognize.lite_ocr import LiteOcr
+
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    for i, sentence in enumerate(SMALL_PRINT):
+        page.insert_text((60, 100 + 10 * i), sentence, fontsize=5, fontname="helv")
+    pix = page.get_pixmap(dpi=400)
+    scan = Image.frombytes("RGB", (pix.width, pix.height), pix.samples)
+    ocr, want = LiteOcr(threads=2), " ".join(SMALL_PRINT)
+
+    def read(image: Image.Image) -> str:
+        lines = ocr.read_page(image, detect_orientation=False).lines
+        return " ".join(ln.text for ln in sorted(lines, key=lambda ln: ln.bbox[1]))
+
+    shrunk = scan.resize((round(scan.width * 1280 / scan.height), 1280), Image.LANCZOS)
+    assert Levenshtein.normalized_distance(read(shrunk), want) > 0.02   # the page needs the resolution
+    assert read(scan) == want

@@ -1,13 +1,14 @@
 """Who issued a bill: its company and address, rarely labelled, read from the header's geometry.
 
 Rules that hold for invoices, receipts and bills in general:
-- The header is the top part of the first page, above the body (dates, amounts) and the address.
+- The header is the top part of the first page's printed text (a photo's margins do not count), above
+  the body (dates, amounts) and the address.
 - The issuer's name is the first prominent name-like line there (lines without letters, all-lowercase
-  scribbles, house numbers and document-type headings such as "TAX INVOICE" are not names), or a
-  line ending in a legal suffix ("SDN BHD", "Ltd") before the header's contact, registration or
-  heading lines: a narrower logo or brand above it is not part of it. It continues over rows of the
-  same size into which it wraps, until a legal suffix ends it; a registration number printed after
-  it is dropped.
+  scribbles, house numbers, document-type headings such as "TAX INVOICE" and logo art the recogniser
+  could barely read are not names), or a line ending in a legal suffix ("SDN BHD", "Ltd") before the
+  header's contact, registration or heading lines: a narrower logo or brand above it is not part of
+  it. It continues over rows of the same size into which it wraps, until a legal suffix or a
+  registration number ends it; the registration number is dropped.
 - The address follows it: after registration numbers and dates, from the first line with a number,
   up to the first phone, tax-id, e-mail, date or heading line, a gap or a change of size or column.
 """
@@ -40,6 +41,10 @@ TAX_ID = re.compile(r"(?i)\b(gst|vat|sst|tax|abn|tin|ein|uid|mwst|reg|regn|regis
 REGISTRATION = re.compile(r"^\(?[A-Z]{0,3}\d{4,}[-\u00b7. ]?[A-Z]?\)?$")  # "(JM0517726)", "789417-W", "(65351-M)"
 # A short label ending in No/Reg/ID and one code of five or more digits: "BR No.: 0195932-X".
 LABELLED_CODE = re.compile(r"(?i)^\(?(?:[a-z.]{1,8}\s?){0,3}(?:no|nr|reg|id|#)\.?\s*[:.]?\s*\(?[a-z]{0,3}\d{5,}[- ]?[a-z]?\)?$")
+# Any short label, a colon and one such code, also when OCR garbled the label: "Company ro : 1174703-K".
+COLON_CODE = re.compile(r"(?i)^[a-z][a-z .]{0,23}[:：]\s*\(?[a-z]{0,3}\d{5,}[-\u00b7]?[a-z]?\)?$")
+# A row the recogniser could barely read is logo art or a stamp, not the printed name.
+NAME_MIN_SCORE = 0.75
 
 
 
@@ -91,7 +96,7 @@ def _is_registration(text: str) -> bool:
     compact = text.replace(" ", "")
     if REGISTRATION.match(compact):
         return True
-    if LABELLED_CODE.match(text.strip()):
+    if LABELLED_CODE.match(text.strip()) or COLON_CODE.match(text.strip()):
         return True
     digits = sum(c.isdigit() for c in compact)
     wrapped = compact.startswith("(") and compact.endswith(")")
@@ -131,7 +136,8 @@ def _company_start(rows: list[PageLine], limit: int) -> int | None:
     before the header ends wins over rows above it (a logo, a brand, a slogan) unless they continue it."""
     def is_name(i: int) -> bool:
         text = _name_text(rows[i].text)
-        return _is_name_like(text) and not CONTACT.search(text) and not _is_registration(text)
+        return (rows[i].score >= NAME_MIN_SCORE and _is_name_like(text) and not CONTACT.search(text)
+                and not _is_registration(text))
 
     first = next((i for i in range(limit) if is_name(i)), None)
     if first is None:
@@ -175,17 +181,19 @@ def _continues(upper: PageLine, lower: PageLine) -> bool:
 
 def _company_rows(rows: list[PageLine]) -> tuple[list[PageLine], int]:
     """The issuer's name rows near the top of the page, and the index of the row after them."""
-    page_bottom = max(r.bbox[3] for r in rows)
-    # The name is above the body (the top part of the page) and above the address.
-    limit = next((i for i, r in enumerate(rows) if r.bbox[1] >= 0.45 * page_bottom or ADDRESS_OPENER.match(r.text)),
-                 len(rows))
+    # The name is above the body (the top part of the printed text: a photo's margins do not count)
+    # and above the address.
+    top, bottom = min(r.bbox[1] for r in rows), max(r.bbox[3] for r in rows)
+    limit = next((i for i, r in enumerate(rows)
+                  if r.bbox[1] >= top + 0.45 * (bottom - top) or ADDRESS_OPENER.match(r.text)), len(rows))
     start = _company_start(rows, limit)
     if start is None:
         return [], len(rows)
     company = [rows[start]]
     for row in rows[start + 1:]:
-        if _ends_with_suffix(_name_text(company[-1].text)):
-            break
+        name = _name_text(company[-1].text)
+        if _ends_with_suffix(name) or name != company[-1].text:
+            break  # a legal suffix or a registration number ends the name
         if not (_is_name_like(row.text) and not re.search(r"\d", row.text) and _joins(company[-1], row)
                 and _similar_height(row, company[0]) and not CONTACT.search(row.text)):
             break

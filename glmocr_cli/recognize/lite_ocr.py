@@ -37,6 +37,23 @@ def _quad_to_bbox(quad) -> tuple[float, float, float, float]:
     return min(xs), min(ys), max(xs), max(ys)
 
 
+def _model(engine, kind: str):
+    """rapidocr's detector, recogniser or direction classifier: built lazily since 3.10, eagerly in 3.9."""
+    loader = getattr(engine, f"_load_{kind}_model", None)
+    return loader() if loader is not None else getattr(engine, f"text_{kind}")
+
+
+def _shrink_to(crop: np.ndarray, height: int) -> np.ndarray:
+    """A line taller than the recogniser's input, averaged down to it: the recogniser's own linear
+    resize would alias a tall crop's print and scanner noise into false strokes."""
+    import cv2
+
+    if crop.shape[0] <= height:
+        return crop
+    width = max(1, round(crop.shape[1] * height / crop.shape[0]))
+    return cv2.resize(crop, (width, height), interpolation=cv2.INTER_AREA)
+
+
 class LiteOcr:
     def __init__(self, threads: int = 1, max_side: int = 1280):
         from rapidocr import RapidOCR
@@ -60,26 +77,49 @@ class LiteOcr:
 
     def _add_time(self, det, rec) -> None:
         self.timings["text_detection"] = self.timings.get("text_detection", 0.0) + float(det.elapse or 0.0)
-        self.timings["text_recognition"] = self.timings.get("text_recognition", 0.0) + float(rec.elapse or 0.0)
+        rec_time = float(rec.elapse or 0.0) if rec is not None else 0.0
+        self.timings["text_recognition"] = self.timings.get("text_recognition", 0.0) + rec_time
 
     def _read_counted(self, bgr: np.ndarray) -> tuple[list[TextLine], int]:
-        """Lines read, and how many lines the detector found (rapidocr drops the unreadable ones)."""
-        from rapidocr.utils.process_img import map_boxes_to_original
+        """Lines read, and how many lines the detector found (rapidocr drops the unreadable ones).
+
+        The detector sees the page shrunk to max_side; the recogniser reads each line cut from the
+        full-resolution page. rapidocr would cut the lines from the shrunk page, which halves the
+        pixels per letter on a 200 DPI A4 page or a phone photo of a receipt (PaddleOCR itself cuts
+        from the original image)."""
+        from rapidocr.ch_ppocr_rec import TextRecInput
+        from rapidocr.utils.process_img import get_rotate_crop_image, map_boxes_to_original
 
         engine = self.engine
-        engine.update_params(use_det=True, use_cls=False, use_rec=True)
         image, record = engine.preprocess_img(bgr)
-        det, cls, rec, crops = engine.run_ocr_steps(image, record)
-        detected = 0 if det.boxes is None else len(det.boxes)
-        self.detected_boxes = [] if not detected else [
-            _quad_to_bbox(q) for q in map_boxes_to_original(np.array(det.boxes, copy=True), record, *bgr.shape[:2])]
+        detector = _model(engine, "det")
+        padded, record = self._pad(image, record)
+        det = detector(padded)
+        if det.boxes is None or not len(det.boxes):
+            self.detected_boxes = []
+            self._add_time(det, None)
+            return [], 0
+        quads = map_boxes_to_original(np.array(det.boxes, copy=True), record, *bgr.shape[:2])
+        self.detected_boxes = [_quad_to_bbox(q) for q in quads]
+        recogniser = _model(engine, "rec")
+        height = recogniser.rec_image_shape[1]
+        crops = [_shrink_to(get_rotate_crop_image(bgr, np.array(q, dtype=np.float32)), height) for q in quads]
+        rec = recogniser(TextRecInput(img=crops, return_word_box=False))
         self._add_time(det, rec)
-        result = engine.build_final_output(bgr, det, cls, rec, crops, record)
-        if getattr(result, "txts", None) is None or getattr(result, "boxes", None) is None:
-            return [], detected
-        lines = [TextLine(_quad_to_bbox(box), text, float(score))
-                 for box, text, score in zip(result.boxes, result.txts, result.scores)]
-        return lines, detected
+        threshold = engine.text_score
+        lines = [TextLine(_quad_to_bbox(quad), text, float(score))
+                 for quad, text, score in zip(quads, rec.txts or (), rec.scores or ())
+                 if text.strip() and score >= threshold]
+        return lines, len(quads)
+
+    def _pad(self, image: np.ndarray, record: dict):
+        """rapidocr's vertical padding for very wide strips, so detection sees what it would alone."""
+        if self.engine.cfg.Global.get("use_vertical_padding", True):  # 3.9 always pads
+            from rapidocr.utils.process_img import apply_vertical_padding
+
+            return apply_vertical_padding(image, record, self.engine.width_height_ratio, self.engine.min_height)
+        record["padding_1"] = {"top": 0, "left": 0}
+        return image, record
 
     def _share_upside_down(self, bgr: np.ndarray, lines: list[TextLine]) -> float:
         """Fraction of the widest lines that the direction classifier reads as rotated 180°."""
@@ -93,7 +133,7 @@ class LiteOcr:
             crops.append(get_rotate_crop_image(bgr, quad))
         if not crops:
             return 0.0
-        classifier = self.engine._load_cls_model()
+        classifier = _model(self.engine, "cls")
         labels = classifier(crops).cls_res
         return sum(1 for label, score in labels if "180" in label and score > 0.6) / len(labels)
 

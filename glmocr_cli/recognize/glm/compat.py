@@ -1,6 +1,6 @@
 """What differs across the transformers versions the `glm` extra admits, checked in one place.
 
-The range in pyproject.toml is the one CI proves: tests/compat/transformers_range.sh runs the decoder
+The range in pyproject.toml is the one CI proves: tests/compat/dependency_range.sh runs the decoder
 and engine tests on its lowest and its newest version. 5.4.0 is the first with the Pillow GLM-4.6V
 image processor (`image_processing_pil_glm46v`), which the recogniser uses because the official one
 needs torchvision; GlmOcr and PP-DocLayout-V3 exist from 5.2.
