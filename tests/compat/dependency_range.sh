@@ -6,7 +6,8 @@
 # CI (.ci/run) runs this after `make test`, once per range it proves.
 #   tests/compat/dependency_range.sh [--no-deps] PACKAGE TEST_FILE...
 # --no-deps: install the package alone and keep the venv's copies of its dependencies (rapidocr 3.9
-# asks for opencv-python, which needs libGL; the venv holds the headless build of the same cv2).
+# asks for opencv-python, which needs libGL, where the venv holds the headless build of the same cv2;
+# onnxruntime would bring a second numpy).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PY=${PYTHON:-.venv/bin/python}
