@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 import pymupdf
+import pytest
 
 from glmocr_cli.assemble.markdown import render_markdown
 from glmocr_cli.document import Task
@@ -262,3 +263,14 @@ def test_ocr_side_headings_by_shape(tmp_path):
     markdown = render_markdown(refine_document(doc)).splitlines()
     assert "# Elastic Stop Nut" in markdown and "## Boots Self-Locking Nut" in markdown  # the first is the title
     assert not any(line.startswith("#") and "eleven point" in line for line in markdown)
+
+
+@pytest.mark.parametrize("text, caption", [
+    ("Listing 1: a loop", True), ("Listing 1:Loop", True), ("Table 3 Results", True), ("TABLE IV. Data", True),
+    ("Fig. 2.4.", True), ("Figure 3a: detail", True), ("Table in the appendix", False), ("Example ix", False),
+    ("Tables 3 and 4 show", False)])
+def test_a_caption_opens_with_a_caption_word_and_a_number(text, caption):
+    """One pattern for furniture, formulas and figures: a caption word alone ("Table in ...") is prose."""
+    from glmocr_cli.text_patterns import CAPTION
+
+    assert bool(CAPTION.match(text)) is caption

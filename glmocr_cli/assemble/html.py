@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 
 from ..document import PROBLEM_FLAGS, DocResult, Region, Task
 from ..recognize.script import dominant_script
+from ..text_patterns import BULLET_MARKS
 from .text_direction import direction, language_tag, region_language
 
 _CSS = """body{font-family:Georgia,serif;max-width:52rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#222}
@@ -56,7 +57,7 @@ def _figure(region: Region) -> str:
     return f'<figure><img alt="{html.escape(region.label)}" src="data:image/png;base64,{data}">{inside}</figure>'
 
 
-_BULLET = re.compile(r"^\s*(?:[•·▪◦●■□➢►*+]|-(?=\s))\s*")
+_BULLET = re.compile(rf"^\s*(?:[{BULLET_MARKS}*+]|-(?=\s))\s*")
 _NUMBERED = re.compile(r"^\s*(?:\d{1,3}|[a-zA-Z])[.)]\s+")
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 import re
 
 from ..document import DocResult, Region, Task
+from ..text_patterns import BULLET_MARKS
 from .html import heading_text, sanitize_table
 
 DOUBT_FLAGS = ("unsupported-script", "unreadable-text", "low-confidence")
-BULLETS = re.compile(r"^\s*(?:[•·▪◦●■□➢►*]|-(?=\s)|o(?=\s))\s*")
+BULLETS = re.compile(rf"^\s*(?:[{BULLET_MARKS}*]|-(?=\s)|o(?=\s))\s*")
 
 
 def _heading(region: Region) -> str:

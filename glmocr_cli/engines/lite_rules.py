@@ -6,9 +6,9 @@ import re
 
 from ..document import LayoutRegion, Region, Task, TextLine
 from ..recognize.text_lines import area, intersection
+from ..text_patterns import PAGE_NUMBER
 
 TEXT_LIKE = {"text", "paragraph_title", "doc_title", "figure_title", "reference_content", "header", "footer"}
-_PAGE_NUMBER = re.compile(r"^\W*(?:page\s*)?(?:\d{1,4}|[ivxlcdm]{1,6})(?:\s*(?:of|/)\s*\d{1,4})?\W*$", re.I)
 
 
 def drop_duplicate_regions(found: list[LayoutRegion], overlap: float = 0.7) -> list[LayoutRegion]:
@@ -43,7 +43,7 @@ def label_page_numbers(regions: list[Region], page_height: int, tasks: dict[str,
     """A short number alone in the top or bottom margin is a page number, not body text."""
     for region in regions:
         in_margin = region.bbox[3] < margin * page_height or region.bbox[1] > (1 - margin) * page_height
-        if in_margin and region.task is Task.TEXT and _PAGE_NUMBER.match(region.content.strip() or "-"):
+        if in_margin and region.task is Task.TEXT and PAGE_NUMBER.match(region.content.strip() or "-"):
             region.label, region.task = "number", tasks.get("number", Task.ABANDON)
 
 

@@ -11,10 +11,9 @@ from __future__ import annotations
 import re
 
 from ..document import DocResult, Region, Task
+from ..text_patterns import CAPTION
 from .words import is_styled, row_text, rows_of
 
-_CAPTION = re.compile(r"^\s*(?:listing|figure|fig\.|table|tab\.|algorithm|scheme|chart|plate|exhibit|"
-                      r"code|example|equation|eq\.)\s*[\dIVX]+[.:]?", re.I)
 _PROSE_WORD = re.compile(r"^[A-Za-z][a-z]{3,}[.,;:]?$")
 _RELATION = set("=<>≤≥≠≈≡∝∼→⇒⇔∈∉⊂⊆")
 
@@ -66,7 +65,7 @@ def glyphs_to_latex(region: Region) -> str | None:
 def _is_caption_or_prose(text: str) -> bool:
     words = text.split()
     prose = sum(bool(_PROSE_WORD.match(w)) for w in words)
-    return bool(_CAPTION.match(text)) or (prose >= 3 and prose >= 0.5 * len(words))
+    return bool(CAPTION.match(text)) or (prose >= 3 and prose >= 0.5 * len(words))
 
 
 def _reads_as_equation(region: Region) -> bool:
@@ -85,7 +84,7 @@ def refine_formulas(doc: DocResult) -> DocResult:
         for region in page.regions:
             text = " ".join(row_text(row) for row in rows_of(region)) if region.lines else ""
             if region.task is Task.FORMULA and text and _is_caption_or_prose(text):
-                region.label, region.task, region.content = "figure_title" if _CAPTION.match(text) else "text", \
+                region.label, region.task, region.content = "figure_title" if CAPTION.match(text) else "text", \
                     Task.TEXT, text
                 region.image_name, region.image_png = None, None
                 region.flags.append("not-a-formula")

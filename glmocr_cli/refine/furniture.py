@@ -9,15 +9,12 @@ import re
 from collections import defaultdict
 
 from ..document import DEFAULT_LABEL_TASKS, DocResult, PageResult, Region, Task
+from ..text_patterns import CAPTION, PAGE_NUMBER
 from .words import body_size, is_styled, region_size, share
 
 MARGIN = 0.12            # share of the page height that counts as top / bottom margin band
 NUMBER_MARGIN = 0.2      # a lone page number may sit a little further in
-_PAGE_NUMBER = re.compile(
-    r"^\W*(?:page\s*)?(?:\d{1,4}|[ivxlcdm]{1,6}|\d{1,3}\s?[-–.]\s?\d{1,4})(?:\s*(?:of|/)\s*\d{1,4})?\W*$", re.I)
 CAPTIONS = {"figure_caption", "table_caption", "figure_title", "table_title"}
-CAPTION = re.compile(r"^\s*(?:listing|figure|fig\.|table|tab\.|algorithm|scheme|chart|plate|exhibit)\s*[\dIVX]+[-.:\d]*\s",
-                     re.I)
 FURNITURE = {"header", "footer", "number", "header_image", "footer_image"}
 
 
@@ -81,8 +78,8 @@ def find_furniture(doc: DocResult, tasks: dict[str, Task] | None = None) -> DocR
             number_band = _band(region, page, NUMBER_MARGIN)
             text = region.content.strip()
             if band and len(pages) >= 2 and len(seen[(band, _key(text))]) >= repeats:
-                _mark(region, "number" if _PAGE_NUMBER.match(text) else "header" if band == "top" else "footer", tasks)
-            elif number_band and _PAGE_NUMBER.match(text) and _outermost(region, page, number_band):
+                _mark(region, "number" if PAGE_NUMBER.match(text) else "header" if band == "top" else "footer", tasks)
+            elif number_band and PAGE_NUMBER.match(text) and _outermost(region, page, number_band):
                 _mark(region, "number", tasks)
             elif band and region.task is Task.TEXT and _outermost(region, page, band) and _is_small_line(
                     region, body, body_height):

@@ -12,11 +12,12 @@ from dataclasses import replace
 
 from ..document import DocResult, PageResult, Region, Task
 from ..recognize.text_lines import bbox_union
+from ..text_patterns import BULLET_MARKS
 from .words import body_size, is_styled, region_size, row_text, rows_of, share
 
 HEADING_LABELS = ("doc_title", "paragraph_title")
 MAX_HEADING_WORDS = 20
-_LIST_START = re.compile(r"^\s*(?:[•·▪◦●■□➢►✓*–-]|\(?\d{1,3}[.)]\s|\(?[a-z][.)]\s)")
+_LIST_START = re.compile(rf"^\s*(?:[{BULLET_MARKS}*–-]|\(?\d{{1,3}}[.)]\s|\(?[a-z][.)]\s)")
 
 
 def _style_key(region: Region) -> tuple[float, bool, bool]:

@@ -7,11 +7,12 @@ import re
 
 from ..document import DocResult, Region, Task, TextLine
 from ..recognize.text_lines import bbox_union
+from ..text_patterns import BULLET_MARKS
 from .words import is_styled, join_words, rows_of, vocabulary
 
-BULLET = re.compile(r"^[•·▪◦●○■□➢►▸‣⁃✓✔➤–—*-]$|^o$")
+BULLET = re.compile(rf"^[{BULLET_MARKS}–—*-]$|^o$")
 NUMBERED = re.compile(r"^\(?(?:\d{1,3}|[a-z]|[ivxlc]{1,5})[.)]$", re.I)
-_GLUED = re.compile(r"^([•·▪◦●○■□➢►▸‣⁃✓✔➤])(\S.*)$")
+_GLUED = re.compile(rf"^([{BULLET_MARKS}])(\S.*)$")
 
 
 def _marker(row: list[TextLine]) -> tuple[str, str, list[TextLine]] | None:
