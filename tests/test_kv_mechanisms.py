@@ -156,10 +156,10 @@ def test_a_row_that_is_only_a_legal_suffix_continues_the_name_above_it_even_when
 
 
 def test_registration_with_a_middle_dot_is_dropped_and_an_address_line_is_no_name():
-    lines = (row(40, (60, "99 SPEED MART S/B (519537\u00b7X)")) + row(70, (60, "LOT P.T. 2811, JALAN ANGSA,"))
+    lines = (row(40, (60, "77 QUICK MART S/B (612345\u00b7X)")) + row(70, (60, "LOT P.T. 4410, JALAN MERAK,"))
              + row(96, (60, "41150 KLANG")) + body())
-    assert values(lines, "company,address") == {"company": "99 SPEED MART S/B", "address": "LOT P.T. 2811, JALAN ANGSA, 41150 KLANG"}
-    lines = row(40, (60, "LOT P.T. 2811, JALAN ANGSA,")) + row(70, (60, "41150 KLANG")) + body()
+    assert values(lines, "company,address") == {"company": "77 QUICK MART S/B", "address": "LOT P.T. 4410, JALAN MERAK, 41150 KLANG"}
+    lines = row(40, (60, "LOT P.T. 4410, JALAN MERAK,")) + row(70, (60, "41150 KLANG")) + body()
     assert values(lines, "company") == {"company": None}
 
 
@@ -215,10 +215,10 @@ def test_a_legal_name_after_the_header_is_another_party_not_the_issuer():
 
 
 def test_address_skips_dates_and_labelled_registrations_and_stops_at_a_run_together_heading():
-    lines = (row(40, (60, "UNIHAKKA INTERNATIONAL SDN BHD")) + row(66, (60, "05 Mar 2018 18:24"))
-             + row(92, (60, "BR No.: 0195932-X")) + row(118, (60, "12, Jalan Tampoi 7/4,"))
+    lines = (row(40, (60, "NORTHWIND INTERNATIONAL SDN BHD")) + row(66, (60, "05 Mar 2018 18:24"))
+             + row(92, (60, "BR No.: 0876543-X")) + row(118, (60, "12, Jalan Contoh 7/4,"))
              + row(144, (60, "81200 Johor Bahru")) + row(170, (60, "TAXINVOICE")) + body())
-    assert values(lines, "address") == {"address": "12, Jalan Tampoi 7/4, 81200 Johor Bahru"}
+    assert values(lines, "address") == {"address": "12, Jalan Contoh 7/4, 81200 Johor Bahru"}
 
 
 def test_an_owner_line_with_a_legal_name_and_its_number_is_not_the_address():

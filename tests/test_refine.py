@@ -246,9 +246,9 @@ def test_a_body_paragraph_the_layout_called_a_title_is_a_paragraph(tmp_path):
 
 def test_ocr_side_headings_by_shape(tmp_path):
     pdf = write_pdf(tmp_path / "side.pdf", [[
-        (72, 100, "Elastic Stop Nut", "helv", 11),
+        (72, 100, "Quarter Turn Fastener", "helv", 11),
         *[(x, y - 186, t, f, s) for x, y, t, f, s in BODY],
-        (72, 300, "Boots Self-Locking Nut", "helv", 11),
+        (72, 300, "Split Ring Washer", "helv", 11),
         *[(x, y + 14, t, f, s) for x, y, t, f, s in BODY]]])
     doc = doc_from_pdf(pdf)
     page = doc.pages[0]
@@ -261,7 +261,7 @@ def test_ocr_side_headings_by_shape(tmp_path):
         for line in region.lines:
             line.style = None
     markdown = render_markdown(refine_document(doc)).splitlines()
-    assert "# Elastic Stop Nut" in markdown and "## Boots Self-Locking Nut" in markdown  # the first is the title
+    assert "# Quarter Turn Fastener" in markdown and "## Split Ring Washer" in markdown  # the first is the title
     assert not any(line.startswith("#") and "eleven point" in line for line in markdown)
 
 
