@@ -173,6 +173,11 @@ def test_logo_art_read_with_low_confidence_is_not_the_name():
                                                  "address": "Level 3, Menara Contoh, 50450 Kuala Lumpur"}
     logo.lines = [TextLine(logo.bbox, logo.content, 0.99)]  # read confidently, the same row is a brand name
     assert values_of(doc, "company")["company"] == "QbR"
+    # A recogniser that scores every line lower (Tesseract): the bar follows the page's typical row.
+    for region in doc.pages[0].regions:
+        region.lines = [TextLine(ln.bbox, ln.text, 0.7) for ln in region.lines]
+    logo.lines = [TextLine(logo.bbox, logo.content, 0.3)]
+    assert values_of(doc, "company")["company"] == "Harbour Lantern Foods Sdn Bhd"
 
 
 def test_the_header_is_the_top_of_the_printed_text_not_of_a_photo_with_margins():

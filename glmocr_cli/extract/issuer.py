@@ -43,8 +43,11 @@ REGISTRATION = re.compile(r"^\(?[A-Z]{0,3}\d{4,}[-\u00b7. ]?[A-Z]?\)?$")  # "(JM
 LABELLED_CODE = re.compile(r"(?i)^\(?(?:[a-z.]{1,8}\s?){0,3}(?:no|nr|reg|id|#)\.?\s*[:.]?\s*\(?[a-z]{0,3}\d{5,}[- ]?[a-z]?\)?$")
 # Any short label, a colon and one such code, also when OCR garbled the label: "Company ro : 1174703-K".
 COLON_CODE = re.compile(r"(?i)^[a-z][a-z .]{0,23}[:：]\s*\(?[a-z]{0,3}\d{5,}[-\u00b7]?[a-z]?\)?$")
-# A row the recogniser could barely read is logo art or a stamp, not the printed name.
+# A row the recogniser could barely read is logo art or a stamp, not the printed name: its score is
+# under 0.75, or further under the page's typical row when the recogniser scores lower overall
+# (Tesseract's confidences run lower than PP-OCR's).
 NAME_MIN_SCORE = 0.75
+NAME_SCORE_DROP = 0.2
 
 
 
@@ -131,12 +134,19 @@ def _ends_header(text: str) -> bool:
                 or _has_decimal_amount(text))
 
 
+def _min_name_score(rows: list[PageLine]) -> float:
+    scores = sorted(r.score for r in rows)
+    return min(NAME_MIN_SCORE, scores[len(scores) // 2] - NAME_SCORE_DROP)
+
+
 def _company_start(rows: list[PageLine], limit: int) -> int | None:
     """The first name-like row at the top; a row that ends with a legal suffix ("SDN BHD", "Ltd")
     before the header ends wins over rows above it (a logo, a brand, a slogan) unless they continue it."""
+    min_score = _min_name_score(rows)
+
     def is_name(i: int) -> bool:
         text = _name_text(rows[i].text)
-        return (rows[i].score >= NAME_MIN_SCORE and _is_name_like(text) and not CONTACT.search(text)
+        return (rows[i].score >= min_score and _is_name_like(text) and not CONTACT.search(text)
                 and not _is_registration(text))
 
     first = next((i for i in range(limit) if is_name(i)), None)
