@@ -8,7 +8,8 @@ import pytest
 
 from glmocr_cli.document import DocResult, PageResult, TextLine
 from glmocr_cli.extract import extract_key_values, merge_model_answers, parse_key_spec
-from glmocr_cli.extract.normalize import (address_commas, clean_name, letters_for_digits, space_punctuation,
+from glmocr_cli.extract.normalize import (address_commas, capitals_in_capital_rows, clean_name, letters_for_digits,
+                                         slashed_abbreviations, space_punctuation, split_number_from_word,
                                          zeros_in_numbers)
 from glmocr_cli.extract.values import find_amounts, find_dates
 from tests.test_kv import make_doc, row
@@ -41,6 +42,33 @@ def test_o_and_zero_confusions_follow_their_word():
     assert clean_name("SDN `BHD") == "SDN BHD"
 
 
+def test_a_letter_o_among_two_or_more_digits_is_a_zero():
+    assert zeros_in_numbers("NO 31O, JALAN CONTOH") == "NO 310, JALAN CONTOH"
+    assert zeros_in_numbers("BLOCK 4O, 2OO") == "BLOCK 4O, 2OO"  # one digit, or as many Os as digits: a code
+
+
+def test_a_number_run_into_a_word_is_split_but_codes_and_ordinals_stay():
+    assert split_number_from_word("41200KL, 22JALAN MAWAR 50480Kuala Lumpur") == "41200 KL, 22 JALAN MAWAR 50480 Kuala Lumpur"
+    assert split_number_from_word("3RD FLR, 21ST AVE, 7/118B, SS23, U13/BG, 2A, 10Kg") == \
+        "3RD FLR, 21ST AVE, 7/118B, SS23, U13/BG, 2A, 10Kg"
+
+
+def test_ocr_specks_inside_a_name_become_what_was_printed():
+    assert slashed_abbreviations("77 QUICK MART 5/B") == "77 QUICK MART S/B"
+    assert slashed_abbreviations("PIPE 5/8 INCH, A/C") == "PIPE 5/8 INCH, A/C"  # a fraction has no letter
+    assert clean_name("NORTHWIND TRADING·SDN BHD") == "NORTHWIND TRADING SDN BHD"
+    assert clean_name("LANTERN BOOK- CO. (M) SDN BHD") == "LANTERN BOOK CO. (M) SDN BHD"
+    assert clean_name("CO-OP STORE") == "CO-OP STORE"
+
+
+def test_a_round_capital_read_as_lower_case_in_a_row_of_capitals():
+    assert capitals_in_capital_rows("No: 12, JALAN CONTOH 3, TAMAN MAJU") == "NO: 12, JALAN CONTOH 3, TAMAN MAJU"
+    assert capitals_in_capital_rows("So: 5 WEST AVENUE") == "SO: 5 WEST AVENUE"
+    # Mixed-case rows, and letters not drawn like their capitals ("Na"), keep their case.
+    assert capitals_in_capital_rows("No 2A Jalan Contoh, 55100 KUALA LUMPUR") == "No 2A Jalan Contoh, 55100 KUALA LUMPUR"
+    assert capitals_in_capital_rows("Na: 12, JALAN CONTOH") == "Na: 12, JALAN CONTOH"
+
+
 def test_address_dots_between_parts_read_as_commas_but_abbreviations_keep_theirs():
     assert address_commas("NO.7 & 8. JALAN AB 2/3. TAMAN MAJU. 12300 PERAK") == \
         "NO.7 & 8, JALAN AB 2/3, TAMAN MAJU, 12300 PERAK"
@@ -66,6 +94,14 @@ def test_date_grammar(text, written, iso):
     assert [(d.text, d.normalized) for d in found] == [(written, iso)]
 
 
+def test_unlabelled_date_prefers_a_free_standing_date_to_one_inside_a_code_or_repaired():
+    lines = (row(40, (60, "ACME HARDWARE")) + row(300, (20, "HX03-04-06 - 5/40/160")) + row(330, (20, "1011-18 PIPE"))
+             + row(600, (20, "19-09-17 15:39 T3")))
+    assert values(lines, "date") == {"date": "19-09-17"}
+    # Alone, a date whose first dash OCR lost is still found, written back with its dash.
+    assert values(row(40, (60, "ACME HARDWARE")) + row(300, (20, "0502-18 01:34PM")), "date") == {"date": "05-02-18"}
+
+
 @pytest.mark.parametrize("text", ["Tel: 0312-2018", "07-3822612", "27032018", "DATE: 20/03/201", "12 05 2018",
                                   "Invoice 18299/102/T0230", "GST ID: 000433614848"])
 def test_damaged_date_repair_leaves_numbers_that_are_not_dates(text):
@@ -76,6 +112,13 @@ def test_amount_grammar_keeps_an_attached_sign_and_drops_a_separate_code():
     assert [(a.text, a.normalized, a.currency) for a in find_amounts("Nett Total: $8.20")] == [("$8.20", "8.20", "USD")]
     assert [(a.text, a.currency) for a in find_amounts("TOTAL RM 33.92")] == [("33.92", "MYR")]
     assert [(a.text, a.normalized) for a in find_amounts("-$0.02 1.234,50")] == [("-$0.02", "-0.02"), ("1.234,50", "1234.50")]
+
+
+def test_an_amount_with_a_space_read_after_its_decimal_point_only_at_the_end_of_a_line():
+    assert [a.text for a in find_amounts("CASH RM 170. 00")] == ["170.00"]
+    assert [a.text for a in find_amounts("170. 00")] == ["170.00"]
+    assert [a.text for a in find_amounts("Lot 38. 39 Boulevard")] == []
+    assert [a.text for a in find_amounts("2. 50 PCS")] == []
 
 
 # -- label-value pairing --------------------------------------------------------------------------
@@ -122,6 +165,22 @@ def test_a_rounded_total_is_what_was_paid_when_ocr_misread_the_total():
     assert values(lines[2:], "total") == {"total": "112.46"}
 
 
+def test_net_amount_abbreviated_is_the_total_and_gross_is_not():
+    lines = (row(100, (20, "Gross Amt"), (300, "47.80")) + row(130, (20, "Svc Tax"), (300, "2.87"))
+             + row(160, (20, "GST (6%):"), (300, "2.88")) + row(190, (20, "Net Amt :"), (300, "53.55"))
+             + row(240, (20, "SR @6%"), (200, "47.80"), (300, "2.88")))
+    assert values(lines, "total") == {"total": "53.55"}
+
+
+def test_what_was_paid_is_the_total_when_ocr_missed_the_total_amount():
+    # The total's amount is under a stamp; tendered - change, on a skewed photo, says what was paid.
+    lines = (row(100, (20, "SUB-TOTAL"), (300, "144.68")) + row(130, (20, "TAX"), (300, "8.68"))
+             + row(160, (20, "TOTAL")) + row(190, (20, "CASH"), (300, "153.35")) + row(220, (20, "CHANGE"))
+             + [("0.00", (300, 230, 344, 254))]  # 10 px lower than its label: off its row, level with it
+             + row(300, (20, "GST SUMMARY")) + row(330, (20, "TOTAL :"), (200, "144.68"), (300, "8.68")))
+    assert values(lines, "total") == {"total": "153.35"}
+
+
 def test_a_summary_table_total_row_is_not_the_amount_to_pay():
     lines = (row(100, (20, "TOTAL"), (300, "18.00")) + row(130, (20, "CASII"), (300, "18.00"))
              + row(160, (20, "GST SUMMARY")) + row(190, (20, "TOTAL:"), (200, "16.98"), (300, "1.02")))
@@ -136,23 +195,23 @@ def test_total_inclusive_of_tax_with_a_rate_in_its_label():
 
 # -- company and address blocks -------------------------------------------------------------------
 def test_company_is_the_legal_name_under_a_logo_and_without_its_registration_number():
-    lines = (row(20, (200, "RSK"), height=70) + row(110, (60, "SYL ROASTED DELIGHTS SDN. BHD. (122703-X)"))
-             + row(140, (60, "75, JALAN SS 22/19,")) + row(166, (60, "47400 PJ")) + row(192, (60, "TEL: 03-7731 8169")) + body())
-    assert values(lines, "company,address") == {"company": "SYL ROASTED DELIGHTS SDN. BHD.",
-                                                "address": "75, JALAN SS 22/19, 47400 PJ"}
+    lines = (row(20, (200, "KGF"), height=70) + row(110, (60, "KOP GRILLED FLAVOURS SDN. BHD. (455120-X)"))
+             + row(140, (60, "41, JALAN SS 18/27,")) + row(166, (60, "47300 PJ")) + row(192, (60, "TEL: 03-7012 3456")) + body())
+    assert values(lines, "company,address") == {"company": "KOP GRILLED FLAVOURS SDN. BHD.",
+                                                "address": "41, JALAN SS 18/27, 47300 PJ"}
 
 
 def test_a_narrower_brand_above_the_legal_name_is_not_part_of_it_but_a_wrapped_name_is():
-    brand = row(40, (120, "BREWERY TAP")) + row(70, (60, "Owner by Castle Blue S/B")) + row(100, (60, "Lot 5, Jalan Dua"))
-    assert values(brand + body(), "company") == {"company": "Owner by Castle Blue S/B"}
-    wrapped = row(40, (60, "AIK HUAT HARDWARE ENTERPRISE")) + row(70, (90, "(SETIA ALAM) SDN BHD")) + row(100, (60, "No 17, Jalan Tiga"))
-    assert values(wrapped + body(), "company") == {"company": "AIK HUAT HARDWARE ENTERPRISE (SETIA ALAM) SDN BHD"}
+    brand = row(40, (120, "BREWERY TAP")) + row(70, (60, "Owner by Harbor Gray S/B")) + row(100, (60, "Lot 5, Jalan Dua"))
+    assert values(brand + body(), "company") == {"company": "Owner by Harbor Gray S/B"}
+    wrapped = row(40, (60, "TAK SENG HARDWARE ENTERPRISE")) + row(70, (90, "(BANDAR SRI) SDN BHD")) + row(100, (60, "No 17, Jalan Tiga"))
+    assert values(wrapped + body(), "company") == {"company": "TAK SENG HARDWARE ENTERPRISE (BANDAR SRI) SDN BHD"}
 
 
 def test_a_row_that_is_only_a_legal_suffix_continues_the_name_above_it_even_when_wider():
-    lines = (row(40, (160, "POPULAR BOOK"), height=40) + row(86, (110, "CO. (M) SDN BHD"), height=44)
-             + row(140, (60, "No 8, Jalan 7/118B,")) + row(166, (60, "56000 Kuala Lumpur")) + body())
-    assert values(lines, "company") == {"company": "POPULAR BOOK CO. (M) SDN BHD"}
+    lines = (row(40, (160, "LANTERN BOOK"), height=40) + row(86, (110, "CO. (M) SDN BHD"), height=44)
+             + row(140, (60, "No 6, Jalan 5/112C,")) + row(166, (60, "56100 Kuala Lumpur")) + body())
+    assert values(lines, "company") == {"company": "LANTERN BOOK CO. (M) SDN BHD"}
 
 
 def test_registration_with_a_middle_dot_is_dropped_and_an_address_line_is_no_name():
@@ -193,6 +252,18 @@ def test_a_labelled_code_is_no_address_even_when_ocr_garbled_its_label():
     assert values(lines, "address") == {"address": "Lot 7, Dataran Contoh, 69000 Pahang"}
 
 
+def test_a_slogan_with_a_web_address_is_not_the_name():
+    lines = (row(40, (60, "SHOP SMART WITH quickmart.com")) + row(66, (60, "RIVERSIDE REST AREA"))
+             + row(92, (60, "LOT 9, JALAN CONTOH,")) + row(118, (60, "84600 BANDAR")) + body())
+    assert values(lines, "company") == {"company": "RIVERSIDE REST AREA"}
+
+
+def test_a_legal_name_with_initials_under_a_brand_is_the_issuer():
+    lines = (row(40, (160, "Lantern's")) + row(70, (110, "Lantern's Grill & Bar")) + row(100, (40, "K.L.M Leisure Sdn Bhd (123456-P)"))
+             + row(130, (120, "Tel:03-1234 5678")) + body())
+    assert values(lines, "company") == {"company": "K.L.M Leisure Sdn Bhd"}
+
+
 def test_a_registration_number_printed_after_the_name_ends_it():
     lines = (row(40, (60, "HARBOUR MART 612345-X)")) + row(70, (120, "TAMAN CONTOH")) + row(100, (120, "41150 KLANG"))
              + body())
@@ -200,23 +271,23 @@ def test_a_registration_number_printed_after_the_name_ends_it():
 
 
 def test_address_stops_at_a_phone_number_without_a_label():
-    lines = (row(40, (60, "RAWAT PAGOH SDN BHD")) + row(70, (60, "LOT R1, KWS REHAT,")) + row(96, (60, "84600,PAGOH,JOHOR"))
-             + row(122, (60, "myNEWS carelne 1800 88 1231")) + body())
-    assert values(lines, "address") == {"address": "LOT R1, KWS REHAT, 84600,PAGOH,JOHOR"}
+    lines = (row(40, (60, "REHAT MAJU SDN BHD")) + row(70, (60, "LOT B2, KWS HENTI,")) + row(96, (60, "84700,MAJU,JOHOR"))
+             + row(122, (60, "quickmart carelne 1800 22 4455")) + body())
+    assert values(lines, "address") == {"address": "LOT B2, KWS HENTI, 84700,MAJU,JOHOR"}
 
 
 def test_address_at_the_top_when_no_name_was_read():
-    lines = (row(40, (60, "K3-113, JL IBRAHIM SULTAN")) + row(66, (60, "80300 JOHOR BAHRU"))
-             + row(92, (60, "H/P:019-7521215")) + body())
-    assert values(lines, "company,address") == {"company": None, "address": "K3-113, JL IBRAHIM SULTAN 80300 JOHOR BAHRU"}
+    lines = (row(40, (60, "K2-118, JL SULTAN AHMAD")) + row(66, (60, "80200 JOHOR BAHRU"))
+             + row(92, (60, "H/P:019-1234567")) + body())
+    assert values(lines, "company,address") == {"company": None, "address": "K2-118, JL SULTAN AHMAD 80200 JOHOR BAHRU"}
 
 
 def test_a_legal_name_after_the_header_is_another_party_not_the_issuer():
-    lines = (row(40, (60, "PERNIAGAAN ZHENG HUI")) + row(66, (60, "JM0325955-V")) + row(92, (60, "NO.59 JALAN PERMAS 9/5"))
-             + row(118, (60, "81760 JOHOR BAHRU")) + row(144, (60, "TEL:07-386 7524"))
-             + row(190, (60, "SIMPLIFIED TAX INVOICE")) + row(216, (60, "GOGIANT ENGINEERING (M) SDN BHD")) + body())
-    assert values(lines, "company,address") == {"company": "PERNIAGAAN ZHENG HUI",
-                                                "address": "NO.59 JALAN PERMAS 9/5 81760 JOHOR BAHRU"}
+    lines = (row(40, (60, "PERNIAGAAN HONG WEI")) + row(66, (60, "JM0123456-V")) + row(92, (60, "NO.47 JALAN MERANTI 3/2"))
+             + row(118, (60, "81700 JOHOR BAHRU")) + row(144, (60, "TEL:07-123 4567"))
+             + row(190, (60, "SIMPLIFIED TAX INVOICE")) + row(216, (60, "NORTHPEAK ENGINEERING (M) SDN BHD")) + body())
+    assert values(lines, "company,address") == {"company": "PERNIAGAAN HONG WEI",
+                                                "address": "NO.47 JALAN MERANTI 3/2 81700 JOHOR BAHRU"}
 
 
 def test_address_skips_dates_and_labelled_registrations_and_stops_at_a_run_together_heading():
@@ -227,7 +298,7 @@ def test_address_skips_dates_and_labelled_registrations_and_stops_at_a_run_toget
 
 
 def test_an_owner_line_with_a_legal_name_and_its_number_is_not_the_address():
-    lines = (row(40, (60, "Banh Mi Corner")) + row(66, (60, "Owned by: Northwind Cafe Sdn Bhd 1234567-X"))
+    lines = (row(40, (60, "Pho Noodle Corner")) + row(66, (60, "Owned by: Northwind Cafe Sdn Bhd 1234567-X"))
              + row(92, (60, "No. 9 Jalan Cempaka 2/4,")) + row(118, (60, "40100 Bandar Contoh")) + body())
     assert values(lines, "address") == {"address": "No. 9 Jalan Cempaka 2/4, 40100 Bandar Contoh"}
     # A page whose only numbered line under the name is another party's legal name has no address.

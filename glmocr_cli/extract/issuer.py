@@ -21,7 +21,7 @@ from .fuzzy import tokens as _tokens
 from .keys import KeySpec
 from .labels import Found
 from .lines import PageLine, group_rows
-from .normalize import address_commas, clean_name
+from .normalize import address_commas, clean_name, slashed_abbreviations, split_number_from_word
 from .values import ValueMatch, find_amounts, find_dates
 
 COMPANY_WORDS = {"company", "vendor", "merchant", "store", "shop", "seller", "supplier", "issuer", "business",
@@ -36,6 +36,7 @@ ADDRESS_OPENER = re.compile(r"\S*\d\S*,")  # "12, Jalan ...", "K3-113, ...": a h
 HEADING_RUN = "(?:" + "|".join(sorted(DOCUMENT_HEADINGS, key=len, reverse=True)) + ")+"
 CONTACT = re.compile(r"(?i)\b(tel|telephone|telefon|t[ée]l[ée]phone|phone|ph|fax|hp|h/p|mobile?|mob|whatsapp|e-?mail|"
                      r"website|internet|hotline|careline|helpline)\b|@|www\.|https?:"
+                     r"|\w\.(?:com|net|org|biz|info|io)\b"  # a web address without "www."
                      r"|(?<![\w-])\+?\d(?:[ -]?\d){7,}(?![\w-])")  # or a phone number: 8+ digits in groups
 TAX_ID = re.compile(r"(?i)\b(gst|vat|sst|tax|abn|tin|ein|uid|mwst|reg|regn|registration|roc|co\.? ?no|company no)\b")
 REGISTRATION = re.compile(r"^\(?[A-Z]{0,3}\d{4,}[-\u00b7. ]?[A-Z]?\)?$")  # "(JM0517726)", "789417-W", "(65351-M)"
@@ -171,7 +172,8 @@ def _joins(upper: PageLine, lower: PageLine) -> bool:
 
 def _suffix_only(text: str) -> bool:
     suffix_words = {w for s in LEGAL_SUFFIXES for w in s.split()}
-    rest = [t for t in _tokens(text) if t not in suffix_words and len(t) > 1]
+    # Initials are one word: "T.A.S Leisure Sdn Bhd" is a name of its own, not a suffix.
+    rest = [t for t in _tokens(re.sub(r"(?<=\b\w)\.(?=\w\b)", "", text)) if t not in suffix_words and len(t) > 1]
     return _ends_with_suffix(text) and len(rest) <= 1
 
 
@@ -267,9 +269,9 @@ def _joined(rows: list[PageLine], confidence_scale: float, fix=lambda text: text
 
 def find_company(pages: list[list[PageLine]]) -> Found | None:
     company, _ = _issuer_block(pages)
-    return _joined(company, 0.8) if company else None
+    return _joined(company, 0.8, slashed_abbreviations) if company else None
 
 
 def find_address(pages: list[list[PageLine]]) -> Found | None:
     _, address = _issuer_block(pages)
-    return _joined(address, 0.7, address_commas) if address else None
+    return _joined(address, 0.7, lambda text: address_commas(split_number_from_word(text))) if address else None

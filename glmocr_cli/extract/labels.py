@@ -118,12 +118,20 @@ def find_labelled(pages: list[list[PageLine]], key: KeySpec) -> Found | None:
 
 def find_unlabelled(pages: list[list[PageLine]], key: KeySpec) -> Found | None:
     """Without a label, the first value of a distinctive kind in reading order (dates, IBANs). Lines
-    far taller than the page's body text (a stamp, a handwritten note) come last."""
+    far taller than the page's body text (a stamp, a handwritten note) come last; before them, values
+    run into a word or code ("HD03-04-06" is an item code) and values whose separator OCR lost."""
     if key.type not in ("date", "account", "currency"):
         return None
-    found = [(is_outsized(line, lines), n, values[0], line) for lines in pages for n, line in enumerate(lines)
-             for values in [VALUE_FINDERS[key.type](line.text)] if values]
+    found = [(is_outsized(line, lines), _doubtful(line.text, value), n, value.start, value, line)
+             for lines in pages for n, line in enumerate(lines)
+             for value in VALUE_FINDERS[key.type](line.text)]
     if not found:
         return None
-    _, _, value, line = min(found, key=lambda item: item[:2])
+    *_, value, line = min(found, key=lambda item: item[:4])
     return Found(value, line, 0.5 * line.score)
+
+
+def _doubtful(text: str, value: ValueMatch) -> int:
+    """1 for a value glued to the letters or digits before it, or rebuilt from OCR'd text."""
+    glued = value.start > 0 and text[value.start - 1].isalnum()
+    return int(glued or text[value.start:value.end] != value.text)

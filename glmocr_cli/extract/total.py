@@ -16,14 +16,15 @@ from .labels import Found, match_label
 from .lines import PageLine, level_with, same_row
 from .values import ValueMatch, find_amounts, find_currencies
 
-TOTAL_WORDS = ("total", "amount", "due", "payable", "pay", "balance", "jumlah", "summe", "gesamtbetrag", "montant",
+TOTAL_WORDS = ("total", "amount", "amt", "due", "payable", "pay", "balance", "jumlah", "summe", "gesamtbetrag", "montant",
                "importe", "betrag", "totale")
 STRONG_WORDS = {"grand", "rounded", "round", "incl", "inclusive", "amount", "amt", "due", "payable", "net", "nett",
                 "final", "pay", "bill", "invoice"}
 NOT_TOTAL_WORDS = {"sub", "subtotal", "qty", "quantity", "item", "items", "count", "tax", "gst", "vat", "sst",
                    "service", "disc", "discount", "saving", "savings", "change", "cash", "tender", "tendered",
                    "paid", "rounding", "adjustment", "adj", "excl", "excluding", "exclusive", "excluded", "before",
-                   "point", "points", "weight", "unit", "deposit", "tip", "rate", "ht"}  # HT: French "before tax"
+                   "point", "points", "weight", "unit", "deposit", "tip", "rate", "ht",  # HT: French "before tax"
+                   "gross"}  # before discounts and adjustments
 INCLUSIVE_WORDS = {"incl", "inclusive", "including", "includes", "inc"}
 PAYMENT_WORDS = {"cash", "card", "visa", "mastercard", "master", "amex", "change", "tender", "tendered", "paid",
                  "payment", "received", "credit", "debit", "eftpos", "nets", "cheque", "voucher"}
@@ -115,7 +116,26 @@ def find_total(pages: list[list[PageLine]], key: KeySpec) -> Found | None:
             if score > best_score:
                 found.confidence = min(1.0, 0.4 + 0.15 * score) * source.score
                 best, best_score = _settle_with_paid(found, lines, paid), score
+        if paid is not None and best_score < PAID_OVERRULES:
+            # No total label right before the payment lines and none that matches what was paid (OCR
+            # missed the total's amount or its label): what was paid is the total.
+            printed = _printed_paid(lines, paid)
+            if printed is not None:
+                best, best_score = printed, PAID_OVERRULES
     return best or _most_repeated_amount(pages)
+
+
+PAID_OVERRULES = 1.5  # a total label's score below which tendered - change decides
+
+
+def _printed_paid(lines: list[PageLine], paid: float) -> Found | None:
+    """The amount paid where it is printed (the tendered amount when no change was given)."""
+    target = f"{paid:.2f}"
+    printed = [(a, ln) for ln in lines for a in find_amounts(ln.text) if a.normalized == target]
+    if not printed:
+        return None
+    amount, line = printed[0]
+    return Found(amount, line, 0.5 * line.score)
 
 
 def _settle_with_paid(found: Found, lines: list[PageLine], paid: float | None) -> Found:
@@ -142,14 +162,16 @@ def _amount_paid(lines: list[PageLine], payments: list[int]) -> float | None:
     """Tendered minus change ("CASH 50.00", "CHANGE 16.10" -> 33.90): what the total must come to."""
     tendered = change = None
     for i in payments:
-        amounts = _row_amounts(lines, lines[i])
-        if not amounts:
+        # The amount level with the label, not only on its exact row: a photographed receipt is skewed.
+        beside = _amount_beside(lines[i], _label_part(lines[i])[1], lines, i)
+        if beside is None:
             continue
+        amount = float(beside[0].normalized)
         is_change = _opens_with(_tokens(lines[i].text), {"change"})
         if tendered is None and not is_change:
-            tendered = float(amounts[-1].normalized)
+            tendered = amount
         elif tendered is not None and is_change:
-            change = float(amounts[-1].normalized)
+            change = amount
             break
     if tendered is None or change is None or tendered - change <= 0:
         return None  # without the change printed, the tendered amount says nothing

@@ -43,6 +43,8 @@ _LOST_SEPARATOR = (
     re.compile(r"(?<![\d./\-])(?P<a>\d{2})(?P<b>\d{2})(?P<sep>/)(?P<y>(?:19|20)\d{2})" + _END),
     re.compile(r"(?<![\d./\-])(?P<a>\d{2})(?P<sep>/)(?P<b>\d{2})(?P<y>(?:19|20)\d{2})" + _END),
     re.compile(r"(?<![\d./\-])(?P<a>\d{2}) (?P<b>\d{2})(?P<sep>[/\-])(?P<y>\d{4}|\d{2})(?![\d/\-])"),
+    # "0502-18": the first dash lost. Phone numbers use dashes too, so a caller ranks these last.
+    re.compile(r"(?<![\d./\-])(?P<a>\d{2})(?P<b>\d{2})(?P<sep>-)(?P<y>\d{2})(?![\d/\-])"),
 )
 _NUMERIC_YMD = re.compile(r"(?<![\d.])(?P<y>\d{4})(?P<sep>[/.\-])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?![\d])")
 _TEXT_DMY = re.compile(r"(?<![\w])(?P<d>\d{1,2})(?:st|nd|rd|th)?[ \-/.]*" + _MONTH + r"[ \-/.,]*(?P<y>\d{4}|\d{2})(?![\d])",
@@ -103,7 +105,8 @@ CURRENCY_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "
 SYMBOLS = {"$", "€", "£", "¥", "₹"}  # currency signs printed against the number
 _CODE = r"(?:[A-Z]{3}|RM|S\$|Fr\.|[$€£¥₹])"
 # Thousands groups with , . ' ’ ` or a thin/plain space; decimals after . or , (1-2 digits).
-_NUMBER = r"\d{1,3}(?:[,.'’`\u2009 ]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
+# OCR may also read a space after the decimal point ("170. 00"): two decimals, then nothing more.
+_NUMBER = r"\d{1,3}(?:[,.'’`\u2009 ]\d{3})+(?:[.,]\d{1,2})?|\d+\. \d{2}(?![\d.,])|\d+(?:[.,]\d{1,2})?"
 _AMOUNT = re.compile(
     rf"(?<![\w.,])(?:(?P<cur1>{_CODE})\s?)?(?P<sign>[-−])?\s?(?:(?P<cur2>{_CODE})\s?)?(?P<num>{_NUMBER})"
     rf"(?:\s?(?P<cur3>{_CODE}))?(?![\w%]|[.,]\d|\s%)")
@@ -136,9 +139,11 @@ def find_amounts(text: str) -> list[ValueMatch]:
     for m in _AMOUNT.finditer(text):
         codes = [m[g] for g in ("cur1", "cur2", "cur3") if m[g]]
         currency = next((c for c in map(_currency, codes) if c), None)
-        if codes and currency is None and not m["sign"] and not re.search(r"[.,]\d{1,2}$", m["num"]):
+        number = re.sub(r"(?<=\d)\. (?=\d{2}$)", ".", m["num"])  # "170. 00" was printed "170.00"
+        if number != m["num"] and (text[m.end():].strip() or (codes and currency is None)):
+            continue  # only an amount that ends its line: "Lot 38. 39 Boulevard", "2. 50 PCS" are not
+        if codes and currency is None and not m["sign"] and not re.search(r"[.,]\d{1,2}$", number):
             continue  # "ABC 12": a word and a number, not an amount
-        number = m["num"]
         if re.search(r"\s", number) and not re.search(r"[.,]\d{1,2}$", number):
             continue  # "28 100" could be two numbers; a space-grouped amount must show its decimals
         normalized, has_decimals = _normalize_number(number)
