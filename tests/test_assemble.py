@@ -13,7 +13,7 @@ from glmocr_cli.assemble.html import render_html, sanitize_table
 from glmocr_cli.assemble.json_doc import render_json, validate_document
 from glmocr_cli.assemble.layout_vis import render_layout_vis
 from glmocr_cli.assemble.markdown import render_markdown
-from glmocr_cli.document import DocResult, PageResult, Region, Task
+from glmocr_cli.document import DocResult, PageResult, Region, Task, TextLine, TextStyle
 
 PNG = (lambda: (lambda b: (Image.new("RGB", (4, 4), "red").save(b, format="PNG"), b.getvalue())[1])(io.BytesIO()))()
 
@@ -77,6 +77,24 @@ def test_json_validates_and_a_broken_document_does_not():
     del data["pages"][0]["regions"][0]["label"]
     with pytest.raises(jsonschema.ValidationError):
         validate_document(data)
+
+
+def test_json_keeps_every_word_with_its_style_one_word_per_row():
+    doc = document()
+    words = [TextLine((10.0, 10.0, 40.0, 22.0), 'say "hi"', 1.0, TextStyle(size=9.5, font="Mono", mono=True, line=0)),
+             TextLine((44.0, 10.0, 60.0, 22.0), "E=mc2", 0.98,
+                      TextStyle(size=10.0, line=0, pieces=[("E=mc", ""), ("2", "sup")])),
+             TextLine((64.0, 10.0, 90.0, 22.0), "ال", 0.9)]
+    doc.pages[0].regions[2].lines = words
+    text = render_json(doc)
+    data = json.loads(text)
+    validate_document(data)
+    assert data == json.loads(json.dumps(doc.to_json()))  # the same document as the plain encoder gives
+    lines = next(r["lines"] for r in data["pages"][0]["regions"] if r["lines"])
+    assert [ln["text"] for ln in lines] == ['say "hi"', "E=mc2", "ال"]
+    assert lines[1]["style"]["pieces"] == [["E=mc", ""], ["2", "sup"]] and lines[2]["style"] is None
+    rows = [row.strip() for row in text.splitlines() if '"text": ' in row and '"bbox"' in row]
+    assert len(rows) == 3 and all(row.startswith("{") for row in rows)  # one compact row per word
 
 
 def test_layout_picture_has_the_page_size_and_coloured_boxes():

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
+from functools import lru_cache
 
 SUPPORTED_BY_LITE = frozenset({"latin", "cjk"})
 
@@ -18,7 +19,9 @@ _PREFIXES = (
 )
 
 
+@lru_cache(maxsize=4096)
 def char_script(char: str) -> str | None:
+    # Cached: a page has a few hundred distinct characters, and Unicode name lookups are slow.
     if not char.isalpha():
         return None
     name = unicodedata.name(char, "")
@@ -30,5 +33,9 @@ def char_script(char: str) -> str | None:
 
 def dominant_script(text: str) -> str | None:
     """The script of most letters in text, or None when it has no letters."""
-    counts = Counter(s for s in map(char_script, text) if s)
+    counts: Counter[str] = Counter()
+    for char, n in Counter(text).items():  # each distinct character once
+        script = char_script(char)
+        if script:
+            counts[script] += n
     return counts.most_common(1)[0][0] if counts else None
