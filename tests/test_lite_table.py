@@ -103,6 +103,24 @@ def test_pdf_vector_path_gives_colspan_for_merged_cell(tmp_path):
     assert row_widths(rows) == [3, 3, 3]
 
 
+def test_pdf_vector_path_is_not_gated_by_pymupdfs_own_layout_model(tmp_path, monkeypatch):
+    # PyMuPDF 2 installs pymupdf-layout, and its table finder by default keeps only the tables that
+    # model sees. Our layout stage has placed the table already: a model that sees none (here, the
+    # hook PyMuPDF calls answering "no tables") must not drop it, nor cost a second layout run.
+    calls = []
+    monkeypatch.setattr(pymupdf, "_get_layout", lambda page, **kw: calls.append(page) or [], raising=False)
+    doc = pymupdf.open(_ruled_table_pdf(tmp_path / "t.pdf"))
+    pdf_page = doc[0]
+    pix = pdf_page.get_pixmap(dpi=144)
+    image = Image.frombytes("RGB", (pix.width, pix.height), pix.samples)
+    page = PageImage(tmp_path / "t.pdf", 0, image, "pdf", dpi=144,
+                     size_pt=(pdf_page.rect.width, pdf_page.rect.height), pdf_page=pdf_page)
+    s = page.px_per_pt
+    result = LiteTableRecognizer().recognize(page, (40 * s, 40 * s, 390 * s, 210 * s), [])
+    assert result.method == "pdf-vector" and "North" in result.html
+    assert calls == []
+
+
 @pytest.fixture(scope="module")
 def ocr():
     from glmocr_cli.recognize.lite_ocr import LiteOcr

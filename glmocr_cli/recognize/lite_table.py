@@ -37,7 +37,9 @@ def _vector_table(page: PageImage, bbox: BBox) -> str | None:
     to_pdf = ~(pdf_page.rotation_matrix * pymupdf.Matrix(scale, scale))
     clip = (pymupdf.Rect(bbox) * to_pdf) + (-4, -4, 4, 4)
     try:
-        tables = pdf_page.find_tables(clip=clip).tables
+        # Our layout stage has already placed the table: PyMuPDF's own layout model (pymupdf-layout,
+        # which PyMuPDF 2 installs) would run again on the whole page only to gate the finder.
+        tables = pdf_page.find_tables(clip=clip, use_layout=False).tables
     except Exception:  # the finder can trip on unusual drawings; the image path still works
         return None
     if not tables:
