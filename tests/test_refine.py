@@ -9,7 +9,7 @@ import pytest
 from glmocr_cli.assemble.markdown import render_markdown
 from glmocr_cli.document import Task
 from glmocr_cli.refine import refine_document
-from refine_pages import dejavu, doc_from_pdf, write_pdf
+from refine_pages import dejavu, doc_from_pdf, region, write_pdf
 
 BODY = [(72, 300 + 14 * k, text, "helv", 11) for k, text in enumerate([
     "The body of this page is set in a plain eleven point face, and it runs on",
@@ -87,6 +87,36 @@ def test_bulleted_items_one_per_line_with_nesting_from_indent(tmp_path):
     assert "- Typewriters, which were the first machines to print legible letters\n- Word processors\n" \
            "  - Dedicated machines\n- Personal computers" in markdown
     assert "Tools we used:" in markdown and "\u2022" not in markdown
+
+
+def test_a_paragraph_back_at_the_bullets_edge_after_a_list_is_not_part_of_its_last_item(tmp_path):
+    font = dejavu()
+    pdf = write_pdf(tmp_path / "t.pdf", [[
+        (90, 100, "\u2022", "dv", 11, font), (108, 100, "The index file (maps names to types and weights", "dv", 11, font),
+        (108, 114, "for every pattern)", "dv", 11, font),
+        (90, 128, "\u2022", "dv", 11, font), (108, 128, "The cache file (the same data in one binary file)", "dv", 11, font),
+        (90, 142, "Both are rebuilt by the update tool whenever a package changes.", "dv", 11, font)]])
+    doc = doc_from_pdf(pdf)
+    page = doc.pages[0]
+    page.regions = [region([ln for r in page.ordered_regions() for ln in r.lines])]  # one layout box for all
+    markdown = render_markdown(refine_document(doc))
+    assert ("- The index file (maps names to types and weights for every pattern)\n"
+            "- The cache file (the same data in one binary file)\n\n"
+            "Both are rebuilt by the update tool whenever a package changes.") in markdown
+
+
+def test_one_bulleted_item_after_a_lead_in_is_a_list_but_a_lone_dash_is_not(tmp_path):
+    font = dejavu()
+    lines = [(90, 100, "Each node may hold any of these elements:", "dv", 11, font),
+             (90, 114, "\u2022", "dv", 11, font), (108, 114, "glob elements, with a pattern", "dv", 11, font)]
+    doc = doc_from_pdf(write_pdf(tmp_path / "one.pdf", [lines]))
+    doc.pages[0].regions = [region([ln for r in doc.pages[0].ordered_regions() for ln in r.lines])]
+    assert "Each node may hold any of these elements:\n\n- glob elements, with a pattern" in \
+        render_markdown(refine_document(doc))
+    dash = [(90, 100, "The range runs from", "dv", 11, font), (90, 114, "- 5 to 10 degrees.", "dv", 11, font)]
+    doc = doc_from_pdf(write_pdf(tmp_path / "dash.pdf", [dash]))
+    doc.pages[0].regions = [region([ln for r in doc.pages[0].ordered_regions() for ln in r.lines])]
+    assert "The range runs from - 5 to 10 degrees." in render_markdown(refine_document(doc))
 
 
 def test_numbered_items_keep_their_numbers(tmp_path):
@@ -184,6 +214,26 @@ def test_a_line_cut_by_a_layout_box_goes_wholly_to_one_region(tmp_path):
     assert not any(line.strip() == "The" for line in markdown.splitlines())
 
 
+def test_a_cut_line_written_as_two_pdf_blocks_is_still_one_line(tmp_path):
+    # Some PDFs write a line's first word as a block of its own: the text layer numbers it apart,
+    # and the word that joined its region late sits at the end of the region's lines.
+    pdf = write_pdf(tmp_path / "cut.pdf", [[(72, 100, "There are two important requirements here:", "helv", 11), *BODY]])
+    doc = doc_from_pdf(pdf)
+    para = doc.pages[0].regions[0]
+    first, rest = para.lines[:1], para.lines[1:]
+    first[0].style.line = 999  # another block's line number
+    late = rest[0]
+    para.lines, para.content = rest[1:] + [late], " ".join(ln.text for ln in rest)
+    cut = type(para)(index=9, order=0, label="text", native_label="text", task=Task.TEXT, bbox=first[0].bbox,
+                     score=1.0, content="There", lines=first, text_source="text-layer")
+    for region in doc.pages[0].regions:
+        region.order += 1
+    doc.pages[0].regions.append(cut)
+    markdown = render_markdown(refine_document(doc))
+    assert "There are two important requirements here:" in markdown
+    assert not any(line.strip() == "There" for line in markdown.splitlines())
+
+
 def test_the_first_line_of_a_document_not_repeated_is_its_title_even_unstyled(tmp_path):
     pages = [[(72, 60, "Plain Looking Title", "helv", 11), *BODY], [*BODY], [*BODY]]
     doc = doc_from_pdf(write_pdf(tmp_path / "u.pdf", pages), {(0, 0): ("header", Task.ABANDON)})
@@ -242,6 +292,14 @@ def test_a_body_paragraph_the_layout_called_a_title_is_a_paragraph(tmp_path):
     markdown = render_markdown(refine_document(doc))
     assert "# Results" in markdown
     assert not any(line.startswith("#") and "eleven point" in line for line in markdown.splitlines())
+
+
+def test_a_plain_line_leading_into_a_list_is_no_heading_even_when_the_layout_says_title(tmp_path):
+    pdf = write_pdf(tmp_path / "p.pdf", [[(72, 80, "The files the tool creates are:", "helv", 11), *BODY]])
+    doc = doc_from_pdf(pdf, {(0, 0): ("paragraph_title", Task.TEXT)})
+    markdown = render_markdown(refine_document(doc))
+    assert "The files the tool creates are:" in markdown
+    assert not any(line.startswith("#") for line in markdown.splitlines())
 
 
 def test_ocr_side_headings_by_shape(tmp_path):

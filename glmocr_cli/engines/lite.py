@@ -134,6 +134,8 @@ class LiteEngine:
                             read_by_script_model=script_read, min_confidence=self.settings.min_confidence)
         regions: list[Region] = []
         for i, (layout_region, task, members) in enumerate(zip(plan.found, plan.tasks, plan.members)):
+            if use_text_layer:  # words that joined a region late (cut off by its box) take their place
+                members = sorted(members, key=lambda ln: position[id(ln)])
             region = Region(index=i, order=i, label=layout_region.label, native_label=layout_region.native_label,
                             task=task, bbox=grow_to_lines(layout_region.bbox, members),
                             score=layout_region.score, lines=members, text_source=source)

@@ -39,10 +39,11 @@ def _looks_like_heading(region: Region, body: float, body_follows: bool = True) 
 
 def _reads_as_paragraph(region: Region, body: float) -> bool:
     """A 'title' of the layout model that is body-sized plain text running long or ending like a
-    sentence; a short plain line keeps the model's word (headings set apart only by colour)."""
+    sentence (or leading into what follows: "The files it creates are:"); a short plain line keeps
+    the model's word (headings set apart only by colour)."""
     text = region.content.strip()
     plain = region_size(region) <= 1.05 * body and share(region, "bold") < 0.5 and share(region, "italic") < 0.5
-    return plain and (len(text.split()) > 12 or len(rows_of(region)) > 2 or text.endswith((".", ",", ";")))
+    return plain and (len(text.split()) > 12 or len(rows_of(region)) > 2 or text.endswith((".", ",", ";", ":")))
 
 
 def _split_leading_heading(page: PageResult, region: Region, body: float) -> Region | None:

@@ -68,21 +68,33 @@ def _unseen_markers(region: Region, rows: list[list[TextLine]],
 def _rebuild(region: Region, vocab: set[str]) -> bool:
     rows = rows_of(region)
     markers = _unseen_markers(region, rows, [_marker(row) for row in rows])
-    if sum(m is not None for m in markers) < 1 or (markers[0] is None and sum(m is not None for m in markers) < 2):
+    found = [m for m in markers if m is not None]
+    # After lead-in text one item needs a bullet glyph ("Each node may hold: • glob ..."); a lone
+    # "-", "*" or "1." inside a paragraph is too often just text.
+    if not found or (markers[0] is None and len(found) < 2 and not re.fullmatch(f"[{BULLET_MARKS}]", found[0][1])):
         return False
+    heights = sorted(ln.bbox[3] - ln.bbox[1] for ln in region.lines)
+    unit = heights[len(heights) // 2] * 0.5  # about one character's width
     lead: list[list[TextLine]] = []
     items: list[tuple[str, float, list[list[TextLine]]]] = []
     printed: list[str] = []
+    tail: list[list[TextLine]] = []  # a paragraph after the list, in the same layout box
+    hanging = False  # the list's items wrap under their text, right of the marker
     for row, found in zip(rows, markers):
-        if found is not None:
+        if found is not None and not tail:
             items.append((found[0], row[0].bbox[0], [found[2]]))
             printed.append(found[1])
-        elif items:
+        elif items and not tail:
+            marker_x = items[-1][1]
+            if is_styled(region) and hanging and row[0].bbox[0] < marker_x + unit:
+                tail.append(row)  # back at the marker's edge: the list is over
+                continue
+            hanging = hanging or row[0].bbox[0] > marker_x + 2 * unit
             items[-1][2].append(row)
+        elif tail:
+            tail.append(row)
         else:
             lead.append(row)
-    heights = sorted(ln.bbox[3] - ln.bbox[1] for ln in region.lines)
-    unit = heights[len(heights) // 2] * 0.5  # about one character's width
     # OCR'd rows: a row's left edge may include an unread bullet, so nesting is not measured
     depths = _depths([x for _, x, _ in items], unit) if is_styled(region) else [0] * len(items)
     lines = [f"{'  ' * depth}{marker} {join_words(item_rows, vocab, markup=True)}"
@@ -90,9 +102,11 @@ def _rebuild(region: Region, vocab: set[str]) -> bool:
     plain = [f"{mark} {join_words(item_rows, vocab, markup=False)}".strip()
              for mark, (_, _, item_rows) in zip(printed, items)]
     intro = join_words(lead, vocab, markup=True) if lead else ""
+    after = join_words(tail, vocab, markup=True) if tail else ""
     region.kind = "list"
-    region.rich = (intro + "\n\n" if intro else "") + "\n".join(lines)
-    region.content = ((join_words(lead, vocab, markup=False) + "\n") if lead else "") + "\n".join(plain)
+    region.rich = (intro + "\n\n" if intro else "") + "\n".join(lines) + ("\n\n" + after if after else "")
+    region.content = (((join_words(lead, vocab, markup=False) + "\n") if lead else "") + "\n".join(plain)
+                      + ("\n" + join_words(tail, vocab, markup=False) if tail else ""))
     return True
 
 
