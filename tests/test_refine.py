@@ -6,6 +6,7 @@ import json
 import pymupdf
 import pytest
 
+from glmocr_cli.assemble.html import render_html
 from glmocr_cli.assemble.markdown import render_markdown
 from glmocr_cli.document import Task
 from glmocr_cli.refine import refine_document
@@ -135,6 +136,53 @@ def test_monospaced_lines_become_a_fenced_code_block_with_their_indent(tmp_path)
         (72, 124, "}", "cour", 10)]])
     markdown = render_markdown(refine_document(doc_from_pdf(pdf)))
     assert "```\nfunction add(a, b) {\n    return a + b;\n}\n```" in markdown
+
+
+def test_code_rows_inside_a_prose_box_become_their_own_block(tmp_path):
+    char = _width("x", "cour", 10)
+    pdf = write_pdf(tmp_path / "mix.pdf", [[
+        (72, 100, "The schema must follow this form:", "helv", 10),
+        (72, 114, "Name ::= SEQUENCE {", "cour", 10),
+        (72 + 4 * char, 126, "id", "cour", 10), (72 + 12 * char, 126, "INTEGER", "cour", 10),  # two PDF lines
+        (72, 138, "}", "cour", 10),
+        (72, 152, "Every field needs a type.", "helv", 10)]])
+    doc = doc_from_pdf(pdf)
+    doc.pages[0].regions = [region([ln for r in doc.pages[0].ordered_regions() for ln in r.lines])]  # one box
+    markdown = render_markdown(refine_document(doc))
+    assert ("The schema must follow this form:\n\n```\nName ::= SEQUENCE {\n    id      INTEGER\n}\n```\n\n"
+            "Every field needs a type.") in markdown
+
+
+def test_bulleted_rows_in_a_monospaced_font_are_a_list_not_code(tmp_path):
+    font = dejavu()
+    pdf = write_pdf(tmp_path / "ml.pdf", [[
+        (90, 100, "\u2022", "dv", 10, font), (108, 100, "UTF8String;", "cour", 10),
+        (90, 114, "\u2022", "dv", 10, font), (108, 114, "VisibleString;", "cour", 10),
+        (90, 128, "\u2022", "dv", 10, font), (108, 128, "SEQUENCE OF;", "cour", 10)]])
+    doc = doc_from_pdf(pdf)
+    doc.pages[0].regions = [region([ln for r in doc.pages[0].ordered_regions() for ln in r.lines], "algorithm")]
+    markdown = render_markdown(refine_document(doc))
+    assert "- UTF8String;\n- VisibleString;\n- SEQUENCE OF;" in markdown and "```" not in markdown
+
+
+def test_a_table_of_contents_is_one_nested_list_of_entries_not_headings(tmp_path):
+    dots = " ." * 30
+    pdf = write_pdf(tmp_path / "toc.pdf", [[
+        (72, 80, "Contents", "hebo", 16),
+        (72, 110, f"1 Getting started{dots} 1", "hebo", 12),
+        (90, 126, f"1.1 Installing{dots} 2", "helv", 10),
+        (90, 140, f"1.2 A first run{dots} 3", "helv", 10),
+        (72, 160, f"2 Reference{dots} 5", "hebo", 12)]])
+    doc = doc_from_pdf(pdf, {(0, 0): ("paragraph_title", Task.TEXT), (0, 1): ("paragraph_title", Task.TEXT),
+                             (0, 4): ("paragraph_title", Task.TEXT)})
+    doc = refine_document(doc)
+    markdown = render_markdown(doc)
+    assert ("- 1 Getting started … 1\n  - 1.1 Installing … 2\n  - 1.2 A first run … 3\n- 2 Reference … 5"
+            in markdown)
+    assert "# Contents" in markdown and not any(ln.startswith("#") and "…" in ln for ln in markdown.splitlines())
+    page = render_html(doc)
+    assert "<ul><li>1 Getting started … 1<ul><li>1.1 Installing … 2</li><li>1.2 A first run … 3</li></ul></li>" \
+           "<li>2 Reference … 5</li></ul>" in page
 
 
 def test_running_header_footer_and_page_numbers_found_by_repetition(tmp_path):
@@ -267,7 +315,6 @@ def test_ocr_lines_whose_bullets_were_not_read_still_make_items(tmp_path):
 
 
 def test_html_carries_heading_levels_and_code(tmp_path):
-    from glmocr_cli.assemble.html import render_html
 
     pdf = write_pdf(tmp_path / "hc.pdf", [[(72, 80, "Setup Guide", "hebo", 18), (72, 140, "Install", "hebo", 14),
                                            *BODY, (72, 500, "pip install x", "cour", 10)]])

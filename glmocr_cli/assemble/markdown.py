@@ -44,8 +44,9 @@ def _code(region: Region) -> str:
 
 def _text(region: Region) -> str:
     if region.rich:  # refine/ built it: list items and inline emphasis already in Markdown
-        text = region.rich.strip()
-        return text if region.kind == "list" else re.sub(r"^(#+)(\s)", r"\\\1\2", text)
+        if region.kind == "list":  # the first item's indent is its nesting (a list continued from above)
+            return region.rich.strip("\n").rstrip()
+        return re.sub(r"^(#+)(\s)", r"\\\1\2", region.rich.strip())
     lines = [BULLETS.sub("- ", ln) if BULLETS.match(ln) else ln for ln in region.content.splitlines()]
     text = "\n".join(lines).strip()
     return re.sub(r"^(#+)(\s)", r"\\\1\2", text)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from ..document import DocResult, Task
 from .code import find_code
+from .contents import find_contents
 from .formulas import refine_formulas
 from .furniture import find_furniture
 from .headings import find_headings
@@ -19,6 +20,7 @@ STEPS: tuple[Callable[[DocResult], DocResult], ...] = (
     find_furniture,      # running headers / footers / page numbers by repetition and position
     refine_formulas,     # captions out of formulas, equations out of headings, LaTeX from glyphs
     find_code,           # monospaced blocks
+    find_contents,       # a table of contents: entries with dot leaders, never headings
     find_headings,       # heading levels from size and weight; the title of page 1
     find_lists,          # one item per line, nesting from indent
     refine_paragraphs,   # hyphen joins, paragraph breaks, inline bold/italic/sup/sub

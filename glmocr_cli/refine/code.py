@@ -1,20 +1,71 @@
 """Code: a text region set (almost) wholly in a monospaced font is a code block, its lines kept as
-they are, indented by the glyph positions; consecutive code regions of a page are one block."""
+they are, indented by the glyph positions; consecutive code regions of a page are one block. A
+layout box that holds prose and code lines together is split at the rows set wholly in mono.
+Rows that open with a bullet glyph are a list, whatever their font."""
 from __future__ import annotations
 
-from ..document import DocResult, PageResult, Region, Task
-from ..recognize.text_lines import bbox_union
+import re
+from dataclasses import replace
+
+from ..document import DocResult, PageResult, Region, Task, TextLine
+from ..recognize.text_lines import bbox_union, group_into_rows
+from ..text_patterns import BULLET_MARKS
 from .words import is_styled, rows_of, share
 
 MIN_MONO_SHARE = 0.8
+BODY_LABELS = ("text", "reference_content", "abstract", "content", "aside_text")  # prose that may hold code rows
+_BULLET = re.compile(f"^[{BULLET_MARKS}]")
+
+
+def _bulleted(rows: list[list[TextLine]]) -> bool:
+    return sum(bool(_BULLET.match(row[0].text)) for row in rows) >= 0.5 * len(rows)
 
 
 def _is_code(region: Region) -> bool:
-    return region.task is Task.TEXT and is_styled(region) and share(region, "mono") >= MIN_MONO_SHARE
+    return (region.task is Task.TEXT and is_styled(region) and share(region, "mono") >= MIN_MONO_SHARE
+            and not _bulleted(rows_of(region)))
+
+
+def _mono_row(row: list[TextLine]) -> bool:
+    chars = sum(len(ln.text) for ln in row) or 1
+    return sum(len(ln.text) for ln in row if ln.style.mono) / chars >= 0.95 and not _BULLET.match(row[0].text)
+
+
+def _split_mixed(page: PageResult, region: Region) -> None:
+    """Prose and code rows in one box: each run becomes a region of its own, in reading order."""
+    rows = rows_of(region)
+    kinds = [_mono_row(row) for row in rows]
+    if len(rows) < 2 or all(kinds) or not any(kinds):
+        return
+    runs: list[list[list[TextLine]]] = []
+    for row, mono in zip(rows, kinds):
+        if runs and _mono_row(runs[-1][-1]) == mono:
+            runs[-1].append(row)
+        else:
+            runs.append([row])
+    parts = []
+    for run in runs:
+        lines = [ln for row in run for ln in row]
+        parts.append(replace(region, lines=lines, content=" ".join(ln.text for ln in lines),
+                             bbox=bbox_union([ln.bbox for ln in lines]), flags=list(region.flags),
+                             timings={}, stats={}))
+    first, *rest = parts
+    region.lines, region.content, region.bbox = first.lines, first.content, first.bbox
+    ordered = page.ordered_regions()
+    at = ordered.index(region)
+    next_index = max(r.index for r in page.regions) + 1
+    for k, part in enumerate(rest):
+        part.index = next_index + k
+        page.regions.append(part)
+    ordered[at + 1:at + 1] = rest
+    for rank, r in enumerate(ordered):
+        r.order = rank
 
 
 def _verbatim(region: Region) -> str:
-    rows = rows_of(region)
+    # Rows by position: in code, a PDF often writes the columns of one printed line as separate
+    # text lines ("x", then "INTEGER," aligned further right).
+    rows = group_into_rows(region.lines)
     widths = [(ln.bbox[2] - ln.bbox[0]) / len(ln.text) for row in rows for ln in row if ln.text]
     char = sorted(widths)[len(widths) // 2] if widths else 1.0
     left = min(ln.bbox[0] for ln in region.lines)
@@ -52,6 +103,9 @@ def _merge_runs(page: PageResult) -> None:
 
 def find_code(doc: DocResult) -> DocResult:
     for page in doc.pages:
+        for region in list(page.regions):
+            if region.task is Task.TEXT and is_styled(region) and not region.kind and region.label in BODY_LABELS:
+                _split_mixed(page, region)
         for region in page.regions:
             if _is_code(region):
                 region.kind, region.label = "code", "algorithm"

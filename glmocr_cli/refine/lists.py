@@ -112,7 +112,7 @@ def _rebuild(region: Region, vocab: set[str]) -> bool:
 
 def _candidate(region: Region) -> bool:
     return region.task is Task.TEXT and region.kind in (None, "list") and region.label not in (
-        "doc_title", "paragraph_title") and bool(region.lines)
+        "doc_title", "paragraph_title", "content") and bool(region.lines)
 
 
 def _continues(previous: Region, region: Region) -> bool:
