@@ -349,6 +349,22 @@ def test_a_plain_line_leading_into_a_list_is_no_heading_even_when_the_layout_say
     assert not any(line.startswith("#") for line in markdown.splitlines())
 
 
+def test_a_title_box_holding_a_heading_and_its_first_paragraph_gives_one_heading(tmp_path):
+    pdf = write_pdf(tmp_path / "hp.pdf", [[
+        (72, 80, "3.3 Running the decoder", "hebo", 14),
+        (72, 100, "The decoder reads a schema and a binary file and prints the structure.", "helv", 11),
+        *BODY]])
+    doc = doc_from_pdf(pdf)
+    page = doc.pages[0]
+    head = page.ordered_regions()[:2]
+    page.regions = [region([ln for r in head for ln in r.lines], "paragraph_title")] + page.ordered_regions()[2:]
+    for rank, r in enumerate(page.regions):
+        r.order = rank
+    markdown = render_markdown(refine_document(doc))
+    assert "3.3 Running the decoder\n\nThe decoder reads a schema" in markdown
+    assert not any(ln.startswith("#") and "decoder reads" in ln for ln in markdown.splitlines())
+
+
 def test_ocr_side_headings_by_shape(tmp_path):
     pdf = write_pdf(tmp_path / "side.pdf", [[
         (72, 100, "Quarter Turn Fastener", "helv", 11),

@@ -58,7 +58,8 @@ def _split_leading_heading(page: PageResult, region: Region, body: float) -> Reg
         return None
     rest = [ln for row in rows[1:] for ln in row]
     body_region = replace(region, lines=rest, bbox=bbox_union([ln.bbox for ln in rest]), content=" ".join(
-        ln.text for ln in rest), flags=list(region.flags), timings={}, stats={})
+        ln.text for ln in rest), flags=list(region.flags), timings={}, stats={},
+        label="text")  # the body under the heading, even where the layout called the whole box a title
     region.lines, region.content = head, row_text(head)
     region.bbox = bbox_union([ln.bbox for ln in head])
     return body_region
