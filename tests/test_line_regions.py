@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from glmocr_cli.document import TextLine
-from glmocr_cli.layout.columns import text_columns
+from glmocr_cli.layout.columns import side_by_side, text_columns
 from glmocr_cli.layout.line_regions import assign_lines, attach_rows_to_tables, attach_strays, grow_to_lines
 from glmocr_cli.recognize.table_detect import looks_like_table
 
@@ -64,6 +64,32 @@ def test_receipt_rows_are_not_text_columns():
     items = [line(50, 100 + 30 * i, 300, 120 + 30 * i, f"Item number {i} large") for i in range(8)]
     prices = [line(600, 100 + 30 * i, 680, 120 + 30 * i, f"{i}.50") for i in range(8)]
     assert text_columns(items + prices) is None
+
+
+def test_blocks_side_by_side_in_one_box_are_read_one_after_the_other():
+    # A payment slip: a receipt part in small print beside a payment part in larger print, at the
+    # same line pitch, so that their rows line up roughly, by chance.
+    receipt = [line(20, 100 + 20 * k, 200, 116 + 20 * k, f"receipt {k}") for k in range(8)]
+    payment = [line(600, 101 + 20 * k, 900, 122 + 20 * k, f"payment {k}") for k in range(8)]
+    columns = side_by_side(receipt + payment)
+    assert columns is not None and [[ln.text for ln in col] for col in columns] == [
+        [ln.text for ln in receipt], [ln.text for ln in payment]]
+    # Blocks that do not line up at all are columns whatever their size.
+    letter = [line(20, 100 + 30 * k, 300, 120 + 30 * k) for k in range(4)]
+    sender = [line(600, 215 + 25 * k, 900, 235 + 25 * k) for k in range(4)]
+    assert side_by_side(letter + sender) is not None
+
+
+def test_receipt_rows_and_form_rows_are_read_row_by_row():
+    items = [line(20, 100 + 30 * k, 300, 124 + 30 * k, f"item {k}") for k in range(6)]
+    prices = [line(600, 101 + 30 * k, 680, 125 + 30 * k, f"{k}.50") for k in range(6)]
+    assert side_by_side(items + prices) is None
+    # On a photographed receipt rows drift a little, still well within a line.
+    tilted = [line(600, 104 + 30 * k, 680, 128 + 30 * k, f"{k}.50") for k in range(6)]
+    assert side_by_side(items + tilted) is None
+    labels = [line(20, 100 + 30 * k, 120, 124 + 30 * k, "Name:") for k in range(4)]
+    values = [line(300, 100 + 30 * k, 500, 124 + 30 * k, "Pia") for k in range(4)]
+    assert side_by_side(labels + values) is None
 
 
 def test_lines_in_a_grid_are_a_table_but_text_columns_and_paragraphs_are_not():

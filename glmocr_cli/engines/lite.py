@@ -23,7 +23,7 @@ from ..recognize.script import SUPPORTED_BY_LITE, dominant_script
 from ..recognize.script_route import ScriptReading, ScriptRouter
 from ..recognize.bidi import read_lines, rtl_table
 from ..recognize.layer_check import layer_script, text_layer_garbled
-from ..layout.columns import text_columns
+from ..layout.columns import side_by_side, text_columns
 from ..layout.line_regions import grow_to_lines
 from ..layout.region_plan import plan_regions
 from ..recognize.text_lines import (
@@ -43,6 +43,15 @@ def _package_version(name: str) -> str | None:
         return version(name)
     except PackageNotFoundError:
         return None
+
+
+def by_column(lines: list[TextLine], reader) -> str:
+    """Parts of one block set side by side (a payment slip's receipt and payment parts) are read
+    one after the other, not row by row across the gutter (layout/columns.py: side_by_side)."""
+    columns = side_by_side(lines)
+    if columns is None:
+        return reader(lines)
+    return "\n\n".join(reader(column) for column in columns)
 
 
 class LiteEngine:
@@ -127,7 +136,7 @@ class LiteEngine:
         def read(subset: list[TextLine]) -> str:
             if use_text_layer:  # natural order is right for any script, right-to-left included
                 return " ".join(ln.text for ln in sorted(subset, key=lambda ln: position[id(ln)]))
-            return read_lines(subset, lines_to_paragraph)
+            return by_column(subset, lambda part: read_lines(part, lines_to_paragraph))
 
         found = drop_duplicate_regions(found)
         plan = plan_regions(page, found, lines, self.tasks, *image.size, lines_are_words=use_text_layer,
@@ -171,7 +180,9 @@ class LiteEngine:
             blocks = [block for column in columns for block in split_into_blocks(column)]
         elif len(stray) > 0.5 * len(lines):  # no layout to speak of (a receipt, a form): rows matter
             blocks = rows_to_blocks(stray)
-            read = rows_text
+
+            def read(subset: list[TextLine]) -> str:
+                return by_column(subset, rows_text)
         else:
             blocks = split_into_blocks(stray)
         for block in blocks:

@@ -61,3 +61,44 @@ def _nearest(line: TextLine, columns: list[list[TextLine]]) -> list[TextLine]:
         return 0.0 if x0 <= centre <= x1 else min(abs(centre - x0), abs(centre - x1))
 
     return min(columns, key=distance)
+
+
+def side_by_side(lines: Sequence[TextLine], min_lines: int = 2, aligned_share: float = 0.8) -> list[list[TextLine]] | None:
+    """Columns inside one layout box (a payment slip's receipt part beside its payment part), left to
+    right; None when the lines are not side by side. A gutter is an x-range no line crosses, at least
+    a line height wide. Two or more columns must hold several lines; columns whose lines mostly share
+    rows are the rows of a table or form ("Item ... 2.75"), read row by row instead."""
+    if len(lines) < 2 * min_lines:
+        return None
+    height = _median([ln.bbox[3] - ln.bbox[1] for ln in lines])
+    columns: list[list[TextLine]] = []
+    reach = float("-inf")
+    for line in sorted(lines, key=lambda ln: ln.bbox[0]):
+        if columns and line.bbox[0] < reach + height:
+            columns[-1].append(line)
+            reach = max(reach, line.bbox[2])
+        else:
+            columns.append([line])
+            reach = line.bbox[2]
+    real = [col for col in columns if len(col) >= min_lines]
+    if len(real) < 2:
+        return None
+    for left, right in zip(real, real[1:]):
+        small, other = (left, right) if len(left) <= len(right) else (right, left)
+        if _level_share(small, other, 0.3 * height) < aligned_share:
+            continue  # rows do not line up: separate columns
+        # Rows that line up by chance (two blocks of similar line pitch) are still two blocks when
+        # they are set in different sizes and line up only roughly; a table's rows share a size.
+        sizes = sorted(_median([ln.bbox[3] - ln.bbox[1] for ln in col]) for col in (left, right))
+        if sizes[1] <= 1.12 * sizes[0] or _level_share(small, other, 0.1 * height) >= 0.5:
+            return None
+    return columns
+
+
+def _level_share(lines: Sequence[TextLine], others: Sequence[TextLine], tolerance: float) -> float:
+    """Share of lines with a line of the other column on their row (centres within tolerance)."""
+    return sum(any(abs(_centre(a) - _centre(b)) < tolerance for b in others) for a in lines) / len(lines)
+
+
+def _centre(line: TextLine) -> float:
+    return (line.bbox[1] + line.bbox[3]) / 2
