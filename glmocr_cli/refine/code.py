@@ -10,7 +10,7 @@ from dataclasses import replace
 from ..document import DocResult, PageResult, Region, Task, TextLine
 from ..recognize.text_lines import bbox_union, group_into_rows
 from ..text_patterns import BULLET_MARKS
-from .words import is_styled, rows_of, share
+from .words import insert_after, is_styled, rows_of, share
 
 MIN_MONO_SHARE = 0.8
 BODY_LABELS = ("text", "reference_content", "abstract", "content", "aside_text")  # prose that may hold code rows
@@ -51,15 +51,7 @@ def _split_mixed(page: PageResult, region: Region) -> None:
                              timings={}, stats={}))
     first, *rest = parts
     region.lines, region.content, region.bbox = first.lines, first.content, first.bbox
-    ordered = page.ordered_regions()
-    at = ordered.index(region)
-    next_index = max(r.index for r in page.regions) + 1
-    for k, part in enumerate(rest):
-        part.index = next_index + k
-        page.regions.append(part)
-    ordered[at + 1:at + 1] = rest
-    for rank, r in enumerate(ordered):
-        r.order = rank
+    insert_after(page, region, *rest)
 
 
 def _verbatim(region: Region) -> str:

@@ -13,7 +13,7 @@ from dataclasses import replace
 from ..document import DocResult, PageResult, Region, Task
 from ..recognize.text_lines import bbox_union
 from ..text_patterns import BULLET_MARKS
-from .words import body_size, is_styled, region_size, row_text, rows_of, share
+from .words import body_size, insert_after, is_styled, region_size, row_text, rows_of, share
 
 HEADING_LABELS = ("doc_title", "paragraph_title")
 MAX_HEADING_WORDS = 20
@@ -65,15 +65,6 @@ def _split_leading_heading(page: PageResult, region: Region, body: float) -> Reg
     return body_region
 
 
-def _insert_after(page: PageResult, anchor: Region, new: Region) -> None:
-    ordered = page.ordered_regions()
-    ordered.insert(ordered.index(anchor) + 1, new)
-    new.index = max(r.index for r in page.regions) + 1
-    page.regions.append(new)
-    for rank, region in enumerate(ordered):
-        region.order = rank
-
-
 def find_headings(doc: DocResult) -> DocResult:
     body = body_size(doc)
     if not body:  # no text layer: the layout model's labels, side headings by shape; the title first
@@ -95,7 +86,7 @@ def find_headings(doc: DocResult) -> DocResult:
             if region.label in HEADING_LABELS + ("text",):
                 rest = _split_leading_heading(page, region, body)
                 if rest is not None:
-                    _insert_after(page, region, rest)
+                    insert_after(page, region, rest)
             if _looks_like_heading(region, body, _is_paragraph_below(_next_region(page, region), region)):
                 if region.label not in HEADING_LABELS:
                     region.label = "paragraph_title"
@@ -173,4 +164,4 @@ def _side_headings_by_shape(page: PageResult) -> None:
                                stats={})
                 region.lines, region.content, region.label = head, row_text(head), "paragraph_title"
                 region.bbox = bbox_union([ln.bbox for ln in head])
-                _insert_after(page, region, body)
+                insert_after(page, region, body)

@@ -7,7 +7,7 @@ repaired the text before (a script fix, say) is never undone.
 """
 from __future__ import annotations
 
-from ..document import DocResult, Region, Task, TextLine
+from ..document import DocResult, Task, TextLine
 from .words import is_styled, join_words, rows_of, vocabulary
 
 

@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from ..document import DocResult, Region, Task, TextLine
+from ..document import DocResult, PageResult, Region, Task, TextLine
 from ..recognize.text_lines import group_into_rows
 
 _WORD_CHARS = re.compile(r"[^\w\-]+")
@@ -149,3 +149,16 @@ def _render_runs(pieces: list[tuple[str, bool, bool]]) -> str:
         else:
             text += " " + part
     return text.strip()
+
+
+def insert_after(page: PageResult, anchor: Region, *new: Region) -> None:
+    """New regions read right after `anchor`, in the order given; the page's reading order renumbered."""
+    ordered = page.ordered_regions()
+    at = ordered.index(anchor) + 1
+    ordered[at:at] = new
+    next_index = max(r.index for r in page.regions) + 1
+    for k, region in enumerate(new):
+        region.index = next_index + k
+        page.regions.append(region)
+    for rank, region in enumerate(ordered):
+        region.order = rank
