@@ -57,3 +57,14 @@ def doc_from_pdf(path: Path, labels: dict[tuple[int, int], tuple[str, Task]] | N
     source.close()
     return DocResult(source=path, relative_path=Path(path.name), sha256="0" * 64, pages=pages,
                      engine={"name": "test"}, options={})
+
+
+def one_box(page: PageResult, label: str = "text", count: int | None = None) -> None:
+    """The first `count` regions of the page (all by default), in reading order, as one layout box:
+    what a layout model gives when it boxes several blocks together."""
+    ordered = page.ordered_regions()
+    count = len(ordered) if count is None else count
+    merged = region([ln for r in ordered[:count] for ln in r.lines], label)
+    page.regions = [merged] + ordered[count:]
+    for rank, r in enumerate(page.regions):
+        r.order = rank

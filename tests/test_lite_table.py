@@ -86,7 +86,8 @@ def _ruled_table_pdf(path: Path) -> Path:
     return path
 
 
-def test_pdf_vector_path_gives_colspan_for_merged_cell(tmp_path):
+def _read_ruled_table(tmp_path: Path):
+    """The ruled table's PDF page rendered at 144 DPI and read by the lite table reader."""
     doc = pymupdf.open(_ruled_table_pdf(tmp_path / "t.pdf"))
     pdf_page = doc[0]
     pix = pdf_page.get_pixmap(dpi=144)
@@ -94,7 +95,11 @@ def test_pdf_vector_path_gives_colspan_for_merged_cell(tmp_path):
     page = PageImage(tmp_path / "t.pdf", 0, image, "pdf", dpi=144,
                      size_pt=(pdf_page.rect.width, pdf_page.rect.height), pdf_page=pdf_page)
     s = page.px_per_pt
-    result = LiteTableRecognizer().recognize(page, (40 * s, 40 * s, 390 * s, 210 * s), [])
+    return LiteTableRecognizer().recognize(page, (40 * s, 40 * s, 390 * s, 210 * s), [])
+
+
+def test_pdf_vector_path_gives_colspan_for_merged_cell(tmp_path):
+    result = _read_ruled_table(tmp_path)
     assert result.method == "pdf-vector"
     rows = parse_grid(result.html)
     assert rows[0] == [["Quarterly results", 1, 2], ["Note", 1, 1]]
@@ -109,14 +114,7 @@ def test_pdf_vector_path_is_not_gated_by_pymupdfs_own_layout_model(tmp_path, mon
     # hook PyMuPDF calls answering "no tables") must not drop it, nor cost a second layout run.
     calls = []
     monkeypatch.setattr(pymupdf, "_get_layout", lambda page, **kw: calls.append(page) or [], raising=False)
-    doc = pymupdf.open(_ruled_table_pdf(tmp_path / "t.pdf"))
-    pdf_page = doc[0]
-    pix = pdf_page.get_pixmap(dpi=144)
-    image = Image.frombytes("RGB", (pix.width, pix.height), pix.samples)
-    page = PageImage(tmp_path / "t.pdf", 0, image, "pdf", dpi=144,
-                     size_pt=(pdf_page.rect.width, pdf_page.rect.height), pdf_page=pdf_page)
-    s = page.px_per_pt
-    result = LiteTableRecognizer().recognize(page, (40 * s, 40 * s, 390 * s, 210 * s), [])
+    result = _read_ruled_table(tmp_path)
     assert result.method == "pdf-vector" and "North" in result.html
     assert calls == []
 

@@ -10,7 +10,7 @@ from glmocr_cli.assemble.html import render_html
 from glmocr_cli.assemble.markdown import render_markdown
 from glmocr_cli.document import Task
 from glmocr_cli.refine import refine_document
-from refine_pages import dejavu, doc_from_pdf, region, write_pdf
+from refine_pages import dejavu, doc_from_pdf, one_box, write_pdf
 
 BODY = [(72, 300 + 14 * k, text, "helv", 11) for k, text in enumerate([
     "The body of this page is set in a plain eleven point face, and it runs on",
@@ -98,8 +98,7 @@ def test_a_paragraph_back_at_the_bullets_edge_after_a_list_is_not_part_of_its_la
         (90, 128, "\u2022", "dv", 11, font), (108, 128, "The cache file (the same data in one binary file)", "dv", 11, font),
         (90, 142, "Both are rebuilt by the update tool whenever a package changes.", "dv", 11, font)]])
     doc = doc_from_pdf(pdf)
-    page = doc.pages[0]
-    page.regions = [region([ln for r in page.ordered_regions() for ln in r.lines])]  # one layout box for all
+    one_box(doc.pages[0])
     markdown = render_markdown(refine_document(doc))
     assert ("- The index file (maps names to types and weights for every pattern)\n"
             "- The cache file (the same data in one binary file)\n\n"
@@ -111,12 +110,12 @@ def test_one_bulleted_item_after_a_lead_in_is_a_list_but_a_lone_dash_is_not(tmp_
     lines = [(90, 100, "Each node may hold any of these elements:", "dv", 11, font),
              (90, 114, "\u2022", "dv", 11, font), (108, 114, "glob elements, with a pattern", "dv", 11, font)]
     doc = doc_from_pdf(write_pdf(tmp_path / "one.pdf", [lines]))
-    doc.pages[0].regions = [region([ln for r in doc.pages[0].ordered_regions() for ln in r.lines])]
+    one_box(doc.pages[0])
     assert "Each node may hold any of these elements:\n\n- glob elements, with a pattern" in \
         render_markdown(refine_document(doc))
     dash = [(90, 100, "The range runs from", "dv", 11, font), (90, 114, "- 5 to 10 degrees.", "dv", 11, font)]
     doc = doc_from_pdf(write_pdf(tmp_path / "dash.pdf", [dash]))
-    doc.pages[0].regions = [region([ln for r in doc.pages[0].ordered_regions() for ln in r.lines])]
+    one_box(doc.pages[0])
     assert "The range runs from - 5 to 10 degrees." in render_markdown(refine_document(doc))
 
 
@@ -147,7 +146,7 @@ def test_code_rows_inside_a_prose_box_become_their_own_block(tmp_path):
         (72, 138, "}", "cour", 10),
         (72, 152, "Every field needs a type.", "helv", 10)]])
     doc = doc_from_pdf(pdf)
-    doc.pages[0].regions = [region([ln for r in doc.pages[0].ordered_regions() for ln in r.lines])]  # one box
+    one_box(doc.pages[0])
     markdown = render_markdown(refine_document(doc))
     assert ("The schema must follow this form:\n\n```\nName ::= SEQUENCE {\n    id      INTEGER\n}\n```\n\n"
             "Every field needs a type.") in markdown
@@ -160,7 +159,7 @@ def test_bulleted_rows_in_a_monospaced_font_are_a_list_not_code(tmp_path):
         (90, 114, "\u2022", "dv", 10, font), (108, 114, "VisibleString;", "cour", 10),
         (90, 128, "\u2022", "dv", 10, font), (108, 128, "SEQUENCE OF;", "cour", 10)]])
     doc = doc_from_pdf(pdf)
-    doc.pages[0].regions = [region([ln for r in doc.pages[0].ordered_regions() for ln in r.lines], "algorithm")]
+    one_box(doc.pages[0], "algorithm")
     markdown = render_markdown(refine_document(doc))
     assert "- UTF8String;\n- VisibleString;\n- SEQUENCE OF;" in markdown and "```" not in markdown
 
@@ -355,11 +354,7 @@ def test_a_title_box_holding_a_heading_and_its_first_paragraph_gives_one_heading
         (72, 100, "The decoder reads a schema and a binary file and prints the structure.", "helv", 11),
         *BODY]])
     doc = doc_from_pdf(pdf)
-    page = doc.pages[0]
-    head = page.ordered_regions()[:2]
-    page.regions = [region([ln for r in head for ln in r.lines], "paragraph_title")] + page.ordered_regions()[2:]
-    for rank, r in enumerate(page.regions):
-        r.order = rank
+    one_box(doc.pages[0], "paragraph_title", count=2)
     markdown = render_markdown(refine_document(doc))
     assert "3.3 Running the decoder\n\nThe decoder reads a schema" in markdown
     assert not any(ln.startswith("#") and "decoder reads" in ln for ln in markdown.splitlines())

@@ -130,12 +130,17 @@ PAID_OVERRULES = 1.5  # a total label's score below which tendered - change deci
 
 def _printed_paid(lines: list[PageLine], paid: float) -> Found | None:
     """The amount paid where it is printed (the tendered amount when no change was given)."""
-    target = f"{paid:.2f}"
-    printed = [(a, ln) for ln in lines for a in find_amounts(ln.text) if a.normalized == target]
+    printed = _printed(lines, paid)
     if not printed:
         return None
     amount, line = printed[0]
     return Found(amount, line, 0.5 * line.score)
+
+
+def _printed(lines: list[PageLine], value: float) -> list[tuple[ValueMatch, PageLine]]:
+    """Where the page prints this amount, in reading order."""
+    target = f"{value:.2f}"
+    return [(a, ln) for ln in lines for a in find_amounts(ln.text) if a.normalized == target]
 
 
 def _settle_with_paid(found: Found, lines: list[PageLine], paid: float | None) -> Found:
@@ -146,8 +151,7 @@ def _settle_with_paid(found: Found, lines: list[PageLine], paid: float | None) -
         return found
     if not any(_tokens(ln.text) and _like(_tokens(ln.text)[0], {"rounding", "round"}) for ln in lines):
         return found
-    target = f"{paid:.2f}"
-    printed = [(a, ln) for ln in lines for a in find_amounts(ln.text) if a.normalized == target]
+    printed = _printed(lines, paid)
     if not printed:
         return found
     amount, line = printed[-1]

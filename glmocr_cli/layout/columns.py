@@ -17,6 +17,21 @@ def _median(values: Sequence[float]) -> float:
     return ordered[len(ordered) // 2]
 
 
+def _split_at_gutters(lines: Sequence[TextLine], gutter: float) -> list[list[TextLine]]:
+    """Lines sorted by their left edge, grouped where an x-range at least `gutter` wide is crossed
+    by none of them."""
+    columns: list[list[TextLine]] = []
+    reach = float("-inf")
+    for line in lines:
+        if columns and line.bbox[0] < reach + gutter:
+            columns[-1].append(line)
+            reach = max(reach, line.bbox[2])
+        else:
+            columns.append([line])
+            reach = line.bbox[2]
+    return columns
+
+
 def text_columns(lines: Sequence[TextLine], min_lines: int = 3, min_words: float = 3.0,
                  spanning: float = 0.6) -> list[list[TextLine]] | None:
     """The lines split into groups: those running across columns first (if any), then each column
@@ -28,15 +43,7 @@ def text_columns(lines: Sequence[TextLine], min_lines: int = 3, min_words: float
     gutter = 0.5 * _median([ln.bbox[3] - ln.bbox[1] for ln in lines])
     across = [ln for ln in lines if ln.bbox[2] - ln.bbox[0] > spanning * width]
     inside = sorted((ln for ln in lines if ln.bbox[2] - ln.bbox[0] <= spanning * width), key=lambda ln: ln.bbox[0])
-    columns: list[list[TextLine]] = []
-    reach = float("-inf")
-    for line in inside:
-        if columns and line.bbox[0] < reach + gutter:
-            columns[-1].append(line)
-            reach = max(reach, line.bbox[2])
-        else:
-            columns.append([line])
-            reach = line.bbox[2]
+    columns = _split_at_gutters(inside, gutter)
     # A column that is only a few lines wide of something else (a stray number) does not count.
     real = [col for col in columns if len(col) >= min_lines]
     if len(real) < 2:
@@ -71,15 +78,7 @@ def side_by_side(lines: Sequence[TextLine], min_lines: int = 2, aligned_share: f
     if len(lines) < 2 * min_lines:
         return None
     height = _median([ln.bbox[3] - ln.bbox[1] for ln in lines])
-    columns: list[list[TextLine]] = []
-    reach = float("-inf")
-    for line in sorted(lines, key=lambda ln: ln.bbox[0]):
-        if columns and line.bbox[0] < reach + height:
-            columns[-1].append(line)
-            reach = max(reach, line.bbox[2])
-        else:
-            columns.append([line])
-            reach = line.bbox[2]
+    columns = _split_at_gutters(sorted(lines, key=lambda ln: ln.bbox[0]), height)
     real = [col for col in columns if len(col) >= min_lines]
     if len(real) < 2:
         return None

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from itertools import groupby
 
 from ..document import DocResult, PageResult, Region, Task, TextLine
 from ..recognize.text_lines import bbox_union, group_into_rows
 from ..text_patterns import BULLET_MARKS
-from .words import insert_after, is_styled, rows_of, share
+from .words import insert_after, is_styled, merge_runs, rows_of, share
 
 MIN_MONO_SHARE = 0.8
 BODY_LABELS = ("text", "reference_content", "abstract", "content", "aside_text")  # prose that may hold code rows
@@ -37,12 +38,7 @@ def _split_mixed(page: PageResult, region: Region) -> None:
     kinds = [_mono_row(row) for row in rows]
     if len(rows) < 2 or all(kinds) or not any(kinds):
         return
-    runs: list[list[list[TextLine]]] = []
-    for row, mono in zip(rows, kinds):
-        if runs and _mono_row(runs[-1][-1]) == mono:
-            runs[-1].append(row)
-        else:
-            runs.append([row])
+    runs = [[row for row, _ in run] for _, run in groupby(zip(rows, kinds), key=lambda pair: pair[1])]
     parts = []
     for run in runs:
         lines = [ln for row in run for ln in row]
@@ -75,22 +71,10 @@ def _verbatim(region: Region) -> str:
 
 
 def _merge_runs(page: PageResult) -> None:
-    ordered = page.ordered_regions()
-    keep: list[Region] = []
-    for region in ordered:
-        previous = keep[-1] if keep else None
-        if previous is not None and previous.kind == "code" and region.kind == "code":
-            previous.lines = previous.lines + region.lines
-            previous.bbox = bbox_union([previous.bbox, region.bbox])
-            previous.rich = _verbatim(previous)
-            previous.content = previous.rich
-            continue
-        keep.append(region)
-    if len(keep) != len(ordered):
-        kept = {id(r) for r in keep}
-        page.regions = [r for r in page.regions if id(r) in kept]
-        for rank, region in enumerate(keep):
-            region.order = rank
+    def absorb(previous: Region, _: Region) -> None:
+        previous.rich = _verbatim(previous)
+        previous.content = previous.rich
+    merge_runs(page, lambda previous, region: previous.kind == "code" and region.kind == "code", absorb)
 
 
 def find_code(doc: DocResult) -> DocResult:

@@ -6,8 +6,7 @@ from __future__ import annotations
 import re
 
 from ..document import DocResult, PageResult, Region, Task, TextLine
-from ..recognize.text_lines import bbox_union
-from .words import rows_of, row_text
+from .words import indent_depths, merge_runs, rows_of, row_text
 
 LEADER = re.compile(r"^(?P<title>.*?\S)\s*(?:[.·…]\s*){3,}\s*(?P<page>\d{1,4}|[ivxlcdm]{1,6})$", re.IGNORECASE)
 MIN_ENTRY_SHARE = 0.6  # of a region's rows that must be entries (a wrapped title adds a row without a leader)
@@ -36,15 +35,6 @@ def _entries(region: Region) -> list[tuple[float, str]] | None:
     return entries
 
 
-def _depths(lefts: list[float], unit: float) -> list[int]:
-    levels = sorted({round(x / unit) for x in lefts})
-    steps: list[int] = []
-    for level in levels:  # indents a character or so apart are one level
-        if not steps or level - steps[-1] > 1:
-            steps.append(level)
-    return [max(k for k, step in enumerate(steps) if step <= round(x / unit)) for x in lefts]
-
-
 def find_contents(doc: DocResult) -> DocResult:
     for page in doc.pages:
         found = [(region, entries) for region in page.ordered_regions()
@@ -55,7 +45,7 @@ def find_contents(doc: DocResult) -> DocResult:
         heights = sorted(ln.bbox[3] - ln.bbox[1] for region, _ in found for ln in region.lines)
         unit = max(1.0, 0.5 * heights[len(heights) // 2])  # about a character; nesting over the whole page
         lefts = [left for _, entries in found for left, _ in entries]
-        depths = iter(_depths(lefts, unit))
+        depths = iter(indent_depths(lefts, unit))
         for region, entries in found:
             lines = [(next(depths), text) for _, text in entries]
             region.kind, region.label = "list", "content"
@@ -68,18 +58,8 @@ def find_contents(doc: DocResult) -> DocResult:
 def _merge_adjacent(page: PageResult, contents: list[Region]) -> None:
     """Contents the layout split into several boxes, read one after another, are one list."""
     marked = {id(r) for r in contents}
-    keep: list[Region] = []
-    for region in page.ordered_regions():
-        previous = keep[-1] if keep else None
-        if previous is not None and id(previous) in marked and id(region) in marked:
-            previous.lines = previous.lines + region.lines
-            previous.bbox = bbox_union([previous.bbox, region.bbox])
-            previous.rich += "\n" + region.rich
-            previous.content += "\n" + region.content
-            continue
-        keep.append(region)
-    if len(keep) != len(page.regions):
-        kept = {id(r) for r in keep}
-        page.regions = [r for r in page.regions if id(r) in kept]
-        for rank, region in enumerate(keep):
-            region.order = rank
+
+    def absorb(previous: Region, region: Region) -> None:
+        previous.rich += "\n" + region.rich
+        previous.content += "\n" + region.content
+    merge_runs(page, lambda previous, region: id(previous) in marked and id(region) in marked, absorb)

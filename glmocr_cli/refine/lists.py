@@ -8,7 +8,7 @@ import re
 from ..document import DocResult, Region, Task, TextLine
 from ..recognize.text_lines import bbox_union
 from ..text_patterns import BULLET_MARKS
-from .words import is_styled, join_words, rows_of, vocabulary
+from .words import indent_depths, is_styled, join_words, keep_regions, rows_of, vocabulary
 
 BULLET = re.compile(rf"^[{BULLET_MARKS}–—*-]$|^o$")
 NUMBERED = re.compile(r"^\(?(?:\d{1,3}|[a-z]|[ivxlc]{1,5})[.)]$", re.I)
@@ -31,16 +31,6 @@ def _marker(row: list[TextLine]) -> tuple[str, str, list[TextLine]] | None:
         return None
     number = re.sub(r"\D", "", first) if NUMBERED.match(first) else ""
     return (f"{number}." if number else "-"), first, rest
-
-
-def _depths(xs: list[float], unit: float) -> list[int]:
-    """Indent levels: markers more than about two characters right of the outermost nest deeper."""
-    levels = sorted(set(round(x / max(unit, 1.0)) for x in xs))
-    merged: list[int] = []
-    for level in levels:
-        if not merged or level - merged[-1] > 1:
-            merged.append(level)
-    return [max(k for k, m in enumerate(merged) if m <= round(x / max(unit, 1.0))) for x in xs]
 
 
 def _unseen_markers(region: Region, rows: list[list[TextLine]],
@@ -96,7 +86,7 @@ def _rebuild(region: Region, vocab: set[str]) -> bool:
         else:
             lead.append(row)
     # OCR'd rows: a row's left edge may include an unread bullet, so nesting is not measured
-    depths = _depths([x for _, x, _ in items], unit) if is_styled(region) else [0] * len(items)
+    depths = indent_depths([x for _, x, _ in items], unit) if is_styled(region) else [0] * len(items)
     lines = [f"{'  ' * depth}{marker} {join_words(item_rows, vocab, markup=True)}"
              for (marker, _, item_rows), depth in zip(items, depths)]
     plain = [f"{mark} {join_words(item_rows, vocab, markup=False)}".strip()
@@ -141,9 +131,5 @@ def find_lists(doc: DocResult) -> DocResult:
                 continue
             _rebuild(region, vocab)
             merged.append(region)
-        if len(merged) != len(page.regions):
-            kept = {id(r) for r in merged}
-            page.regions = [r for r in page.regions if id(r) in kept]
-            for rank, region in enumerate(merged):
-                region.order = rank
+        keep_regions(page, merged)
     return doc

@@ -7,7 +7,7 @@ import re
 
 from ..document import DocResult, PageResult, Region, Task
 from ..recognize.text_lines import bbox_union
-from .words import is_styled
+from .words import is_styled, keep_regions
 
 _RTL = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 
@@ -75,9 +75,7 @@ def _mend_page(page: PageResult) -> None:
         region.bbox = bbox_union([ln.bbox for ln in region.lines])
     emptied = {id(regions[k]) for k in changed if not regions[k].lines}
     if emptied:
-        page.regions = [r for r in page.regions if id(r) not in emptied]
-        for rank, region in enumerate(page.ordered_regions()):
-            region.order = rank
+        keep_regions(page, [r for r in page.ordered_regions() if id(r) not in emptied])
 
 
 def mend_cut_lines(doc: DocResult) -> DocResult:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from ..document import DocResult, PageResult, Region, Task, TextLine
-from ..recognize.text_lines import group_into_rows
+from ..recognize.text_lines import bbox_union, group_into_rows
 
 _WORD_CHARS = re.compile(r"[^\w\-]+")
 # English prefixes written with their hyphen ('self-publishing'): a line break after one keeps it.
@@ -162,3 +162,40 @@ def insert_after(page: PageResult, anchor: Region, *new: Region) -> None:
         page.regions.append(region)
     for rank, region in enumerate(ordered):
         region.order = rank
+
+
+def indent_depths(xs: list[float], unit: float) -> list[int]:
+    """Nesting levels from left edges: an edge more than about one `unit` right of the nearest
+    shallower one nests a level deeper (lists' markers, a table of contents' entries)."""
+    unit = max(unit, 1.0)
+    levels = sorted(set(round(x / unit) for x in xs))
+    steps: list[int] = []
+    for level in levels:
+        if not steps or level - steps[-1] > 1:
+            steps.append(level)
+    return [max(k for k, step in enumerate(steps) if step <= round(x / unit)) for x in xs]
+
+
+def keep_regions(page: PageResult, kept: list[Region]) -> None:
+    """The page keeps only `kept`, read in that order (regions merged into others are gone)."""
+    if len(kept) != len(page.regions):
+        ids = {id(r) for r in kept}
+        page.regions = [r for r in page.regions if id(r) in ids]
+        for rank, region in enumerate(kept):
+            region.order = rank
+
+
+def merge_runs(page: PageResult, joins: Callable[[Region, Region], bool],
+               absorb: Callable[[Region, Region], None]) -> None:
+    """Regions read one after another that `joins(previous, region)` accepts become one: lines and
+    box joined, then `absorb(previous, region)` mends the text of the merged region."""
+    kept: list[Region] = []
+    for region in page.ordered_regions():
+        previous = kept[-1] if kept else None
+        if previous is not None and joins(previous, region):
+            previous.lines = previous.lines + region.lines
+            previous.bbox = bbox_union([previous.bbox, region.bbox])
+            absorb(previous, region)
+            continue
+        kept.append(region)
+    keep_regions(page, kept)
