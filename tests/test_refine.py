@@ -10,7 +10,9 @@ from glmocr_cli.assemble.html import render_html
 from glmocr_cli.assemble.markdown import render_markdown
 from glmocr_cli.document import Task
 from glmocr_cli.refine import refine_document
+from glmocr_cli.refine.words import rows_of
 from refine_pages import dejavu, doc_from_pdf, one_box, write_pdf
+from refine_pages import region as layout_box
 
 BODY = [(72, 300 + 14 * k, text, "helv", 11) for k, text in enumerate([
     "The body of this page is set in a plain eleven point face, and it runs on",
@@ -182,6 +184,22 @@ def test_a_table_of_contents_is_one_nested_list_of_entries_not_headings(tmp_path
     page = render_html(doc)
     assert "<ul><li>1 Getting started … 1<ul><li>1.1 Installing … 2</li><li>1.2 A first run … 3</li></ul></li>" \
            "<li>2 Reference … 5</li></ul>" in page
+
+
+def test_a_bulleted_list_right_under_a_table_of_contents_is_not_merged_into_it(tmp_path):
+    font = dejavu()
+    dots = " ." * 30
+    pdf = write_pdf(tmp_path / "tl.pdf", [[
+        (72, 110, f"1 Getting started{dots} 1", "dv", 11, font), (72, 124, f"2 Reference{dots} 5", "dv", 11, font),
+        (90, 138, "\u2022", "dv", 11, font), (108, 138, "First note", "dv", 11, font),
+        (90, 152, "\u2022", "dv", 11, font), (108, 152, "Second note", "dv", 11, font)]])
+    doc = doc_from_pdf(pdf)
+    page = doc.pages[0]
+    rows = rows_of(page.regions[0])  # the contents in one box, each bullet row in a box of its own
+    page.regions = [layout_box(rows[0] + rows[1], index=0), layout_box(rows[2], index=1), layout_box(rows[3], index=2)]
+    markdown = render_markdown(refine_document(doc))
+    assert "- 1 Getting started … 1\n- 2 Reference … 5" in markdown
+    assert "- First note\n- Second note" in markdown
 
 
 def test_running_header_footer_and_page_numbers_found_by_repetition(tmp_path):

@@ -124,7 +124,7 @@ def find_lists(doc: DocResult) -> DocResult:
                 merged.append(region)
                 continue
             previous = merged[-1] if merged else None
-            if previous is not None and previous.kind == "list" and _continues(previous, region):
+            if previous is not None and previous.kind == "list" and _candidate(previous) and _continues(previous, region):
                 previous.lines = previous.lines + region.lines  # one list split by the layout
                 previous.bbox = bbox_union([previous.bbox, region.bbox])
                 _rebuild(previous, vocab)
