@@ -1,10 +1,12 @@
 # glmocr-cli: `make demo` converts samples/ into out/; `make test` runs the test suite.
+# Developers: `make test-fast` (no process, Ray, serve, Tesseract, oracle or GPU-bench tests; < 3 min),
+# `make lint` (ruff, format check, mypy baseline), `make fmt` (format and apply safe lint fixes).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test bench bench-decoder clean
+.PHONY: install demo test test-fast lint fmt fmt-check mypy bench bench-decoder clean
 
 install: $(STAMP)
 
@@ -21,7 +23,26 @@ demo: install
 	@echo "Outputs in out/ (Markdown, JSON, HTML per document; images/ and layout/ beside them)."
 
 test: install
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --durations=25
+
+test-fast: install
+	$(BIN)/python -m pytest -q -m "not slow" --durations=25
+
+lint: install
+	$(BIN)/ruff check .
+	$(MAKE) --no-print-directory fmt-check
+	$(MAKE) --no-print-directory mypy
+
+fmt-check: install
+	$(BIN)/ruff format --check .
+
+# mypy's errors may only shrink: tools/mypy-baseline.txt (`$(BIN)/python tools/mypy_baseline.py --update`)
+mypy: install
+	$(BIN)/python tools/mypy_baseline.py
+
+fmt: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
 
 bench: install
 	$(BIN)/python bench/quality.py
@@ -35,4 +56,4 @@ bench-decoder: install
 	$(BIN)/python bench/mtp.py
 
 clean:
-	rm -rf out .pytest_cache
+	rm -rf out .pytest_cache .ruff_cache .mypy_cache

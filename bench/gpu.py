@@ -49,8 +49,8 @@ class Setup:
         if tiny:
             from glmocr_cli.engines.glm import load_glm_ocr
             from glmocr_cli.recognize.glm.recognizer import GlmRecognizer
-            from tiny_glm import build_tiny_glm_ocr
-            from tiny_layout import tiny_layout_config
+            from helpers.tiny_glm import build_tiny_glm_ocr
+            from helpers.tiny_layout import tiny_layout_config
 
             path = build_tiny_glm_ocr(Path(tempfile.mkdtemp(prefix="glmocr-gpu-")) / "glm")
             model, tokenizer, processor = load_glm_ocr(path, device, torch.float32)

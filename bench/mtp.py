@@ -1,6 +1,6 @@
 """Multi-Token Prediction: does the layer draft well once trained, and what does a draft buy?
 
-1. Tiny checkpoint (tests/tiny_glm.py): train its MTP layer for a few minutes on the CPU (the main
+1. Tiny checkpoint (tests/helpers/tiny_glm.py): train its MTP layer for a few minutes on the CPU (the main
    model frozen) to predict the main model's own next-next greedy token, write it back into
    model.safetensors, load it through `load_mtp_layer` as a user's checkpoint loads, and measure the
    acceptance rate and the wall-clock speed of MTP over our plain decoder. This demonstrates the
@@ -121,7 +121,7 @@ def timed_decode(model, mtp, requests, batch_size, eos, k=1):
 
 
 def tiny_part(train_seconds: float, train_crops: int = 256) -> None:
-    from tiny_glm import build_tiny_glm_ocr
+    from helpers.tiny_glm import build_tiny_glm_ocr
     from glmocr_cli.engines.glm import load_glm_ocr
     from glmocr_cli.recognize.glm.recognizer import GlmRecognizer
 

@@ -34,7 +34,7 @@ def real_size_checkpoint(path: Path = CHECKPOINT) -> Path:
     """The checkpoint's architecture with random bf16 weights, saved with an MTP layer 16."""
     if (path / "model.safetensors").exists() and (path / "preprocessor_config.json").exists():
         return path
-    from tiny_glm import add_mtp_layer
+    from helpers.tiny_glm import add_mtp_layer
     from transformers import GlmOcrForConditionalGeneration
     from transformers.models.glm46v.image_processing_pil_glm46v import Glm46VImageProcessorPil
 

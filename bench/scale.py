@@ -28,11 +28,11 @@ DATA = ROOT.parent / "shared" / "data" / "dev"
 
 def scanned_pages(folder: Path, count: int) -> list[Path]:
     """Image-only PDFs (no text layer), so every page goes through OCR."""
-    from factories import render_to_image_pdf
+    from helpers.factories import render_to_image_pdf
 
     source = DATA / "pdf" / "multi_page.pdf"
     if not source.is_file():
-        from factories import PARAGRAPH, text_pdf
+        from helpers.factories import PARAGRAPH, text_pdf
 
         source = text_pdf(folder / "born.pdf", [[PARAGRAPH] * 3] * 4)
     scan = render_to_image_pdf(source, folder / "scan.pdf", dpi=200)
@@ -74,7 +74,7 @@ def bench_ray(pages: int) -> None:
 
 def bench_serve(requests: int) -> None:
     try:
-        from tiny_glm import build_tiny_glm_ocr as build_glm_checkpoint
+        from helpers.tiny_glm import build_tiny_glm_ocr as build_glm_checkpoint
 
         from glmocr_cli.engines.glm import load_glm_recognizer
         from glmocr_cli.recognize.glm.recognizer import prepare_crop

@@ -1,16 +1,12 @@
+"""Fixtures shared by the test files. The helpers they use live in tests/helpers/; the names below are
+re-exported for files that still import them from here."""
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED_DATA = ROOT.parent / "shared" / "data" / "dev"
-SAMPLES = ROOT / "samples"
+from helpers.cli import ROOT, SAMPLES, SHARED_DATA, ctrl_c_as_in_a_terminal, run_cli  # noqa: F401
 
 
 @pytest.fixture(scope="session")
@@ -20,22 +16,41 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
-def run_cli(*args: str, stdin: str | None = None, env: dict | None = None, cwd: Path | None = None,
-            timeout: float = 600) -> subprocess.CompletedProcess:
-    """Run `glmocr` as a user would (a real process, real exit code)."""
-    full_env = {**os.environ, "PYTHONUNBUFFERED": "1", "HF_HUB_OFFLINE": "1", **(env or {})}
-    full_env = {k: v for k, v in full_env.items() if not k.startswith("GLMOCR_") or k in (env or {})}
-    return subprocess.run([sys.executable, "-m", "glmocr_cli", *args], input=stdin, capture_output=True,
-                          text=True, env=full_env, cwd=cwd or ROOT, timeout=timeout)
-
-
-def ctrl_c_as_in_a_terminal() -> None:
-    """preexec_fn for a child that a test interrupts: SIGINT at its default, as under a terminal.
-    (A child inherits an ignored SIGINT, and something in a long pytest session can leave the
-    test process ignoring it; a process started with SIGINT ignored rightly ignores Ctrl-C.)"""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
 @pytest.fixture
 def cli():
     return run_cli
+
+
+# Built once per session (each build takes seconds). Tests read them; a test that needs a changed
+# checkpoint copies it first (shutil.copytree).
+@pytest.fixture(scope="session")
+def tiny_glm_dir(tmp_path_factory) -> Path:
+    """The tiny GLM-OCR checkpoint in the real format, seed 0, with its MTP layer."""
+    from helpers.tiny_glm import build_tiny_glm_ocr
+
+    return build_tiny_glm_ocr(tmp_path_factory.mktemp("tiny-glm") / "glm")
+
+
+@pytest.fixture(scope="session")
+def tiny_glm_plain_dir(tmp_path_factory) -> Path:
+    """The same tiny GLM-OCR checkpoint without the MTP layer."""
+    from helpers.tiny_glm import build_tiny_glm_ocr
+
+    return build_tiny_glm_ocr(tmp_path_factory.mktemp("tiny-glm-plain") / "glm", mtp=False)
+
+
+@pytest.fixture(scope="session")
+def tiny_layout_dir(tmp_path_factory) -> Path:
+    """The tiny random-weight PP-DocLayout-V3 checkpoint, seed 0, 800x800 input."""
+    from helpers.tiny_layout import build_tiny_pp_doclayout
+
+    return build_tiny_pp_doclayout(tmp_path_factory.mktemp("tiny-layout") / "layout")
+
+
+@pytest.fixture(scope="session")
+def lite_engines():
+    """One lite engine per text-layer mode (models loaded once per session)."""
+    from glmocr_cli.config import Settings
+    from glmocr_cli.engines.lite import LiteEngine
+
+    return {mode: LiteEngine(Settings(text_layer=mode), threads=2) for mode in ("auto", "off")}

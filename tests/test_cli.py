@@ -12,25 +12,17 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from conftest import ROOT, ctrl_c_as_in_a_terminal, run_cli
-from factories import PARAGRAPH, render_to_image_pdf, text_image, text_pdf
+from helpers.cli import ROOT, ctrl_c_as_in_a_terminal, run_cli, strip_volatile
+from helpers.factories import PARAGRAPH, render_to_image_pdf, text_image, text_pdf
 
 FAST = ["--dpi", "100", "--workers", "1"]
-
-
-def strip_volatile(value):
-    """JSON without timings and absolute paths, for comparing runs."""
-    if isinstance(value, dict):
-        return {k: strip_volatile(v) for k, v in value.items() if k not in ("timings", "source")}
-    if isinstance(value, list):
-        return [strip_volatile(v) for v in value]
-    return value
 
 
 def leftovers(folder: Path) -> list[Path]:
     return [p for p in folder.rglob("*") if p.name.endswith(".tmp")]
 
 
+@pytest.mark.slow
 def test_convert_folder_mirrors_tree_and_writes_all_formats(tmp_path: Path):
     src = tmp_path / "in"
     (src / "sub dir" / "ünï").mkdir(parents=True)
@@ -54,6 +46,7 @@ def test_convert_folder_mirrors_tree_and_writes_all_formats(tmp_path: Path):
     assert "converted" in result.stderr and not leftovers(out)
 
 
+@pytest.mark.slow
 def test_rerun_skips_force_and_changed_options_redo(tmp_path: Path):
     pdf = text_pdf(tmp_path / "a.pdf")
     out = tmp_path / "out"
@@ -70,6 +63,7 @@ def test_rerun_skips_force_and_changed_options_redo(tmp_path: Path):
     assert "converted" in run_cli("convert", str(pdf), "-o", str(out), "--dpi", "110", "--workers", "1").stderr
 
 
+@pytest.mark.slow
 def test_bad_inputs_fail_alone_and_batch_goes_on(tmp_path: Path):
     src = tmp_path / "in"
     src.mkdir()
@@ -97,6 +91,7 @@ def test_bad_inputs_fail_alone_and_batch_goes_on(tmp_path: Path):
     assert (out / "good.md").is_file() and not leftovers(out)
 
 
+@pytest.mark.slow
 def test_encrypted_pdf_with_password(tmp_path: Path):
     pdf = text_pdf(tmp_path / "locked.pdf", encrypt_password="pw")
     wrong = run_cli("convert", str(pdf), "-o", str(tmp_path / "out"), *FAST, "--password", "nope")
@@ -111,6 +106,7 @@ def test_encrypted_pdf_with_password(tmp_path: Path):
     (["--format", "docx"], "--format"),
     (["--no-such-flag"], "No such option"),
 ])
+@pytest.mark.slow
 def test_usage_errors_exit_2(tmp_path: Path, args: list[str], message: str):
     pdf = text_pdf(tmp_path / "a.pdf")
     result = run_cli("convert", str(pdf), "-o", str(tmp_path / "out"), *args)
@@ -171,6 +167,7 @@ def test_unwritable_output_and_unreadable_input():
         shutil.rmtree(work, ignore_errors=True)
 
 
+@pytest.mark.slow
 def test_paths_from_stdin_quiet_and_plain_log(tmp_path: Path):
     a, b = text_pdf(tmp_path / "a.pdf"), text_pdf(tmp_path / "b.pdf")
     quiet = run_cli("convert", "-", "-o", str(tmp_path / "out"), *FAST, "--quiet", stdin=f"{a}\n{b}\n")
@@ -181,6 +178,7 @@ def test_paths_from_stdin_quiet_and_plain_log(tmp_path: Path):
     assert len(lines) == 2 and lines[0].startswith("[1/2] converted") and "\x1b[" not in plain.stderr
 
 
+@pytest.mark.slow
 def test_formats_pages_and_layout_vis(tmp_path: Path):
     pdf = text_pdf(tmp_path / "a.pdf", [["page one text"], ["page two text"], ["page three text"]])
     out = tmp_path / "out"
@@ -195,6 +193,7 @@ def test_formats_pages_and_layout_vis(tmp_path: Path):
     assert Image.open(vis[0]).size == (data["pages"][0]["width"], data["pages"][0]["height"])
 
 
+@pytest.mark.slow
 def test_results_identical_with_one_or_two_workers(tmp_path: Path):
     born = text_pdf(tmp_path / "born.pdf", [[PARAGRAPH], ["Second page with different words."]])
     scan = render_to_image_pdf(born, tmp_path / "scan.pdf", dpi=100)
@@ -209,6 +208,7 @@ def test_results_identical_with_one_or_two_workers(tmp_path: Path):
     assert "quick brown fox" in outputs[0]["md"]
 
 
+@pytest.mark.slow
 def test_interrupt_exits_130_and_rerun_finishes(tmp_path: Path):
     src = tmp_path / "in"
     src.mkdir()
@@ -235,6 +235,7 @@ def test_interrupt_exits_130_and_rerun_finishes(tmp_path: Path):
     assert rerun.stderr.count("skipped") == len(done) and rerun.stderr.count("converted") == documents - len(done)
 
 
+@pytest.mark.slow
 def test_config_show_reports_layers(tmp_path: Path):
     (tmp_path / "glmocr.toml").write_text("dpi = 150\n")
     result = run_cli("config", "show", cwd=tmp_path, env={"GLMOCR_WORKERS": "3"})
@@ -245,6 +246,7 @@ def test_config_show_reports_layers(tmp_path: Path):
     assert "(default)" in lines["engine"]
 
 
+@pytest.mark.slow
 def test_label_task_override_reaches_markdown(tmp_path: Path):
     sample = ROOT / "samples" / "report.pdf"
     plain = run_cli("convert", str(sample), "-o", str(tmp_path / "a"), *FAST, "--format", "md,json")

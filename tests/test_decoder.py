@@ -13,47 +13,20 @@ import pytest
 import torch
 from PIL import Image
 
-from conftest import run_cli
+from helpers.cli import run_cli
+from helpers.decoding import BUDGETS, Oracle, crops, decode_requests, reference
 from glmocr_cli.engines.glm import build_decoder, load_glm_ocr
 from glmocr_cli.recognize.glm.decoder import GlmDecoder
 from glmocr_cli.recognize.glm.mtp import checkpoint_files, checkpoint_tensors, load_mtp_layer, mtp_prefix
-from glmocr_cli.recognize.glm.recognizer import CropRequest, GlmRecognizer, prepare_crop
-from glmocr_cli.recognize.glm.requests import request_from_encoding
-from tiny_glm import build_tiny_glm_ocr
-from tiny_layout import build_tiny_pp_doclayout
+from glmocr_cli.recognize.glm.recognizer import GlmRecognizer
 
-SIZES = [(60, 30), (200, 40), (120, 120), (300, 90), (56, 56)]   # crops of different sizes
-BUDGETS = [24, 7, 15, 1, 18]                                      # max_new_tokens per crop
 
 
 @pytest.fixture(scope="module")
-def tiny(tmp_path_factory):
-    path = build_tiny_glm_ocr(tmp_path_factory.mktemp("ckpt") / "glm")
+def tiny(tiny_glm_dir):
+    path = tiny_glm_dir
     model, tokenizer, image_processor = load_glm_ocr(path, "cpu", torch.float32)
     return path, GlmRecognizer(model, tokenizer, image_processor)
-
-
-def crops(seed: int = 0) -> list[CropRequest]:
-    rng = np.random.default_rng(seed)
-    images = [Image.fromarray(rng.integers(0, 255, (h, w, 3), dtype=np.uint8)) for w, h in SIZES]
-    return [CropRequest(prepare_crop(image), "Text Recognition:", key=i) for i, image in enumerate(images)]
-
-
-def reference(recognizer, requests, budgets, eos, penalty):
-    """transformers generate() on each crop alone, cut after its EOS as our decoder reports it."""
-    answers = []
-    for request, budget in zip(requests, budgets):
-        inputs = recognizer.encode([request])
-        out = recognizer.model.generate(**inputs, max_new_tokens=budget, do_sample=False, repetition_penalty=penalty,
-                                        eos_token_id=eos, pad_token_id=recognizer.pad_id)
-        ids = out[0, inputs["input_ids"].shape[1]:].tolist()
-        cut = next((i for i, t in enumerate(ids) if t in eos), None)
-        answers.append(ids if cut is None else ids[:cut + 1])
-    return answers
-
-
-def decode_requests(recognizer, requests, budgets):
-    return [request_from_encoding(recognizer.encode([r]), b) for r, b in zip(requests, budgets)]
 
 
 @pytest.fixture(scope="module")
@@ -90,41 +63,6 @@ def test_token_for_token_equal_to_generate(tiny, case, use_mtp, draft_tokens, ba
         if batch_size <= decoder.draft_batch_limit:
             assert all(r.draft_proposed == r.steps * draft_tokens for r in results)
         assert sum(r.draft_proposed for r in results) > 0
-
-
-class Oracle:
-    """A draft hook proposing the known greedy continuation, wrong at every position p with p % 5 == 4.
-
-    It records what it proposed, so the test knows how many drafts verification must accept.
-    """
-
-    def __init__(self, expected):
-        self.expected, self.proposals = expected, []
-
-    def __call__(self, indexes, results, drafts):
-        out = drafts.clone()
-        for row, (index, result) in enumerate(zip(indexes, results)):
-            truth, done = self.expected[index], len(result.token_ids)
-            for j in range(out.shape[1]):
-                p = done + j
-                token = truth[p] if p < len(truth) else 0
-                out[row, j] = token + 1 if p % 5 == 4 else token
-            self.proposals.append((index, done, out[row].tolist()))
-        return out
-
-    def bounds(self, finals) -> tuple[int, int]:
-        """(least, most) accepted drafts over the verified proposals: past an answer's end it is unknown."""
-        least = most = 0
-        for index, done, drafts in self.proposals:
-            truth = self.expected[index]
-            if done >= len(finals[index]):
-                continue                   # proposed for a finished sequence: never verified
-            n = 0
-            while n < len(drafts) and done + n < len(truth) and drafts[n] == truth[done + n]:
-                n += 1
-            least += n
-            most += n if (n == len(drafts) or done + n < len(truth)) else len(drafts)
-        return least, most
 
 
 @pytest.mark.parametrize("draft_tokens,batch_size", [(1, 1), (3, 2), (3, 5)])
@@ -195,8 +133,8 @@ def test_mtp_drafts_equal_a_one_pass_computation_of_the_layer(tiny, case, batch_
     assert checked >= (5 if limit == 2 else 30)
 
 
-def test_checkpoint_without_mtp_decodes_plainly_with_one_info_line(tmp_path, capsys):
-    path = build_tiny_glm_ocr(tmp_path / "glm", mtp=False)
+def test_checkpoint_without_mtp_decodes_plainly_with_one_info_line(tiny_glm_plain_dir, capsys):
+    path = tiny_glm_plain_dir
     model, tokenizer, image_processor = load_glm_ocr(path, "cpu", torch.float32)
     assert not checkpoint_tensors(checkpoint_files(path), mtp_prefix(model.config))
     recognizer = GlmRecognizer(model, tokenizer, image_processor)
@@ -225,9 +163,10 @@ def test_mtp_layer_loads_the_checkpoint_weights_and_shares_head_and_embedding(ti
     assert not torch.equal(mtp.block.self_attn.q_proj.weight, model.model.language_model.layers[0].self_attn.q_proj.weight)
 
 
-def test_cli_records_decode_stats_per_region_and_document(tiny, tmp_path):
+@pytest.mark.slow
+def test_cli_records_decode_stats_per_region_and_document(tiny, tiny_layout_dir, tmp_path):
     path, _ = tiny
-    layout = build_tiny_pp_doclayout(tmp_path / "layout")
+    layout = tiny_layout_dir
     rng = np.random.default_rng(3)
     Image.fromarray(rng.integers(0, 255, (500, 400, 3), dtype=np.uint8)).save(tmp_path / "page.png")
     result = run_cli("convert", str(tmp_path / "page.png"), "-o", str(tmp_path / "out"), "--engine", "glm",

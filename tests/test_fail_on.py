@@ -3,8 +3,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import run_cli
-from factories import text_pdf
+import pytest
+
+from helpers.cli import run_cli
+from helpers.factories import text_pdf
+
+pytestmark = pytest.mark.slow  # exit codes of real runs
 
 FAST = ["--dpi", "100", "--workers", "1"]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pymupdf
+import pytest
 
 from glmocr_cli.document import PROBLEM_FLAGS, PageResult, Region, Task
 from glmocr_cli.run.batch import flagged_pages
@@ -25,6 +26,7 @@ def test_only_problem_flags_make_a_page_flagged():
     assert {"furniture", "not-a-formula", "low-confidence", "max-new-tokens"}.isdisjoint(PROBLEM_FLAGS)
 
 
+@pytest.mark.slow
 def test_running_headers_do_not_fail_a_flagged_run_nor_a_format_only_rerun(tmp_path, cli):
     doc = pymupdf.open()
     for number in range(1, 5):

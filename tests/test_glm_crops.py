@@ -11,15 +11,14 @@ from PIL import Image
 from glmocr_cli.engines.glm import load_glm_recognizer
 from glmocr_cli.recognize.glm.crops import MAX_ASPECT, fit_to_grid, pad_to_aspect, prepare_crop
 from glmocr_cli.recognize.glm.recognizer import CropRequest
-from tiny_glm import build_tiny_glm_ocr
 
 # Kept to a few thousand image patches each: the tiny vision tower attends over all of them.
 EXTREME = [(12000, 20), (20, 8000), (5000, 3)]
 
 
 @pytest.fixture(scope="module")
-def recognizer(tmp_path_factory):
-    path = build_tiny_glm_ocr(tmp_path_factory.mktemp("ckpt") / "glm")
+def recognizer(tiny_glm_dir):
+    path = tiny_glm_dir
     return load_glm_recognizer(path, device="cpu", dtype=torch.float32, max_new_tokens=3, batch_size=4)
 
 

@@ -15,21 +15,19 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from conftest import run_cli
-from glmocr_cli.document import PageImage, Task
+from helpers.cli import run_cli
+from helpers.factories import noise_page
+from glmocr_cli.document import Task
 from glmocr_cli.engines.glm import WEIGHTS_HINT, GlmEngine, find_glm_checkpoints
 from glmocr_cli.layout.postprocess import LayoutPostprocessConfig
 from glmocr_cli.recognize.glm.loading import CheckpointError, resolve_checkpoint, GLM_OCR_REPO
 from glmocr_cli.recognize.glm.crops import sdk_crop_box
 from glmocr_cli.recognize.glm.recognizer import (PROMPTS, CropRequest, GlmRecognizer, clean_output, fit_to_grid,
                                                  prepare_crop)
-from tiny_glm import build_tiny_glm_ocr
-from tiny_layout import build_tiny_pp_doclayout
 
 @pytest.fixture(scope="module")
-def dirs(tmp_path_factory):
-    root = tmp_path_factory.mktemp("ckpt")
-    return build_tiny_glm_ocr(root / "glm"), build_tiny_pp_doclayout(root / "layout")
+def dirs(tiny_glm_dir, tiny_layout_dir):
+    return tiny_glm_dir, tiny_layout_dir
 
 
 class SpyRecognizer(GlmRecognizer):
@@ -49,12 +47,6 @@ def make_engine(dirs, **kwargs) -> GlmEngine:
                         max_new_tokens=r.max_new_tokens, repetition_penalty=r.repetition_penalty)
     engine.recognizer = spy
     return engine
-
-
-def noise_page(index: int, size=(640, 900), seed=0) -> PageImage:
-    arr = np.random.default_rng(seed + index).integers(0, 256, (size[1], size[0], 3), dtype=np.uint8)
-    return PageImage(doc_path=Path("doc.pdf"), index=index, image=Image.fromarray(arr), source="pdf", dpi=72,
-                     size_pt=(size[0] / 2, size[1] / 2))
 
 
 def test_regions_prompts_crops_and_record(dirs):
@@ -158,6 +150,7 @@ def test_missing_truncated_and_mismatched_checkpoints(dirs, tmp_path):
         resolve_checkpoint(broken, GLM_OCR_REPO)
 
 
+@pytest.mark.slow
 def test_cli_glm_engine_end_to_end(dirs, tmp_path):
     page = noise_page(0, size=(400, 500)).image
     page.save(tmp_path / "scan.png")
@@ -187,6 +180,7 @@ def test_checkpoint_carries_the_mtp_layer_that_transformers_ignores(dirs):
     assert len(model.model.language_model.layers) == 16
 
 
+@pytest.mark.slow
 def test_cli_glm_without_weights_exits_2_with_the_pull_command(tmp_path):
     (tmp_path / "a.png").write_bytes(b"")
     Image.new("RGB", (50, 50), "white").save(tmp_path / "a.png")
@@ -221,6 +215,7 @@ def test_extract_fields_asks_with_the_template_and_returns_every_key(dirs):
     assert engine.recognizer.seen[0].prompt == build_extraction_prompt(["account", "amount"])
 
 
+@pytest.mark.slow
 def test_cli_names_a_truncated_checkpoint_given_by_folder(dirs, tmp_path):
     broken = tmp_path / "glm"
     shutil.copytree(dirs[0], broken)

@@ -10,21 +10,19 @@ import pytest
 import torch
 from PIL import Image
 
-from conftest import run_cli
+from helpers.cli import run_cli
 from glmocr_cli.document import DocResult, PageResult, Region, Task
 from glmocr_cli.engines.glm import load_glm_ocr
 from glmocr_cli.recognize.glm.compat import padding_blind_penalty, untested_transformers_line
 from glmocr_cli.recognize.glm.decoder import GlmDecoder
 from glmocr_cli.recognize.glm.mtp import load_mtp_layer
 from glmocr_cli.recognize.glm.recognizer import CropRequest, GlmRecognizer, prepare_crop
-from test_decoder import Oracle, crops, decode_requests, reference
-from tiny_glm import build_tiny_glm_ocr
-from tiny_layout import build_tiny_pp_doclayout
+from helpers.decoding import Oracle, crops, decode_requests, reference
 
 
 @pytest.fixture(scope="module")
-def tiny(tmp_path_factory):
-    path = build_tiny_glm_ocr(tmp_path_factory.mktemp("ckpt") / "glm")
+def tiny(tiny_glm_dir):
+    path = tiny_glm_dir
     model, tokenizer, image_processor = load_glm_ocr(path, "cpu", torch.float32)
     return path, GlmRecognizer(model, tokenizer, image_processor)
 
@@ -148,9 +146,10 @@ def test_decoder_failure_is_one_crops_and_the_decoder_stays_on(tiny, capsys):
     assert all(a.stats["decoder"] == "mtp" and not a.flags for a in later)
 
 
-def test_document_json_says_which_decoder_read_each_region(tiny, tmp_path):
+@pytest.mark.slow
+def test_document_json_says_which_decoder_read_each_region(tiny, tiny_layout_dir, tmp_path):
     path, _ = tiny
-    layout = build_tiny_pp_doclayout(tmp_path / "layout")
+    layout = tiny_layout_dir
     Image.fromarray(np.random.default_rng(3).integers(0, 255, (500, 400, 3), dtype=np.uint8)).save(tmp_path / "p.png")
     result = run_cli("convert", str(tmp_path / "p.png"), "-o", str(tmp_path / "out"), "--engine", "glm",
                      "--model", str(path), "--layout-model", str(layout), "--device", "cpu", "--format", "json",
@@ -163,10 +162,11 @@ def test_document_json_says_which_decoder_read_each_region(tiny, tmp_path):
 
 
 # -- fault 4: --device cuda on a machine without CUDA --------------------------------------------------
+@pytest.mark.slow
 @pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has CUDA")
-def test_cuda_without_cuda_is_one_line_about_the_device_exit_2(tiny, tmp_path):
+def test_cuda_without_cuda_is_one_line_about_the_device_exit_2(tiny, tiny_layout_dir, tmp_path):
     path, _ = tiny
-    layout = build_tiny_pp_doclayout(tmp_path / "layout")
+    layout = tiny_layout_dir
     Image.new("RGB", (200, 100), "white").save(tmp_path / "p.png")
     result = run_cli("convert", str(tmp_path / "p.png"), "-o", str(tmp_path / "out"), "--engine", "glm",
                      "--model", str(path), "--layout-model", str(layout), "--device", "cuda")

@@ -5,7 +5,11 @@ import os
 import subprocess
 import sys
 
-from conftest import ROOT
+import pytest
+
+from helpers.cli import ROOT
+
+pytestmark = pytest.mark.slow  # the GPU bench's dry run in a process
 
 
 def test_gpu_bench_dry_run_on_cpu():

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pymupdf
+import pytest
 
-from conftest import run_cli
+from helpers.cli import run_cli
 from glmocr_cli.document import LayoutRegion, Task, TextLine
 from glmocr_cli.layout.grid_text import pieces_of, promote_grid_text
 
@@ -70,6 +71,7 @@ def test_paragraphs_and_two_column_pairs_stay_text():
         assert found[0].label == "text" and tasks == [Task.TEXT]
 
 
+@pytest.mark.slow
 def test_cli_writes_a_borderless_table_as_html_and_keeps_the_paragraphs(tmp_path: Path):
     pdf = story_pdf(tmp_path / "report.pdf", REPORT)
     assert not pymupdf.open(pdf)[0].get_drawings()          # no rulings: only alignment tells

@@ -14,8 +14,8 @@ from pathlib import Path
 import pymupdf
 import pytest
 
-from conftest import ROOT, SAMPLES, ctrl_c_as_in_a_terminal, run_cli
-from factories import PARAGRAPH, render_to_image_pdf, text_image, text_pdf
+from helpers.cli import ROOT, SAMPLES, ctrl_c_as_in_a_terminal, run_cli
+from helpers.factories import PARAGRAPH, render_to_image_pdf, text_image, text_pdf
 
 FAST = ["--dpi", "100", "--workers", "1", "--engine", "lite"]
 
@@ -30,6 +30,7 @@ def _break_page_content(src: Path, dst: Path, page_index: int) -> Path:
     return dst
 
 
+@pytest.mark.slow
 def test_damaged_pdf_is_reported_and_never_stamped_up_to_date(tmp_path: Path):
     src, out = tmp_path / "in", tmp_path / "out"
     src.mkdir()
@@ -63,6 +64,7 @@ def _without_dac_capabilities() -> list[str] | None:
     return None
 
 
+@pytest.mark.slow
 def test_unreadable_subfolder_is_one_line_and_the_rest_converts(tmp_path: Path):
     prefix = _without_dac_capabilities()
     if prefix is None:
@@ -91,6 +93,7 @@ def _dead_pid() -> int:
     return proc.pid
 
 
+@pytest.mark.slow
 def test_modes_follow_umask_and_killed_runs_leave_nothing_behind(tmp_path: Path):
     src, out = tmp_path / "in", tmp_path / "out"
     src.mkdir()
@@ -128,6 +131,7 @@ def test_modes_follow_umask_and_killed_runs_leave_nothing_behind(tmp_path: Path)
     assert documents["note.png"]["status"] == "skipped" and documents["note.png"]["pages"] == 1
 
 
+@pytest.mark.slow
 def test_unwritable_summary_path_is_refused_before_any_work(tmp_path: Path):
     pdf = text_pdf(tmp_path / "a.pdf")
     (tmp_path / "file").write_text("not a folder")
@@ -139,6 +143,7 @@ def test_unwritable_summary_path_is_refused_before_any_work(tmp_path: Path):
     assert not (tmp_path / "out" / "a.md").exists()
 
 
+@pytest.mark.slow
 def test_summary_is_written_on_interrupt_with_version_times_and_options(tmp_path: Path):
     src, out, summary = tmp_path / "in", tmp_path / "out", tmp_path / "summary.json"
     src.mkdir()

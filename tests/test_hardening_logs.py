@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import io
 import logging
+import shutil
 from pathlib import Path
 
 import pytest
 from PIL import Image, ImageDraw
 
-from conftest import run_cli
-from factories import PARAGRAPH, render_to_image_pdf, text_pdf
+from helpers.cli import run_cli
+from helpers.factories import PARAGRAPH, render_to_image_pdf, text_pdf
 
 
 def blank_pages(folder: Path) -> Path:
@@ -25,6 +26,7 @@ def blank_pages(folder: Path) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_quiet_prints_nothing_and_plain_log_has_no_third_party_colour(tmp_path: Path):
     src = blank_pages(tmp_path / "in")
     quiet = run_cli("convert", str(src), "-o", str(tmp_path / "out"), "--workers", "1", "-q")
@@ -82,28 +84,25 @@ def test_a_long_document_prints_progress_lines_in_a_log(tmp_path: Path):
 
 
 @pytest.fixture(scope="module")
-def glm_dirs(tmp_path_factory):
+def glm_dirs(tmp_path_factory, tiny_glm_dir, tiny_layout_dir):
     pytest.importorskip("transformers")
-    from tiny_glm import build_tiny_glm_ocr
-    from tiny_layout import build_tiny_pp_doclayout
-
     import torch
     from safetensors.torch import load_file, save_file
 
-    root = tmp_path_factory.mktemp("tiny")
-    glm = build_tiny_glm_ocr(root / "glm")
+    glm = Path(shutil.copytree(tiny_glm_dir, tmp_path_factory.mktemp("tiny") / "glm"))
     # a tensor the model class does not use, outside the MTP prefix transformers already ignores
     # (as a checkpoint saved by another tool carries): transformers reports it as UNEXPECTED
     weights = load_file(glm / "model.safetensors")
     weights["model.language_model.mtp_extra.weight"] = torch.zeros(4)
     save_file(weights, glm / "model.safetensors", metadata={"format": "pt"})
-    return glm, build_tiny_pp_doclayout(root / "layout")
+    return glm, tiny_layout_dir
 
 
+@pytest.mark.slow
 def test_transformers_load_report_of_mtp_keys_is_not_printed(glm_dirs, tmp_path: Path):
     """The checkpoint's MTP layer is read by our decoder, not by transformers' model class:
     transformers listed its keys as UNEXPECTED once per worker."""
-    from test_glm_engine import noise_page
+    from helpers.factories import noise_page
 
     for i in range(2):
         noise_page(i, size=(400, 500)).image.save(tmp_path / f"scan{i}.png")

@@ -9,14 +9,16 @@ import shutil
 from pathlib import Path
 
 import pymupdf
+import pytest
 from PIL import Image
 
-from conftest import ROOT, SAMPLES, run_cli
-from factories import text_image, text_pdf
+from helpers.cli import ROOT, SAMPLES, run_cli
+from helpers.factories import text_image, text_pdf
 
 FAST = ["--dpi", "100", "--workers", "1", "--engine", "lite"]
 
 
+@pytest.mark.slow
 def test_same_stem_inputs_both_convert_and_a_folder_loop_or_blank_page_is_only_a_warning(tmp_path: Path):
     src, out = tmp_path / "in", tmp_path / "out"
     (src / "sub").mkdir(parents=True)
@@ -38,6 +40,7 @@ def test_same_stem_inputs_both_convert_and_a_folder_loop_or_blank_page_is_only_a
                for ln in result.stderr.splitlines()), result.stderr
 
 
+@pytest.mark.slow
 def test_huge_page_renders_at_the_dpi_that_fits_and_a_bomb_stays_refused(tmp_path: Path):
     src, out = tmp_path / "in", tmp_path / "out"
     src.mkdir()
@@ -57,6 +60,7 @@ def test_huge_page_renders_at_the_dpi_that_fits_and_a_bomb_stays_refused(tmp_pat
     assert any(ln.startswith("warning:") and "poster.pdf" in ln and f"{page['dpi']} DPI" in ln for ln in lines)
 
 
+@pytest.mark.slow
 def test_format_change_rebuilds_markdown_and_html_from_the_stored_json(tmp_path: Path):
     src, out = tmp_path / "in", tmp_path / "out"
     src.mkdir()

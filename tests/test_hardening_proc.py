@@ -14,8 +14,10 @@ from pathlib import Path
 import psutil
 import pytest
 
-from conftest import ROOT, ctrl_c_as_in_a_terminal, run_cli
-from factories import PARAGRAPH, render_to_image_pdf, text_pdf
+from helpers.cli import ROOT, ctrl_c_as_in_a_terminal, run_cli
+from helpers.factories import PARAGRAPH, render_to_image_pdf, text_pdf
+
+pytestmark = pytest.mark.slow  # signals and processes
 
 ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
 

@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_cli
-from factories import text_pdf
+from helpers.cli import ROOT, run_cli
+from helpers.factories import text_pdf
+
+pytestmark = pytest.mark.slow  # help rendered by real processes and a terminal
 
 
 def convert_help(columns: int = 80) -> str:

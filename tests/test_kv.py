@@ -215,6 +215,7 @@ def test_real_receipt_through_the_lite_ocr(shared_data):
     assert found["address"].startswith("LOT 1851-A & 1851-B")
 
 
+@pytest.mark.slow
 def test_cli_extract_writes_kv_json_for_the_sample_receipt(tmp_path, cli):
     receipt = Path(__file__).resolve().parents[1] / "samples" / "receipt-photo.jpg"
     result = cli("convert", str(receipt), "-o", str(tmp_path), "--engine", "lite", "--format", "json",

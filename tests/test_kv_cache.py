@@ -9,8 +9,7 @@ from glmocr_cli.engines.glm import load_glm_ocr
 from glmocr_cli.recognize.glm.decoder import GlmDecoder
 from glmocr_cli.recognize.glm.kv_cache import GROW, SlotKVCache
 from glmocr_cli.recognize.glm.recognizer import GlmRecognizer
-from test_decoder import crops, decode_requests, reference
-from tiny_glm import build_tiny_glm_ocr
+from helpers.decoding import crops, decode_requests, reference
 
 
 def one_token_at_a_time(cache: SlotKVCache, positions: int) -> list[int]:
@@ -49,8 +48,8 @@ def test_fit_gives_back_the_room_of_a_long_row_that_left():
 
 
 @pytest.fixture(scope="module")
-def tiny(tmp_path_factory):
-    path = build_tiny_glm_ocr(tmp_path_factory.mktemp("ckpt") / "glm")
+def tiny(tiny_glm_dir):
+    path = tiny_glm_dir
     model, tokenizer, image_processor = load_glm_ocr(path, "cpu", torch.float32)
     return path, GlmRecognizer(model, tokenizer, image_processor)
 

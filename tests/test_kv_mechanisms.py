@@ -326,6 +326,7 @@ REAL_FIELDS = {"020": ("company", "date", "total"), "022": ("date", "address", "
                "025": ("company", "date", "total")}
 
 
+@pytest.mark.slow
 def test_cli_extract_on_real_receipts(shared_data, tmp_path, cli):
     folder = tmp_path / "in"
     folder.mkdir()

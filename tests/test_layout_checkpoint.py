@@ -9,14 +9,13 @@ import pytest
 import torch
 from PIL import Image
 
-from conftest import run_cli
+from helpers.cli import run_cli
 from glmocr_cli.layout.pp_doclayout import LayoutCheckpointError, PPDocLayoutV3, Preprocessing
-from tiny_layout import build_tiny_pp_doclayout
 
 
 @pytest.fixture(scope="module")
-def layout_dir(tmp_path_factory):
-    return build_tiny_pp_doclayout(tmp_path_factory.mktemp("layout") / "layout")
+def layout_dir(tiny_layout_dir):
+    return tiny_layout_dir
 
 
 def edited_copy(src, dst, file: str, edit):
@@ -38,13 +37,12 @@ def test_checkpoint_without_id2label_is_refused(layout_dir, tmp_path):
         PPDocLayoutV3(bare)
 
 
-def test_cli_names_the_layout_checkpoint_without_id2label(layout_dir, tmp_path):
-    from tiny_glm import build_tiny_glm_ocr
-
+@pytest.mark.slow
+def test_cli_names_the_layout_checkpoint_without_id2label(layout_dir, tiny_glm_dir, tmp_path):
     bare = edited_copy(layout_dir, tmp_path / "bare", "config.json", without_labels)
     Image.new("RGB", (200, 100), "white").save(tmp_path / "p.png")
     result = run_cli("convert", str(tmp_path / "p.png"), "-o", str(tmp_path / "out"), "--engine", "glm",
-                     "--model", str(build_tiny_glm_ocr(tmp_path / "glm")), "--layout-model", str(bare),
+                     "--model", str(tiny_glm_dir), "--layout-model", str(bare),
                      "--device", "cpu")
     assert result.returncode == 2
     lines = [line for line in result.stderr.splitlines() if line.strip()]

@@ -8,16 +8,14 @@ import pymupdf
 from PIL import Image
 from rapidfuzz.distance import Levenshtein
 
-from factories import PARAGRAPH, render_to_image_pdf, text_pdf
-from glmocr_cli.config import Settings
+from helpers.factories import PARAGRAPH, render_to_image_pdf, text_pdf
 from glmocr_cli.document import PageImage, Task
-from glmocr_cli.engines.lite import LiteEngine
 from glmocr_cli.sources.documents import open_source
 
 
 @pytest.fixture(scope="module")
-def engines():
-    return {mode: LiteEngine(Settings(text_layer=mode), threads=2) for mode in ("auto", "off")}
+def engines(lite_engines):
+    return lite_engines
 
 
 def page_text(result) -> str:

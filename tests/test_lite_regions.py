@@ -8,11 +8,9 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from factories import PARAGRAPH
+from helpers.factories import PARAGRAPH
 from glmocr_cli.assemble.markdown import render_markdown
-from glmocr_cli.config import Settings
 from glmocr_cli.document import DocResult, LayoutRegion, PageImage, Task, TextLine
-from glmocr_cli.engines.lite import LiteEngine
 from glmocr_cli.sources.documents import open_source
 
 LEFT = ["Alpha river stones gather moss slowly", "beside the quiet mill where farmers", "bring their grain every autumn morning",
@@ -22,8 +20,8 @@ RIGHT = ["Zebra crossings painted bright yellow", "guide children across busy st
 
 
 @pytest.fixture(scope="module")
-def engines():
-    return {mode: LiteEngine(Settings(text_layer=mode), threads=2) for mode in ("auto", "off")}
+def engines(lite_engines):
+    return lite_engines
 
 
 def render(path: Path, dpi: int = 150, index: int = 0) -> PageImage:
@@ -129,6 +127,7 @@ def test_a_drawn_table_image_without_a_layout_box_is_a_table(tmp_path: Path, eng
     assert "<td>plum</td>" in tables[0].content.replace(" ", "") and "Ratio" in tables[0].content
 
 
+@pytest.mark.slow
 def test_dev_table_image_is_converted_as_a_table_by_the_cli(shared_data: Path, tmp_path: Path, cli):
     image = shared_data / "tables" / "PMC3907710_006_00.png"  # no layout box covers its header row
     done = cli("convert", str(image), "-o", str(tmp_path), "--engine", "lite", "--format", "html", "--quiet")

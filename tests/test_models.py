@@ -8,14 +8,11 @@ import pytest
 
 from glmocr_cli.models import ModelsError, list_models, pull, verify
 from glmocr_cli.recognize.glm.loading import GLM_OCR_REPO, LAYOUT_REPO
-from tiny_glm import build_tiny_glm_ocr as build_glm_checkpoint
-from tiny_layout import build_tiny_pp_doclayout
 
 
 @pytest.fixture(scope="module")
-def dirs(tmp_path_factory):
-    root = tmp_path_factory.mktemp("models")
-    return build_glm_checkpoint(root / "glm"), build_tiny_pp_doclayout(root / "layout")
+def dirs(tiny_glm_dir, tiny_layout_dir):
+    return tiny_glm_dir, tiny_layout_dir
 
 
 @pytest.fixture

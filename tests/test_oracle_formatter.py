@@ -13,7 +13,9 @@ from glmocr_cli.assemble.markdown import render_markdown
 from glmocr_cli.document import DEFAULT_LABEL_TASKS, DocResult, PageResult, Region, Task
 from glmocr_cli.recognize.glm.recognizer import clean_output
 from glmocr_cli.recognize.glm.repetition import cut_repetition
-from sdk_oracle import sdk_config, sdk_or_skip
+from helpers.sdk_oracle import sdk_config, sdk_or_skip
+
+pytestmark = pytest.mark.slow  # the reference SDK, vLLM's math or transformers' processor as oracles
 
 EQUAL = {
     "headings": [("doc_title", "# My Title"), ("paragraph_title", "- 1 Intro"), ("paragraph_title", "## 2 Methods"),

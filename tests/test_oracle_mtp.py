@@ -29,7 +29,9 @@ from glmocr_cli.recognize.glm.decoder import GlmDecoder
 from glmocr_cli.recognize.glm.mtp import load_mtp_layer, mtp_prefix
 from glmocr_cli.recognize.glm.recognizer import CropRequest, GlmRecognizer
 from glmocr_cli.recognize.glm.requests import request_from_encoding
-from tiny_glm import build_tiny_glm_ocr
+from helpers.tiny_glm import build_tiny_glm_ocr
+
+pytestmark = pytest.mark.slow  # the reference SDK, vLLM's math or transformers' processor as oracles
 
 PENALTY = 1.1
 NEW_TOKENS = 10

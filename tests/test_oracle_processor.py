@@ -15,7 +15,8 @@ from glmocr_cli.recognize.glm.decoder import GlmDecoder
 from glmocr_cli.recognize.glm.extract import build_extraction_prompt
 from glmocr_cli.recognize.glm.recognizer import PROMPTS, CropRequest, GlmRecognizer
 from glmocr_cli.recognize.glm.requests import request_from_encoding
-from tiny_glm import build_tiny_glm_ocr
+
+pytestmark = pytest.mark.slow  # the reference SDK, vLLM's math or transformers' processor as oracles
 
 SIZES = [(10, 10), (56, 56), (300, 40), (640, 90), (27, 200), (1200, 700), (12000, 20)]
 PROMPT_TEXTS = [*PROMPTS.values(), build_extraction_prompt(["name", "total"])]
@@ -36,8 +37,8 @@ def image_only_processor(image_processor, tokenizer):
 
 
 @pytest.fixture(scope="module")
-def setup(tmp_path_factory):
-    path = build_tiny_glm_ocr(tmp_path_factory.mktemp("ckpt") / "glm", mtp=False)
+def setup(tiny_glm_plain_dir):
+    path = tiny_glm_plain_dir
     model, tokenizer, image_processor = load_glm_ocr(path, "cpu", torch.float32)
     recognizer = GlmRecognizer(model, tokenizer, image_processor)
     return recognizer, image_only_processor(image_processor, tokenizer)

@@ -1,4 +1,4 @@
-"""Ours against the official GLM-OCR SDK (glmocr 0.1.5, installed by tests/sdk_oracle.py): its own
+"""Ours against the official GLM-OCR SDK (glmocr 0.1.5, installed by tests/helpers/sdk_oracle.py): its own
 functions run on the same inputs and must give the same answers, or the test names the divergence.
 
 Covered: layout post-processing (`utils/layout_postprocess_utils.apply_layout_postprocess` after
@@ -19,7 +19,9 @@ from PIL import Image
 from glmocr_cli.document import LABELS
 from glmocr_cli.layout.postprocess import Detection, LayoutPostprocessConfig, postprocess
 from glmocr_cli.recognize.glm.crops import fit_to_grid, pad_to_aspect, prepare_crop, sdk_crop_box
-from sdk_oracle import sdk_config, sdk_or_skip
+from helpers.sdk_oracle import sdk_config, sdk_or_skip
+
+pytestmark = pytest.mark.slow  # the reference SDK, vLLM's math or transformers' processor as oracles
 
 ID2LABEL = dict(enumerate(LABELS))
 
@@ -166,17 +168,16 @@ def test_layout_edge_cases_equal_sdk(config):
         assert ours_layout(dets, w, h) == sdk_layout(config, dets, w, h), dets
 
 
-def test_layout_postprocess_equals_sdk_on_recorded_detections(config, shared_data, tmp_path):
+def test_layout_postprocess_equals_sdk_on_recorded_detections(config, shared_data, tiny_layout_dir):
     """Raw detections recorded from our PP-DocLayout-V3 path (a tiny random-weight checkpoint in the
     real format) on real dev pages, post-processed by both."""
     from glmocr_cli.layout.pp_doclayout import PPDocLayoutV3
     from glmocr_cli.sources.documents import open_source
-    from tiny_layout import build_tiny_pp_doclayout
 
     pdfs = sorted((shared_data / "pdf").glob("*.pdf"))[:3]
     if not pdfs:
         pytest.skip("no dev PDFs")
-    detector = PPDocLayoutV3(build_tiny_pp_doclayout(tmp_path / "layout"), raw_threshold=0.0)
+    detector = PPDocLayoutV3(tiny_layout_dir, raw_threshold=0.0)
     compared = 0
     for pdf in pdfs:
         source = open_source(pdf, dpi=100)
@@ -311,7 +312,7 @@ def test_model_pixels_equal_the_sdk_crop(sdk, config, processor, size):
 
 # ---- prompts, tasks and generation settings -------------------------------------------------
 
-def test_prompt_per_task_equals_the_sdk_request(sdk, config, tmp_path):
+def test_prompt_per_task_equals_the_sdk_request(sdk, config, tiny_glm_plain_dir):
     """The SDK's request (`PageLoader.build_request_from_image`) rendered with the checkpoint's chat
     template, as its server does, equals our prompt for every task; image before text."""
     from glmocr.config import PageLoaderConfig
@@ -320,9 +321,8 @@ def test_prompt_per_task_equals_the_sdk_request(sdk, config, tmp_path):
 
     from glmocr_cli.document import Task
     from glmocr_cli.recognize.glm.recognizer import PROMPTS, GlmRecognizer
-    from tiny_glm import build_tiny_glm_ocr
 
-    path = build_tiny_glm_ocr(tmp_path / "glm", mtp=False)
+    path = tiny_glm_plain_dir
     tokenizer = AutoTokenizer.from_pretrained(path)
     ours = SimpleNamespace(tokenizer=tokenizer)     # prompt_text reads only the tokenizer
 

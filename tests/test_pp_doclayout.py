@@ -13,12 +13,11 @@ from glmocr_cli.layout.postprocess import (Detection, LayoutPostprocessConfig, l
                                            remove_contained)
 from glmocr_cli.layout.pp_doclayout import (LayoutCheckpointError, PPDocLayoutV3, Preprocessing, check_heads_tied,
                                             order_ranks)
-from tiny_layout import build_tiny_pp_doclayout
 
 
 @pytest.fixture(scope="module")
-def layout_dir(tmp_path_factory):
-    return build_tiny_pp_doclayout(tmp_path_factory.mktemp("layout"))
+def layout_dir(tiny_layout_dir):
+    return tiny_layout_dir
 
 
 # -- preprocessing: the processor's documented behaviour -------------------------------------------

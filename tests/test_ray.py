@@ -4,17 +4,16 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_cli
-from factories import PARAGRAPH, render_to_image_pdf, text_pdf
-from test_cli import strip_volatile
+from helpers.cli import ROOT, run_cli, strip_volatile
+from helpers.factories import PARAGRAPH, render_to_image_pdf, text_pdf
+
+pytestmark = pytest.mark.slow  # a local Ray instance and real worker processes
 
 pytest.importorskip("ray")
 psutil = pytest.importorskip("psutil")

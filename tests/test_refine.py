@@ -11,8 +11,8 @@ from glmocr_cli.assemble.markdown import render_markdown
 from glmocr_cli.document import Task
 from glmocr_cli.refine import refine_document
 from glmocr_cli.refine.words import rows_of
-from refine_pages import dejavu, doc_from_pdf, one_box, write_pdf
-from refine_pages import region as layout_box
+from helpers.refine_pages import dejavu, doc_from_pdf, one_box, write_pdf
+from helpers.refine_pages import region as layout_box
 
 BODY = [(72, 300 + 14 * k, text, "helv", 11) for k, text in enumerate([
     "The body of this page is set in a plain eleven point face, and it runs on",

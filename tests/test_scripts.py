@@ -21,6 +21,8 @@ import script_pages as sp  # noqa: E402
 
 from glmocr_cli.recognize import tesseract_ocr  # noqa: E402
 
+pytestmark = pytest.mark.slow  # Tesseract on generated pages
+
 TESSERACT_READS = ["arabic", "korean", "russian", "greek", "hebrew", "hindi"]
 
 

@@ -18,10 +18,12 @@ pytest.importorskip("fastapi")
 pytest.importorskip("uvicorn")
 httpx = pytest.importorskip("httpx")
 
-from conftest import ROOT, run_cli  # noqa: E402
-from test_glm_engine import noise_page  # noqa: E402
-from tiny_glm import build_tiny_glm_ocr as build_glm_checkpoint  # noqa: E402
-from tiny_layout import build_tiny_pp_doclayout  # noqa: E402
+from helpers.cli import ROOT, run_cli  # noqa: E402
+from helpers.factories import noise_page  # noqa: E402
+from helpers.tiny_glm import build_tiny_glm_ocr as build_glm_checkpoint  # noqa: E402
+from helpers.tiny_layout import build_tiny_pp_doclayout  # noqa: E402
+
+pytestmark = pytest.mark.slow  # a real server process
 
 KEY = "test-key"
 

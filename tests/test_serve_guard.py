@@ -11,10 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from helpers.cli import ROOT
 
 NO_SOCKETS = """
 import os, sys
+
+pytestmark = pytest.mark.slow  # a real server process
 def hook(event, args):
     if event in ("socket.__new__", "socket.bind"):
         sys.stderr.write("SOCKET OPENED\\n"); sys.stderr.flush(); os._exit(99)

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from factories import text_pdf
+from helpers.factories import text_pdf
 from glmocr_cli.sources.documents import SourceError, open_source, sniff_kind
 
 

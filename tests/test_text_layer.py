@@ -4,7 +4,7 @@ from __future__ import annotations
 import pymupdf
 
 from glmocr_cli.sources.documents import open_source
-from refine_pages import write_pdf
+from helpers.refine_pages import write_pdf
 
 
 def test_words_carry_font_size_weight_line_and_raised_pieces(tmp_path):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 SDK_VERSION = "0.1.5"
 PACKAGES = (f"glmocr=={SDK_VERSION}", "portalocker==3.2.0")
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TARGET = ROOT / "build" / "oracles" / f"glmocr-{SDK_VERSION}"
 
 

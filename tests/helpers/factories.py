@@ -4,7 +4,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pymupdf
+import numpy as np
 from PIL import Image, ImageDraw, ImageFont
+
+from glmocr_cli.document import PageImage
 
 PARAGRAPH = ("The quick brown fox jumps over the lazy dog while the committee reviews "
              "the annual budget report and approves the new library opening hours.")
@@ -54,3 +57,9 @@ def text_image(path: Path, lines: list[str], *, size=(1000, 400), fontsize: int 
         draw.text((40, 40 + i * int(fontsize * 1.6)), line, fill="black", font=font)
     img.save(path)
     return path
+
+
+def noise_page(index: int, size=(640, 900), seed=0) -> PageImage:
+    arr = np.random.default_rng(seed + index).integers(0, 256, (size[1], size[0], 3), dtype=np.uint8)
+    return PageImage(doc_path=Path("doc.pdf"), index=index, image=Image.fromarray(arr), source="pdf", dpi=72,
+                     size_pt=(size[0] / 2, size[1] / 2))
