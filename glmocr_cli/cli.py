@@ -60,7 +60,7 @@ def _split(values: Optional[list[str]]) -> Optional[list[str]]:
 @app.command("convert")
 def convert_command(
     inputs: Annotated[list[str], typer.Argument(help="Files and folders (recursive); '-' reads paths from stdin.")],
-    output: Annotated[str, Opt("-o", "--output", help="Output folder; mirrors the input tree.")] = "out",
+    output: Annotated[str, Opt("-o", "--output", metavar="PATH", help="Output folder; mirrors the input tree.")] = "out",
     config: Annotated[Optional[Path], Opt("--config", help="TOML config file (default: ./glmocr.toml).")] = None,
     engine: Annotated[Optional[str], Opt(help="auto | lite | glm")] = None,
     fmt: Annotated[Optional[list[str]], Opt("--format", help="Outputs: md,json,html.")] = None,
