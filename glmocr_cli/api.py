@@ -17,6 +17,7 @@ from .document import DocResult
 from .engines.factory import resolve_engine
 from .refine import refine_document
 from .run.batch import BatchConverter, DocOutcome, Reporter
+from .run.folder_lock import OutputFolderLock
 from .run.lifecycle import interrupt_exit_code
 from .sources.discover import discover_inputs
 from .run.summary import now_iso, summary_path_problem, write_summary
@@ -78,6 +79,8 @@ def convert(inputs: list[str | Path], output_dir: str | Path, settings: Settings
     """Convert files and folders into output_dir. Raises ConfigError for unusable settings."""
     settings = settings or Settings()
     settings.validate()
+    if not os.fspath(output_dir).strip():   # an unset $OUT: never the current folder by accident
+        raise ConfigError("the output folder (-o) is empty (an unset variable?); give a folder")
     out_dir = Path(output_dir)
     problem = check_writable(out_dir)
     if problem:
@@ -85,7 +88,7 @@ def convert(inputs: list[str | Path], output_dir: str | Path, settings: Settings
     summary = Path(summary_path) if summary_path is not None else None
     if summary is not None and (problem := summary_path_problem(summary)):
         raise ConfigError(f"--summary {summary}: cannot write the summary there ({problem})")
-    started, warnings, converter = now_iso(), [], None
+    started, warnings, converter, stale = now_iso(), [], None, []
     remove_stale_temp_files(out_dir)  # left by a run that was killed mid-write
 
     def warn(message: str) -> None:
@@ -95,9 +98,11 @@ def convert(inputs: list[str | Path], output_dir: str | Path, settings: Settings
 
     def summarise(report: RunReport, interrupted: bool = False) -> None:
         if summary is not None:
-            write_summary(summary, report.to_json(), started=started, settings=settings,
+            body = {**report.to_json(), "stale": [doc.to_json(out_dir) for doc in stale]}
+            write_summary(summary, body, started=started, settings=settings,
                           inputs=[str(p) for p in inputs], output_dir=out_dir, warnings=warnings, interrupted=interrupted)
 
+    lock = OutputFolderLock(out_dir)   # a second run on this folder: ConfigError (exit 2)
     try:
         engine, warning = resolve_engine(settings)
         if warning:
@@ -113,6 +118,7 @@ def convert(inputs: list[str | Path], output_dir: str | Path, settings: Settings
         converter = BatchConverter(run_settings, out_dir, engine_name=engine, key_extractor=extractor,
                                    reporter=reporter)
         report = RunReport(converter.run(items), engine, warning, fail_on=settings.fail_on)
+        stale = _stale_outputs(out_dir, items, settings.prune, warn)
     except BaseException as exc:  # Ctrl-C, SIGTERM, an engine that cannot start: the summary says so
         finished = list(converter.outcomes.values()) if converter is not None else []
         code = (interrupt_exit_code(exc) if isinstance(exc, KeyboardInterrupt)
@@ -122,8 +128,35 @@ def convert(inputs: list[str | Path], output_dir: str | Path, settings: Settings
                                 error=str(exc) or type(exc).__name__),
                       interrupted=isinstance(exc, KeyboardInterrupt))
         raise
+    finally:
+        lock.release()
     summarise(report)
     return report
+
+
+def _stale_outputs(out_dir: Path, items: list, prune_them: bool, warn) -> list:
+    """Outputs of inputs that no longer exist: one line each, removed with --prune (run/prune.py)."""
+    from .run.prune import find_stale, prune
+    from .writers.output_paths import OutputFolder, UnsafeOutputPath
+
+    folder, in_use = OutputFolder(out_dir), set()
+    for item in items:
+        with contextlib.suppress(UnsafeOutputPath):
+            in_use.add(folder.stamp(item.relative_path))
+    stale = find_stale(out_dir, in_use)
+    if prune_them:
+        for problem in prune(stale):
+            warn(problem)
+    for doc in stale:
+        names = ", ".join(p.relative_to(out_dir).as_posix() for p in doc.outputs) or "none left"
+        if doc.pruned:
+            message = f"{doc.source}: input no longer exists; removed its outputs ({names})"
+        else:
+            message = f"{doc.source}: input no longer exists; its outputs stay ({names}); --prune removes them"
+        if doc.kept:
+            message += f"; changed by hand or shared, kept: {', '.join(p.relative_to(out_dir).as_posix() for p in doc.kept)}"
+        warn(message)
+    return stale
 
 
 def ocr_languages_report() -> str:

@@ -60,7 +60,7 @@ def _split(values: Optional[list[str]]) -> Optional[list[str]]:
 @app.command("convert")
 def convert_command(
     inputs: Annotated[list[str], typer.Argument(help="Files and folders (recursive); '-' reads paths from stdin.")],
-    output: Annotated[Path, Opt("-o", "--output", help="Output folder; mirrors the input tree.")] = Path("out"),
+    output: Annotated[str, Opt("-o", "--output", metavar="PATH", help="Output folder; mirrors the input tree.")] = "out",
     config: Annotated[Optional[Path], Opt("--config", help="TOML config file (default: ./glmocr.toml).")] = None,
     engine: Annotated[Optional[str], Opt(help="auto | lite | glm")] = None,
     fmt: Annotated[Optional[list[str]], Opt("--format", help="Outputs: md,json,html.")] = None,
@@ -91,6 +91,7 @@ def convert_command(
     max_image_pixels: Annotated[Optional[int], Opt(help="Refuse images larger than this many pixels.")] = None,
     workers: Annotated[Optional[int], Opt(help="Worker processes (default: number of cores).")] = None,
     force: Annotated[Optional[bool], Opt("--force", help="Redo documents whose outputs are up to date.")] = None,
+    prune: Annotated[Optional[bool], Opt("--prune", help="Remove the outputs of inputs that no longer exist.")] = None,
     ray: Annotated[Optional[str], Opt("--ray", is_flag=False, flag_value="local", metavar="[ADDRESS]",
                                       help="Run on Ray: alone starts a local instance; 'auto' or ray://host:port joins a cluster.")] = None,
     num_gpus_per_worker: Annotated[Optional[float], Opt(help="GPUs per Ray actor (GPU actors where GPUs exist).")] = None,
@@ -108,7 +109,7 @@ def convert_command(
                  batch_size=batch_size, max_new_tokens=max_new_tokens, mtp=mtp, draft_tokens=draft_tokens,
                  recognizer_url=recognizer_url, recognizer_concurrency=recognizer_concurrency,
                  recognizer_timeout=recognizer_timeout,
-                 max_image_pixels=max_image_pixels, workers=workers, force=force, ray=ray,
+                 max_image_pixels=max_image_pixels, workers=workers, force=force, prune=prune, ray=ray,
                  num_gpus_per_worker=num_gpus_per_worker, fail_on=fail_on, document_timeout=document_timeout)
     try:
         check_flags(flags)

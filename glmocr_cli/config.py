@@ -49,6 +49,7 @@ class Settings:
     # run
     workers: int = 0                    # 0: number of cores (with --ray: cap on actors, 0 = all)
     force: bool = False
+    prune: bool = False                 # remove outputs of inputs that no longer exist (run/prune.py)
     ray: str | None = None              # None: local processes; "local", "auto", "ray://host:port"
     num_gpus_per_worker: float = 0.0
     fail_on: str = "failure"            # never | failure | flagged: what makes the exit code 1
@@ -59,7 +60,7 @@ class Settings:
 
     def output_affecting(self) -> dict[str, Any]:
         """The options that change what a document's outputs contain (for up-to-date checks)."""
-        skip = {"workers", "force", "include", "exclude", "password", "ray", "num_gpus_per_worker",
+        skip = {"workers", "force", "prune", "include", "exclude", "password", "ray", "num_gpus_per_worker",
                 "recognizer_concurrency", "recognizer_timeout", "fail_on", "document_timeout"}
         return {k: v for k, v in asdict(self).items() if k not in skip}
 

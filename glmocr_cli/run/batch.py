@@ -19,6 +19,7 @@ from ..document import PROBLEM_FLAGS, DocResult, PageResult
 from ..refine import refine_document
 from ..sources.discover import InputFile
 from ..sources.documents import SourceError, open_source
+from ..writers.output_paths import UnsafeOutputPath
 from ..writers.outputs import write_document
 from .damage import judge_document
 from .lifecycle import raise_if_interrupted
@@ -145,6 +146,8 @@ class BatchConverter:
             return None, DocOutcome(item.path, item.relative_path, "failed", error="permission denied (file is not readable)")
         except OSError as exc:
             return None, DocOutcome(item.path, item.relative_path, "failed", error=f"cannot read file: {exc.strerror or exc}")
+        except UnsafeOutputPath as exc:   # e.g. a folder under -o that is a symlink leading out of it
+            return None, DocOutcome(item.path, item.relative_path, "failed", error=f"cannot write output: {exc}")
         indices = [i for i in range(count) if page_selected(self.page_ranges, i + 1)]
         if not indices:
             return None, DocOutcome(item.path, item.relative_path, "failed",
@@ -183,10 +186,13 @@ class BatchConverter:
                 stale.unlink(missing_ok=True)
             if judged.may_stamp:
                 write_stamp(self.out_dir, item.relative_path, state.sha256, self.fingerprint, written,
-                            stem=item.stem, pages=len(pages), flags=flagged_pages(pages))
+                            stem=item.stem, pages=len(pages), flags=flagged_pages(pages), source=item.path)
         except OSError as exc:
             return DocOutcome(item.path, item.relative_path, "failed", len(pages), seconds,
                               error=f"cannot write output: {exc.strerror or exc} ({exc.filename or self.out_dir})")
+        except UnsafeOutputPath as exc:
+            return DocOutcome(item.path, item.relative_path, "failed", len(pages), seconds,
+                              error=f"cannot write output: {exc}")
         return DocOutcome(item.path, item.relative_path, "converted", len(pages), time.perf_counter() - state.started,
                           warnings=doc.warnings, flags=flagged_pages(pages), outputs=[p.relative_to(self.out_dir).as_posix() for p in written],
                           timings={**_stage_seconds(pages), "assemble_and_write": time.perf_counter() - started})
@@ -200,7 +206,7 @@ class BatchConverter:
                                            keep_furniture=self.settings.keep_furniture)
             flags = flagged_pages(doc.pages)   # the stored document's problems stay known to --fail-on
             write_stamp(self.out_dir, item.relative_path, sha, self.fingerprint, outputs,
-                        stem=item.stem, pages=len(doc.pages), flags=flags)
+                        stem=item.stem, pages=len(doc.pages), flags=flags, source=item.path)
         except (ValueError, KeyError, TypeError, AttributeError):
             return None
         return DocOutcome(item.path, item.relative_path, "converted", len(doc.pages), time.perf_counter() - started,

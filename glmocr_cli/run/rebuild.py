@@ -12,18 +12,23 @@ from typing import Any
 
 from ..assemble.json_doc import load_document
 from ..document import DocResult
-from ..writers.outputs import output_stem, write_formats
+from ..writers.output_paths import OutputFolder
+from ..writers.outputs import write_formats
+from .state import intact_outputs
 
 
 def load_stored_document(out_dir: Path, stem: Path) -> DocResult:
-    path = out_dir / f"{stem.as_posix()}.json"
+    folder = OutputFolder(out_dir)
+    path = folder.output(stem, "json")
     doc = load_document(json.loads(path.read_text(encoding="utf-8")))
     doc.output_stem = stem
-    images = output_stem(out_dir, doc).parent / "images"
     for page in doc.pages:
         for region in page.regions:
-            if region.image_name and (images / region.image_name).is_file():
-                region.image_png = (images / region.image_name).read_bytes()
+            if not region.image_name:
+                continue
+            crop = folder.crop(stem, region.image_name)   # the stored JSON is data too: checked
+            if crop.is_file():
+                region.image_png = crop.read_bytes()
     return doc
 
 
@@ -34,5 +39,5 @@ def rebuild_formats(out_dir: Path, stamp: dict[str, Any], formats: list[str], *,
     stem = Path(stamp["stem"])
     doc = load_stored_document(out_dir, stem)
     written = write_formats(doc, out_dir, [fmt for fmt in formats if fmt != "json"], keep_furniture=keep_furniture)
-    kept = [out_dir / p for p in stamp.get("outputs", []) if (out_dir / p).is_file()]
+    kept = intact_outputs(out_dir, stamp)   # a hand-changed file is not vouched for again
     return doc, sorted(set(kept) | set(written))

@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from ..writers.output_paths import output_stem_for
+
 SUPPORTED_SUFFIXES = (".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".bmp")
 
 
@@ -19,7 +21,7 @@ class InputFile:
 
     @property
     def stem(self) -> Path:
-        return self.output_stem or self.relative_path.with_suffix("")
+        return self.output_stem or output_stem_for(self.relative_path)
 
 
 def _matches(relative: Path, patterns: list[str]) -> bool:
@@ -112,7 +114,7 @@ def output_stems(items: list[InputFile]) -> list[InputFile]:
     by_stem: dict[str, set[Path]] = {}
     for item in filter(usable, items):
         by_stem.setdefault(item.stem.as_posix(), set()).add(item.relative_path)
-    return [replace(item, output_stem=item.relative_path)
+    return [replace(item, output_stem=output_stem_for(item.relative_path, keep_suffix=True))
             if usable(item) and len(by_stem[item.stem.as_posix()]) > 1 else item for item in items]
 
 

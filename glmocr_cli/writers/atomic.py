@@ -14,6 +14,8 @@ import tempfile
 import threading
 from pathlib import Path
 
+from .output_paths import cut_to_bytes
+
 _TEMP_NAME = re.compile(r"^\..+\.glmocr-(\d+)-[^.]*\.tmp$")
 _umask_lock = threading.Lock()
 
@@ -32,13 +34,24 @@ def current_umask() -> int:
     return mask
 
 
+TEMP_NAME_KEEPS = 24   # bytes of the final name a temporary name starts with
+
+
 def _temp_prefix(path: Path) -> str:
-    return f".{path.name}.glmocr-{os.getpid()}-"
+    """At most 24 bytes of the final name: a temporary name is about 50 bytes whatever the final
+    name's length, so a final name up to the 255-byte limit still gets one."""
+    return f".{cut_to_bytes(path.name, TEMP_NAME_KEEPS)}.glmocr-{os.getpid()}-"
+
+
+def encode_text(text: str) -> bytes:
+    """UTF-8; a name's byte that was not UTF-8 (a lone surrogate from os.fsdecode) is written as the
+    escape \\udcXX, which JSON reads back as the same character, instead of failing the write."""
+    return text.encode("utf-8", "backslashreplace")
 
 
 def write_atomic(path: Path, data: bytes | str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
+    payload = encode_text(data) if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, 0o666 & ~current_umask())

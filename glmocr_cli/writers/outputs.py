@@ -10,35 +10,41 @@ from pathlib import Path
 
 from ..document import DocResult
 from .atomic import write_atomic
+from .output_paths import OutputFolder, output_stem_for
 
 
 def output_stem(out_dir: Path, doc: DocResult) -> Path:
     """OUT/sub/folder/name (no suffix): mirrors the input tree, keeps the input's name (and its
     extension when another input shares the name: see sources/discover.py output_stems)."""
-    return out_dir / (doc.output_stem or doc.relative_path.with_suffix(""))
+    return out_dir / document_stem(doc)
+
+
+def document_stem(doc: DocResult) -> Path:
+    """The outputs' path under -o without suffix, made safe (writers/output_paths.py)."""
+    return doc.output_stem or output_stem_for(doc.relative_path)
 
 
 def write_document(doc: DocResult, out_dir: Path, formats: list[str], *, keep_furniture: bool = False,
                    key_values: dict | None = None) -> list[Path]:
-    stem = output_stem(out_dir, doc)
+    folder = OutputFolder(out_dir)
+    stem = document_stem(doc)
     written: list[Path] = []
     # Crops live in images/ beside the document, prefixed with its name so documents can share it.
     for page in doc.pages:
         for region in page.regions:
             if region.image_png is not None:
-                if not region.image_name.startswith(stem.name + "-"):
-                    region.image_name = f"{stem.name}-{region.image_name}"
-                path = stem.parent / "images" / region.image_name
+                region.image_name = folder.crop_name(stem, region.image_name)
+                path = folder.crop(stem, region.image_name)
                 write_atomic(path, region.image_png)
                 written.append(path)
         if page.layout_vis_png is not None:
-            path = stem.parent / "layout" / f"{stem.name}-page{page.index + 1:04d}.png"
+            path = folder.layout_picture(stem, page.index)
             write_atomic(path, page.layout_vis_png)
             written.append(path)
 
     written += write_formats(doc, out_dir, formats, keep_furniture=keep_furniture)
     if key_values is not None:
-        path = stem.with_name(f"{stem.name}.kv.json")
+        path = folder.output(stem, "kv.json")
         write_atomic(path, json.dumps(key_values, ensure_ascii=False, indent=2) + "\n")
         written.append(path)
     return written
@@ -50,7 +56,8 @@ def write_formats(doc: DocResult, out_dir: Path, formats: list[str], *, keep_fur
     from ..assemble.json_doc import render_json
     from ..assemble.markdown import render_markdown
 
-    stem = output_stem(out_dir, doc)
+    folder = OutputFolder(out_dir)
+    stem = document_stem(doc)
     renderers = {
         "md": lambda: render_markdown(doc, image_dir="images", keep_furniture=keep_furniture),
         "json": lambda: render_json(doc),
@@ -58,7 +65,7 @@ def write_formats(doc: DocResult, out_dir: Path, formats: list[str], *, keep_fur
     }
     written = []
     for fmt in formats:
-        path = stem.with_name(f"{stem.name}.{fmt}")
+        path = folder.output(stem, fmt)
         write_atomic(path, renderers[fmt]())
         written.append(path)
     return written

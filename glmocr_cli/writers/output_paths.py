@@ -1,0 +1,181 @@
+"""The one place where output paths are made and checked.
+
+Every file this tool writes or deletes under the output folder (-o) comes from `OutputFolder`:
+documents' NAME.md/.json/.html/.kv.json, figure crops (images/), layout pictures (layout/), stamps
+(.glmocr/) and the deletions of outputs a stamp names. A path is refused (`UnsafeOutputPath`) unless
+its folder, symlinks resolved, lies under -o, and, for crops, layout pictures and stamps, under an
+`images/`, `layout/` or `.glmocr/` folder. Stamps are data: an entry of theirs that fails the check is
+ignored, never deleted.
+
+Names taken from inputs are made safe and stable (the same input always gets the same name):
+- a byte that is not UTF-8 (old zip and Windows archives; Python hands it over as a surrogate)
+  and a control character become %XX (`caf\\xe9.png` -> `caf%E9.md`);
+- an input whose name without its extension is `.`, `..` or empty (`..pdf`) keeps its extension
+  (`..pdf.md`), as inputs sharing a name do (sources/discover.py);
+- a name longer than the file system allows (255 bytes) is cut, keeping its extension, and gets
+  `~` and 8 hex digits of a hash of the whole name, so two long names stay apart.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+NAME_MAX = 255          # bytes in one file name (Linux, macOS, Windows alike)
+STATE_DIR = ".glmocr"   # stamps and the lock
+AREAS = ("images", "layout", STATE_DIR)
+
+
+class UnsafeOutputPath(ValueError):
+    """A path that would leave the output folder (or its images/, layout/, .glmocr/ area)."""
+
+
+def _escape_char(ch: str) -> str:
+    code = ord(ch)
+    if 0xDC80 <= code <= 0xDCFF:          # a byte that was not UTF-8 (surrogateescape)
+        return f"%{code - 0xDC00:02X}"
+    if 0xD800 <= code <= 0xDFFF:          # any other lone surrogate cannot be written either
+        return "".join(f"%{b:02X}" for b in ch.encode("utf-8", "surrogatepass"))
+    if code < 0x20 or 0x7F <= code < 0xA0:  # control characters (C0, DEL, C1)
+        return "".join(f"%{b:02X}" for b in ch.encode("utf-8"))
+    return ch
+
+
+def safe_component(name: str) -> str:
+    """One path component of an input as an output name: valid UTF-8, no control characters,
+    never `.` / `..` / empty (those would name a folder instead of a file)."""
+    safe = "".join(_escape_char(ch) for ch in name)
+    if safe in ("", ".", ".."):
+        safe = "%2E" * len(safe) or "%00"
+    return safe
+
+
+def name_bytes(name: str) -> int:
+    return len(os.fsencode(name))
+
+
+def cut_to_bytes(text: str, limit: int) -> str:
+    """The longest start of text that is at most limit bytes (never half a character)."""
+    kept, used = [], 0
+    for ch in text:
+        size = name_bytes(ch)
+        if used + size > limit:
+            break
+        kept.append(ch)
+        used += size
+    return "".join(kept)
+
+
+def fit_name(name: str, limit: int = NAME_MAX, *, suffix: str | None = None) -> str:
+    """name when it fits in limit bytes, else its start + `~` + 8 hex digits of its hash + its
+    suffix (given, or its extension): stable, the same name always gets the same short name."""
+    if name_bytes(name) <= limit:
+        return name
+    digest = hashlib.sha256(os.fsencode(name)).hexdigest()[:8]
+    if suffix is None or not name.endswith(suffix):
+        dot = name.rfind(".", 1)
+        suffix = name[dot:] if dot > 0 and name_bytes(name[dot:]) <= 16 else ""
+    return cut_to_bytes(name[:len(name) - len(suffix)], limit - len(suffix) - 9) + f"~{digest}{suffix}"
+
+
+def output_stem_for(relative_path: Path, keep_suffix: bool = False) -> Path:
+    """The outputs' path under -o, without suffix, for an input at relative_path."""
+    parts = [safe_component(part) for part in relative_path.parts if part not in ("", "/")]
+    if not parts:
+        return Path("%00")
+    name = relative_path.name
+    suffix = Path(name).suffix
+    stem = name[:-len(suffix)] if suffix and not keep_suffix else name
+    if stem in ("", ".", ".."):
+        stem = name      # `..pdf`: keep the extension rather than name a folder
+    parts[-1] = safe_component(stem)
+    return Path(*parts)
+
+
+@dataclass
+class OutputFolder:
+    """-o: makes every output path and refuses any that would leave it."""
+
+    root: Path
+    _resolved: Path = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.root = Path(self.root)
+        self._resolved = self.root.resolve()
+
+    # -- the check ----------------------------------------------------------------------------
+    def checked(self, relative: str | os.PathLike, area: str | None = None) -> Path:
+        """root/relative when it stays under root (and directly in an `area` folder, if given)."""
+        text = os.fspath(relative)
+        rel = PurePosixPath(text)
+        if not text or rel.is_absolute():
+            raise UnsafeOutputPath(f"{text!r} is not a path inside the output folder")
+        if any(part in ("", ".", "..") for part in text.split("/")) or "\0" in text:
+            raise UnsafeOutputPath(f"{text!r} leaves the output folder")
+        if any(name_bytes(part) > NAME_MAX for part in rel.parts):
+            raise UnsafeOutputPath(f"{text!r}: a name is longer than {NAME_MAX} bytes")
+        if area is not None:
+            inside = rel.parts[0] == STATE_DIR if area == STATE_DIR else rel.parent.name == area
+            if not inside or len(rel.parts) < 2:
+                raise UnsafeOutputPath(f"{text!r} is not in the output folder's {area}/")
+        path = self.root.joinpath(*rel.parts)
+        folder = path.parent.resolve()   # symlinked folders resolved: they must not lead out
+        if not folder.is_relative_to(self._resolved):
+            raise UnsafeOutputPath(f"{text!r} leads outside the output folder (to {folder})")
+        return path
+
+    def relative(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+    # -- the paths a document's outputs take --------------------------------------------------
+    def output(self, stem: Path, suffix: str) -> Path:
+        """NAME.md / .json / .html / .kv.json beside where the input's tree puts it."""
+        return self.checked(stem.parent / fit_name(f"{stem.name}.{suffix}", suffix=f".{suffix}"))
+
+    def crop_name(self, stem: Path, name: str) -> str:
+        """A figure crop's file name in images/: prefixed with its document's name, fitted."""
+        if not name.startswith(stem.name + "-"):
+            name = f"{stem.name}-{name}"
+        return fit_name(safe_component(name))
+
+    def crop(self, stem: Path, name: str) -> Path:
+        return self.checked(stem.parent / "images" / name, area="images")
+
+    def layout_picture(self, stem: Path, page_index: int) -> Path:
+        return self.checked(stem.parent / "layout" / fit_name(f"{stem.name}-page{page_index + 1:04d}.png", suffix=".png"),
+                            area="layout")
+
+    def stamp(self, relative_path: Path) -> Path:
+        """.glmocr/INPUT-PATH.stamp.json: one per input (x.pdf and x.jpg have their own)."""
+        safe = output_stem_for(relative_path, keep_suffix=True)
+        return self.checked(Path(STATE_DIR) / safe.parent / fit_name(f"{safe.name}.stamp.json", suffix=".stamp.json"),
+                            area=STATE_DIR)
+
+    def state_file(self, name: str) -> Path:
+        return self.checked(Path(STATE_DIR) / name, area=STATE_DIR)
+
+    # -- paths read back from a stamp (data, never trusted) -----------------------------------
+    def from_stamp(self, entry: object) -> Path | None:
+        """A stamp's `outputs` entry as a path under -o; None when it is not one (tampered)."""
+        if not isinstance(entry, str):
+            return None
+        try:
+            path = self.checked(entry)
+        except UnsafeOutputPath:
+            return None
+        return None if PurePosixPath(entry).parts[0] == STATE_DIR else path
+
+    def removable(self, entry: object, stem: object, *, areas: tuple[str, ...] = ("images", "layout"),
+                  outputs_too: bool = False) -> Path | None:
+        """A stamp's entry that may be deleted: under -o, in the document's own folder's images/ or
+        layout/ (or, with outputs_too, the document's own NAME.* files); else None."""
+        path = self.from_stamp(entry)
+        if path is None or not isinstance(stem, str):
+            return None
+        rel, home = PurePosixPath(entry), PurePosixPath(stem).parent
+        if rel.parent.name in areas and rel.parent.parent == home:
+            return path
+        if outputs_too and rel.parent == home and rel.name.startswith(cut_to_bytes(PurePosixPath(stem).name, 200)):
+            return path
+        return None
