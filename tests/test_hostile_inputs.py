@@ -189,3 +189,31 @@ def test_extract_takes_a_schema_only_as_at_file_or_dot_json(tmp_path: Path, monk
     assert [k.name for k in parse_key_spec("@fields")] == ["invoice_number"]
     Path("fields.JSON").write_text(json.dumps(schema))
     assert [k.name for k in parse_key_spec("fields.JSON")] == ["invoice_number"]
+
+
+# -- the run end to end: its own outputs are never inputs; -q keeps why the exit code is not 0 -------
+def test_convert_dot_into_a_folder_inside_it_twice_converts_only_the_document(tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch):
+    from glmocr_cli.api import convert
+
+    text_pdf(tmp_path / "report.pdf", [["Quarterly figures are final."]])
+    monkeypatch.chdir(tmp_path)
+    run = Settings(engine="lite", workers=1, dpi=100, layout_vis=True, fail_on="flagged")
+    first = convert(["."], "out", run)
+    assert [(o.relative_path.as_posix(), o.status) for o in first.outcomes] == [("report.pdf", "converted")]
+    assert any(Path("out/layout").iterdir())   # pictures an older walk took for inputs on the next run
+    second = convert(["."], "out", run)
+    assert [(o.relative_path.as_posix(), o.status) for o in second.outcomes] == [("report.pdf", "skipped")]
+    assert not Path("out/out").exists() and second.exit_code == 0 and second.problem_lines() == []
+
+
+def test_quiet_lines_say_why_fail_on_flagged_exits_1():
+    from glmocr_cli.api import RunReport
+
+    flagged = DocOutcome(Path("in/scan.pdf"), Path("scan.pdf"), "converted", pages=2,
+                         flags=["page 1: unsupported-script", "page 2: unreadable-text"])
+    report = RunReport([flagged], "lite", fail_on="flagged")
+    assert report.exit_code == 1
+    assert report.problem_lines() == [
+        "flagged: in/scan.pdf: page 1: unsupported-script, page 2: unreadable-text (--fail-on flagged)"]
+    assert RunReport([flagged], "lite").problem_lines() == []   # failure: a flag is no reason to exit 1
