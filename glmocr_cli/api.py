@@ -6,7 +6,6 @@
 """
 from __future__ import annotations
 
-import contextlib
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -34,6 +33,7 @@ class RunReport:
     exit_override: int | None = None    # a run that ended early (interrupted, engine failed to start)
     error: str | None = None
     fail_on: str = "failure"            # never | failure | flagged (--fail-on)
+    summary_error: str | None = None    # --summary could not be written (the exit code does not say it)
 
     @property
     def exit_code(self) -> int:
@@ -44,6 +44,15 @@ class RunReport:
         failed = any(o.status == "failed" for o in self.outcomes)
         flagged = self.fail_on == "flagged" and (not self.outcomes or any(o.flags for o in self.outcomes))
         return EXIT_FAILED if failed or flagged else EXIT_OK
+
+    def problem_lines(self) -> list[str]:
+        """What -q still prints: each failed document, and why --fail-on flagged makes the exit code 1."""
+        lines = [f"error: {o.path}: {o.error}" for o in self.outcomes if o.status == "failed"]
+        if self.fail_on == "flagged" and self.exit_override is None:
+            if not self.outcomes:
+                lines.append("error: no PDF or image files found (--fail-on flagged counts that as a failure)")
+            lines += [f"flagged: {o.path}: {', '.join(o.flags)} (--fail-on flagged)" for o in self.outcomes if o.flags]
+        return lines
 
     def counts(self) -> dict[str, int]:
         counts = {"converted": 0, "skipped": 0, "failed": 0}
@@ -97,10 +106,17 @@ def convert(inputs: list[str | Path], output_dir: str | Path, settings: Settings
             reporter.warn(message)
 
     def summarise(report: RunReport, interrupted: bool = False) -> None:
-        if summary is not None:
+        """A summary that cannot be written (disk full) is one line; it never hides how the documents went."""
+        if summary is None:
+            return
+        try:
             body = {**report.to_json(), "stale": [doc.to_json(out_dir) for doc in stale]}
             write_summary(summary, body, started=started, settings=settings,
                           inputs=[str(p) for p in inputs], output_dir=out_dir, warnings=warnings, interrupted=interrupted)
+        except (OSError, ValueError) as exc:
+            report.summary_error = f"--summary {summary}: cannot write the summary ({getattr(exc, 'strerror', None) or exc})"
+            if reporter is not None:
+                reporter.error(report.summary_error)
 
     lock = OutputFolderLock(out_dir)   # a second run on this folder: ConfigError (exit 2)
     try:
@@ -109,7 +125,8 @@ def convert(inputs: list[str | Path], output_dir: str | Path, settings: Settings
             warn(warning)
         run_settings = replace(settings, engine=engine)
         extractor = _key_extractor(run_settings, engine)
-        items = discover_inputs([str(p) for p in inputs], settings.include, settings.exclude, stdin_lines)
+        items = discover_inputs([str(p) for p in inputs], settings.include, settings.exclude, stdin_lines,
+                                output_dir=out_dir)
         for item in (i for i in items if i.warning):
             warn(f"{item.path}: {item.warning}")
         items = [i for i in items if not i.warning]
@@ -123,10 +140,9 @@ def convert(inputs: list[str | Path], output_dir: str | Path, settings: Settings
         finished = list(converter.outcomes.values()) if converter is not None else []
         code = (interrupt_exit_code(exc) if isinstance(exc, KeyboardInterrupt)
                 else EXIT_USAGE if isinstance(exc, ConfigError) else EXIT_FAILED)
-        with contextlib.suppress(OSError):  # never hide the original error behind a failed write
-            summarise(RunReport(finished, settings.engine, exit_override=getattr(exc, "exit_code", code),
-                                error=str(exc) or type(exc).__name__),
-                      interrupted=isinstance(exc, KeyboardInterrupt))
+        summarise(RunReport(finished, settings.engine, exit_override=getattr(exc, "exit_code", code),
+                            error=str(exc) or type(exc).__name__),
+                  interrupted=isinstance(exc, KeyboardInterrupt))
         raise
     finally:
         lock.release()

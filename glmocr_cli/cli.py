@@ -1,7 +1,8 @@
 """`glmocr`: the command-line face of the library. Parse options, call glmocr_cli.api, set the exit code.
 
 Exit codes: 0 all converted or skipped, 1 at least one document failed (or, with --fail-on flagged,
-a page was flagged), 2 usage or configuration error, 130 interrupted (SIGINT), 143 terminated (SIGTERM).
+a page was flagged), 2 usage or configuration error, 130 interrupted (SIGINT), 143 terminated (SIGTERM),
+129 hung up (SIGHUP).
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import typer
 
 from .api import EXIT_USAGE, convert
 from .config import load_settings
+from .display import shown
 from .errors import CheckpointError, ConfigError, DeviceError
 from .run.lifecycle import handle_sigterm_like_sigint, interrupt_exit_code
 from .run.progress import make_reporter
@@ -46,8 +48,16 @@ app.add_typer(models_app, name="models")
 Opt = typer.Option
 
 
+def _say(line: str) -> None:
+    """One line on stderr, names escaped; a terminal that is gone (SIGHUP) must not change the exit code."""
+    try:
+        typer.echo(shown(line), err=True)
+    except OSError:
+        pass
+
+
 def _fail(message: str, code: int = EXIT_USAGE) -> None:
-    typer.echo(f"error: {message}", err=True)
+    _say(f"error: {message}")
     raise typer.Exit(code)
 
 
@@ -77,7 +87,7 @@ def convert_command(
     label_task: Annotated[Optional[list[str]], Opt(help="Label -> task override, e.g. chart=text, footnote=text (repeatable).")] = None,
     layout_threshold: Annotated[Optional[list[str]], Opt(help="Layout score threshold: 0.4, or per label table=0.5 (glm; repeatable).")] = None,
     layout_vis: Annotated[Optional[bool], Opt("--layout-vis", help="Write a PNG per page with the layout boxes.")] = None,
-    extract: Annotated[Optional[str], Opt(help="JSON Schema file or comma list of keys -> NAME.kv.json.")] = None,
+    extract: Annotated[Optional[str], Opt(help="Comma list of keys, or a JSON Schema as @FILE or FILE.json -> NAME.kv.json.")] = None,
     model: Annotated[Optional[str], Opt(help="GLM-OCR checkpoint folder (default: Hugging Face cache).")] = None,
     layout_model: Annotated[Optional[str], Opt(help="PP-DocLayout-V3 checkpoint folder.")] = None,
     device: Annotated[Optional[str], Opt(help="auto | cpu | cuda (glm engine).")] = None,
@@ -122,12 +132,11 @@ def convert_command(
                          stdin_lines=stdin_lines, summary_path=summary)
     except ConfigError as exc:
         _fail(str(exc))
-    except KeyboardInterrupt as exc:   # Ctrl-C, or SIGTERM (run/lifecycle.py)
-        typer.echo("interrupted: finished documents are kept; rerun to convert the rest", err=True)
+    except KeyboardInterrupt as exc:   # Ctrl-C, SIGTERM or SIGHUP (run/lifecycle.py)
+        _say("interrupted: finished documents are kept; rerun to convert the rest")
         raise typer.Exit(interrupt_exit_code(exc)) from None
-    for outcome in report.outcomes:
-        if outcome.status == "failed" and quiet:
-            typer.echo(f"error: {outcome.path}: {outcome.error}", err=True)
+    for line in report.problem_lines() if quiet else []:   # -q keeps why the exit code is not 0
+        _say(line)
     raise typer.Exit(report.exit_code)
 
 

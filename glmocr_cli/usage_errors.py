@@ -5,6 +5,8 @@ import sys
 
 from typer import Abort
 
+from .display import shown
+
 try:  # typer >= 0.2x carries its own copy of click
     from typer._click.exceptions import ClickException, NoArgsIsHelpError
 except ImportError:  # pragma: no cover - older typer on the real click
@@ -24,5 +26,5 @@ def one_line_usage(exc: BaseException) -> int:
     message = " ".join(exc.format_message().split())
     command = getattr(getattr(exc, "ctx", None), "command_path", None)
     hint = f" (see {command} --help)" if command else ""
-    print(f"error: {message}{hint}", file=sys.stderr, flush=True)
+    print(shown(f"error: {message}{hint}"), file=sys.stderr, flush=True)
     return exc.exit_code

@@ -45,7 +45,8 @@ def document() -> DocResult:
 def test_markdown_structure_and_fixups():
     md = render_markdown(document())
     lines = md.split("\n\n")
-    assert lines[0] == "# A <Study>" and lines[1] == "## 1. Methods"
+    assert lines[0] == "# A &lt;Study>"  # raw HTML in text is shown, not run (issue 19)
+    assert lines[1] == "## 1. Methods"
     assert "- first point" in md
     assert "$$\nE = mc^2 \\tag{3}\n$$" in md and "(3)" not in md.replace("\\tag{3}", "")
     assert '<table><tr><td colspan="2"' in md

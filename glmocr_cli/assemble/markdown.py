@@ -9,12 +9,20 @@ from .html import heading_text, sanitize_table
 
 DOUBT_FLAGS = ("unsupported-script", "unreadable-text", "low-confidence")
 BULLETS = re.compile(rf"^\s*(?:[{BULLET_MARKS}*]|-(?=\s)|o(?=\s))\s*")
+# A '<' that would open a tag, comment or declaration; the <sup>/<sub> that refine/words.py writes stay.
+RAW_HTML = re.compile(r"<(?!/?su[pb]>)(?=[A-Za-z/!?])")
+
+
+def _no_raw_html(text: str) -> str:
+    """Text read from a document is text: a '<script>' or '<!--' in it is shown, never run or hidden
+    (the HTML writer escapes it the same way). Our own tables and notes are added outside it."""
+    return RAW_HTML.sub("&lt;", text)
 
 
 def _heading(region: Region) -> str:
     """A heading at the level the refine stage found, else by label; as the SDK's formatter, the model's
     own '#' marks (and a paragraph title's bullet) are dropped."""
-    text = heading_text(region.rich or region.content, region.label)
+    text = _no_raw_html(heading_text(region.rich or region.content, region.label))
     if region.kind == "heading" and region.level:
         return f"{'#' * region.level} {text}"
     return f"# {text}" if region.label == "doc_title" else f"## {text}"
@@ -45,16 +53,16 @@ def _code(region: Region) -> str:
 def _text(region: Region) -> str:
     if region.rich:  # refine/ built it: list items and inline emphasis already in Markdown
         if region.kind == "list":  # the first item's indent is its nesting (a list continued from above)
-            return region.rich.strip("\n").rstrip()
-        return re.sub(r"^(#+)(\s)", r"\\\1\2", region.rich.strip())
+            return _no_raw_html(region.rich.strip("\n").rstrip())
+        return re.sub(r"^(#+)(\s)", r"\\\1\2", _no_raw_html(region.rich.strip()))
     lines = [BULLETS.sub("- ", ln) if BULLETS.match(ln) else ln for ln in region.content.splitlines()]
-    text = "\n".join(lines).strip()
+    text = _no_raw_html("\n".join(lines).strip())
     return re.sub(r"^(#+)(\s)", r"\\\1\2", text)
 
 
 def _picture_text(region: Region) -> str:
     """Text read inside a picture, quoted right after it and marked, so it never reads as body text."""
-    lines = [ln.strip() for ln in region.content.splitlines() if ln.strip()]
+    lines = [_no_raw_html(ln.strip()) for ln in region.content.splitlines() if ln.strip()]
     return "<!-- text in the picture -->\n" + "\n".join(f"> {ln}" for ln in lines) if lines else ""
 
 

@@ -110,10 +110,12 @@ def _schema_type(prop: dict[str, Any], words: set[str]) -> str | None:
 
 def parse_key_spec(spec: str) -> list[KeySpec]:
     """A JSON Schema file (its `properties`; `type`, `format`, `description` and an optional
-    `x-synonyms` list are read) or a comma list of key names."""
-    path = Path(spec)
-    if spec.lower().endswith(".json") or ("," not in spec and path.is_file()):
-        schema = json.loads(path.read_text(encoding="utf-8"))
+    `x-synonyms` list are read) or a comma list of key names.
+
+    A schema is named only explicitly, `@FILE` or a path ending in .json: `total` is the key `total`
+    even where a file of that name lies in the current folder."""
+    if spec.startswith("@") or spec.lower().endswith(".json"):
+        schema = json.loads(Path(spec.removeprefix("@")).read_text(encoding="utf-8"))
         props = schema.get("properties") if isinstance(schema, dict) else None
         if not isinstance(props, dict) or not props:
             raise ValueError("the JSON Schema has no `properties` to extract")

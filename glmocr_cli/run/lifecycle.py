@@ -2,7 +2,8 @@
 
 `kill PID`, a supervisor, systemd, a CI timeout or the OOM killer end the main process with SIGTERM
 or SIGKILL. SIGTERM takes the Ctrl-C path (finished documents kept, summary written) and exits 143.
-SIGKILL cannot be caught, so each worker arranges its own end: the kernel's parent-death signal
+SIGHUP (an ssh session or terminal that closes) is a SIGTERM too and exits 129, unless the run
+was started with it ignored (`nohup`). SIGKILL cannot be caught, so each worker arranges its own end: the kernel's parent-death signal
 (Linux prctl) and, where that is missing, a thread that watches the parent's pid.
 """
 from __future__ import annotations
@@ -21,17 +22,21 @@ WATCH_SECONDS = 1.0
 
 
 class Terminated(KeyboardInterrupt):
-    """SIGTERM arrived: unwinds like Ctrl-C, so every cleanup path that handles one handles both."""
+    """SIGTERM or SIGHUP arrived: unwinds like Ctrl-C, so every cleanup path that handles one handles both."""
+
+    def __init__(self, signum: int = signal.SIGTERM):
+        super().__init__()
+        self.signum = signum
 
 
-_terminated = False
+_terminated: int | None = None   # the signal that ended the run
 _interrupted = False
 
 
 def _raise_terminated(signum, frame) -> None:
     global _terminated
-    _terminated = True
-    raise Terminated()
+    _terminated = signum
+    raise Terminated(signum)
 
 
 def _raise_interrupted(signum, frame) -> None:
@@ -41,10 +46,12 @@ def _raise_interrupted(signum, frame) -> None:
 
 
 def handle_sigterm_like_sigint() -> None:
-    """In the main process: SIGTERM raises Terminated wherever the main thread is, and both signals
-    are remembered, so one that lands in library code with a bare `except:` is not lost."""
+    """In the main process: SIGTERM and SIGHUP raise Terminated wherever the main thread is, and the
+    signals are remembered, so one that lands in library code with a bare `except:` is not lost."""
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _raise_terminated)
+        if signal.getsignal(signal.SIGHUP) is signal.SIG_DFL:   # nohup's ignored SIGHUP stays ignored
+            signal.signal(signal.SIGHUP, _raise_terminated)
         if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
             signal.signal(signal.SIGINT, _raise_interrupted)
 
@@ -52,14 +59,17 @@ def handle_sigterm_like_sigint() -> None:
 def raise_if_interrupted() -> None:
     """Raise again a Ctrl-C or SIGTERM that some library swallowed; the run loop calls it each turn."""
     if _terminated:
-        raise Terminated()
+        raise Terminated(_terminated)
     if _interrupted:
         raise KeyboardInterrupt()
 
 
 def interrupt_exit_code(exc: BaseException | None = None) -> int:
-    """143 after SIGTERM, 130 after Ctrl-C (also where a library turned Terminated into its own exit)."""
-    return EXIT_TERMINATED if isinstance(exc, Terminated) or _terminated else 130
+    """143 after SIGTERM, 129 after SIGHUP, 130 after Ctrl-C (also where a library turned Terminated
+    into its own exit)."""
+    if isinstance(exc, Terminated):
+        return 128 + exc.signum
+    return 128 + _terminated if _terminated else 130
 
 
 def _set_parent_death_signal(sig: int) -> bool:

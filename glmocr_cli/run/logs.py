@@ -83,7 +83,10 @@ def quiet_native_logs() -> None:
 
         hf_logging.disable_default_handler()
     if "onnxruntime" in sys.modules:
-        sys.modules["onnxruntime"].set_default_logger_severity(3)  # errors only; ours say what failed
+        onnxruntime = sys.modules["onnxruntime"]
+        onnxruntime.set_default_logger_severity(3)  # errors only; ours say what failed
+        if hasattr(onnxruntime, "disable_telemetry_events"):   # imported before glmocr_cli set its switch
+            onnxruntime.disable_telemetry_events()
 
 
 class CapturedLines:

@@ -5,6 +5,7 @@ import sys
 import time
 from typing import TextIO
 
+from ..display import shown, shown_lines
 from ..sources.discover import InputFile
 from .batch import DocOutcome, Reporter
 
@@ -33,8 +34,15 @@ class PlainReporter(Reporter):
         self.running: dict[str, int] = {}   # documents started and not finished: path -> pages
 
     def _print(self, text: str) -> None:
+        """One event, one line: names inside it are shown escaped (display.py)."""
+        self._write(shown(text))
+
+    def _write(self, text: str) -> None:
         self.last_line = time.perf_counter()
-        print(text, file=self.stream, flush=True)
+        try:
+            print(text, file=self.stream, flush=True)
+        except (OSError, ValueError):  # the terminal is gone (ssh dropped, pipe closed): the run goes on
+            pass
 
     def start(self, documents: int) -> None:
         self.total = documents
@@ -58,6 +66,9 @@ class PlainReporter(Reporter):
     def warn(self, message: str) -> None:
         self._print(f"warning: {message}")
 
+    def error(self, message: str) -> None:
+        self._print(f"error: {message}")
+
     def document_finished(self, outcome: DocOutcome) -> None:
         self.done += 1
         self.running.pop(str(outcome.path), None)
@@ -67,7 +78,7 @@ class PlainReporter(Reporter):
         for flag in outcome.flags:
             self._print(f"flagged: {outcome.path}: {flag}")
         if self.verbose and outcome.detail:
-            self._print(outcome.detail.rstrip())
+            self._write(shown_lines(outcome.detail.rstrip()))
 
     def close(self) -> None:
         seconds = time.perf_counter() - self.started
@@ -90,8 +101,11 @@ class RichReporter(PlainReporter):
                                  console=self.console, transient=False)
         self.doc_task = self.page_task = None
 
-    def _print(self, text: str) -> None:
-        self.progress.console.print(text, markup=False, highlight=False)
+    def _write(self, text: str) -> None:
+        try:
+            self.progress.console.print(text, markup=False, highlight=False)
+        except (OSError, ValueError):
+            pass
 
     def start(self, documents: int) -> None:
         super().start(documents)
@@ -117,12 +131,21 @@ class RichReporter(PlainReporter):
         self.progress.update(self.doc_task, advance=1)
 
     def close(self) -> None:
-        self.progress.stop()
+        try:
+            self.progress.stop()
+        except (OSError, ValueError):  # the terminal is gone
+            pass
         super().close()
 
 
 class QuietReporter(Reporter):
     """-q: errors only (the CLI prints failed documents); warnings, third-party ones included, dropped."""
+
+    def error(self, message: str) -> None:
+        try:
+            print(shown(f"error: {message}"), file=sys.stderr, flush=True)
+        except (OSError, ValueError):
+            pass
 
 
 def make_reporter(quiet: bool, verbose: bool) -> Reporter:

@@ -15,13 +15,15 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..sources.discover import open_regular_file
 from ..writers.atomic import write_atomic
 from ..writers.output_paths import STATE_DIR, OutputFolder, UnsafeOutputPath  # noqa: F401  (STATE_DIR re-exported)
 
 
 def file_sha256(path: Path) -> str:
+    """The content hash; a FIFO or device raises OSError instead of blocking or reading forever."""
     digest = hashlib.sha256()
-    with open(path, "rb") as fh:
+    with open_regular_file(path) as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()

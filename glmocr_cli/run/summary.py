@@ -14,6 +14,7 @@ from typing import Any
 
 from .. import __version__
 from ..config import Settings
+from ..display import undecodable_as_escapes
 from ..writers.atomic import check_writable, write_atomic
 
 
@@ -38,9 +39,20 @@ def options_record(settings: Settings) -> dict[str, Any]:
     return options
 
 
+def _json_safe(value: Any) -> Any:
+    """Names the OS gave as bytes that are not UTF-8 are written as `\\xff` escapes: the summary stays UTF-8 JSON."""
+    if isinstance(value, dict):
+        return {_json_safe(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    return undecodable_as_escapes(str(value))
+
+
 def write_summary(path: Path, body: dict[str, Any], *, started: str, settings: Settings, inputs: list[str],
                   output_dir: Path, warnings: list[str], interrupted: bool = False) -> None:
     summary = {"tool": "glmocr-cli", "version": __version__, "started": started, "ended": now_iso(),
                "interrupted": interrupted, "inputs": inputs, "output": str(output_dir),
                "options": options_record(settings), "warnings": warnings, **body}
-    write_atomic(path, json.dumps(summary, indent=2, ensure_ascii=False, default=str) + "\n")
+    write_atomic(path, json.dumps(_json_safe(summary), indent=2, ensure_ascii=False) + "\n")

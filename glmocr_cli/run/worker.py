@@ -128,6 +128,7 @@ def init_process(settings: Settings, threads: int, parent_pid: int | None = None
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)   # the parent's SIGTERM handler is not ours to run
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)    # a closing terminal hangs up the whole group: the parent decides
     if parent_pid is not None:
         die_with_parent(parent_pid)
     _LOG_LINES = CapturedLines()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import math
+import mmap
 import warnings
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from PIL import Image, ImageOps
 
 from ..document import PageImage, TextSpan
 from ..errors import SourceError
+from .discover import open_regular_file
 from .text_layer import read_rulings, read_words
 
 Image.MAX_IMAGE_PIXELS = None  # we enforce our own, configurable limit with a clear message
@@ -33,7 +35,7 @@ _MAGIC = {
 def sniff_kind(path: Path) -> str:
     """'pdf' or 'image' from the file's first bytes, whatever its name says."""
     try:
-        with open(path, "rb") as fh:
+        with open_regular_file(path) as fh:
             head = fh.read(1024)
     except IsADirectoryError:
         raise SourceError("is a folder, not a file") from None
@@ -74,6 +76,18 @@ def _mupdf_warnings() -> list[str]:
     return list(dict.fromkeys(line.strip() for line in text.splitlines() if line.strip()))
 
 
+def _open_pdf(path: Path) -> fitz.Document:
+    """MuPDF takes a file name as UTF-8: a name the OS gave as other bytes (old zip and Windows
+    archives; surrogates in Python) cannot reach it, so that file is handed over mapped in memory."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        with open_regular_file(path) as fh:
+            mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        return fitz.open(stream=memoryview(mapped), filetype="pdf")
+    return fitz.open(path, filetype="pdf")
+
+
 class PdfSource:
     kind = "pdf"
 
@@ -81,7 +95,7 @@ class PdfSource:
         self.path, self.dpi, self.renderer, self.password = path, dpi, renderer, password
         _mupdf_warnings()  # start clean: MuPDF collects warnings per process
         try:
-            self.doc = fitz.open(path, filetype="pdf")
+            self.doc = _open_pdf(path)
         except Exception as exc:  # PyMuPDF raises several types for damaged files
             raise SourceError(f"corrupt or truncated PDF ({exc})") from None
         # A file MuPDF had to rebuild (truncated, broken xref) may have lost content: say so.
