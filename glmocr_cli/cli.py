@@ -221,6 +221,7 @@ def serve_command(
     max_new_tokens: Annotated[int, Opt(help="Token limit per request.")] = 8192,
     max_request_bytes: Annotated[int, Opt(help="Largest request body accepted.")] = 20 * 2**20,
     max_image_pixels: Annotated[int, Opt(help="Largest image accepted.")] = 100_000_000,
+    request_timeout: Annotated[float, Opt(help="Seconds a request may take, queue included; then it is answered with what was read (finish_reason length).")] = 120.0,
     mtp: Annotated[bool, Opt("--mtp/--no-mtp", help="Multi-token prediction drafts.")] = True,
     allow_no_key: Annotated[bool, Opt("--allow-no-key", help="Bind a non-loopback --host without an API key.")] = False,
 ) -> None:
@@ -244,7 +245,8 @@ def serve_command(
     except (CheckpointError, DeviceError) as exc:
         _fail(serve_advice(str(exc)))
     app_ = create_app(recognizer, api_key=os.environ.get(api_key_env) or None, max_request_bytes=max_request_bytes,
-                      max_image_pixels=max_image_pixels, max_new_tokens=max_new_tokens, batch_size=batch_size)
+                      max_image_pixels=max_image_pixels, max_new_tokens=max_new_tokens, batch_size=batch_size,
+                      request_timeout=request_timeout)
     typer.echo(f"serving GLM-OCR on http://{host}:{port}/v1/chat/completions", err=True)
     uvicorn.run(app_, host=host, port=port, log_level="warning")
 

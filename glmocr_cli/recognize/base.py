@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Callable, Protocol
 
 from PIL import Image
 
@@ -14,6 +14,8 @@ class CropRequest:
     prompt: str              # e.g. "Text Recognition:"
     key: object = None       # caller's handle (page, region) to route the answer back
     max_new_tokens: int | None = None  # None: the recogniser's own limit
+    # asked between decode steps: True ends this crop's decode there (a server's client gone, its time up)
+    should_stop: Callable[[], bool] | None = None
 
 
 @dataclass
@@ -21,7 +23,7 @@ class CropAnswer:
     key: object
     text: str
     tokens: int
-    finish_reason: str       # "stop" | "length"
+    finish_reason: str       # "stop" | "length" | "stopped" (its should_stop said so)
     seconds: float
     stats: dict = field(default_factory=dict)
     flags: list[str] = field(default_factory=list)   # e.g. "decoder-failed": copied onto the region

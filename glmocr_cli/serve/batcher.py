@@ -41,6 +41,10 @@ class RequestBatcher:
             self._run(batch)
 
     def _run(self, batch: list[tuple[CropRequest, Future]]) -> None:
+        # a request whose client left while it queued was cancelled: it is dropped, not decoded
+        batch = [(request, future) for request, future in batch if future.set_running_or_notify_cancel()]
+        if not batch:
+            return
         try:
             results: list[CropAnswer] = self.recognizer.recognize([request for request, _ in batch])
         except Exception as exc:  # the model failed on this batch: every request in it gets the error

@@ -333,4 +333,7 @@ class GlmDecoder:
             if len(result.token_ids) >= request.max_new_tokens:
                 result.finish_reason = "length"
                 return True, taken
+        if request.should_stop is not None and request.should_stop():
+            result.finish_reason = "stopped"
+            return True, len(tokens)
         return False, len(tokens)

@@ -95,7 +95,8 @@ class GlmRecognizer:
         """
         budgets = [r.max_new_tokens or self.max_new_tokens for r in requests]
         try:
-            built = [request_from_encoding(self.encode([r]), b) for r, b in zip(requests, budgets)]
+            built = [request_from_encoding(self.encode([r]), b, should_stop=r.should_stop)
+                     for r, b in zip(requests, budgets)]
             results = self.decoder.generate(built)
         except Exception as exc:
             warn(f"GLM-OCR decoder failed on a batch of {len(requests)} crops ({exc!r}); decoding each alone")

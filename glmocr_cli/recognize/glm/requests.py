@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 import torch
 
@@ -14,6 +15,7 @@ class DecodeRequest:
     pixel_values: torch.Tensor | None = None
     image_grid_thw: torch.Tensor | None = None   # [1, 3]
     key: object = None
+    should_stop: Callable[[], bool] | None = None   # asked between steps: True ends the sequence there
 
     @property
     def prompt_length(self) -> int:
@@ -24,7 +26,7 @@ class DecodeRequest:
 class DecodeResult:
     """Greedy tokens (EOS included when the sequence stopped on it) and what decoding them cost."""
     token_ids: list[int] = field(default_factory=list)
-    finish_reason: str = "length"        # "stop" (an EOS id) or "length" (max_new_tokens)
+    finish_reason: str = "length"        # "stop" (an EOS id), "length" (max_new_tokens), "stopped" (should_stop)
     steps: int = 0                       # forwards of the main model after prefill
     draft_proposed: int = 0
     draft_accepted: int = 0
@@ -38,7 +40,9 @@ class DecodeResult:
                 "decode_seconds": round(self.decode_seconds, 4)}
 
 
-def request_from_encoding(encoding: dict[str, torch.Tensor], max_new_tokens: int, key=None) -> DecodeRequest:
+def request_from_encoding(encoding: dict[str, torch.Tensor], max_new_tokens: int, key=None,
+                          should_stop: Callable[[], bool] | None = None) -> DecodeRequest:
     """A DecodeRequest from a one-crop batch made by GlmRecognizer.encode (no padding in it)."""
     ids = encoding["input_ids"][0][encoding["attention_mask"][0].bool()]
-    return DecodeRequest(ids, max_new_tokens, encoding.get("pixel_values"), encoding.get("image_grid_thw"), key)
+    return DecodeRequest(ids, max_new_tokens, encoding.get("pixel_values"), encoding.get("image_grid_thw"), key,
+                         should_stop)
