@@ -29,7 +29,7 @@ def _formula(region: Region, image_dir: str, tag: str | None) -> str:
     latex = region.content.strip().strip("$").strip()
     note = FORMULA_NOTES.get(region.stats.get("formula"), "")
     if latex:
-        if tag:
+        if tag and "\\tag{" not in latex:  # refine/ may have read the number from the glyphs already
             latex += " \\tag{" + tag + "}"
         return note + "$$\n" + latex + "\n$$"
     if region.image_name:
