@@ -45,6 +45,12 @@ _ITALIC_FONT = re.compile(r"italic|oblique|cmmi|cmti|-it\b|mathit", re.I)
 _CALLIGRAPHIC_FONT = re.compile(r"cmsy|calligraph|script|rsfs|eusm|euscript|mathcal", re.I)
 _DOUBLE_STRUCK_FONT = re.compile(r"msbm|bbold|doublestruck|blackboard|dsrom", re.I)
 _FRAKTUR_FONT = re.compile(r"eufm|fraktur", re.I)
+# TeX's own fonts, where a PDF without a Unicode map gives each glyph the code of its slot: cmex has no
+# letters at all ('X' is its sum sign), cmsy's letters are calligraphic capitals, and Latin-1 codes in
+# any of them ('¡', '§') are symbols in TeX's encoding, not those characters.
+_TEX_FONT = re.compile(r"^(?:[A-Z]{6}\+)?(?:cm|ms[ab]m|eu[fsx]m|rsfs|lasy|stmary|wasy)[a-z]*\d*$", re.I)
+_TEX_EXTENSION_FONT = re.compile(r"^(?:[A-Z]{6}\+)?cmex", re.I)
+_TEX_SYMBOL_FONT = re.compile(r"^(?:[A-Z]{6}\+)?cmsy", re.I)
 _TAG = re.compile(r"^\((\w{1,4}(?:\.\w{1,3})?[a-z]?)\)$")
 
 
@@ -64,6 +70,19 @@ class _Atom:
     latex: str
     box: tuple[float, float, float, float]
     glyph: Glyph | None = None      # set for plain glyphs (which may be scripts)
+    size: float = 0.0               # the body size of what it holds
+
+    @property
+    def cx(self) -> float:
+        return (self.box[0] + self.box[2]) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.box[1] + self.box[3]) / 2
+
+
+def _glyph_atom(glyph: Glyph) -> _Atom:
+    return _Atom("", glyph.box, glyph, glyph.size)
 
 
 def _letter_latex(ch: str, font: str) -> str:
@@ -89,8 +108,24 @@ def _letter_latex(ch: str, font: str) -> str:
     return ch
 
 
+def _tex_slot_code(glyph: Glyph) -> bool:
+    """True when the glyph's character is a TeX font's slot number rather than what it shows."""
+    ch, font = glyph.char, glyph.font
+    if ord(ch) < 0x20 or 0xE000 <= ord(ch) <= 0xF8FF or ch == "\ufffd":
+        return True  # control codes, private use, replacement: unknown in any font
+    if not _TEX_FONT.search(font):
+        return False
+    if 0x80 <= ord(ch) <= 0xFF:
+        return True
+    if _TEX_EXTENSION_FONT.search(font):
+        return ch.isascii()
+    return bool(_TEX_SYMBOL_FONT.search(font)) and ch.isascii() and (ch.islower() or ch.isdigit())
+
+
 def char_latex(glyph: Glyph) -> str:
     ch = glyph.char
+    if _tex_slot_code(glyph):
+        raise _Unnamed(ch)
     if ch.isascii() and ch.isalnum() or unicodedata.name(ch, "").startswith("MATHEMATICAL ") \
             or ch in DOUBLE_STRUCK:
         return _letter_latex(ch, glyph.font)
@@ -118,10 +153,11 @@ def _union(boxes) -> tuple[float, float, float, float]:
     return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
-def _main_size(glyphs: list[Glyph]) -> float:
+def _main_size(items: list[_Atom]) -> float:
     """The row's body size: the largest size that at least a third of its glyphs reach (big operators
     and tall brackets are few; scripts are smaller)."""
-    sizes = sorted((g.size for g in glyphs), reverse=True)
+    sizes = sorted((a.size for a in items if a.glyph is not None), reverse=True) or \
+        sorted((a.size for a in items), reverse=True)
     for size in sizes:
         if sum(s >= 0.95 * size for s in sizes) >= len(sizes) / 3:
             return size
@@ -132,80 +168,67 @@ def _tall(glyph: Glyph, size: float) -> bool:
     return glyph.size > 1.3 * size or (glyph.box[3] - glyph.box[1]) > 1.9 * size
 
 
-def _fraction(glyphs: list[Glyph], rules: list[Rule]):
-    """The widest rule with glyphs over and under it within its width, as a fraction atom."""
-    for rule in sorted(rules, key=lambda r: -r.width):
-        within = [g for g in glyphs if rule.x0 - 1 <= g.cx <= rule.x1 + 1]
-        over = [g for g in within if g.cy < rule.y and abs(g.cy - rule.y) < 3.5 * g.size]
-        under = [g for g in within if g.cy > rule.y and abs(g.cy - rule.y) < 3.5 * g.size]
-        if not over or not under:
+def _root(items: list[_Atom], bar: Rule, wider: list[Rule]):
+    """A radical sign whose overbar is `bar`: \\sqrt{} of what stands under the bar (not past a wider
+    fraction rule below it), with an index set small before the sign."""
+    for sign in (a for a in items if a.glyph is not None and a.glyph.char == "√"):
+        if not (abs(bar.x0 - sign.box[2]) < 0.6 * sign.size and sign.box[1] - 0.4 * sign.size <= bar.y <= sign.cy):
             continue
-        root = [g for g in glyphs if g.char == "√" and g.box[2] <= rule.x0 + 0.6 * g.size
-                and rule.x0 - g.box[2] < 0.6 * g.size and g.box[1] - 0.4 * g.size <= rule.y <= g.cy]
-        if root:
-            continue  # a radical's overbar, not a fraction
-        inner = [r for r in rules if r is not rule]
-        top = [r for r in inner if r.y < rule.y and rule.x0 - 1 <= r.x0 and r.x1 <= rule.x1 + 1]
-        bottom = [r for r in inner if r.y > rule.y and rule.x0 - 1 <= r.x0 and r.x1 <= rule.x1 + 1]
-        latex = rf"\frac{{{_row(over, top)}}}{{{_row(under, bottom)}}}"
-        box = _union([g.box for g in over + under] + [(rule.x0, rule.y, rule.x1, rule.y)])
-        used = {id(r) for r in top + bottom} | {id(rule)}
-        return _Atom(latex, box), over + under, used
+        fence = min((r.y for r in wider if r.y > bar.y and r.x0 <= sign.box[0] + 1 and r.x1 >= bar.x1 - 1),
+                    default=sign.box[3])
+        radicand = [a for a in items if a is not sign and bar.x0 - 0.5 <= a.cx <= bar.x1 + 0.5
+                    and bar.y < a.cy < min(sign.box[3], fence)]
+        index = [a for a in items if a.glyph is not None and a is not sign and a.size < 0.85 * sign.size
+                 and sign.box[0] - sign.size <= a.cx < sign.cx and a.cy < sign.cy]
+        body = _row(radicand)
+        latex = rf"\sqrt[{_row(index)}]{{{body}}}" if index else rf"\sqrt{{{body}}}"
+        box = _union([a.box for a in [sign, *radicand, *index]] + [(bar.x0, bar.y, bar.x1, bar.y)])
+        return _Atom(latex, box, size=_main_size(radicand) if radicand else sign.size), [sign, *radicand, *index]
     return None
 
 
-def _root(glyphs: list[Glyph], rules: list[Rule]):
-    for sign in (g for g in glyphs if g.char == "√"):
-        bars = [r for r in rules if abs(r.x0 - sign.box[2]) < 0.6 * sign.size and sign.box[1] - 0.4 * sign.size
-                <= r.y <= sign.cy]
-        if not bars:
-            continue
-        bar = max(bars, key=lambda r: r.width)
-        radicand = [g for g in glyphs if g is not sign and bar.x0 - 0.5 <= g.cx <= bar.x1 + 0.5 and g.cy > bar.y
-                    and g.box[1] < sign.box[3]]
-        index = [g for g in glyphs if g is not sign and g.size < 0.85 * sign.size and g.cx < sign.cx
-                 and sign.box[0] - sign.size <= g.cx and g.cy < sign.cy]
-        inner = [r for r in rules if r is not bar and bar.x0 - 0.5 <= r.x0 and r.x1 <= bar.x1 + 0.5 and r.y > bar.y]
-        body = _row(radicand, inner)
-        latex = rf"\sqrt[{_row(index, [])}]{{{body}}}" if index else rf"\sqrt{{{body}}}"
-        box = _union([g.box for g in [sign, *radicand, *index]] + [(bar.x0, bar.y, bar.x1, bar.y)])
-        return _Atom(latex, box), [sign, *radicand, *index], {id(bar)} | {id(r) for r in inner}
-    return None
+def _fraction(items: list[_Atom], rule: Rule):
+    """What stands just over and just under `rule`, within its width, as \\frac{}{}."""
+    within = [a for a in items if rule.x0 - 1 <= a.cx <= rule.x1 + 1]
+    over = [a for a in within if a.cy < rule.y and rule.y - a.box[3] < 1.2 * a.size]
+    under = [a for a in within if a.cy > rule.y and a.box[1] - rule.y < 1.2 * a.size]
+    if not over or not under:
+        return None
+    latex = rf"\frac{{{_row(over)}}}{{{_row(under)}}}"
+    box = _union([a.box for a in over + under] + [(rule.x0, rule.y, rule.x1, rule.y)])
+    return _Atom(latex, box, size=max(_main_size(over), _main_size(under))), over + under
 
 
-def _limits(glyphs: list[Glyph], size: float):
+def _limits(items: list[_Atom], size: float):
     """A big operator with its limits set over and under it (not beside it, as an integral's are)."""
-    for op in (g for g in glyphs if g.char in BIG_OPERATORS):
+    for op in (a for a in items if a.glyph is not None and a.glyph.char in BIG_OPERATORS):
         reach = 0.6 * (op.box[2] - op.box[0]) + 0.3 * size
-        over = [g for g in glyphs if g is not op and abs(g.cx - op.cx) <= reach + 0.5 * (g.box[2] - g.box[0])
-                and g.box[3] <= op.box[1] + 0.35 * op.size and g.size < op.size]
-        under = [g for g in glyphs if g is not op and abs(g.cx - op.cx) <= reach + 0.5 * (g.box[2] - g.box[0])
-                 and g.box[1] >= op.box[3] - 0.35 * op.size and g.size < op.size]
+        near = [a for a in items if a is not op and a.size < op.size
+                and abs(a.cx - op.cx) <= reach + 0.5 * (a.box[2] - a.box[0])]
+        over = [a for a in near if a.box[3] <= op.box[1] + 0.35 * op.size]
+        under = [a for a in near if a.box[1] >= op.box[3] - 0.35 * op.size]
         if not over and not under:
             continue
-        latex = OPERATORS[op.char] + (f"_{{{_row(under, [])}}}" if under else "") + \
-            (f"^{{{_row(over, [])}}}" if over else "")
-        return _Atom(latex, _union(g.box for g in [op, *over, *under])), [op, *over, *under]
+        latex = OPERATORS[op.glyph.char] + (f"_{{{_row(under)}}}" if under else "") + \
+            (f"^{{{_row(over)}}}" if over else "")
+        return _Atom(latex, _union(a.box for a in [op, *over, *under]), size=op.size), [op, *over, *under]
     return None
 
 
-def _structures(glyphs: list[Glyph], rules: list[Rule]) -> tuple[list[_Atom], list[Glyph]]:
-    """Fractions, roots and operators with limits as atoms; the glyphs left over."""
-    atoms: list[_Atom] = []
-    rules = list(rules)
-    size = _main_size(glyphs)
-    while True:
-        found = _root(glyphs, rules) or _fraction(glyphs, rules)
+def _structures(items: list[_Atom], rules: list[Rule]) -> list[_Atom]:
+    """Roots and fractions built inside out (the shortest rule first, so an inner one is an item of
+    the outer), then big operators with their limits."""
+    rules = sorted(rules, key=lambda r: r.width)
+    for k, rule in enumerate(rules):
+        found = _root(items, rule, rules[k + 1:]) or _fraction(items, rule)
         if found:
-            atom, used, used_rules = found
-            rules = [r for r in rules if id(r) not in used_rules]
-        elif limits := _limits(glyphs, size):
-            atom, used = limits
-        else:
-            return atoms, glyphs
-        atoms.append(atom)
-        taken = {id(g) for g in used}
-        glyphs = [g for g in glyphs if id(g) not in taken]
+            atom, used = found
+            items = [a for a in items if all(a is not u for u in used)] + [atom]
+    size = _main_size(items) if items else 0.0
+    while items and (found := _limits(items, size)):
+        atom, used = found
+        items = [a for a in items if all(a is not u for u in used)] + [atom]
+    return items
 
 
 def _place(glyph: Glyph, baseline: float, size: float) -> str:
@@ -267,50 +290,43 @@ def _bracket_sides(atoms: list[_Atom], size: float) -> dict[int, str]:
     return sides
 
 
-def _row(glyphs: list[Glyph], rules: list[Rule]) -> str:
+def _row(items: list[_Atom], rules: list[Rule] = ()) -> str:
     """One row of math (a whole formula, a numerator, a script): structures, then scripts by baseline."""
-    if not glyphs:
+    if not items:
         return ""
-    atoms, loose = _structures(glyphs, rules)
-    size = _main_size(glyphs)
-    base_glyphs = [g for g in loose if g.size >= 0.9 * size and g.char not in BIG_OPERATORS and not _tall(g, size)]
-    origins = sorted(g.origin[1] for g in base_glyphs) or sorted(g.origin[1] for g in loose)
+    items = _structures(items, list(rules))
+    size = _main_size(items)
+    loose = [a.glyph for a in items if a.glyph is not None]
+    on_line = [g for g in loose if g.size >= 0.9 * size and g.char not in BIG_OPERATORS and not _tall(g, size)]
+    origins = sorted(g.origin[1] for g in on_line or loose)
     baseline = origins[len(origins) // 2] if origins else 0.0
-    items = sorted(atoms + [_Atom("", g.box, g) for g in loose], key=lambda a: (a.box[0], a.box[2]))
     base: list[_Atom] = []
-    scripts: dict[int, dict[str, list[Glyph]]] = {}  # index in base -> place -> glyphs
-    for item in items:
+    scripts: dict[int, dict[str, list[_Atom]]] = {}  # index in base -> place -> items
+    for item in sorted(items, key=lambda a: (a.box[0], a.box[2])):
         place = _place(item.glyph, baseline, size) if item.glyph is not None else ""
         if place:
-            scripts.setdefault(len(base) - 1, {}).setdefault(place, []).append(item.glyph)
+            scripts.setdefault(len(base) - 1, {}).setdefault(place, []).append(item)
             continue
         if item.glyph is not None:
             item.latex = char_latex(item.glyph)
         base.append(item)
     sides = _bracket_sides(base, size)
     for k, side in sides.items():
-        char = base[k].glyph.char
-        base[k].latex = side + (r"\{" if char == "{" else r"\}" if char == "}" else base[k].latex)
-    suffixes = [_script_latex(scripts.get(k, {}), rules) for k in range(len(base))]
-    lead = "{}" + _script_latex(scripts[-1], rules) if -1 in scripts else ""
+        base[k].latex = side + base[k].latex
+    suffixes = [_script_latex(scripts.get(k, {})) for k in range(len(base))]
+    lead = "{}" + _script_latex(scripts[-1]) if -1 in scripts else ""
     return _join(([lead] if lead else []) + _base_tokens(base, suffixes, size))
 
 
-def _script_latex(places: dict[str, list[Glyph]], rules: list[Rule]) -> str:
-    text = ""
-    for place, mark in (("sub", "_"), ("sup", "^")):
-        if places.get(place):
-            group = places[place]
-            box = _union(g.box for g in group)
-            inner = [r for r in rules if box[0] - 1 <= r.x0 and r.x1 <= box[2] + 1 and box[1] <= r.y <= box[3]]
-            text += f"{mark}{{{_row(group, inner)}}}"
-    return text
+def _script_latex(places: dict[str, list[_Atom]]) -> str:
+    return "".join(f"{mark}{{{_row(places[place])}}}" for place, mark in (("sub", "_"), ("sup", "^"))
+                   if places.get(place))
 
 
 def _split_tag(glyphs: list[Glyph]) -> tuple[list[Glyph], str | None]:
     """An equation number '(1)' standing apart at the right end of the formula's row."""
     ordered = sorted(glyphs, key=lambda g: g.box[0])
-    size = _main_size(glyphs)
+    size = _main_size([_glyph_atom(g) for g in glyphs])
     for k in range(len(ordered) - 1, 0, -1):
         if ordered[k].box[0] - max(g.box[2] for g in ordered[:k]) > 1.5 * size:
             number = "".join(g.char for g in ordered[k:])
@@ -325,7 +341,7 @@ def formula_latex(glyphs: list[Glyph], rules: list[Rule]) -> FormulaLatex | None
         return None
     body, tag = _split_tag(glyphs)
     try:
-        latex = _row(body, rules)
+        latex = _row([_glyph_atom(g) for g in body], rules)
     except _Unnamed:
         return None
     return FormulaLatex(latex, tag) if latex.strip() else None
