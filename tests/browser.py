@@ -34,7 +34,7 @@ def launch():
         _missing("chromium")
     driver = sync_playwright().start()
     try:
-        browser = driver.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        browser = driver.chromium.launch(executable_path=executable, args=["--no-sandbox", "--allow-file-access-from-files"])
     except Exception:
         driver.stop()
         raise
@@ -45,20 +45,22 @@ class KatexRenderer:
     """Renders LaTeX with KaTeX (display mode) in one page; `ink` gives the rendering as a grey array
     cropped to its ink, so two sources are compared by what they show."""
 
-    def __init__(self, browser):
+    def __init__(self, browser, folder: Path):
         if not (KATEX / "katex.min.js").is_file():
             _missing("KaTeX (tests/.katex)")
+        page = folder / "katex.html"  # a file:// page, so that KaTeX's CSS may load its fonts from files
+        page.write_text(f'<!DOCTYPE html><html><head><link rel="stylesheet" href="{(KATEX / "katex.min.css").as_uri()}">'
+                        f'<script src="{(KATEX / "katex.min.js").as_uri()}"></script></head>'
+                        '<body style="margin:0;background:#fff"><div id="f" style="display:inline-block;'
+                        'padding:8px;font-size:20px"></div></body></html>', encoding="utf-8")
         self.page = browser.new_page(device_scale_factor=2)
-        self.page.set_content(f'<html><head><link rel="stylesheet" href="{(KATEX / "katex.min.css").as_uri()}">'
-                              f'<script src="{(KATEX / "katex.min.js").as_uri()}"></script></head>'
-                              '<body style="margin:0;background:#fff"><div id="f" style="display:inline-block;'
-                              'padding:8px;font-size:20px"></div></body></html>')
+        self.page.goto(page.as_uri())
         self.page.wait_for_function("window.katex !== undefined")
 
     def ink(self, latex: str) -> np.ndarray:
         self.page.evaluate(f"katex.render({json.dumps(latex)}, document.getElementById('f'), "
-                           "{displayMode: false, throwOnError: true})")
-        self.page.evaluate("document.fonts.ready")
+                           "{displayMode: true, throwOnError: true})")
+        self.page.evaluate("document.fonts.ready.then(() => true)")
         png = self.page.locator("#f").screenshot()
         grey = np.asarray(Image.open(io.BytesIO(png)).convert("L"), dtype=np.float32)
         rows, cols = np.where(grey < 200)
