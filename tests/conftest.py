@@ -54,3 +54,36 @@ def lite_engines():
     from glmocr_cli.engines.lite import LiteEngine
 
     return {mode: LiteEngine(Settings(text_layer=mode), threads=2) for mode in ("auto", "off")}
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="rewrite tests/golden/ from this run's conversion of samples/ (on purpose, after review)")
+
+
+@pytest.fixture(scope="session")
+def update_golden(request) -> bool:
+    return request.config.getoption("--update-golden")
+
+
+@pytest.fixture(scope="session")
+def samples_converted(tmp_path_factory) -> Path:
+    """samples/ converted once per session with the bundled lite engine, as `make demo` does where no
+    GLM-OCR weights are installed (the golden files and the HTML browser test read it)."""
+    from glmocr_cli.api import convert
+    from glmocr_cli.config import Settings
+
+    out = tmp_path_factory.mktemp("samples_out")
+    report = convert([SAMPLES], out, Settings(engine="lite", workers=1))
+    assert report.exit_code == 0, report
+    return out
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from browser import launch
+
+    driver, chromium = launch()
+    yield chromium
+    chromium.close()
+    driver.stop()

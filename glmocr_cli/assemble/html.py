@@ -9,11 +9,14 @@ from html.parser import HTMLParser
 from ..document import PROBLEM_FLAGS, DocResult, Region, Task
 from ..recognize.script import dominant_script
 from ..text_patterns import BULLET_MARKS
+from .formula_numbers import merge_formula_numbers
+from .mathml import formula_html
 from .text_direction import direction, language_tag, region_language
 
 _CSS = """body{font-family:Georgia,serif;max-width:52rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#222}
 table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #999;padding:.2rem .5rem;vertical-align:top}
-.formula{font-family:monospace;background:#f6f6f6;padding:.5rem;overflow-x:auto}.page-break{border:0;border-top:1px dashed #bbb;margin:2rem 0}
+.formula{display:flex;align-items:center;margin:1rem 0;overflow-x:auto}.formula math{flex:1}.eqno{margin-left:1rem}
+.formula-source{font-family:monospace;background:#f6f6f6;padding:.5rem}.page-break{border:0;border-top:1px dashed #bbb;margin:2rem 0}
 .flag{background:#fff3cd}.furniture{color:#777;font-size:.9em}figure{margin:1rem 0}img{max-width:100%}"""
 
 _TABLE_TAGS = {"table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "colgroup", "col", "br", "b", "i", "sub", "sup"}
@@ -123,7 +126,7 @@ def heading_text(text: str, label: str) -> str:
     return re.sub(r"^#+\s*", "", text)
 
 
-def _region_html(region: Region, page_lang: str | None = None) -> str:
+def _region_html(region: Region, page_lang: str | None = None, number: str | None = None) -> str:
     heading = region.label in ("doc_title", "paragraph_title") or region.kind == "heading"
     text = html.escape(heading_text(region.content, region.label) if heading else region.content.strip())
     attrs = _language_attrs(region, page_lang) if text and region.task is not Task.TABLE else ""
@@ -138,7 +141,8 @@ def _region_html(region: Region, page_lang: str | None = None) -> str:
     if region.task is Task.TABLE:
         return sanitize_table(region.content)
     if region.task is Task.FORMULA:
-        return f'<div class="formula">\\[{text}\\]</div>' if text else _figure(region)
+        latex = region.content.strip().strip("$").strip()
+        return formula_html(latex, number) if latex else _figure(region)
     if region.task is Task.SKIP:
         return _figure(region)
     if not text:
@@ -173,10 +177,11 @@ def render_html(doc: DocResult, *, keep_furniture: bool = False) -> str:
     for number, page in enumerate(doc.pages):
         if number:
             body.append(f'<hr class="page-break" title="page {page.index + 1}">')
-        for region in page.ordered_regions():
+        regions, numbers = merge_formula_numbers(page.ordered_regions())
+        for region in regions:
             if region.task is Task.ABANDON and not keep_furniture:
                 continue
-            piece = _region_html(region, lang)
+            piece = _region_html(region, lang, numbers.get(id(region)))
             if piece:
                 body.append(piece)
     title = html.escape(doc.relative_path.name)

@@ -5,6 +5,7 @@ import re
 
 from ..document import DocResult, Region, Task
 from ..text_patterns import BULLET_MARKS
+from .formula_numbers import merge_formula_numbers
 from .html import heading_text, sanitize_table
 
 DOUBT_FLAGS = ("unsupported-script", "unreadable-text", "low-confidence")
@@ -37,7 +38,7 @@ def _formula(region: Region, image_dir: str, tag: str | None) -> str:
     latex = region.content.strip().strip("$").strip()
     note = FORMULA_NOTES.get(region.stats.get("formula"), "")
     if latex:
-        if tag:
+        if tag and "\\tag{" not in latex:  # refine/ may have read the number from the glyphs already
             latex += " \\tag{" + tag + "}"
         return note + "$$\n" + latex + "\n$$"
     if region.image_name:
@@ -66,34 +67,10 @@ def _picture_text(region: Region) -> str:
     return "<!-- text in the picture -->\n" + "\n".join(f"> {ln}" for ln in lines) if lines else ""
 
 
-def _merge_formula_numbers(regions: list[Region]) -> tuple[list[Region], dict[int, str]]:
-    """A formula_number region becomes the \\tag of the display formula right before or after it
-    (the SDK's rule: adjacent only; a number with no formula beside it is dropped)."""
-    kept: list[Region] = []
-    tags: dict[int, str] = {}
-    for i, region in enumerate(regions):
-        if region.label != "formula_number":
-            kept.append(region)
-            continue
-        before = regions[i - 1] if i > 0 else None
-        after = regions[i + 1] if i + 1 < len(regions) else None
-        target = (before if before is not None and before.task is Task.FORMULA and id(before) not in tags
-                  else after if after is not None and after.task is Task.FORMULA else None)
-        if target is not None:
-            tags[id(target)] = _formula_number(region.content)
-    return kept, tags
-
-
-def _formula_number(text: str) -> str:
-    """'(1)' or '（1）' -> '1' (the SDK's clean_formula_number)."""
-    text = text.strip()
-    return text[1:-1] if (text[:1], text[-1:]) in (("(", ")"), ("（", "）")) else text
-
-
 def _blocks(doc: DocResult, image_dir: str, keep_furniture: bool) -> list[tuple[int, str, Region]]:
     blocks = []
     for page in doc.pages:
-        regions, tags = _merge_formula_numbers(page.ordered_regions())
+        regions, tags = merge_formula_numbers(page.ordered_regions())
         for region in regions:
             if region.task is Task.ABANDON and not keep_furniture:
                 continue

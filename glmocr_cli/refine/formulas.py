@@ -1,7 +1,8 @@
 """Formulas: captions and prose are never formulas; a formula is written as LaTeX from the PDF's own
-glyphs when every glyph can be named (superscripts and subscripts from the baseline, Greek letters
-and operators from their characters), else its image crop stays. `region.stats["formula"]` says
-which ("latex-from-glyphs" or "image-crop"); the Markdown says it too.
+glyphs and rules when every glyph can be named (refine/formula_glyphs.py reads them, formula_latex.py
+builds fractions, roots, limits, scripts and tall brackets from their placement), else its image crop
+stays. `region.stats["formula"]` says which ("latex-from-glyphs" or "image-crop"); the Markdown says it too.
+A formula the layout cut into two boxes (part of it taken for a heading) is one formula again.
 
 A one-line text region that reads as an equation (a relation sign, raised or lowered pieces or math
 italic, no prose words) is a display formula, never a heading.
@@ -10,11 +11,16 @@ from __future__ import annotations
 
 import re
 
-from ..document import DocResult, Region, Task
+import pymupdf
+
+from ..document import DocResult, PageResult, Region, Task
 from ..text_patterns import CAPTION
+from .formula_glyphs import PageMath, formula_extent, formula_parts, read_page_math
+from .formula_latex import formula_latex
 from .words import is_styled, row_text, rows_of
 
 _PROSE_WORD = re.compile(r"^[A-Za-z][a-z]{3,}[.,;:]?$")
+_PROSE_IN_LATEX = re.compile(r"\\mathrm\{[A-Za-z]?[a-z]{3,}\}")
 _RELATION = set("=<>≤≥≠≈≡∝∼→⇒⇔∈∉⊂⊆")
 
 GREEK = dict(zip("αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩϵϑϕϱς",
@@ -79,26 +85,108 @@ def _reads_as_equation(region: Region) -> bool:
     return any(ch in _RELATION for ch in text) and (raised or math_font) and not prose
 
 
+class _PdfMath:
+    """The document's PDF opened again, read-only, for the glyphs and rules of pages with formulas
+    (refine runs after the pages' own PDF handles are closed); nothing when it is not a readable PDF."""
+
+    def __init__(self, doc: DocResult):
+        self.path, self.pdf, self.pages = doc.source, None, {}
+
+    def page(self, page: PageResult) -> PageMath | None:
+        if page.source != "pdf" or not page.size_pt or page.rotation:
+            return None  # turned pages: the region boxes are not the PDF's coordinates
+        if page.index not in self.pages:
+            self.pages[page.index] = None
+            try:
+                self.pdf = self.pdf or pymupdf.open(self.path)
+                pdf_page = self.pdf[page.index]
+                if not pdf_page.rotation and not self.pdf.needs_pass:
+                    self.pages[page.index] = read_page_math(pdf_page)
+            except Exception:  # noqa: BLE001 - unreadable again: the crop stays, as without glyphs
+                pass
+        return self.pages[page.index]
+
+    def close(self) -> None:
+        if self.pdf is not None:
+            self.pdf.close()
+
+
+def _box_pt(region: Region, page: PageResult) -> tuple[float, float, float, float]:
+    if region.bbox_pt:
+        return tuple(region.bbox_pt)
+    scale = page.width / page.size_pt[0]
+    return tuple(v / scale for v in region.bbox)
+
+
+def _inside(box: tuple, extent: tuple, share: float = 0.6) -> bool:
+    width, height = min(box[2], extent[2]) - max(box[0], extent[0]), min(box[3], extent[3]) - max(box[1], extent[1])
+    area = (box[2] - box[0]) * (box[3] - box[1])
+    return width > 0 and height > 0 and width * height >= share * area
+
+
+def _latex_from_glyphs(region: Region, page: PageResult, math: PageMath) -> bool:
+    """Write `region` as LaTeX from the page's glyphs, grown over the boxes its formula was cut into;
+    regions wholly inside the formula are dropped (their glyphs are in it). False when not named."""
+    box = _box_pt(region, page)
+    extent = formula_extent(math, box)
+    if extent is None:
+        return False
+    found = formula_latex(*formula_parts(math, extent))
+    if found is not None and _PROSE_IN_LATEX.search(found.latex):  # grown into a sentence beside it
+        extent = formula_extent(math, box, gap_em=0.0)
+        found = formula_latex(*formula_parts(math, extent))
+    if found is None or _PROSE_IN_LATEX.search(found.latex):
+        return False
+    swallowed = [r for r in page.regions if r is not region and r.task in (Task.TEXT, Task.FORMULA, Task.ABANDON)
+                 and (r.label != "formula_number" or found.tag) and _inside(_box_pt(r, page), extent)]
+    page.regions = [r for r in page.regions if all(r is not s for s in swallowed)]
+    scale = page.width / page.size_pt[0]
+    region.bbox_pt = tuple(round(v, 2) for v in extent)
+    region.bbox = tuple(round(v * scale, 1) for v in extent)
+    region.content = found.latex + (f" \\tag{{{found.tag}}}" if found.tag else "")
+    region.label, region.task, region.kind, region.level = "display_formula", Task.FORMULA, None, None
+    region.text_source, region.stats["formula"] = "text-layer", "latex-from-glyphs"
+    region.lines = []
+    if swallowed:
+        region.flags.append("formula-joined")
+    return True
+
+
 def refine_formulas(doc: DocResult) -> DocResult:
-    for page in doc.pages:
-        for region in page.regions:
-            text = " ".join(row_text(row) for row in rows_of(region)) if region.lines else ""
-            if region.task is Task.FORMULA and text and _is_caption_or_prose(text):
-                region.label, region.task, region.content = "figure_title" if CAPTION.match(text) else "text", \
-                    Task.TEXT, text
-                region.image_name, region.image_png = None, None
-                region.flags.append("not-a-formula")
-                continue
-            if region.task is Task.TEXT and _reads_as_equation(region) and (latex := glyphs_to_latex(region)):
-                region.label, region.task, region.kind, region.level = "display_formula", Task.FORMULA, None, None
-                region.content, region.stats["formula"] = latex, "latex-from-glyphs"
-                continue
-            if region.task is not Task.FORMULA or region.content.strip():
-                continue  # a model-read formula keeps its LaTeX
-            latex = glyphs_to_latex(region) if is_styled(region) else None
-            if latex:
-                region.content, region.text_source = latex, "text-layer"
-                region.stats["formula"] = "latex-from-glyphs"
-            else:
-                region.stats["formula"] = "image-crop"
+    pdf = _PdfMath(doc)
+    try:
+        for page in doc.pages:
+            _refine_page(page, pdf)
+    finally:
+        pdf.close()
     return doc
+
+
+def _refine_page(page: PageResult, pdf: _PdfMath) -> None:
+    for region in list(page.ordered_regions()):
+        if all(region is not r for r in page.regions):
+            continue  # already joined into a formula beside it
+        text = " ".join(row_text(row) for row in rows_of(region)) if region.lines else ""
+        if region.task is Task.FORMULA and text and _is_caption_or_prose(text):
+            region.label, region.task, region.content = "figure_title" if CAPTION.match(text) else "text", \
+                Task.TEXT, text
+            region.image_name, region.image_png = None, None
+            region.flags.append("not-a-formula")
+            continue
+        equation = region.task is Task.TEXT and _reads_as_equation(region)
+        if equation or region.task is Task.FORMULA and region.label != "inline_formula" and not region.content.strip():
+            math = pdf.page(page)
+            if math is not None and _latex_from_glyphs(region, page, math):
+                continue
+        if equation and (latex := glyphs_to_latex(region)):
+            region.label, region.task, region.kind, region.level = "display_formula", Task.FORMULA, None, None
+            region.content, region.stats["formula"] = latex, "latex-from-glyphs"
+            continue
+        if region.task is not Task.FORMULA or region.content.strip():
+            continue  # a model-read formula keeps its LaTeX
+        latex = glyphs_to_latex(region) if is_styled(region) and pdf.page(page) is None else None
+        if latex:
+            region.content, region.text_source = latex, "text-layer"
+            region.stats["formula"] = "latex-from-glyphs"
+        else:
+            region.stats["formula"] = "image-crop"
