@@ -24,6 +24,7 @@ from ..recognize.script_route import ScriptReading, ScriptRouter
 from ..recognize.bidi import read_lines, rtl_table
 from ..recognize.layer_check import layer_script, text_layer_garbled
 from ..layout.columns import side_by_side, text_columns
+from ..layout.form_rows import join_form_rows
 from ..layout.line_regions import grow_to_lines
 from ..layout.region_plan import plan_regions
 from ..recognize.text_lines import (
@@ -189,6 +190,8 @@ class LiteEngine:
             regions.append(Region(index=len(regions), order=len(regions), label="text", native_label="unassigned-lines",
                                   task=Task.TEXT, bbox=bbox_union([ln.bbox for ln in block]), score=0.0,
                                   content=read(block), text_source=source, confidence=mean_score(block), lines=block))
+        if not use_text_layer:
+            regions = join_form_rows(regions, rows_text)
         label_page_numbers(regions, image.height, self.tasks)
         label_formula_numbers(regions, self.tasks)
         if page.index == 0:

@@ -1,0 +1,87 @@
+"""Form rows: a label and the value written beside it are read together, even when the layout
+model (or the clustering of stray lines) put the labels in one region and the values in another.
+
+On a scanned form the layout boxes often run down the page: one box holds the labels ("DATE:",
+"COUNTRY:"), the box to its right the values. Read box by box, every label comes before every
+value and the pairs are lost. Two text regions side by side whose lines share rows, with short
+lines on the left (labels, not running text: two columns of prose also share rows), are one
+region read row by row ("DATE: March 27, 1984").
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from ..document import Region, Task, TextLine
+from ..recognize.text_lines import bbox_union
+
+# A label is a few words; running text in a column has more on nearly every line.
+MAX_LABEL_WORDS = 4
+
+
+def _centre(line: TextLine) -> float:
+    return (line.bbox[1] + line.bbox[3]) / 2
+
+
+def _height(line: TextLine) -> float:
+    return line.bbox[3] - line.bbox[1]
+
+
+def _median(values: Sequence[float]) -> float:
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2]
+
+
+def _partners(left: Sequence[TextLine], right: Sequence[TextLine]) -> list[TextLine]:
+    """The lines of `left` with a line of `right` on their row, starting to their right."""
+    found = []
+    for a in left:
+        for b in right:
+            tolerance = 0.35 * max(_height(a), _height(b))
+            if abs(_centre(a) - _centre(b)) < tolerance and b.bbox[0] >= a.bbox[2] - 0.5 * _height(a):
+                found.append(a)
+                break
+    return found
+
+
+def shares_rows(left: Region, right: Region, min_share: float = 0.5) -> bool:
+    """`right` sits beside `left` and its lines continue `left`'s rows as a form's values do."""
+    if not left.lines or not right.lines:
+        return False
+    overlap = min(left.bbox[3], right.bbox[3]) - max(left.bbox[1], right.bbox[1])
+    if overlap <= 0 or right.bbox[0] < left.bbox[0]:
+        return False
+    labels = _partners(left.lines, right.lines)
+    if not labels:
+        return False
+    # Rows must be common to both regions (not one line that happens to level with a paragraph),
+    # and what stands left of a value on its row is a label, not a line of running text.
+    smaller = min(len(left.lines), len(right.lines))
+    rows = len({round(_centre(a)) for a in labels})
+    if rows < min_share * smaller:
+        return False
+    if _median([len(a.text.split()) for a in labels]) > MAX_LABEL_WORDS:
+        return False
+    sizes = sorted((_median([_height(ln) for ln in left.lines]), _median([_height(ln) for ln in right.lines])))
+    return sizes[1] <= 1.5 * sizes[0]
+
+
+def join_form_rows(regions: list[Region], read_rows: Callable[[Sequence[TextLine]], str]) -> list[Region]:
+    """Merge text regions whose lines stand in the same rows as label and value; the merged region
+    is read row by row by `read_rows`. Other regions are returned untouched, in their order."""
+    regions = list(regions)
+    merged = True
+    while merged:
+        merged = False
+        texts = [r for r in regions if r.task is Task.TEXT and r.lines and r.text_source == "ocr"]
+        for left in sorted(texts, key=lambda r: r.bbox[0]):
+            right = next((r for r in texts if r is not left and shares_rows(left, r)), None)
+            if right is None:
+                continue
+            left.lines = left.lines + right.lines
+            left.bbox = bbox_union([left.bbox, right.bbox])
+            left.label, left.content = "text", read_rows(left.lines)
+            left.confidence = sum(ln.score for ln in left.lines) / len(left.lines)
+            regions = [r for r in regions if r is not right]
+            merged = True
+            break
+    return regions

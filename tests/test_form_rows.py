@@ -1,0 +1,76 @@
+"""Forms: a label and its value come out together, however the layout boxes cut the page. Pages are
+drawn with Pillow and read by the real PP-OCR models; the layout boxes are given, as the layout
+model draws them on scanned forms (one box down the labels, one down the values)."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from glmocr_cli.config import Settings
+from glmocr_cli.document import LayoutRegion, PageImage, TextLine
+from glmocr_cli.engines.lite import LiteEngine
+from glmocr_cli.recognize.text_lines import bbox_union
+
+LABELS = ["Name:", "Date:", "Country:", "Product:"]
+VALUES = ["Marvin Kastenbaum", "March 27, 1984", "Belgium", "Lucky Strike Filter"]
+LEFT = ["Alpha river stones gather moss slowly", "beside the quiet mill where farmers",
+        "bring their grain every autumn morning", "and the wheel turns without rest"]
+RIGHT = ["Zebra crossings painted bright yellow", "guide children across busy streets",
+         "while drivers wait with patience", "for the lights to change again"]
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return LiteEngine(Settings(text_layer="off"), threads=2)
+
+
+def draw_columns(path: Path, columns: list[tuple[int, list[str]]], size=(1100, 360), fontsize=26) -> PageImage:
+    img = Image.new("RGB", size, "white")
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.load_default(size=fontsize)
+    for x, lines in columns:
+        for i, text in enumerate(lines):
+            draw.text((x, 40 + i * int(fontsize * 2.2)), text, fill="black", font=font)
+    img.save(path)
+    return PageImage(path, 0, Image.open(path).convert("RGB"), "image")
+
+
+def boxes_around(lines: list[TextLine], groups: list[list[str]]) -> list[LayoutRegion]:
+    """One layout box per group of texts, around the OCR lines that read as them."""
+    found = []
+    for texts in groups:
+        firsts = {t.split()[0].lower() for t in texts}
+        members = [ln for ln in lines if ln.text.split()[0].lower() in firsts]
+        x0, y0, x1, y1 = bbox_union([ln.bbox for ln in members])
+        found.append(LayoutRegion((x0 - 6, y0 - 6, x1 + 6, y1 + 6), "text", "text", 0.9))
+    return found
+
+
+def page_text(engine: LiteEngine, page: PageImage, groups: list[list[str]]) -> str:
+    lines = engine.ocr.read_page(page.image, detect_orientation=False).lines
+    regions = engine._build_regions(page, page.image, boxes_around(lines, groups), lines, False, {})
+    engine._order(regions, *page.image.size)
+    return re.sub(r"\s+", " ", " ".join(r.content for r in sorted(regions, key=lambda r: r.order)))
+
+
+def test_labels_in_one_box_and_values_in_another_read_as_pairs(tmp_path: Path, engine):
+    page = draw_columns(tmp_path / "form.png", [(40, LABELS), (330, VALUES)])
+    text = page_text(engine, page, [LABELS, VALUES])
+    for label, value in zip(LABELS, VALUES):
+        assert f"{label} {value}" in text, text
+
+
+def test_a_value_under_its_label_beside_another_pair_follows_its_label(tmp_path: Path, engine):
+    # Left: "Date:" with its value under it; right, level with both: a label and its value.
+    page = draw_columns(tmp_path / "under.png", [(40, ["Date:", "March 27, 1984"]), (330, ["Country:", "Belgium"])])
+    text = page_text(engine, page, [["Date:", "March 27, 1984"], ["Country:", "Belgium"]])
+    assert text.index("Date:") < text.index("March 27") and text.index("Country:") < text.index("Belgium"), text
+
+
+def test_two_columns_of_prose_are_still_read_column_by_column(tmp_path: Path, engine):
+    page = draw_columns(tmp_path / "prose.png", [(40, LEFT), (580, RIGHT)], size=(1200, 360), fontsize=24)
+    text = page_text(engine, page, [LEFT, RIGHT])
+    assert text.index("Alpha") < text.index("the wheel turns") < text.index("Zebra") < text.index("lights to change"), text
