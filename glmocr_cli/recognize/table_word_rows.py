@@ -1,0 +1,113 @@
+"""Text lines of a table without rulings -> its rows: wrapped cells joined, header tiers with spans.
+
+A cell's text may wrap onto several lines. The evidence that a line continues the row above is
+geometric and typographic, never a document's words:
+- rules between the rows (a ruled text table): lines with no rule between them are one row;
+- a line with an empty label column, whose cells stand under filled cells of the line above, none
+  of them a number (the wrapped description of a text table);
+- a label that goes on in lower case (a wrapped label; its numbers sit on either line).
+Two lines holding numbers in the same column are always two rows.
+
+Header lines (above the first line that holds a number right of the label column) form tiers: a
+line with a cell over several columns (years over their sub-columns) is a tier of its own, the
+lines between such lines collapse into one tier ('Margin of' over 'error (±)'), and a cell of the
+last tier with nothing above it ('Category' beside the years) spans the tiers.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .table_words import WordCell, _union, is_number
+
+Row = dict[int, WordCell]
+
+
+def _join(upper: Row, lower: Row) -> Row:
+    merged = {k: WordCell(c.row, c.col, c.colspan, c.text, c.bbox, c.rowspan) for k, c in upper.items()}
+    for k, cell in lower.items():
+        if k in merged:
+            merged[k].text += " " + cell.text
+            merged[k].colspan = max(merged[k].colspan, cell.colspan)
+            merged[k].bbox = _union([merged[k].bbox, cell.bbox])
+        else:
+            merged[k] = WordCell(cell.row, cell.col, cell.colspan, cell.text, cell.bbox, cell.rowspan)
+    return merged
+
+
+def _top(row: Row) -> float:
+    return min(c.bbox[1] for c in row.values())
+
+
+def _bottom(row: Row) -> float:
+    return max(c.bbox[3] for c in row.values())
+
+
+def _height(row: Row) -> float:
+    return max(c.bbox[3] - c.bbox[1] for c in row.values())
+
+
+def _numbers(row: Row) -> set[int]:
+    return {k for k, c in row.items() if is_number(c.text)}
+
+
+def _continues(upper: Row, lower: Row, rules: Sequence[float], banded: bool) -> bool:
+    if _numbers(upper) & _numbers(lower):
+        return False
+    gap = _top(lower) - _bottom(upper)
+    # Text boxes reach into the leading, so a rule may touch them: compare with the lines' cores.
+    reach = 0.4 * _height(lower)
+    ruled_apart = any(_bottom(upper) - reach <= y <= _top(lower) + reach for y in rules)
+    if banded:
+        return not ruled_apart and gap < 1.2 * _height(lower)
+    if ruled_apart or gap > 0.8 * _height(lower):
+        return False
+    if 0 not in lower and 0 in upper and not _numbers(lower):
+        # A wrapped description: each piece under a filled cell of the same columns.
+        return all(k in upper and upper[k].colspan == c.colspan for k, c in lower.items())
+    if 0 in lower and 0 in upper and lower[0].text[:1].islower():
+        # A wrapped label: numbers on its first line (the rest of the label alone below), or on its
+        # last line (the label's start alone above).
+        return set(lower) == {0} or set(upper) == {0}
+    return False
+
+
+def join_wrapped(rows: Sequence[Row], rules: Sequence[float] = ()) -> list[Row]:
+    """Rows with the lines that continue them joined in; rules are horizontal rulings' y (same
+    units as the cells' boxes). Three or more rules between lines make every rule a row border."""
+    if not rows:
+        return []
+    first, last = _bottom(rows[0]), _top(rows[-1])
+    banded = sum(1 for y in rules if first <= y <= last) >= 3
+    out: list[Row] = [dict(rows[0])]
+    for row in rows[1:]:
+        if _continues(out[-1], row, rules, banded):
+            out[-1] = _join(out[-1], row)
+        else:
+            out.append(dict(row))
+    return out
+
+
+def header_tiers(rows: Sequence[Row]) -> list[Row]:
+    """The header lines above the first line with a number right of the label column collapsed into
+    tiers; a last-tier cell with no cell above it spans the tiers (placed in the first)."""
+    data = next((i for i, row in enumerate(rows) if any(k >= 1 for k in _numbers(row))), None)
+    if not data or data < 2:
+        return list(rows)
+    tiers: list[Row] = []
+    spanning_last = True
+    for row in rows[:data]:
+        spanning = any(c.colspan > 1 for c in row.values())
+        if tiers and not spanning and not spanning_last:
+            tiers[-1] = _join(tiers[-1], row)
+        else:
+            tiers.append(dict(row))
+        spanning_last = spanning
+    if len(tiers) >= 2:
+        bottom = tiers[-1]
+        for k in list(bottom):
+            covered = any(c.col <= k < c.col + c.colspan for tier in tiers[:-1] for c in tier.values())
+            if not covered:
+                cell = bottom.pop(k)
+                cell.rowspan = len(tiers)
+                tiers[0][k] = cell
+    return tiers + [dict(r) for r in rows[data:]]

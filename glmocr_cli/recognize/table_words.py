@@ -1,0 +1,254 @@
+"""A table without rulings from its words' geometry (born-digital pages).
+
+Rows are text lines (words level with each other); within a row, words closer than half the line
+height form one piece (a cell's text). Columns are the gutters that the pieces of the data rows
+leave empty: rows holding as many pieces as most rows do define them, then every other piece that
+only reaches into a gutter narrows it, while one that crosses a gutter whole (a header over two
+year columns, a title) spans the columns on both sides. A lone currency sign joins the number to its
+right and a lone percent sign the number to its left, so that '$ 1,234' is one cell.
+"""
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ..document import BBox
+
+# Signs that stand apart from their number in financial tables ("$    1,234", "12.5  %").
+_LEADING_SIGNS = {"$", "€", "£", "¥", "US$"}
+_TRAILING_SIGNS = {"%"}
+# A number as tables print it: digits with separators, signs, footnote stars, brackets.
+_NUMBER = re.compile(r"^[\(\[*+\-–−$€£]*\d[\d,.\s]*[\)\]%*]*$")
+_THOUSANDS = re.compile(r"^\d{3}[\d,.]*$")
+
+
+def is_number(text: str) -> bool:
+    return bool(_NUMBER.match(text.strip()))
+
+
+@dataclass
+class Word:
+    bbox: BBox
+    text: str
+
+
+@dataclass
+class Piece:
+    bbox: BBox
+    words: list[Word] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+
+@dataclass
+class WordCell:
+    row: int
+    col: int
+    colspan: int
+    text: str
+    bbox: BBox = (0.0, 0.0, 0.0, 0.0)
+    rowspan: int = 1
+
+
+def text_rows(words: Sequence[Word]) -> list[list[Word]]:
+    """Words whose vertical centres lie within half a line height of the row's centre, left to right."""
+    rows: list[list[Word]] = []
+    centres: list[float] = []
+    for word in sorted(words, key=lambda w: (w.bbox[1] + w.bbox[3]) / 2):
+        centre, height = (word.bbox[1] + word.bbox[3]) / 2, word.bbox[3] - word.bbox[1]
+        if rows and abs(centre - centres[-1]) < 0.5 * max(height, _height(rows[-1])):
+            rows[-1].append(word)
+            centres[-1] = sum((w.bbox[1] + w.bbox[3]) / 2 for w in rows[-1]) / len(rows[-1])
+        else:
+            rows.append([word])
+            centres.append(centre)
+    return [sorted(row, key=lambda w: w.bbox[0]) for row in rows]
+
+
+def _height(words: Sequence[Word]) -> float:
+    return max(w.bbox[3] - w.bbox[1] for w in words)
+
+
+def _union(boxes: Sequence[BBox]) -> BBox:
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def row_pieces(row: Sequence[Word], gap: float = 0.5) -> list[Piece]:
+    """Words closer than `gap` line heights form one piece; a lone currency or percent sign joins
+    its number whatever the gap."""
+    pieces: list[Piece] = []
+    for word in row:
+        last = pieces[-1] if pieces else None
+        height = max(word.bbox[3] - word.bbox[1], (last.bbox[3] - last.bbox[1]) if last else 0.0)
+        # Two numbers side by side are two cells however close (columns set tight), but for a
+        # group of thousands set with a space ("100 000").
+        apart = last is not None and is_number(last.words[-1].text) and is_number(word.text) \
+            and not (_THOUSANDS.match(word.text) and re.fullmatch(r"\d{1,3}", last.words[-1].text))
+        if last is not None and not apart and (word.bbox[0] - last.bbox[2] < gap * height
+                                               or last.text in _LEADING_SIGNS or word.text in _TRAILING_SIGNS):
+            last.words.append(word)
+            last.bbox = _union([last.bbox, word.bbox])
+        else:
+            pieces.append(Piece(word.bbox, [word]))
+    return pieces
+
+
+def _empty_runs(intervals: Sequence[tuple[float, float]], left: float, right: float,
+                min_width: float) -> list[tuple[float, float]]:
+    """Stretches of [left, right] that no interval covers, at least min_width wide, inner ones only."""
+    runs, edge = [], left
+    for a, b in sorted(intervals):
+        if a - edge >= min_width and edge > left:
+            runs.append((edge, a))
+        edge = max(edge, b)
+    return runs
+
+
+def find_gutters(rows: Sequence[Sequence[Piece]], min_width: float) -> list[tuple[float, float]]:
+    """Gutters between columns: empty in the data rows (as many pieces as most multi-piece rows),
+    then narrowed by every piece that reaches into one without crossing it."""
+    counts = sorted(len(r) for r in rows if len(r) >= 2)
+    if not counts:
+        return []
+    typical = counts[len(counts) // 2]
+    data = [p for r in rows if len(r) >= typical for p in r]
+    left, right = min(p.bbox[0] for r in rows for p in r), max(p.bbox[2] for r in rows for p in r)
+    gutters = _empty_runs([(p.bbox[0], p.bbox[2]) for p in data], left, right, min_width)
+    inside = [p for r in rows for p in r
+              if not any(p.bbox[0] <= a and p.bbox[2] >= b for a, b in gutters)]
+    narrowed = []
+    for a, b in gutters:
+        # Pieces reaching in from either side narrow the gutter; one that the headers fill (a
+        # year centred over its sub-columns, reaching over their gutter) stays as the data left it.
+        for p in inside:
+            if p.bbox[0] < b and p.bbox[2] > a:
+                if (p.bbox[0] + p.bbox[2]) / 2 < (a + b) / 2:
+                    a = max(a, p.bbox[2])
+                else:
+                    b = min(b, p.bbox[0])
+        narrowed.append((a, b))
+    return [(a, b) if b - a >= min_width else g for (a, b), g in zip(narrowed, gutters)]
+
+
+def _split_at_gutters(piece: Piece, gutters: Sequence[tuple[float, float]]) -> list[Piece]:
+    """A piece whose words stand on both sides of a gutter (columns set close) is cut there; one
+    word across a gutter (a spanning header) keeps the piece whole."""
+    out = [Piece(piece.words[0].bbox, [piece.words[0]])]
+    for word in piece.words[1:]:
+        last = out[-1]
+        cut = any(last.bbox[2] <= b and word.bbox[0] >= a and a <= (last.bbox[2] + word.bbox[0]) / 2 <= b
+                  for a, b in gutters) and last.text not in _LEADING_SIGNS and word.text not in _TRAILING_SIGNS
+        if cut:
+            out.append(Piece(word.bbox, [word]))
+        else:
+            last.words.append(word)
+            last.bbox = _union([last.bbox, word.bbox])
+    return out
+
+
+def grid_rows(words: Sequence[Word]) -> list[dict[int, WordCell]]:
+    """Words -> one row per text line, cells keyed by their first column, spanning pieces with
+    their colspan."""
+    rows = [row_pieces(r) for r in text_rows(words)]
+    if not rows:
+        return []
+    heights = sorted(w.bbox[3] - w.bbox[1] for w in words)
+    gutters = find_gutters(rows, min_width=0.3 * heights[len(heights) // 2])
+    bounds = [(gutters[k - 1][1] if k else float("-inf"), gutters[k][0] if k < len(gutters) else float("inf"))
+              for k in range(len(gutters) + 1)]
+    out: list[dict[int, WordCell]] = []
+    for r, row in enumerate(rows):
+        placed: dict[int, WordCell] = {}
+        for piece in (p for whole in row for p in _split_at_gutters(whole, gutters)):
+            hit = [k for k, (a, b) in enumerate(bounds) if piece.bbox[0] < b and piece.bbox[2] > a]
+            if not hit:
+                centre = (piece.bbox[0] + piece.bbox[2]) / 2
+                hit = [min(range(len(bounds)), key=lambda k: abs(min(max(centre, bounds[k][0]), bounds[k][1]) - centre))]
+            start, span = hit[0], hit[-1] - hit[0] + 1
+            if start in placed:
+                placed[start].text += " " + piece.text
+                placed[start].colspan = max(placed[start].colspan, span)
+                placed[start].bbox = _union([placed[start].bbox, piece.bbox])
+            else:
+                placed[start] = WordCell(r, start, span, piece.text, piece.bbox)
+        out.append(placed)
+    return out
+
+
+def cells_html(rows: Sequence[dict[int, WordCell]]) -> str:
+    """Rows of cells as an HTML table with spans; grid positions no cell covers are empty cells."""
+    if not rows or not any(rows):
+        return "<table></table>"
+    n_cols = max(c.col + c.colspan for row in rows for c in row.values())
+    covered: set[tuple[int, int]] = set()
+    out = []
+    for r, row in enumerate(rows):
+        tds = []
+        for k in range(n_cols):
+            if (r, k) in covered:
+                continue
+            cell = row.get(k)
+            if cell is None:
+                tds.append("<td></td>")
+                continue
+            span = min(cell.colspan, n_cols - k)
+            covered.update((r + i, k + j) for i in range(cell.rowspan) for j in range(span))
+            attrs = (f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else "") + (f' colspan="{span}"' if span > 1 else "")
+            tds.append(f"<td{attrs}>{html.escape(cell.text)}</td>")
+        out.append("<tr>" + "".join(tds) + "</tr>")
+    return "<table>" + "".join(out) + "</table>"
+
+
+def horizontal_rules(pdf_page, clip, min_share: float = 0.5) -> list[float]:
+    """y of horizontal rulings inside clip (PDF points, unrotated) across at least min_share of its
+    width: drawn lines, and thin rectangles (rules drawn as bars); in the upright page's frame."""
+    import pymupdf
+
+    turn = pdf_page.rotation_matrix
+    frame = clip * turn
+    ys = []
+    for path in pdf_page.get_cdrawings():
+        for item in path.get("items", ()):
+            if item[0] == "l":
+                box = pymupdf.Rect(pymupdf.Point(item[1]) * turn, pymupdf.Point(item[2]) * turn).normalize()
+            elif item[0] == "re":
+                box = pymupdf.Rect(item[1]) * turn
+            else:
+                continue
+            y = (box.y0 + box.y1) / 2
+            if box.height >= 2 or not frame.y0 <= y <= frame.y1:
+                continue
+            if min(box.x1, frame.x1) - max(box.x0, frame.x0) >= min_share * frame.width:
+                ys.append(y)
+    return sorted(ys)
+
+
+def page_words(pdf_page, clip) -> list[Word]:
+    """The text layer's words whose centres lie inside clip (PDF points, unrotated page), with boxes
+    in the upright page's frame (a landscape page stored turned reads left to right)."""
+    import pymupdf
+
+    from ..sources.text_layer import plain_ligatures
+
+    turn = pdf_page.rotation_matrix
+    words = []
+    for x0, y0, x1, y1, text, *_ in pdf_page.get_text("words", clip=clip):
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        if clip.x0 <= cx <= clip.x1 and clip.y0 <= cy <= clip.y1 and text.strip():
+            box = pymupdf.Rect(x0, y0, x1, y1) * turn
+            words.append(Word((box.x0, box.y0, box.x1, box.y1), plain_ligatures(text)))
+    return words
+
+
+def words_table_html(pdf_page, clip) -> str | None:
+    """The table inside clip (PDF points) from its words, wrapped lines and header tiers joined."""
+    from .table_word_rows import header_tiers, join_wrapped
+
+    rows = grid_rows(page_words(pdf_page, clip))
+    if not rows:
+        return None
+    return cells_html(header_tiers(join_wrapped(rows, horizontal_rules(pdf_page, clip))))
