@@ -84,6 +84,8 @@ def output_stem_for(relative_path: Path, keep_suffix: bool = False) -> Path:
     parts = [safe_component(part) for part in relative_path.parts if part not in ("", "/")]
     if not parts:
         return Path("%00")
+    if parts[0] == STATE_DIR:
+        parts[0] = "%2E" + STATE_DIR[1:]   # an input folder named .glmocr must not write into the state
     name = relative_path.name
     suffix = Path(name).suffix
     stem = name[:-len(suffix)] if suffix and not keep_suffix else name
@@ -166,16 +168,21 @@ class OutputFolder:
             return None
         return None if PurePosixPath(entry).parts[0] == STATE_DIR else path
 
-    def removable(self, entry: object, stem: object, *, areas: tuple[str, ...] = ("images", "layout"),
-                  outputs_too: bool = False) -> Path | None:
-        """A stamp's entry that may be deleted: under -o, in the document's own folder's images/ or
-        layout/ (or, with outputs_too, the document's own NAME.* files); else None."""
+    def removable(self, entry: object, stem: object, *, outputs_too: bool = False) -> Path | None:
+        """A stamp's entry that may be deleted: under -o, a picture of the document's own in its
+        folder's images/ or layout/ (or, with outputs_too, one of its NAME.* files); else None."""
         path = self.from_stamp(entry)
-        if path is None or not isinstance(stem, str):
+        if path is None or not isinstance(stem, str) or not stem:
             return None
-        rel, home = PurePosixPath(entry), PurePosixPath(stem).parent
-        if rel.parent.name in areas and rel.parent.parent == home:
-            return path
-        if outputs_too and rel.parent == home and rel.name.startswith(cut_to_bytes(PurePosixPath(stem).name, 200)):
+        rel, home, name = PurePosixPath(entry), PurePosixPath(stem).parent, PurePosixPath(stem).name
+
+        def named_after_it(separator: str) -> bool:
+            if rel.name.startswith(name + separator):
+                return True   # a long name was cut (fit_name) but keeps at least its first 200 bytes
+            return name_bytes(name) > 200 and rel.name.startswith(cut_to_bytes(name, 200))
+
+        if rel.parent.name in ("images", "layout") and rel.parent.parent == home:
+            return path if named_after_it("-") else None
+        if outputs_too and rel.parent == home and named_after_it("."):
             return path
         return None
