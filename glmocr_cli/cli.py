@@ -61,6 +61,16 @@ def _fail(message: str, code: int = EXIT_USAGE) -> None:
     raise typer.Exit(code)
 
 
+def _stdin_paths() -> list[str]:
+    """Paths on standard input, one a line or NUL-separated (`find -print0`), kept as the bytes the
+    OS names them (a name that is not UTF-8 still opens)."""
+    raw = getattr(sys.stdin, "buffer", None)
+    if raw is None:   # a text stream put in place of stdin
+        return sys.stdin.read().splitlines()
+    data = raw.read()
+    return [os.fsdecode(part) for part in (data.split(b"\0") if b"\0" in data else data.splitlines())]
+
+
 def _split(values: Optional[list[str]]) -> Optional[list[str]]:
     if not values:
         return None
@@ -127,7 +137,7 @@ def convert_command(
         if missing is not None:
             raise ConfigError(f"{missing}: no such file or folder")
         settings, _ = load_settings(config, flags)
-        stdin_lines = sys.stdin.read().splitlines() if "-" in inputs else None
+        stdin_lines = _stdin_paths() if "-" in inputs else None
         report = convert(inputs, output, settings, reporter=make_reporter(quiet, verbose),
                          stdin_lines=stdin_lines, summary_path=summary)
     except ConfigError as exc:

@@ -217,3 +217,12 @@ def test_quiet_lines_say_why_fail_on_flagged_exits_1():
     assert report.problem_lines() == [
         "flagged: in/scan.pdf: page 1: unsupported-script, page 2: unreadable-text (--fail-on flagged)"]
     assert RunReport([flagged], "lite").problem_lines() == []   # failure: a flag is no reason to exit 1
+
+
+def test_paths_on_stdin_keep_their_bytes_one_a_line_or_nul_separated(monkeypatch: pytest.MonkeyPatch):
+    from glmocr_cli.cli import _stdin_paths
+
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"in/caf\xe9.pdf\nin/b.pdf\n")))
+    assert _stdin_paths() == [os.fsdecode(b"in/caf\xe9.pdf"), "in/b.pdf"]
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"in/two\nlines.pdf\0in/\xff.png\0")))
+    assert _stdin_paths() == ["in/two\nlines.pdf", os.fsdecode(b"in/\xff.png"), ""]
