@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from ..document import BBox, LayoutRegion, PageImage, Task, TextLine
 from ..recognize.table_detect import looks_like_table, pdf_tables, table_runs
 from ..recognize.text_lines import area, bbox_union, intersection
+from .give_back import FORMULA_PROSE_WORDS, PICTURE_PROSE_WORDS, peel_prose, text_region
 from .grid_text import promote_grid_text
 from .line_regions import assign_lines, attach_rows_to_tables, attach_strays
 
@@ -99,6 +100,15 @@ def plan_regions(page: PageImage, found: list[LayoutRegion], lines: Sequence[Tex
         elif task is Task.SKIP and (is_text_dense(members, region.bbox) or is_page_sized_image(region, width, height)):
             plan.strays.extend(members)  # a photographed page of text, not a picture
             continue
+        elif task in (Task.FORMULA, Task.SKIP) and members:   # prose at the box's edges is text of its own
+            min_words = FORMULA_PROSE_WORDS if task is Task.FORMULA else PICTURE_PROSE_WORDS
+            region, members, given = peel_prose(region, members, reads_as_words, min_words)
+            for lines_back in given:
+                plan.found.append(text_region(lines_back, f"{task.value}-gave-back"))
+                plan.tasks.append(Task.TEXT)
+                plan.members.append(lines_back)
+            if region is None:
+                continue
         plan.found.append(region)
         plan.tasks.append(task)
         plan.members.append(members)

@@ -2,6 +2,17 @@
 margin band, a lone number at the page's edge, and a small line above everything else. A region the
 layout model called a header but that is set larger or bolder than the body and does not repeat is
 the document's title or a heading, not furniture.
+
+On one page (nothing to repeat) a line is furniture when all of these hold, in geometry:
+- it lies in the top or bottom margin band (MARGIN of the page height) with no body text between it
+  and the page edge;
+- a gap of at least GAP_LINES body letter heights separates it from the body text;
+- it is short (one or two lines, at most 15 words) and set smaller than the body text (font size from
+  the text layer, else letter height under SMALLER times the body's);
+- the page has a body: at least BODY_LINES lines of text that are not furniture.
+The last one pulls the other way: a page whose only text is a short line (a cover, a slide title, one
+frame of a scan) has no body to set furniture apart from, so that line is text, even where the layout
+model called it a header; so is a header or footer the layout found in the middle of the page.
 """
 from __future__ import annotations
 
@@ -10,12 +21,16 @@ from collections import defaultdict
 
 from ..document import DEFAULT_LABEL_TASKS, DocResult, PageResult, Region, Task
 from ..text_patterns import CAPTION, PAGE_NUMBER
-from .words import body_size, is_styled, region_size, share
+from .words import body_size, is_styled, region_size, rows_of, share
 
 MARGIN = 0.12            # share of the page height that counts as top / bottom margin band
 NUMBER_MARGIN = 0.2      # a lone page number may sit a little further in
 CAPTIONS = {"figure_caption", "table_caption", "figure_title", "table_title"}
 FURNITURE = {"header", "footer", "number", "header_image", "footer_image"}
+GAP_LINES = 1.0          # the gap between furniture and the body, in body letter heights
+SMALLER = 0.85           # OCR'd furniture: letter height under this share of the body's
+BODY_LINES = 3           # lines of body text a page needs before anything on it is furniture by position
+MID_PAGE = (0.3, 0.7)    # a header/footer box wholly inside this band of the page height is text
 
 
 def _key(text: str) -> str:
@@ -44,8 +59,9 @@ def _mark(region: Region, label: str, tasks: dict[str, Task] | None) -> None:
 
 
 def _outermost(region: Region, page: PageResult, band: str) -> bool:
-    """No body text lies between the region and the page edge."""
-    others = [r for r in page.regions if r is not region and r.task is Task.TEXT and r.label not in FURNITURE]
+    """No body text lies between the region and the page edge (a page number may: it is furniture too)."""
+    others = [r for r in page.regions if r is not region and r.task is Task.TEXT and r.label not in FURNITURE
+              and not PAGE_NUMBER.match(r.content.strip())]
     if band == "top":
         return not any(r.bbox[3] <= region.bbox[1] + 1 for r in others)
     return not any(r.bbox[1] >= region.bbox[3] - 1 for r in others)
@@ -82,22 +98,60 @@ def find_furniture(doc: DocResult, tasks: dict[str, Task] | None = None) -> DocR
             elif number_band and PAGE_NUMBER.match(text) and _outermost(region, page, number_band):
                 _mark(region, "number", tasks)
             elif band and region.task is Task.TEXT and _outermost(region, page, band) and _is_small_line(
-                    region, body, body_height):
+                    region, body, body_height) and _set_apart(region, page, band, body_height):
                 _mark(region, "header" if band == "top" else "footer", tasks)
             elif region.task is Task.ABANDON and region.label == "header" and not (
                     band and len(seen[(band, _key(text))]) >= 2) and (
                     _stands_out(region, body, body_height) or _opens_the_document(region, page, len(pages))):
                 region.label, region.task = "paragraph_title", Task.TEXT  # a title, not a running header
+        _keep_lone_text(page, seen, tasks)
     return doc
+
+
+def _body(page: PageResult, but: Region | None = None) -> list[Region]:
+    """The page's text that is not furniture (page numbers not yet labelled included)."""
+    return [r for r in page.regions if r is not but and r.task is Task.TEXT and r.label not in FURNITURE
+            and r.content.strip() and not PAGE_NUMBER.match(r.content.strip())]
+
+
+def _body_lines(page: PageResult, but: Region | None = None) -> int:
+    return sum(len(rows_of(r)) if r.lines else max(1, len(r.content.strip().splitlines())) for r in _body(page, but))
+
+
+def _set_apart(region: Region, page: PageResult, band: str, body_height: float) -> bool:
+    """The page has a body, and a gap of at least GAP_LINES letter heights lies between it and the region."""
+    body = _body(page, region)
+    if _body_lines(page, region) < BODY_LINES:
+        return False
+    gaps = [r.bbox[1] - region.bbox[3] if band == "top" else region.bbox[1] - r.bbox[3] for r in body]
+    height = body_height or _letter_height(region)
+    return min(gaps, default=0.0) >= GAP_LINES * height
+
+
+def _keep_lone_text(page: PageResult, seen: dict[tuple[str, str], set[int]], tasks: dict[str, Task] | None) -> None:
+    """A header/footer on a page with no body, or in the middle of the page, that no other page repeats,
+    is the page's text: back to a text region (kept in the Markdown)."""
+    lone = _body_lines(page) == 0
+    for region in page.regions:
+        if region.label not in ("header", "footer") or not region.content.strip():
+            continue
+        band = _band(region, page, MARGIN)
+        if band and len(seen[(band, _key(region.content))]) >= 2:
+            continue   # a running header: other pages repeat it
+        middle = region.bbox[1] >= MID_PAGE[0] * page.height and region.bbox[3] <= MID_PAGE[1] * page.height
+        if lone or middle:
+            region.label, region.task = "text", (tasks or DEFAULT_LABEL_TASKS).get("text", Task.TEXT)
+            if "furniture" in region.flags:
+                region.flags.remove("furniture")
 
 
 def _is_small_line(region: Region, body: float | None, body_height: float) -> bool:
     """One short line set smaller than the body text, at the very top or bottom: a running header."""
-    if len(region.content.split()) > 15 or len({ln.style.line for ln in region.lines if ln.style}) > 1:
+    if len(region.content.split()) > 15 or len(rows_of(region)) > 1:
         return False
     if is_styled(region) and body:
         return region_size(region) < 0.95 * body and share(region, "bold") < 0.5
-    return False
+    return bool(body_height) and not is_styled(region) and _letter_height(region) < SMALLER * body_height
 
 
 def _stands_out(region: Region, body: float | None, body_height: float) -> bool:
