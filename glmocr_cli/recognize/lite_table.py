@@ -7,6 +7,7 @@ boxes (rows of text, column ranges shared across rows, boxes over several column
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..document import BBox, PageImage, TextLine
@@ -14,6 +15,7 @@ from ..sources.text_layer import plain_ligatures
 from .table_check import rows_interleave
 from .table_grid import cells_to_html, grid_from_lines
 from .table_rows import StackedCell, split_stacked_rows
+from .table_words import words_table_html
 from .table_slanet import SlanetTable, crop_box, fill_structure, slanet_model_path
 from .text_lines import area, intersection
 
@@ -21,21 +23,27 @@ from .text_lines import area, intersection
 @dataclass
 class TableResult:
     html: str
-    method: str               # "pdf-vector" | "slanet" | "grid"
+    method: str               # "pdf-vector" | "pdf-words" | "slanet" | "grid"
     confidence: float | None
 
 
-def _vector_table(page: PageImage, bbox: BBox) -> str | None:
+def _pdf_clip(page: PageImage, bbox: BBox):
+    """The layout box (pixels of the rendered, rotation-applied page) in unrotated PDF points, where
+    the text layer and the finder work; None for an image page."""
     import pymupdf
 
     scale = page.px_per_pt
-    pdf_page = page.pdf_page
-    if pdf_page is None or not scale:
+    if page.pdf_page is None or not scale:
         return None
-    # The layout box is in pixels of the rendered (rotation-applied) page; the finder works in
-    # unrotated PDF space.
-    to_pdf = ~(pdf_page.rotation_matrix * pymupdf.Matrix(scale, scale))
-    clip = (pymupdf.Rect(bbox) * to_pdf) + (-4, -4, 4, 4)
+    to_pdf = ~(page.pdf_page.rotation_matrix * pymupdf.Matrix(scale, scale))
+    return (pymupdf.Rect(bbox) * to_pdf) + (-4, -4, 4, 4)
+
+
+def ruled_table(pdf_page, clip) -> tuple[str, int] | None:
+    """The table PyMuPDF's finder reads from the rulings inside clip: its HTML and how many of its
+    grid cells hold no text (a grid that rulings of shading or decoration cut wrongly is mostly empty)."""
+    import pymupdf
+
     try:
         # Our layout stage has already placed the table: PyMuPDF's own layout model (pymupdf-layout,
         # which PyMuPDF 2 installs) would run again on the whole page only to gate the finder.
@@ -56,7 +64,34 @@ def _vector_table(page: PageImage, bbox: BBox) -> str | None:
                                                   max(w[3] for w in ws)), plain_ligatures(" ".join(w[4] for w in ws)))
                                                 for ws in lines.values()]))
     cells = split_stacked_rows(stacks)
-    return cells_to_html(cells) if cells else None
+    if not cells:
+        return None
+    return cells_to_html(cells), sum(1 for c in stacks if not c.lines)
+
+
+def _filled(table_html: str) -> tuple[int, int]:
+    """(cells holding text, all cells) of an HTML table."""
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", table_html)
+    return sum(1 for c in cells if c.strip()), len(cells)
+
+
+def _vector_table(page: PageImage, bbox: BBox) -> tuple[str, str] | None:
+    """(html, method) from the text layer: the rulings' grid where the rulings fence every cell, the
+    words' alignment otherwise (no rulings, or only some: a frame, a rule under the header)."""
+    clip = _pdf_clip(page, bbox)
+    if clip is None:
+        return None
+    ruled = ruled_table(page.pdf_page, clip)
+    words = words_table_html(page.pdf_page, clip)
+    if ruled is None:
+        return (words, "pdf-words") if words else None
+    if words is None:
+        return ruled[0], "pdf-vector"
+    # Rulings that fence only part of the grid merge cells (fewer filled ones) or cut empty ones.
+    (ruled_text, ruled_all), (words_text, _) = _filled(ruled[0]), _filled(words)
+    if ruled_text >= 0.95 * words_text and ruled_all - ruled_text <= 0.15 * ruled_all:
+        return ruled[0], "pdf-vector"
+    return words, "pdf-words"
 
 
 class LiteTableRecognizer:
@@ -65,9 +100,9 @@ class LiteTableRecognizer:
         self.slanet = SlanetTable(path, threads) if path else None
 
     def recognize(self, page: PageImage, bbox: BBox, lines: list[TextLine]) -> TableResult:
-        html = _vector_table(page, bbox)
-        if html is not None:
-            return TableResult(html, "pdf-vector", 1.0)
+        found = _vector_table(page, bbox)
+        if found is not None:
+            return TableResult(found[0], found[1], 1.0)
         # The engine may hand over the page's lines: keep those mostly inside the table.
         lines = [ln for ln in lines if intersection(ln.bbox, bbox) >= 0.5 * (area(ln.bbox) or 1.0)]
         if self.slanet is not None:

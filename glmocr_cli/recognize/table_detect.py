@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..document import BBox, PageImage, TextLine
+from .table_words import page_words, table_boxes
 from .text_lines import area, group_into_rows, intersection
 
 
@@ -105,7 +106,8 @@ def _ruled_areas(pdf_page, min_rules: int = 3, min_length: float = 0.15, max_gap
 
 
 def pdf_tables(page: PageImage, known: Sequence[BBox] = (), min_rows: int = 2, min_cols: int = 2) -> list[BBox]:
-    """Boxes (page pixels) of ruled tables that no known table box covers, each with some text.
+    """Boxes (page pixels) of tables that no known table box covers: ruled ones with some text, and
+    ones without rulings that the words' alignment shows.
 
     PyMuPDF's finder reads every character of what it searches (seconds on a busy page, more with
     its layout model), so it runs only, clipped, where rules fence an area no known table covers."""
@@ -141,6 +143,11 @@ def pdf_tables(page: PageImage, known: Sequence[BBox] = (), min_rows: int = 2, m
                 continue
             found = pymupdf.Rect(table.bbox) * to_pixels
             boxes.append((found.x0, found.y0, found.x1, found.y1))
+    # Tables without rulings: runs of rows that the words set in columns (a label and numbers).
+    for upright in table_boxes(page_words(pdf_page, pdf_page.rect * pdf_page.derotation_matrix)):
+        box = tuple(v * scale for v in upright)
+        if not any(intersection(box, other) > 0.3 * (area(box) or 1.0) for other in [*known, *boxes]):
+            boxes.append(box)
     return boxes
 
 

@@ -252,3 +252,60 @@ def words_table_html(pdf_page, clip) -> str | None:
     if not rows:
         return None
     return cells_html(header_tiers(join_wrapped(rows, horizontal_rules(pdf_page, clip))))
+
+
+def _is_grid_row(pieces: Sequence[Piece]) -> bool:
+    """A row that reads as table cells: a label and numbers, or three or more short pieces."""
+    if len(pieces) < 2:
+        return False
+    if any(is_number(p.text) for p in pieces[1:]):
+        return True
+    return len(pieces) >= 3 and all(len(p.words) <= 4 for p in pieces)
+
+
+def table_boxes(words: Sequence[Word], min_rows: int = 3, max_header: int = 3) -> list[BBox]:
+    """Tables standing among a page's words (upright frame): runs of three or more grid rows (a label
+    and numbers, or short pieces) set close, with columns their pieces share; a lone line between
+    grid rows (a section label, a wrapped label) stays in the run, and up to max_header short lines
+    right above it (the header) join it."""
+    rows = [row_pieces(r) for r in text_rows(words)]
+    boxes: list[BBox] = []
+    k = 0
+    while k < len(rows):
+        if not _is_grid_row(rows[k]):
+            k += 1
+            continue
+        run, end = [k], k
+        while end + 1 < len(rows):
+            nxt = end + 1 if _is_grid_row(rows[end + 1]) else end + 2
+            if nxt >= len(rows) or not _is_grid_row(rows[nxt]) or not _close(rows[run[-1]], rows[nxt], nxt - run[-1]):
+                break
+            run.append(nxt)
+            end = nxt
+        k = end + 1
+        grid = [rows[i] for i in run]
+        if len(run) < min_rows or not find_gutters(grid, min_width=0.3 * _row_height(grid[0])):
+            continue
+        left = min(p.bbox[0] for r in grid for p in r)
+        right = max(p.bbox[2] for r in grid for p in r)
+        first = run[0]
+        for _ in range(max_header):
+            above = first - 1
+            if above < 0 or not _close(rows[above], rows[first], 1) or any(len(p.words) > 6 for p in rows[above]) \
+                    or min(p.bbox[0] for p in rows[above]) < left - 2 * _row_height(rows[above]) \
+                    or max(p.bbox[2] for p in rows[above]) > right + 2 * _row_height(rows[above]):
+                break
+            first = above
+        members = [p.bbox for r in rows[first:end + 1] for p in r]
+        boxes.append(_union(members))
+    return boxes
+
+
+def _row_height(row: Sequence[Piece]) -> float:
+    return max(p.bbox[3] - p.bbox[1] for p in row)
+
+
+def _close(upper: Sequence[Piece], lower: Sequence[Piece], steps: int) -> bool:
+    """Rows near enough to be one table's: a gap under two line heights per step between them."""
+    gap = min(p.bbox[1] for p in lower) - max(p.bbox[3] for p in upper)
+    return gap < 2.0 * steps * max(_row_height(upper), _row_height(lower))
