@@ -19,7 +19,7 @@ from refine_pages import doc_from_pdf, region
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 FORMULAS = [
-    r"L(t+n)=L(t)(1+r)^{n}",
+    r"L(t + n) = L(t)(1 + r)^{n}",
     r"x=\frac{-b\pm\sqrt{b^{2}-4ac}}{2a}",
     r"\sum_{i=1}^{n} i^{2}=\frac{n(n+1)(2n+1)}{6}",
     r"\int_{0}^{\infty} e^{-x^{2}}dx=\frac{\sqrt{\pi}}{2}",
@@ -87,7 +87,7 @@ def test_letter_styles_come_from_fonts():
     glyphs = [_glyph("L", 0, "CMSY10"), _glyph("=", 10, "CMR10"), _glyph("F", 20, "CMBX10"),
               _glyph("+", 30, "CMR10"), _glyph("R", 40, "MSBM10"), _glyph("x", 50, "CMMI10"),
               _glyph("2", 57, "CMR7", size=8, raise_by=5)]
-    assert formula_latex(glyphs, []).latex == r"\mathcal{L}=\mathbf{F}+\mathbb{R}x^{2}"
+    assert formula_latex(glyphs, []).latex == r"\mathcal{L} = \mathbf{F} + \mathbb{R}x^{2}"
 
 
 def test_a_formula_cut_into_a_heading_and_a_formula_box_is_one_formula():
@@ -108,8 +108,8 @@ def test_a_formula_cut_into_a_heading_and_a_formula_box_is_one_formula():
         r.order = rank
     refine_document(doc)
     formulas = [r for r in page.regions if r.task is Task.FORMULA]
-    assert len(formulas) == 1 and formulas[0].content == "L(t+n)=L(t)(1+r)^{n}"
+    assert len(formulas) == 1 and formulas[0].content == "L(t + n) = L(t)(1 + r)^{n}"
     assert formulas[0].stats["formula"] == "latex-from-glyphs"
     assert not any(r.content.startswith("L(t") for r in page.regions if r.task is not Task.FORMULA)
     markdown = render_markdown(doc)
-    assert "$$\nL(t+n)=L(t)(1+r)^{n} \\tag{1}\n$$" in markdown and "L(t\n" not in markdown
+    assert "$$\nL(t + n) = L(t)(1 + r)^{n} \\tag{1}\n$$" in markdown and "L(t\n" not in markdown
