@@ -31,14 +31,15 @@ FORMULAS = [
 ]
 
 
-def mathtext_pdf(path: Path, latex: str, fontset: str = "stix") -> Path:
+def mathtext_pdf(path: Path, latex: str, fontset: str = "stix", second: str | None = None) -> Path:
     matplotlib = pytest.importorskip("matplotlib")
     matplotlib.use("pdf")
     import matplotlib.pyplot as plt
 
     with matplotlib.rc_context({"pdf.fonttype": 42, "mathtext.fontset": fontset, "svg.hashsalt": "0"}):
         figure = plt.figure(figsize=(6, 1.4))
-        figure.text(0.5, 0.5, f"${latex}$", fontsize=20, ha="center", va="center")
+        text = f"${latex}$" + (f"\n${second}$" if second else "")
+        figure.text(0.5, 0.5, text, fontsize=20, ha="center", va="center")
         figure.savefig(path)
         plt.close(figure)
     return path
@@ -76,6 +77,11 @@ def test_unnamed_glyphs_keep_the_crop(tmp_path):
     without a Unicode map: the minus sign comes out as '¡') give no LaTeX."""
     assert latex_of(mathtext_pdf(tmp_path / "cal.pdf", r"\mathcal{L}(\theta)=0")) is None
     assert latex_of(mathtext_pdf(tmp_path / "cm.pdf", r"x=-b\pm c", fontset="cm")) is None
+
+
+def test_two_stacked_equations_in_one_box_keep_the_crop(tmp_path):
+    """Rows of equations (aligned, cases) are not read as one row with scripts."""
+    assert latex_of(mathtext_pdf(tmp_path / "rows.pdf", "a+b=c", second="x-y=z")) is None
 
 
 def _glyph(char: str, x: float, font: str, size: float = 12.0, raise_by: float = 0.0) -> Glyph:

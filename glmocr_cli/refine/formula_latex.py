@@ -55,7 +55,7 @@ _TAG = re.compile(r"^\((\w{1,4}(?:\.\w{1,3})?[a-z]?)\)$")
 
 
 class _Unnamed(Exception):
-    """A glyph with no name in LaTeX: the formula is not written from glyphs."""
+    """A glyph with no name in LaTeX, or a layout this does not read: not written from glyphs."""
 
 
 @dataclass
@@ -246,11 +246,14 @@ def _structures(items: list[_Atom], rules: list[Rule]) -> list[_Atom]:
 
 
 def _place(glyph: Glyph, baseline: float, size: float) -> str:
-    """'' on the baseline, 'sup' raised, 'sub' lowered (a smaller glyph off the baseline)."""
+    """'' on the baseline, 'sup' raised, 'sub' lowered (a smaller glyph off the baseline). A body-size
+    glyph a line away is a second row (stacked equations, cases): not one formula this reads."""
     if glyph.char in BIG_OPERATORS or _tall(glyph, size):
         return ""
     shift = glyph.origin[1] - baseline
     smaller = glyph.size < 0.9 * size
+    if abs(shift) > (1.5 if smaller else 0.6) * size:
+        raise _Unnamed("a second row")
     if shift < -(0.2 if smaller else 0.4) * size:
         return "sup"
     if shift > (0.1 if smaller else 0.3) * size:
