@@ -96,9 +96,9 @@ def test_letter_styles_come_from_fonts():
     assert formula_latex(glyphs, []).latex == r"\mathcal{L} = \mathbf{F} + \mathbb{R}x^{2}"
 
 
-def test_a_formula_cut_into_a_heading_and_a_formula_box_is_one_formula():
+def _cut_formula():
     """samples/report.pdf's formula row given as two layout boxes (its start taken for a title, as the
-    lite layout model does), the number beside it: one formula, its number a \\tag, no heading."""
+    lite layout model does), its number beside it."""
     doc = doc_from_pdf(SAMPLES / "report.pdf")
     page = doc.pages[1]
     row = next(r for r in page.regions if r.content.startswith("L(t"))
@@ -112,6 +112,12 @@ def test_a_formula_cut_into_a_heading_and_a_formula_box_is_one_formula():
     page.regions.append(region(number, "formula_number", Task.TEXT, index=len(page.regions)))
     for rank, r in enumerate(sorted(page.regions, key=lambda r: (r.bbox[1], r.bbox[0]))):
         r.order = rank
+    return doc, page
+
+
+def test_a_formula_cut_into_a_heading_and_a_formula_box_is_one_formula():
+    """One formula, its number a \\tag, no heading made of its start."""
+    doc, page = _cut_formula()
     refine_document(doc)
     formulas = [r for r in page.regions if r.task is Task.FORMULA]
     assert len(formulas) == 1 and formulas[0].content == "L(t + n) = L(t)(1 + r)^{n}"
@@ -119,3 +125,11 @@ def test_a_formula_cut_into_a_heading_and_a_formula_box_is_one_formula():
     assert not any(r.content.startswith("L(t") for r in page.regions if r.task is not Task.FORMULA)
     markdown = render_markdown(doc)
     assert "$$\nL(t + n) = L(t)(1 + r)^{n} \\tag{1}\n$$" in markdown and "L(t\n" not in markdown
+
+
+def test_text_layer_off_never_reads_the_glyphs():
+    doc, page = _cut_formula()
+    doc.options["text_layer"] = "off"
+    refine_document(doc)
+    formula = next(r for r in page.regions if r.label == "display_formula")
+    assert formula.content == "" and formula.stats["formula"] == "image-crop"

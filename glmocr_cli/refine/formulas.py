@@ -91,10 +91,13 @@ class _PdfMath:
 
     def __init__(self, doc: DocResult):
         self.path, self.pdf, self.pages = doc.source, None, {}
+        self.allowed = doc.options.get("text_layer", "auto") != "off"
 
     def page(self, page: PageResult) -> PageMath | None:
-        if page.source != "pdf" or not page.size_pt or page.rotation:
-            return None  # turned pages: the region boxes are not the PDF's coordinates
+        if not self.allowed or page.source != "pdf" or not page.size_pt or page.rotation:
+            return None  # --text-layer off; turned pages (region boxes are not the PDF's coordinates)
+        if not any(r.text_source == "text-layer" for r in page.regions):
+            return None  # the page was read by OCR: its text layer was judged unusable, or it has none
         if page.index not in self.pages:
             self.pages[page.index] = None
             try:
