@@ -8,14 +8,19 @@ from pathlib import Path
 
 import pymupdf
 import pytest
-
 from browser import KatexRenderer, renders_alike
+from refine_pages import doc_from_pdf, region
+
 from glmocr_cli.assemble.markdown import render_markdown
 from glmocr_cli.document import Task
 from glmocr_cli.refine import refine_document
-from glmocr_cli.refine.formula_glyphs import Glyph, formula_extent, formula_parts, read_page_math
+from glmocr_cli.refine.formula_glyphs import (
+    Glyph,
+    formula_extent,
+    formula_parts,
+    read_page_math,
+)
 from glmocr_cli.refine.formula_latex import formula_latex
-from refine_pages import doc_from_pdf, region
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 FORMULAS = [

@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import SAMPLES
 
 GOLDEN = Path(__file__).resolve().parent / "golden"

@@ -16,23 +16,13 @@ import pymupdf
 from ..document import DocResult, PageResult, Region, Task
 from ..text_patterns import CAPTION
 from .formula_glyphs import PageMath, formula_extent, formula_parts, read_page_math
-from .formula_latex import formula_latex
+from .formula_latex import GREEK, OPERATORS, formula_latex
 from .words import is_styled, row_text, rows_of
 
 _PROSE_WORD = re.compile(r"^[A-Za-z][a-z]{3,}[.,;:]?$")
 _PROSE_IN_LATEX = re.compile(r"\\mathrm\{[A-Za-z]?[a-z]{3,}\}")
 _RELATION = set("=<>≤≥≠≈≡∝∼→⇒⇔∈∉⊂⊆")
 
-GREEK = dict(zip("αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩϵϑϕϱς",
-                 r"\alpha \beta \gamma \delta \epsilon \zeta \eta \theta \iota \kappa \lambda \mu \nu \xi \pi \rho "
-                 r"\sigma \tau \upsilon \phi \chi \psi \omega \Gamma \Delta \Theta \Lambda \Xi \Pi \Sigma \Upsilon "
-                 r"\Phi \Psi \Omega \varepsilon \vartheta \varphi \varrho \varsigma".split()))
-OPERATORS = {"×": r"\times", "·": r"\cdot", "÷": r"\div", "±": r"\pm", "∓": r"\mp", "≤": r"\leq", "≥": r"\geq",
-             "≠": r"\neq", "≈": r"\approx", "≡": r"\equiv", "∝": r"\propto", "∼": r"\sim", "→": r"\rightarrow",
-             "⇒": r"\Rightarrow", "⇔": r"\Leftrightarrow", "∈": r"\in", "∉": r"\notin", "⊂": r"\subset",
-             "⊆": r"\subseteq", "∪": r"\cup", "∩": r"\cap", "∞": r"\infty", "∂": r"\partial", "∇": r"\nabla",
-             "∑": r"\sum", "∏": r"\prod", "∫": r"\int", "√": r"\sqrt", "−": "-", "′": "'", "…": r"\ldots",
-             "⋅": r"\cdot", "∗": "*", "∀": r"\forall", "∃": r"\exists", "¬": r"\neg", "∧": r"\wedge", "∨": r"\vee"}
 _PLAIN = re.compile(r"^[A-Za-z0-9+\-=<>()\[\]{}|/.,:;!'*]$")
 
 
@@ -105,7 +95,7 @@ class _PdfMath:
                 pdf_page = self.pdf[page.index]
                 if not pdf_page.rotation and not self.pdf.needs_pass:
                     self.pages[page.index] = read_page_math(pdf_page)
-            except Exception:  # noqa: BLE001 - unreadable again: the crop stays, as without glyphs
+            except Exception:  # noqa: BLE001, S110 - unreadable again: the crop stays, as without glyphs
                 pass
         return self.pages[page.index]
 
