@@ -8,18 +8,23 @@ from pathlib import Path
 
 import pymupdf
 import pytest
-
 from browser import KatexRenderer, renders_alike
+from refine_pages import doc_from_pdf, region
+
 from glmocr_cli.assemble.markdown import render_markdown
 from glmocr_cli.document import Task
 from glmocr_cli.refine import refine_document
-from glmocr_cli.refine.formula_glyphs import Glyph, formula_extent, formula_parts, read_page_math
+from glmocr_cli.refine.formula_glyphs import (
+    Glyph,
+    formula_extent,
+    formula_parts,
+    read_page_math,
+)
 from glmocr_cli.refine.formula_latex import formula_latex
-from refine_pages import doc_from_pdf, region
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 FORMULAS = [
-    r"L(t+n)=L(t)(1+r)^{n}",
+    r"L(t + n) = L(t)(1 + r)^{n}",
     r"x=\frac{-b\pm\sqrt{b^{2}-4ac}}{2a}",
     r"\sum_{i=1}^{n} i^{2}=\frac{n(n+1)(2n+1)}{6}",
     r"\int_{0}^{\infty} e^{-x^{2}}dx=\frac{\sqrt{\pi}}{2}",
@@ -31,14 +36,15 @@ FORMULAS = [
 ]
 
 
-def mathtext_pdf(path: Path, latex: str, fontset: str = "stix") -> Path:
+def mathtext_pdf(path: Path, latex: str, fontset: str = "stix", second: str | None = None) -> Path:
     matplotlib = pytest.importorskip("matplotlib")
     matplotlib.use("pdf")
     import matplotlib.pyplot as plt
 
     with matplotlib.rc_context({"pdf.fonttype": 42, "mathtext.fontset": fontset, "svg.hashsalt": "0"}):
         figure = plt.figure(figsize=(6, 1.4))
-        figure.text(0.5, 0.5, f"${latex}$", fontsize=20, ha="center", va="center")
+        text = f"${latex}$" + (f"\n${second}$" if second else "")
+        figure.text(0.5, 0.5, text, fontsize=20, ha="center", va="center")
         figure.savefig(path)
         plt.close(figure)
     return path
@@ -78,6 +84,11 @@ def test_unnamed_glyphs_keep_the_crop(tmp_path):
     assert latex_of(mathtext_pdf(tmp_path / "cm.pdf", r"x=-b\pm c", fontset="cm")) is None
 
 
+def test_two_stacked_equations_in_one_box_keep_the_crop(tmp_path):
+    """Rows of equations (aligned, cases) are not read as one row with scripts."""
+    assert latex_of(mathtext_pdf(tmp_path / "rows.pdf", "a+b=c", second="x-y=z")) is None
+
+
 def _glyph(char: str, x: float, font: str, size: float = 12.0, raise_by: float = 0.0) -> Glyph:
     base = 100.0 - raise_by
     return Glyph(char, (x, base - 0.9 * size, x + 0.6 * size, base + 0.25 * size), (x, base), size, font)
@@ -87,12 +98,12 @@ def test_letter_styles_come_from_fonts():
     glyphs = [_glyph("L", 0, "CMSY10"), _glyph("=", 10, "CMR10"), _glyph("F", 20, "CMBX10"),
               _glyph("+", 30, "CMR10"), _glyph("R", 40, "MSBM10"), _glyph("x", 50, "CMMI10"),
               _glyph("2", 57, "CMR7", size=8, raise_by=5)]
-    assert formula_latex(glyphs, []).latex == r"\mathcal{L}=\mathbf{F}+\mathbb{R}x^{2}"
+    assert formula_latex(glyphs, []).latex == r"\mathcal{L} = \mathbf{F} + \mathbb{R}x^{2}"
 
 
-def test_a_formula_cut_into_a_heading_and_a_formula_box_is_one_formula():
+def _cut_formula():
     """samples/report.pdf's formula row given as two layout boxes (its start taken for a title, as the
-    lite layout model does), the number beside it: one formula, its number a \\tag, no heading."""
+    lite layout model does), its number beside it."""
     doc = doc_from_pdf(SAMPLES / "report.pdf")
     page = doc.pages[1]
     row = next(r for r in page.regions if r.content.startswith("L(t"))
@@ -106,10 +117,24 @@ def test_a_formula_cut_into_a_heading_and_a_formula_box_is_one_formula():
     page.regions.append(region(number, "formula_number", Task.TEXT, index=len(page.regions)))
     for rank, r in enumerate(sorted(page.regions, key=lambda r: (r.bbox[1], r.bbox[0]))):
         r.order = rank
+    return doc, page
+
+
+def test_a_formula_cut_into_a_heading_and_a_formula_box_is_one_formula():
+    """One formula, its number a \\tag, no heading made of its start."""
+    doc, page = _cut_formula()
     refine_document(doc)
     formulas = [r for r in page.regions if r.task is Task.FORMULA]
-    assert len(formulas) == 1 and formulas[0].content == "L(t+n)=L(t)(1+r)^{n}"
+    assert len(formulas) == 1 and formulas[0].content == "L(t + n) = L(t)(1 + r)^{n}"
     assert formulas[0].stats["formula"] == "latex-from-glyphs"
     assert not any(r.content.startswith("L(t") for r in page.regions if r.task is not Task.FORMULA)
     markdown = render_markdown(doc)
-    assert "$$\nL(t+n)=L(t)(1+r)^{n} \\tag{1}\n$$" in markdown and "L(t\n" not in markdown
+    assert "$$\nL(t + n) = L(t)(1 + r)^{n} \\tag{1}\n$$" in markdown and "L(t\n" not in markdown
+
+
+def test_text_layer_off_never_reads_the_glyphs():
+    doc, page = _cut_formula()
+    doc.options["text_layer"] = "off"
+    refine_document(doc)
+    formula = next(r for r in page.regions if r.label == "display_formula")
+    assert formula.content == "" and formula.stats["formula"] == "image-crop"

@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import SAMPLES
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -28,5 +27,5 @@ def test_samples_markdown_matches_golden(stem, samples_converted, update_golden)
 def test_demo_formula_is_whole():
     """What the README promises of `make demo`: the growth formula whole, with its number, no heading."""
     report = (GOLDEN / "report.md").read_text(encoding="utf-8")
-    assert "$$\nL(t+n)=L(t)(1+r)^{n} \\tag{1}\n$$" in report
-    assert "#### L(t" not in report and "+ n) = L(t)" not in report
+    assert "$$\nL(t + n) = L(t)(1 + r)^{n} \\tag{1}\n$$" in report
+    assert "#### L(t" not in report and "$$\n+ n)" not in report

@@ -65,7 +65,7 @@ def read_page_math(page: pymupdf.Page) -> PageMath:
     rules: list[Rule] = []
     try:
         paths = page.get_cdrawings()
-    except Exception:  # a damaged content stream: the glyphs alone still say a one-line formula
+    except Exception:  # noqa: BLE001 - a damaged content stream: the glyphs alone still say a one-line formula
         paths = []
     for path in paths[:5000]:
         x0, y0, x1, y1 = path.get("rect") or (0, 0, 0, 0)

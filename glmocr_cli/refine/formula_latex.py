@@ -55,7 +55,7 @@ _TAG = re.compile(r"^\((\w{1,4}(?:\.\w{1,3})?[a-z]?)\)$")
 
 
 class _Unnamed(Exception):
-    """A glyph with no name in LaTeX: the formula is not written from glyphs."""
+    """A glyph with no name in LaTeX, or a layout this does not read: not written from glyphs."""
 
 
 @dataclass
@@ -138,10 +138,24 @@ def char_latex(glyph: Glyph) -> str:
     raise _Unnamed(ch)
 
 
+_SPACED = {"=", "+", "-", "<", ">", r"\pm", r"\mp", r"\times", r"\cdot", r"\div", r"\leq", r"\geq", r"\neq",
+           r"\approx", r"\equiv", r"\sim", r"\simeq", r"\cong", r"\propto", r"\in", r"\notin", r"\subset",
+           r"\subseteq", r"\supset", r"\supseteq", r"\cup", r"\cap", r"\rightarrow", r"\leftarrow",
+           r"\Rightarrow", r"\Leftrightarrow", r"\leftrightarrow", r"\mapsto", r"\ll", r"\gg", r"\oplus",
+           r"\otimes", r"\wedge", r"\vee", r"\setminus", r"\triangleq"}
+
+
 def _join(tokens: list[str]) -> str:
-    """Tokens as one LaTeX string: a space only where a command name would run into a letter."""
+    """Tokens as one LaTeX string, set as a person writes it: binary operators and relations between
+    spaces (not a sign that opens a group: -b), elsewhere a space only where a command would run
+    into a letter."""
     out = ""
-    for token in tokens:
+    for k, token in enumerate(tokens):
+        binary = token in _SPACED and k > 0 and tokens[k - 1] not in _SPACED and not tokens[k - 1].endswith(
+            ("(", "[", r"\{", "{}")) and k + 1 < len(tokens)
+        if binary:
+            out += f" {token} "
+            continue
         if out and re.search(r"\\[A-Za-z]+$", out) and re.match(r"[A-Za-z]", token):
             out += " "
         out += token
@@ -232,11 +246,14 @@ def _structures(items: list[_Atom], rules: list[Rule]) -> list[_Atom]:
 
 
 def _place(glyph: Glyph, baseline: float, size: float) -> str:
-    """'' on the baseline, 'sup' raised, 'sub' lowered (a smaller glyph off the baseline)."""
+    """'' on the baseline, 'sup' raised, 'sub' lowered (a smaller glyph off the baseline). A body-size
+    glyph a line away is a second row (stacked equations, cases): not one formula this reads."""
     if glyph.char in BIG_OPERATORS or _tall(glyph, size):
         return ""
     shift = glyph.origin[1] - baseline
     smaller = glyph.size < 0.9 * size
+    if abs(shift) > (1.5 if smaller else 0.6) * size:
+        raise _Unnamed("a second row")
     if shift < -(0.2 if smaller else 0.4) * size:
         return "sup"
     if shift > (0.1 if smaller else 0.3) * size:

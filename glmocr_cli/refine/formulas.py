@@ -16,23 +16,13 @@ import pymupdf
 from ..document import DocResult, PageResult, Region, Task
 from ..text_patterns import CAPTION
 from .formula_glyphs import PageMath, formula_extent, formula_parts, read_page_math
-from .formula_latex import formula_latex
+from .formula_latex import GREEK, OPERATORS, formula_latex
 from .words import is_styled, row_text, rows_of
 
 _PROSE_WORD = re.compile(r"^[A-Za-z][a-z]{3,}[.,;:]?$")
 _PROSE_IN_LATEX = re.compile(r"\\mathrm\{[A-Za-z]?[a-z]{3,}\}")
 _RELATION = set("=<>≤≥≠≈≡∝∼→⇒⇔∈∉⊂⊆")
 
-GREEK = dict(zip("αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩϵϑϕϱς",
-                 r"\alpha \beta \gamma \delta \epsilon \zeta \eta \theta \iota \kappa \lambda \mu \nu \xi \pi \rho "
-                 r"\sigma \tau \upsilon \phi \chi \psi \omega \Gamma \Delta \Theta \Lambda \Xi \Pi \Sigma \Upsilon "
-                 r"\Phi \Psi \Omega \varepsilon \vartheta \varphi \varrho \varsigma".split()))
-OPERATORS = {"×": r"\times", "·": r"\cdot", "÷": r"\div", "±": r"\pm", "∓": r"\mp", "≤": r"\leq", "≥": r"\geq",
-             "≠": r"\neq", "≈": r"\approx", "≡": r"\equiv", "∝": r"\propto", "∼": r"\sim", "→": r"\rightarrow",
-             "⇒": r"\Rightarrow", "⇔": r"\Leftrightarrow", "∈": r"\in", "∉": r"\notin", "⊂": r"\subset",
-             "⊆": r"\subseteq", "∪": r"\cup", "∩": r"\cap", "∞": r"\infty", "∂": r"\partial", "∇": r"\nabla",
-             "∑": r"\sum", "∏": r"\prod", "∫": r"\int", "√": r"\sqrt", "−": "-", "′": "'", "…": r"\ldots",
-             "⋅": r"\cdot", "∗": "*", "∀": r"\forall", "∃": r"\exists", "¬": r"\neg", "∧": r"\wedge", "∨": r"\vee"}
 _PLAIN = re.compile(r"^[A-Za-z0-9+\-=<>()\[\]{}|/.,:;!'*]$")
 
 
@@ -91,10 +81,13 @@ class _PdfMath:
 
     def __init__(self, doc: DocResult):
         self.path, self.pdf, self.pages = doc.source, None, {}
+        self.allowed = doc.options.get("text_layer", "auto") != "off"
 
     def page(self, page: PageResult) -> PageMath | None:
-        if page.source != "pdf" or not page.size_pt or page.rotation:
-            return None  # turned pages: the region boxes are not the PDF's coordinates
+        if not self.allowed or page.source != "pdf" or not page.size_pt or page.rotation:
+            return None  # --text-layer off; turned pages (region boxes are not the PDF's coordinates)
+        if not any(r.text_source == "text-layer" for r in page.regions):
+            return None  # the page was read by OCR: its text layer was judged unusable, or it has none
         if page.index not in self.pages:
             self.pages[page.index] = None
             try:
@@ -102,7 +95,7 @@ class _PdfMath:
                 pdf_page = self.pdf[page.index]
                 if not pdf_page.rotation and not self.pdf.needs_pass:
                     self.pages[page.index] = read_page_math(pdf_page)
-            except Exception:  # noqa: BLE001 - unreadable again: the crop stays, as without glyphs
+            except Exception:  # noqa: BLE001, S110 - unreadable again: the crop stays, as without glyphs
                 pass
         return self.pages[page.index]
 
