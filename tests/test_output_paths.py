@@ -16,15 +16,20 @@ from hypothesis import strategies as st
 from PIL import Image, ImageDraw
 
 from conftest import run_cli
+from glmocr_cli.config import ConfigError, Settings
 from glmocr_cli.document import DocResult, PageResult, Region, Task
 from glmocr_cli.run.folder_lock import OutputFolderLock
 from glmocr_cli.run.prune import find_stale, prune
 from glmocr_cli.run.state import read_stamp, stale_outputs, stored_run_verdict, write_stamp
 from glmocr_cli.run.summary import write_summary
-from glmocr_cli.config import Settings
 from glmocr_cli.sources.discover import discover_inputs
 from glmocr_cli.writers.atomic import write_atomic
-from glmocr_cli.writers.output_paths import NAME_MAX, OutputFolder, UnsafeOutputPath, output_stem_for
+from glmocr_cli.writers.output_paths import (
+    NAME_MAX,
+    OutputFolder,
+    UnsafeOutputPath,
+    output_stem_for,
+)
 from glmocr_cli.writers.outputs import write_document
 
 LATIN1 = os.fsdecode(b"caf\xe9")          # how os.listdir hands over a byte that is not UTF-8
@@ -267,6 +272,11 @@ def test_empty_output_option_and_a_second_run_on_one_folder_are_usage_errors(tmp
     assert second.returncode == 2 and second.stderr.strip().count("\n") == 0, second.stderr
     assert f"pid {os.getpid()}" in second.stderr and "another glmocr run" in second.stderr
     assert not list((tmp_path / "out").glob("*.md"))
+    # a .glmocr/ that is a symlink leading out of the folder: refused, one line
+    os.rename(tmp_path / "out" / ".glmocr", tmp_path / "elsewhere")
+    os.symlink(tmp_path / "elsewhere", tmp_path / "out" / ".glmocr")
+    with pytest.raises(ConfigError, match="leads outside the output folder"):
+        OutputFolderLock(tmp_path / "out")
 
 
 # -- one real run ------------------------------------------------------------------------------------

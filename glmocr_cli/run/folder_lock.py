@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 from ..errors import ConfigError
-from ..writers.output_paths import OutputFolder
+from ..writers.output_paths import OutputFolder, UnsafeOutputPath
 
 try:
     import fcntl
@@ -27,9 +27,14 @@ class OutputFolderLock:
         self.fd: int | None = None
         if fcntl is None:
             return
-        path = OutputFolder(out_dir).state_file("lock")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+        try:
+            path = OutputFolder(out_dir).state_file("lock")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+        except UnsafeOutputPath as exc:   # .glmocr/ is a symlink leading out of the folder
+            raise ConfigError(f"{out_dir}: {exc}") from None
+        except OSError as exc:
+            raise ConfigError(f"{out_dir}: cannot lock the output folder ({exc.strerror or exc})") from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:

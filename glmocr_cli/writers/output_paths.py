@@ -24,7 +24,6 @@ from pathlib import Path, PurePosixPath
 
 NAME_MAX = 255          # bytes in one file name (Linux, macOS, Windows alike)
 STATE_DIR = ".glmocr"   # stamps and the lock
-AREAS = ("images", "layout", STATE_DIR)
 
 
 class UnsafeOutputPath(ValueError):
