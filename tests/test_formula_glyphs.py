@@ -36,7 +36,8 @@ FORMULAS = [
 ]
 
 
-def mathtext_pdf(path: Path, latex: str, fontset: str = "stix", second: str | None = None) -> Path:
+def mathtext_pdf(path: Path, latex: str, fontset: str = "stix", second: str | None = None,
+                 number: str | None = None) -> Path:
     matplotlib = pytest.importorskip("matplotlib")
     matplotlib.use("pdf")
     import matplotlib.pyplot as plt
@@ -45,6 +46,8 @@ def mathtext_pdf(path: Path, latex: str, fontset: str = "stix", second: str | No
         figure = plt.figure(figsize=(6, 1.4))
         text = f"${latex}$" + (f"\n${second}$" if second else "")
         figure.text(0.5, 0.5, text, fontsize=20, ha="center", va="center")
+        if number:
+            figure.text(0.97, 0.5, number, fontsize=20, ha="right", va="center")
         figure.savefig(path)
         plt.close(figure)
     return path
@@ -75,6 +78,21 @@ def test_the_comparison_tells_a_wrong_formula_apart(katex):
     assert renders_alike(katex.ink(r"L(t+n) = L(t) (1 + r)^{n}"), katex.ink(r"L(t+n)=L(t)(1+r)^n"))
     assert not renders_alike(katex.ink(r"(1+r)^{n}"), katex.ink(r"(1+r)n"))
     assert not renders_alike(katex.ink(r"\frac{a}{b}"), katex.ink(r"a/b"))
+
+
+def test_the_equation_number_becomes_a_tag(tmp_path):
+    found = latex_of(mathtext_pdf(tmp_path / "n.pdf", r"E=mc^{2}", number="(2)"))
+    assert found.latex == "E = mc^{2}" and found.tag == "2"
+
+
+def test_a_fraction_cut_at_its_rule_is_one_formula(tmp_path):
+    """A layout box round the numerator only: the formula grows over the rule to its denominator."""
+    page = pymupdf.open(mathtext_pdf(tmp_path / "cut.pdf", r"\frac{a+b}{c+d}"))[0]
+    math = read_page_math(page)
+    rule = max(math.rules, key=lambda r: r.width)
+    numerator = pymupdf.Rect(page.rect.x0, page.rect.y0, page.rect.x1, rule.y - 1)
+    found = formula_latex(*formula_parts(math, formula_extent(math, tuple(numerator))))
+    assert found.latex == r"\frac{a + b}{c + d}"
 
 
 def test_unnamed_glyphs_keep_the_crop(tmp_path):
