@@ -55,11 +55,13 @@ def open_regular_file(path: Path) -> BinaryIO:
 
 
 def _stat_identity(path: Path | None) -> tuple[int, int] | None:
+    if path is None:
+        return None
     try:
-        st = os.stat(path) if path is not None else None
+        st = os.stat(path)
     except OSError:
         return None
-    return (st.st_dev, st.st_ino) if st else None
+    return st.st_dev, st.st_ino
 
 
 def _matches(relative: Path, patterns: list[str]) -> bool:
@@ -94,10 +96,10 @@ def _walk(root: Path, include: list[str], exclude: list[str],
             dirnames[:] = []
             continue
         seen_dirs.add((st.st_dev, st.st_ino))
-        if (st.st_dev, st.st_ino) == own_output or os.path.lexists(here / OUTPUT_MARKER):
-            if here == root or (st.st_dev, st.st_ino) != own_output:
-                why = "the output folder (-o)" if (st.st_dev, st.st_ino) == own_output else \
-                    f"an output folder (it holds {OUTPUT_MARKER})"
+        is_own_output = (st.st_dev, st.st_ino) == own_output
+        if is_own_output or os.path.lexists(here / OUTPUT_MARKER):
+            if not is_own_output or here == root:   # the -o inside an input folder goes without a word
+                why = "the output folder (-o)" if is_own_output else f"an output folder (it holds {OUTPUT_MARKER})"
                 problems.append(InputFile(here, here.relative_to(root) if here != root else Path(here.name),
                                           warning=f"{why}: its files are outputs, not inputs; skipped"))
             dirnames[:] = []
