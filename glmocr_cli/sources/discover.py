@@ -43,7 +43,7 @@ def not_regular_reason(kind: str) -> str:
 def open_regular_file(path: Path) -> BinaryIO:
     """Open path for reading only if it is a regular file. O_NONBLOCK makes opening a FIFO return at
     once (a plain open waits for a writer), so a file swapped for one after discovery cannot hang."""
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     try:
         kind = special_kind(os.fstat(fd).st_mode)
         if kind:
