@@ -45,7 +45,7 @@ class Settings:
     # outputs
     formats: list[str] = field(default_factory=lambda: ["md", "json", "html"])
     layout_vis: bool = False
-    extract: str | None = None          # JSON Schema file or "a,b,c"
+    extract: str | None = None          # "a,b,c", or a JSON Schema as @FILE or FILE.json
     # run
     workers: int = 0                    # 0: number of cores (with --ray: cap on actors, 0 = all)
     force: bool = False

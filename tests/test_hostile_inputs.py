@@ -125,9 +125,13 @@ def _assert_one_printable_line_per_event(output: str, events: int) -> None:
     lines = _event_lines(output)
     assert len(lines) == events, output
     for line in lines:
-        line.encode("utf-8")   # no lone surrogates: a UTF-8 terminal or log file takes it
-        assert not any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in line), ascii(line)
-        assert "\u202e" not in line and "\x1b" not in line
+        _assert_terminal_safe(line)
+
+
+def _assert_terminal_safe(line: str) -> None:
+    line.encode("utf-8")   # no lone surrogates: a UTF-8 terminal or log file takes it
+    assert not any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in line), ascii(line)
+    assert "\u202e" not in line and "\x1b" not in line
 
 
 @settings(max_examples=150, deadline=None)
@@ -226,3 +230,36 @@ def test_paths_on_stdin_keep_their_bytes_one_a_line_or_nul_separated(monkeypatch
     assert _stdin_paths() == [os.fsdecode(b"in/caf\xe9.pdf"), "in/b.pdf"]
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"in/two\nlines.pdf\0in/\xff.png\0")))
     assert _stdin_paths() == ["in/two\nlines.pdf", os.fsdecode(b"in/\xff.png"), ""]
+
+
+SUFFIXES = st.sampled_from([".pdf", ".PDF", ".png", ".jpg", ".tiff", ".webp"])
+STEM_BYTES = st.binary(min_size=1, max_size=60).filter(lambda b: b"/" not in b and b"\0" not in b)
+STEM_TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="/\0"), min_size=1,
+                    max_size=40).map(os.fsencode).filter(lambda b: len(b) <= 200)
+
+
+@settings(max_examples=40, deadline=None)
+@given(files=st.lists(st.tuples(st.one_of(STEM_BYTES, STEM_TEXT, st.sampled_from([b"-rf", b"--help", b".", b"..",
+                                                                                   b" ", b"\n"])),
+                                SUFFIXES, st.booleans()), min_size=1, max_size=8))
+def test_every_file_of_a_folder_is_an_input_or_one_printable_line_whatever_its_name(files):
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder) / "in"
+        root.mkdir()
+        made: dict[Path, bool] = {}    # path -> is a FIFO
+        for stem, suffix, fifo in files:
+            path = root / os.fsdecode(stem + suffix.encode())
+            if path in made:
+                continue
+            if fifo:
+                os.mkfifo(path)
+            else:
+                path.write_bytes(b"%PDF-1.4\n")
+            made[path] = fifo
+        found = discover_inputs([str(root)], output_dir=Path(folder) / "out")
+        assert sorted(i.path for i in found) == sorted(made)           # each exactly once, none invented
+        for item in found:
+            assert (item.warning is not None) == made[item.path] and item.error is None
+            _assert_terminal_safe(shown(f"warning: {item.path}: {item.warning}"))

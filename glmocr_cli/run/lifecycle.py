@@ -2,9 +2,10 @@
 
 `kill PID`, a supervisor, systemd, a CI timeout or the OOM killer end the main process with SIGTERM
 or SIGKILL. SIGTERM takes the Ctrl-C path (finished documents kept, summary written) and exits 143.
-SIGHUP (an ssh session or terminal that closes) is a SIGTERM too and exits 129, unless the run
-was started with it ignored (`nohup`). SIGKILL cannot be caught, so each worker arranges its own end: the kernel's parent-death signal
-(Linux prctl) and, where that is missing, a thread that watches the parent's pid.
+SIGHUP (an ssh session or terminal that closes) takes the same path and exits 129, unless the run
+was started with it ignored (`nohup`). SIGKILL cannot be caught, so each worker arranges its own
+end: the kernel's parent-death signal (Linux prctl) and, where that is missing, a thread that
+watches the parent's pid.
 """
 from __future__ import annotations
 

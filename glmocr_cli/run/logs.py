@@ -62,7 +62,8 @@ def route_third_party_logs(sink: Callable[[str], None], engine: str | None = Non
     none, and transformers' own handler is switched off here (imported first for the glm engine,
     whose model load is what reports)."""
     handler = _Routed(sink)
-    logging.captureWarnings(True)
+    logging.captureWarnings(False)   # re-armed: a warnings.catch_warnings() that ended since may have
+    logging.captureWarnings(True)    # put the old hook back (a second run in one process, a test runner)
     for name in THIRD_PARTY_LOGGERS:
         logger = logging.getLogger(name)
         for old in list(logger.handlers):

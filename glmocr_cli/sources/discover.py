@@ -45,7 +45,7 @@ def not_regular_reason(kind: str) -> str:
 def open_regular_file(path: Path) -> BinaryIO:
     """Open path for reading only if it is a regular file. O_NONBLOCK makes opening a FIFO return at
     once (a plain open waits for a writer), so a file swapped for one after discovery cannot hang."""
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     try:
         kind = special_kind(os.fstat(fd).st_mode)
         if kind:
@@ -57,11 +57,13 @@ def open_regular_file(path: Path) -> BinaryIO:
 
 
 def _stat_identity(path: Path | None) -> tuple[int, int] | None:
+    if path is None:
+        return None
     try:
-        st = os.stat(path) if path is not None else None
+        st = os.stat(path)
     except OSError:
         return None
-    return (st.st_dev, st.st_ino) if st else None
+    return st.st_dev, st.st_ino
 
 
 def _matches(relative: Path, patterns: list[str]) -> bool:
@@ -96,10 +98,10 @@ def _walk(root: Path, include: list[str], exclude: list[str],
             dirnames[:] = []
             continue
         seen_dirs.add((st.st_dev, st.st_ino))
-        if (st.st_dev, st.st_ino) == own_output or os.path.lexists(here / OUTPUT_MARKER):
-            if here == root or (st.st_dev, st.st_ino) != own_output:
-                why = "the output folder (-o)" if (st.st_dev, st.st_ino) == own_output else \
-                    f"an output folder (it holds {OUTPUT_MARKER})"
+        is_own_output = (st.st_dev, st.st_ino) == own_output
+        if is_own_output or os.path.lexists(here / OUTPUT_MARKER):
+            if not is_own_output or here == root:   # the -o inside an input folder goes without a word
+                why = "the output folder (-o)" if is_own_output else f"an output folder (it holds {OUTPUT_MARKER})"
                 problems.append(InputFile(here, here.relative_to(root) if here != root else Path(here.name),
                                           warning=f"{why}: its files are outputs, not inputs; skipped"))
             dirnames[:] = []
