@@ -201,6 +201,7 @@ def test_issuer_company_and_address_from_the_header_block():
 
 
 # -- a real receipt through the lite OCR ----------------------------------------------------------
+@pytest.mark.slow
 def test_real_receipt_through_the_lite_ocr(shared_data):
     from PIL import Image
 
