@@ -138,6 +138,7 @@ def unprivileged_run(args: list[str], workdir: Path, timeout: float = 300) -> su
     return result
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX only")
 def test_unwritable_output_and_unreadable_input():
     import shutil

@@ -41,10 +41,13 @@ def case(tiny):
     return decode_requests(recognizer, requests, BUDGETS), eos, expected
 
 
+SLOW = pytest.mark.slow   # the fast lane keeps one case of each kind
+
+
 @pytest.mark.parametrize("use_mtp,draft_tokens,batch_size", [
-    (False, 1, 1), (False, 1, 2), (False, 1, 5),
-    (True, 1, 1), (True, 1, 2), (True, 1, 5),
-    (True, 3, 1), (True, 3, 2), (True, 3, 5)])
+    (False, 1, 1), pytest.param(False, 1, 2, marks=SLOW), pytest.param(False, 1, 5, marks=SLOW),
+    (True, 1, 1), pytest.param(True, 1, 2, marks=SLOW), pytest.param(True, 1, 5, marks=SLOW),
+    pytest.param(True, 3, 1, marks=SLOW), pytest.param(True, 3, 2, marks=SLOW), pytest.param(True, 3, 5, marks=SLOW)])
 def test_token_for_token_equal_to_generate(tiny, case, use_mtp, draft_tokens, batch_size):
     path, recognizer = tiny
     requests, eos, expected = case
@@ -65,7 +68,8 @@ def test_token_for_token_equal_to_generate(tiny, case, use_mtp, draft_tokens, ba
         assert sum(r.draft_proposed for r in results) > 0
 
 
-@pytest.mark.parametrize("draft_tokens,batch_size", [(1, 1), (3, 2), (3, 5)])
+@pytest.mark.parametrize("draft_tokens,batch_size", [(1, 1), pytest.param(3, 2, marks=SLOW),
+                                                     pytest.param(3, 5, marks=SLOW)])
 def test_accepted_drafts_cut_steps_and_keep_the_output(tiny, case, draft_tokens, batch_size):
     """Right drafts (an oracle standing in for a trained MTP layer) are accepted, wrong ones rolled back."""
     path, recognizer = tiny
@@ -98,6 +102,7 @@ def one_pass_mtp_predictions(recognizer, mtp, request, tokens):
         return mtp.logits(out).argmax(-1)[0]     # index i predicts token i + 2
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("batch_size,limit", [(1, None), (5, 5), (5, 2)])
 def test_mtp_drafts_equal_a_one_pass_computation_of_the_layer(tiny, case, batch_size, limit):
     """Incremental drafting (its own KV cache, refreshed and rolled back each step) computes the layer right."""
@@ -133,6 +138,7 @@ def test_mtp_drafts_equal_a_one_pass_computation_of_the_layer(tiny, case, batch_
     assert checked >= (5 if limit == 2 else 30)
 
 
+@pytest.mark.slow
 def test_checkpoint_without_mtp_decodes_plainly_with_one_info_line(tiny_glm_plain_dir, capsys):
     path = tiny_glm_plain_dir
     model, tokenizer, image_processor = load_glm_ocr(path, "cpu", torch.float32)

@@ -8,28 +8,8 @@ import pytest
 
 from glmocr_cli.extract import KeySpec, extract_key_values, parse_key_spec
 from glmocr_cli.extract.values import find_amounts, find_dates
-from glmocr_cli.document import DocResult, PageResult, Region, Task, TextLine
-
-
-def make_doc(lines: list[tuple[str, tuple[float, float, float, float]]], *, regions: list[Region] | None = None) -> DocResult:
-    """One page; each (text, bbox) becomes an OCR line of a text region, as the lite engine makes them."""
-    regions = list(regions or [])
-    for text, bbox in lines:
-        regions.append(Region(index=len(regions), order=len(regions), label="text", native_label="text",
-                              task=Task.TEXT, bbox=bbox, score=1.0, content=text, lines=[TextLine(bbox, text, 0.99)]))
-    page = PageResult(index=0, width=800, height=1200, source="image", dpi=None, size_pt=None, rotation=0,
-                      regions=regions)
-    return DocResult(source=Path("bill.jpg"), relative_path=Path("bill.jpg"), sha256="", pages=[page],
-                     engine={"name": "lite"}, options={})
-
-
-def row(y: float, *cells: tuple[float, str], height: float = 24) -> list[tuple[str, tuple[float, float, float, float]]]:
-    """Cells of one printed row: (x, text), each about 11 px a character wide."""
-    return [(text, (x, y, x + 11 * len(text), y + height)) for x, text in cells]
-
-
-def values(doc: DocResult, spec: str) -> dict[str, str | None]:
-    return {name: item["value"] for name, item in extract_key_values(doc, parse_key_spec(spec))["keys"].items()}
+from glmocr_cli.document import Region, Task
+from helpers.receipts import make_doc, row, values
 
 
 # -- key specs ------------------------------------------------------------------------------------
@@ -201,6 +181,7 @@ def test_issuer_company_and_address_from_the_header_block():
 
 
 # -- a real receipt through the lite OCR ----------------------------------------------------------
+@pytest.mark.slow
 def test_real_receipt_through_the_lite_ocr(shared_data):
     from PIL import Image
 

@@ -12,8 +12,8 @@ from glmocr_cli.extract.normalize import (address_commas, capitals_in_capital_ro
                                          slashed_abbreviations, space_punctuation, split_number_from_word,
                                          zeros_in_numbers)
 from glmocr_cli.extract.values import find_amounts, find_dates
-from tests.test_kv import make_doc, row
-from tests.test_kv import values as values_of
+from helpers.receipts import make_doc, row
+from helpers.receipts import values as values_of
 
 
 def body(top: float = 400) -> list:

@@ -27,6 +27,7 @@ def strip(width: int, height: int, seed: int = 0) -> Image.Image:
     return Image.fromarray(rng.integers(0, 255, (height, width, 3), dtype=np.uint8))
 
 
+@pytest.mark.slow
 def test_extreme_crops_are_read_through_the_decoder(recognizer):
     crops = [prepare_crop(strip(w, h, i)) for i, (w, h) in enumerate(EXTREME)]
     assert all(max(c.size) / min(c.size) <= MAX_ASPECT for c in crops)
@@ -37,6 +38,7 @@ def test_extreme_crops_are_read_through_the_decoder(recognizer):
     assert recognizer.decoder is not None       # no fallback: the decoder read them
 
 
+@pytest.mark.slow
 def test_unprepared_extreme_crop_and_generate_path(recognizer):
     """A caller that skips prepare_crop, and the generate() path, get the same protection."""
     decoder, recognizer.decoder = recognizer.decoder, None

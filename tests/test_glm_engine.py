@@ -49,6 +49,7 @@ def make_engine(dirs, **kwargs) -> GlmEngine:
     return engine
 
 
+@pytest.mark.slow
 def test_regions_prompts_crops_and_record(dirs):
     engine = make_engine(dirs, batch_size=3, layout_config=LayoutPostprocessConfig(threshold=0.3))
     pages = [noise_page(i) for i in range(3)]
@@ -83,6 +84,7 @@ def test_regions_prompts_crops_and_record(dirs):
     json.dumps(record)
 
 
+@pytest.mark.slow
 def test_batches_are_sorted_by_size_and_match_single_crop_answers(dirs):
     engine = make_engine(dirs, batch_size=3)
     sizes = [(300, 40), (90, 90), (500, 300), (60, 200), (120, 30)]
@@ -206,6 +208,7 @@ def test_extraction_prompt_and_tolerant_parsing(tmp_path):
     assert parse_extraction("no json here", keys) == dict.fromkeys(keys)
 
 
+@pytest.mark.slow
 def test_extract_fields_asks_with_the_template_and_returns_every_key(dirs):
     from glmocr_cli.recognize.glm.extract import build_extraction_prompt
 

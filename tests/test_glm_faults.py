@@ -60,6 +60,7 @@ def with_layers(path, wrapper):
     return model
 
 
+@pytest.mark.slow
 def test_decoder_passes_the_cache_under_the_name_the_layers_take(tiny):
     path, recognizer = tiny
     requests, budgets = crops()[:3], [12, 9, 14]
@@ -119,6 +120,7 @@ class FailingDecoder(GlmDecoder):
         return super().prefill(request)
 
 
+@pytest.mark.slow
 def test_decoder_failure_is_one_crops_and_the_decoder_stays_on(tiny, capsys):
     path, recognizer = tiny
     model, tokenizer, processor = recognizer.model, recognizer.tokenizer, recognizer.image_processor
@@ -177,6 +179,7 @@ def test_cuda_without_cuda_is_one_line_about_the_device_exit_2(tiny, tiny_layout
 
 
 # -- fault 5: statistics -------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_drafts_accepted_past_eos_or_the_budget_are_not_counted(tiny):
     """An oracle proposes the true continuation, so verification accepts drafts beyond each answer's end."""
     path, recognizer = tiny

@@ -62,6 +62,7 @@ class Watched(GlmDecoder):
         self.seen.append((batch.cache.capacity, max(batch.bounds)))
 
 
+@pytest.mark.slow
 def test_decoder_cache_is_bounded_and_shrinks_after_a_long_answer(tiny):
     path, recognizer = tiny
     requests = crops()[:4]

@@ -41,6 +41,7 @@ def test_text_layer_auto_versus_ocr(tmp_path: Path, engines):
     assert region.bbox_pt == pytest.approx(tuple(v * 72 / 150 for v in region.bbox), abs=0.2)
 
 
+@pytest.mark.slow
 def test_upside_down_scan_is_turned_and_reads_the_same(tmp_path: Path, engines):
     born = text_pdf(tmp_path / "born.pdf")
     upright = engines["off"].process_page(render(render_to_image_pdf(born, tmp_path / "up.pdf", dpi=150)))
@@ -57,6 +58,7 @@ def test_reading_order_and_title(tmp_path: Path, engines):
     assert ordered[1].content.startswith("First paragraph") and "quick brown" in ordered[2].content
 
 
+@pytest.mark.slow
 def test_dev_scan_rotated_180_reads_like_upright(shared_data: Path, engines):
     upright = engines["off"].process_page(render(shared_data / "scans" / "ocr_test.pdf", dpi=200))
     rotated = engines["off"].process_page(render(shared_data / "scans" / "ocr_test_rotated_180.pdf", dpi=200))
@@ -65,6 +67,7 @@ def test_dev_scan_rotated_180_reads_like_upright(shared_data: Path, engines):
     assert Levenshtein.normalized_distance(page_text(upright), page_text(rotated)) < 0.02
 
 
+@pytest.mark.slow
 def test_arabic_page_is_read_by_tesseract_or_flagged_and_text_layer_gives_it_exactly(shared_data: Path, engines):
     from glmocr_cli.recognize.tesseract_ocr import binding_missing, installed_languages
 
@@ -92,6 +95,7 @@ def test_figure_regions_are_cropped(shared_data: Path, engines):
     assert abs(crop.width - (x1 - x0)) <= 2 and abs(crop.height - (y1 - y0)) <= 2
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("turned", [90, 270])
 def test_sideways_scan_is_turned_upright(tmp_path: Path, engines, turned: int):
     born = text_pdf(tmp_path / "born.pdf")

@@ -173,6 +173,7 @@ def test_lines_outside_the_table_box_are_ignored(ocr, recognizer):
     assert all(word in result.html for word in ("Key", "Value", "alpha", "42"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("index", [0, 1])
 def test_dev_table_teds_floor(ocr, recognizer, index):
     truth_file = DEV_TABLES / "groundtruth.jsonl"

@@ -64,6 +64,7 @@ def test_routing_turns_real_warnings_into_ours_and_drops_noise():
     assert len(lines) == 3 and lines[2].startswith("python: ") and "deprecated call" in lines[2]
 
 
+@pytest.mark.slow
 def test_a_long_document_prints_progress_lines_in_a_log(tmp_path: Path):
     """Outside a terminal a document of many pages printed nothing until it finished."""
     from glmocr_cli.api import convert

@@ -13,10 +13,10 @@ import pytest
 
 from helpers.cli import ROOT
 
+pytestmark = pytest.mark.slow  # real `glmocr serve` processes
+
 NO_SOCKETS = """
 import os, sys
-
-pytestmark = pytest.mark.slow  # a real server process
 def hook(event, args):
     if event in ("socket.__new__", "socket.bind"):
         sys.stderr.write("SOCKET OPENED\\n"); sys.stderr.flush(); os._exit(99)
