@@ -118,6 +118,10 @@ def header_tiers(rows: Sequence[Row]) -> list[Row]:
     tiers; a last-tier cell with no cell above it spans the tiers (placed in the first)."""
     # Years head columns too: a data line also has its label.
     data = next((i for i, row in enumerate(rows) if 0 in row and any(k >= 1 for k in _numbers(row))), None)
+    # A header has one labelled line at most (the stub, 'Item' over the labels): the second one is data.
+    labelled = [i for i, row in enumerate(rows) if 0 in row]
+    if data is not None and len(labelled) >= 2:
+        data = min(data, labelled[1])
     if not data or data < 2:
         return list(rows)
     centres = _column_centres(rows)
