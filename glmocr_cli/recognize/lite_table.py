@@ -87,9 +87,11 @@ def _vector_table(page: PageImage, bbox: BBox) -> tuple[str, str] | None:
         return (words, "pdf-words") if words else None
     if words is None:
         return ruled[0], "pdf-vector"
-    # Rulings that fence only part of the grid merge cells (fewer filled ones) or cut empty ones.
-    (ruled_text, ruled_all), (words_text, _) = _filled(ruled[0]), _filled(words)
-    if ruled_text >= 0.95 * words_text and ruled_all - ruled_text <= 0.15 * ruled_all:
+    # Rulings that fence only part of the grid merge cells (fewer filled ones), cut empty ones (more
+    # cells), or split cells whose text wraps (more rows): the words' grid is better then.
+    (ruled_text, ruled_all), (words_text, words_all) = _filled(ruled[0]), _filled(words)
+    if ruled_text >= 0.9 * words_text and ruled_all <= 1.1 * words_all \
+            and ruled[0].count("<tr>") <= words.count("<tr>"):
         return ruled[0], "pdf-vector"
     return words, "pdf-words"
 

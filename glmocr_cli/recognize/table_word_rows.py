@@ -8,7 +8,7 @@ geometric and typographic, never a document's words:
 - a label that goes on in lower case (a wrapped label; its numbers sit on either line).
 Two lines holding numbers in the same column are always two rows.
 
-Header lines (above the first line that holds a number right of the label column) form tiers: a
+Header lines (above the first labelled line with a number right of the label column) form tiers: a
 line with a cell over several columns (years over their sub-columns) is a tier of its own, the
 lines between such lines collapse into one tier ('Margin of' over 'error (±)'), and a cell of the
 last tier with nothing above it ('Category' beside the years) spans the tiers.
@@ -87,20 +87,54 @@ def join_wrapped(rows: Sequence[Row], rules: Sequence[float] = ()) -> list[Row]:
     return out
 
 
+def _column_centres(rows: Sequence[Row]) -> dict[int, float]:
+    """Each column's middle, from its one-column cells."""
+    xs: dict[int, list[float]] = {}
+    for row in rows:
+        for k, cell in row.items():
+            if cell.colspan == 1:
+                xs.setdefault(k, []).append((cell.bbox[0] + cell.bbox[2]) / 2)
+    return {k: sum(v) / len(v) for k, v in xs.items()}
+
+
+def _spread(upper: Row, lower: Row, centres: dict[int, float]) -> bool:
+    """A header line over a fuller one (years over their sub-columns): each of its cells spans the
+    sub-columns from its own column up to the next cell's. True when it did."""
+    if len(upper) < 1 or len(lower) < 1.5 * len(upper) + 0.5:
+        return False
+    cells = sorted(upper.values(), key=lambda c: c.col)
+    for i, cell in enumerate(cells):
+        stop = cells[i + 1].col if i + 1 < len(cells) else max(centres, default=cell.col) + 1
+        # Sub-columns the fuller line fills, next to each other from the cell's own column.
+        last = cell.col + cell.colspan - 1
+        while last + 1 < stop and last + 1 in lower:
+            last += 1
+        cell.colspan = max(cell.colspan, last - cell.col + 1)
+    return True
+
+
 def header_tiers(rows: Sequence[Row]) -> list[Row]:
-    """The header lines above the first line with a number right of the label column collapsed into
+    """The header lines above the first labelled line with a number right of the label column, collapsed into
     tiers; a last-tier cell with no cell above it spans the tiers (placed in the first)."""
-    data = next((i for i, row in enumerate(rows) if any(k >= 1 for k in _numbers(row))), None)
+    # Years head columns too: a data line also has its label.
+    data = next((i for i, row in enumerate(rows) if 0 in row and any(k >= 1 for k in _numbers(row))), None)
+    # A header has one labelled line at most (the stub, 'Item' over the labels): the second one is data.
+    labelled = [i for i, row in enumerate(rows) if 0 in row]
+    if data is not None and len(labelled) >= 2:
+        data = min(data, labelled[1])
     if not data or data < 2:
         return list(rows)
+    centres = _column_centres(rows)
+    head = [{k: WordCell(c.row, c.col, c.colspan, c.text, c.bbox, c.rowspan) for k, c in row.items()}
+            for row in rows[:data]]
     tiers: list[Row] = []
     spanning_last = True
-    for row in rows[:data]:
-        spanning = any(c.colspan > 1 for c in row.values())
+    for i, row in enumerate(head):
+        spanning = any(c.colspan > 1 for c in row.values()) or (i + 1 < len(head) and _spread(row, head[i + 1], centres))
         if tiers and not spanning and not spanning_last:
             tiers[-1] = _join(tiers[-1], row)
         else:
-            tiers.append(dict(row))
+            tiers.append(row)
         spanning_last = spanning
     if len(tiers) >= 2:
         bottom = tiers[-1]

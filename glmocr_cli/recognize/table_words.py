@@ -54,6 +54,11 @@ class WordCell:
     rowspan: int = 1
 
 
+def _sign_joins(left: str, right: str) -> bool:
+    """A currency sign before a number, or a percent sign after one ('%' heading a column stays)."""
+    return (left in _LEADING_SIGNS and is_number(right)) or (right in _TRAILING_SIGNS and is_number(left))
+
+
 def text_rows(words: Sequence[Word]) -> list[list[Word]]:
     """Words whose vertical centres lie within half a line height of the row's centre, left to right."""
     rows: list[list[Word]] = []
@@ -89,7 +94,7 @@ def row_pieces(row: Sequence[Word], gap: float = 0.5) -> list[Piece]:
         apart = last is not None and is_number(last.words[-1].text) and is_number(word.text) \
             and not (_THOUSANDS.match(word.text) and re.fullmatch(r"\d{1,3}", last.words[-1].text))
         if last is not None and not apart and (word.bbox[0] - last.bbox[2] < gap * height
-                                               or last.text in _LEADING_SIGNS or word.text in _TRAILING_SIGNS):
+                                               or _sign_joins(last.words[-1].text, word.text)):
             last.words.append(word)
             last.bbox = _union([last.bbox, word.bbox])
         else:
@@ -141,7 +146,7 @@ def _split_at_gutters(piece: Piece, gutters: Sequence[tuple[float, float]]) -> l
     for word in piece.words[1:]:
         last = out[-1]
         cut = any(last.bbox[2] <= b and word.bbox[0] >= a and a <= (last.bbox[2] + word.bbox[0]) / 2 <= b
-                  for a, b in gutters) and last.text not in _LEADING_SIGNS and word.text not in _TRAILING_SIGNS
+                  for a, b in gutters) and not _sign_joins(last.words[-1].text, word.text)
         if cut:
             out.append(Piece(word.bbox, [word]))
         else:

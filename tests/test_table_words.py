@@ -1,0 +1,157 @@
+"""Tables without rulings on born-digital pages, read from the words' geometry: PDFs drawn with
+PyMuPDF (no rulings unless a test draws them), read by the real table reader and detector."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pymupdf
+from PIL import Image
+
+from glmocr_cli.document import PageImage
+from glmocr_cli.recognize.lite_table import LiteTableRecognizer
+from glmocr_cli.recognize.table_detect import pdf_tables
+from tests.test_lite_table import parse_grid
+
+
+def _right(page, x_right: float, y: float, text: str, size: float = 9) -> None:
+    """Text set flush right at x_right (numbers in a column are aligned on their last digit)."""
+    width = pymupdf.get_text_length(text, fontsize=size)
+    page.insert_text((x_right - width, y), text, fontsize=size)
+
+
+def _financial_pdf(path: Path) -> pymupdf.Page:
+    """A statement: a paragraph, then a label column, '$' signs standing apart from right-aligned
+    amounts, two years spanning their 'Amount' and '%' sub-columns, a wrapped label, a total."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    page.insert_text((72, 90), "The statement below sums the revenue of the two years.", fontsize=10)
+    y = 140
+    page.insert_text((290, y), "2009", fontsize=9)
+    page.insert_text((440, y), "2010", fontsize=9)
+    y += 14
+    page.insert_text((72, y), "Item", fontsize=9)
+    for x, head in ((300, "Amount"), (362, "%"), (450, "Amount"), (512, "%")):
+        _right(page, x + 20, y, head)
+    rows = [("Sales of goods", "1,204", "61.2", "1,310", "60.8"),
+            ("Services to public", None, None, None, None),
+            ("bodies and agencies", "512", "26.0", "590", "27.4"),
+            ("Interest received", "251", "12.8", "254", "11.8"),
+            ("Total", "1,967", "100.0", "2,154", "100.0")]
+    for label, *values in rows:
+        y += 14
+        page.insert_text((72, y), label, fontsize=9)
+        if values[0] is None:
+            continue
+        for (x, dollar), value in zip(((320, True), (382, False), (470, True), (532, False)), values):
+            if dollar:
+                page.insert_text((x - 62, y), "$", fontsize=9)
+            _right(page, x, y, value)
+    page.insert_text((72, y + 40), "Amounts in thousands of dollars, as reported at the end of each year.", fontsize=10)
+    doc.save(path)
+    return pymupdf.open(path)[0]
+
+
+def _page_image(pdf_page, path: Path) -> PageImage:
+    pix = pdf_page.get_pixmap(dpi=72)
+    image = Image.frombytes("RGB", (pix.width, pix.height), pix.samples)
+    return PageImage(path, 0, image, "pdf", dpi=72, size_pt=(pdf_page.rect.width, pdf_page.rect.height),
+                     pdf_page=pdf_page)
+
+
+def _financial_grid(tmp_path) -> list[list[list]]:
+    pdf_page = _financial_pdf(tmp_path / "statement.pdf")
+    page = _page_image(pdf_page, tmp_path / "statement.pdf")
+    result = LiteTableRecognizer(use_model=False).recognize(page, (60, 125, 560, 230), [])
+    assert result.method == "pdf-words"
+    return parse_grid(result.html)
+
+
+def test_dollar_signs_join_their_amounts_and_numbers_keep_their_columns(tmp_path):
+    rows = _financial_grid(tmp_path)
+    body = {row[0][0]: [cell[0] for cell in row[1:]] for row in rows if row and row[0][0]}
+    assert body["Sales of goods"] == ["$ 1,204", "61.2", "$ 1,310", "60.8"]
+    assert body["Total"] == ["$ 1,967", "100.0", "$ 2,154", "100.0"]
+
+
+def test_year_header_spans_its_sub_columns_and_the_label_header_spans_the_tiers(tmp_path):
+    rows = _financial_grid(tmp_path)
+    top = rows[0]
+    assert ["Item", 2, 1] in top             # 'Item' beside the years reaches down through both tiers
+    assert ["2009", 1, 2] in top and ["2010", 1, 2] in top
+    assert [cell[0] for cell in rows[1]] == ["Amount", "%", "Amount", "%"]
+
+
+def test_a_wrapped_label_is_one_cell_with_its_numbers(tmp_path):
+    rows = _financial_grid(tmp_path)
+    labels = [row[0][0] for row in rows[2:]]
+    assert labels == ["Sales of goods", "Services to public bodies and agencies", "Interest received", "Total"]
+    assert all(len(row) == 5 for row in rows[2:])
+
+
+def test_wrapped_descriptions_of_a_text_table_join_their_row(tmp_path):
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    rows = [("Type", ["Description"]),
+            ("Visual scale", ["A line of fixed length with words", "that anchor the scale at its ends."]),
+            ("Rating scale", ["A set of numbered categories", "to choose from."]),
+            ("Checklist", ["A simple choice between options."])]
+    y = 100
+    for label, lines in rows:
+        for k, line in enumerate(lines):
+            if k == 0:
+                page.insert_text((72, y), label, fontsize=9)
+            page.insert_text((200, y), line, fontsize=9)
+            y += 11
+        y += 6
+    grid = parse_grid(LiteTableRecognizer(use_model=False).recognize(
+        _page_image(page, tmp_path / "t.pdf"), (60, 85, 420, y), []).html)
+    assert [[cell[0] for cell in row] for row in grid] == [
+        ["Type", "Description"],
+        ["Visual scale", "A line of fixed length with words that anchor the scale at its ends."],
+        ["Rating scale", "A set of numbered categories to choose from."],
+        ["Checklist", "A simple choice between options."]]
+
+
+def test_ruled_rows_bound_the_cells_of_a_text_table(tmp_path):
+    """Rules under every row: lines between two rules are one row, even where the label wraps too."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    rows = [("Item", ["Cost"]), ("Books and", ["Books can be expensive.", "Supplies add to it."]),
+            ("Fees", ["Fees depend on the school.", "Ask the school for a list."]),
+            ("Travel", ["Trips home in the breaks."])]
+    y = 100
+    page.draw_line((70, y - 10), (420, y - 10))
+    for label, lines in rows:
+        for k, line in enumerate(lines):
+            page.insert_text((72, y), label if k == 0 else ("school supplies" if label == "Books and" else ""),
+                             fontsize=9)
+            page.insert_text((200, y), line, fontsize=9)
+            y += 11
+        page.draw_line((70, y - 8), (420, y - 8))
+        y += 4
+    grid = parse_grid(LiteTableRecognizer(use_model=False).recognize(
+        _page_image(page, tmp_path / "t.pdf"), (60, 85, 430, y), []).html)
+    texts = [[cell[0] for cell in row] for row in grid]
+    assert texts[1] == ["Books and school supplies", "Books can be expensive. Supplies add to it."]
+    assert texts[2] == ["Fees", "Fees depend on the school. Ask the school for a list."]
+    assert len(texts) == 4
+
+
+def test_a_table_without_rulings_or_layout_box_is_found_between_paragraphs(tmp_path):
+    pdf_page = _financial_pdf(tmp_path / "statement.pdf")
+    page = _page_image(pdf_page, tmp_path / "statement.pdf")
+    boxes = pdf_tables(page)
+    assert len(boxes) == 1
+    x0, y0, x1, y1 = boxes[0]
+    # From the year header (y 140) to the total (y 224), not the paragraphs above and below.
+    assert 125 <= y0 <= 135 and 220 <= y1 <= 230 and x0 < 80 and x1 > 525
+
+
+def test_a_page_of_prose_holds_no_table(tmp_path):
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    text = ("Tables are found from the alignment of their words, and a paragraph of running text "
+            "has no such alignment: its words follow each other at one space. ") * 6
+    page.insert_textbox(pymupdf.Rect(72, 72, 300, 700), text, fontsize=10)
+    page.insert_textbox(pymupdf.Rect(320, 72, 540, 700), text, fontsize=10)
+    assert pdf_tables(_page_image(page, tmp_path / "p.pdf")) == []
