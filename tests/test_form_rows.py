@@ -74,3 +74,30 @@ def test_two_columns_of_prose_are_still_read_column_by_column(tmp_path: Path, en
     page = draw_columns(tmp_path / "prose.png", [(40, LEFT), (580, RIGHT)], size=(1200, 360), fontsize=24)
     text = page_text(engine, page, [LEFT, RIGHT])
     assert text.index("Alpha") < text.index("the wheel turns") < text.index("Zebra") < text.index("lights to change"), text
+
+
+def test_rows_under_a_side_heading_stay_one_per_line():
+    """An OCR region read row by row (label: value) that opens with a side heading keeps its rows
+    once the heading is split off (refine/headings.py), instead of running into one paragraph."""
+    from pathlib import Path as _Path
+
+    from glmocr_cli.document import DocResult, PageResult, Region, Task
+    from glmocr_cli.refine.headings import find_headings
+
+    rows = [("Completion", 40), ("Target Date:", 40), ("April 13, 1984", 260), ("Country:", 40), ("Belgium", 260),
+            ("Product:", 40), ("Lucky Strike Filter", 260)]
+    lines, y = [], 100
+    for k, (text, x) in enumerate(rows):
+        if k and x == 40:
+            y += 30
+        lines.append(TextLine((x, y, x + 12 * len(text), y + 18), text, 0.99))
+    content = "\n".join(["Completion", "Target Date: April 13, 1984", "Country: Belgium", "Product: Lucky Strike Filter"])
+    region = Region(index=0, order=0, label="text", native_label="text", task=Task.TEXT,
+                    bbox=bbox_union([ln.bbox for ln in lines])[:2] + (700, 220), score=0.9, content=content,
+                    text_source="ocr", lines=lines)
+    page = PageResult(index=0, width=800, height=1000, source="image", dpi=None, size_pt=None, rotation=0,
+                      regions=[region])
+    doc = find_headings(DocResult(_Path("f.png"), _Path("f.png"), "0", [page], {}, {}))
+    texts = [r.content for r in doc.pages[0].ordered_regions()]
+    assert texts[0] == "Completion"
+    assert texts[1].splitlines() == ["Target Date: April 13, 1984", "Country: Belgium", "Product: Lucky Strike Filter"]

@@ -159,9 +159,11 @@ def _side_headings_by_shape(page: PageResult) -> None:
             if region.bbox[2] - rows[0][-1].bbox[2] > 6 * height and rows[1][0].text[:1].isupper():
                 head = list(rows[0])
                 rest = [ln for row in rows[1:] for ln in row]
+                # A region read row by row (a form's label: value rows) keeps its rows under the heading.
+                joint = "\n" if "\n" in region.content else " "
                 body = replace(region, lines=rest, bbox=bbox_union([ln.bbox for ln in rest]),
-                               content=" ".join(ln.text for ln in rest), flags=list(region.flags), timings={},
-                               stats={})
+                               content=joint.join(row_text(row) for row in rows[1:]), flags=list(region.flags),
+                               timings={}, stats={})
                 region.lines, region.content, region.label = head, row_text(head), "paragraph_title"
                 region.bbox = bbox_union([ln.bbox for ln in head])
                 insert_after(page, region, body)
