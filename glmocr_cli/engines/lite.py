@@ -24,6 +24,7 @@ from ..recognize.bidi import read_lines, rtl_table
 from ..recognize.layer_check import layer_script, text_layer_garbled
 from ..layout.columns import side_by_side, text_columns
 from ..layout.line_regions import grow_to_lines
+from ..layout.panels import find_panels, split_by_panels
 from ..layout.region_plan import plan_regions
 from ..recognize.text_lines import (
     bbox_union, intersection, lines_to_paragraph, rows_text, rows_to_blocks, split_into_blocks,
@@ -116,9 +117,12 @@ class LiteEngine:
         found = self.layout.detect(image, born_digital)
         timings["layout"] = time.perf_counter() - started
 
+        # cards and boxes drawn on a born-digital page (words from the text layer, whatever is read)
+        panels = find_panels(page, [TextLine(s.bbox, s.text, 1.0) for s in page.text_spans or ()]) \
+            if born_digital and rotation == 0 else []
         regions = self._build_regions(page, image, found, lines, use_text_layer, timings,
-                                      script_read=reading.language is not None)
-        self._order(regions, image.width, image.height)
+                                      script_read=reading.language is not None, panels=panels)
+        self._order(regions, image.width, image.height, panels)
         flags, warnings = self._flag_scripts(page, regions, use_text_layer, unread=detected - len(lines),
                                              reading=reading)
         result = PageResult(index=page.index, width=image.width, height=image.height, source=page.source,
@@ -128,7 +132,8 @@ class LiteEngine:
         return result
 
     def _build_regions(self, page: PageImage, image, found: list[LayoutRegion], lines: list[TextLine],
-                       use_text_layer: bool, timings: dict[str, float], script_read: bool = False) -> list[Region]:
+                       use_text_layer: bool, timings: dict[str, float], script_read: bool = False,
+                       panels: list = ()) -> list[Region]:
         if use_text_layer:  # the text layer's words stand in for OCR lines, in their natural order
             lines = [TextLine(span.bbox, span.text, 1.0, span.style) for span in page.text_spans]
         source = "text-layer" if use_text_layer else "ocr"
@@ -141,7 +146,8 @@ class LiteEngine:
 
         found = drop_duplicate_regions(found)
         plan = plan_regions(page, found, lines, self.tasks, *image.size, lines_are_words=use_text_layer,
-                            read_by_script_model=script_read, min_confidence=self.settings.min_confidence)
+                            read_by_script_model=script_read, min_confidence=self.settings.min_confidence,
+                            panels=panels)
         regions: list[Region] = []
         for i, (layout_region, task, members) in enumerate(zip(plan.found, plan.tasks, plan.members)):
             if use_text_layer:  # words that joined a region late (cut off by its box) take their place
@@ -186,7 +192,7 @@ class LiteEngine:
                 return by_column(subset, rows_text)
         else:
             blocks = split_into_blocks(stray)
-        for block in blocks:
+        for block in split_by_panels(blocks, panels):
             regions.append(Region(index=len(regions), order=len(regions), label="text", native_label="unassigned-lines",
                                   task=Task.TEXT, bbox=bbox_union([ln.bbox for ln in block]), score=0.0,
                                   content=read(block), text_source=source, confidence=mean_score(block), lines=block))
@@ -202,8 +208,12 @@ class LiteEngine:
         return regions
 
     @staticmethod
-    def _order(regions: list[Region], width: int, height: int) -> None:
-        for rank, k in enumerate(reading_order([r.bbox for r in regions], width, height)):
+    def _order(regions: list[Region], width: int, height: int, panels: list = ()) -> None:
+        # A text region is placed by its lines, not its box: a loose box reaching into the next
+        # column would hide the gutter.
+        boxes = [bbox_union([ln.bbox for ln in r.lines]) if r.task is Task.TEXT and r.lines else r.bbox
+                 for r in regions]
+        for rank, k in enumerate(reading_order(boxes, width, height, panels)):
             regions[k].order = rank
 
     def _flag_scripts(self, page: PageImage, regions: list[Region], use_text_layer: bool,

@@ -16,6 +16,7 @@ from ..recognize.table_detect import looks_like_table, pdf_tables, table_runs
 from ..recognize.text_lines import area, bbox_union, intersection
 from .grid_text import promote_grid_text
 from .line_regions import assign_lines, attach_rows_to_tables, attach_strays
+from .panels import fit_to_panels
 
 TABLE_MARGIN = 4.0  # px around a table found from its lines, so the reader sees its edges
 
@@ -80,8 +81,8 @@ def reads_as_words(lines: Sequence[TextLine], min_words: int = 3, min_letters: f
 
 def plan_regions(page: PageImage, found: list[LayoutRegion], lines: Sequence[TextLine], tasks: dict[str, Task],
                  width: int, height: int, lines_are_words: bool = False, read_by_script_model: bool = False,
-                 min_confidence: float = 0.0) -> RegionPlan:
-    found = add_pdf_tables(page, found)
+                 min_confidence: float = 0.0, panels: Sequence[BBox] = ()) -> RegionPlan:
+    found = fit_to_panels(add_pdf_tables(page, found), panels)
     owned, leftovers = assign_lines(lines, [r.bbox for r in found])
     plan = RegionPlan([], [], [], [lines[k] for k in leftovers])
     for region, indices in zip(found, owned):
