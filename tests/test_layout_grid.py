@@ -50,3 +50,13 @@ def test_newspaper_columns_are_read_top_to_bottom(tmp_path: Path):
     md = markdown(newspaper_pdf(tmp_path / "news.pdf"), text_layer="off")  # OCR lines, no text-layer order
     order = positions(md, [f"The {word} story" for column in NEWS_WORDS for word in column])
     assert -1 not in order and order == sorted(order), md
+
+
+def test_a_table_box_over_monospaced_words_is_a_code_listing():
+    from glmocr_cli.document import TextLine, TextStyle
+    from glmocr_cli.layout.region_plan import is_code
+
+    code = [TextLine((0, 0, 10, 10), w, 1.0, TextStyle(mono=True)) for w in ("function", "add(a,", "b)", "{")]
+    caption = [TextLine((0, 0, 10, 10), "Listing", 1.0, TextStyle()), TextLine((0, 0, 10, 10), "1:", 1.0, TextStyle())]
+    assert is_code(code + caption)
+    assert not is_code([TextLine((0, 0, 10, 10), w, 1.0, TextStyle()) for w in ("Region", "Units", "1,240")])

@@ -39,3 +39,11 @@ def test_boxes_in_panels_are_read_panel_by_panel():
              (50, 30, 900, 60)]                             # 6 the page title
     assert reading_order(boxes, 1000, 800, panels) == [6, 0, 2, 4, 1, 3, 5]
     assert reading_order(boxes, 1000, 800)[:3] == [6, 0, 1]  # without panels: across the cards
+
+
+def test_a_stray_word_across_the_gutter_does_not_widen_a_text_region():
+    from glmocr_cli.layout.reading_order import text_extent
+
+    column = [(200, y, 860, y + 30) for y in range(300, 500, 40)]
+    assert text_extent(column + [(891, 330, 898, 360)], gutter=16) == (200, 300, 860, 490)
+    assert text_extent(column, gutter=16) == (200, 300, 860, 490)

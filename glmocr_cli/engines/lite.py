@@ -15,7 +15,7 @@ from ..config import Settings
 from ..document import LayoutRegion, PageImage, PageResult, Region, Task, TextLine
 from ..layout.layout_source import LayoutSource
 from ..layout.postprocess import label_tasks
-from ..layout.reading_order import reading_order
+from ..layout.reading_order import reading_order, text_extent
 from ..recognize.lite_ocr import MODEL_NAMES as OCR_MODEL_NAMES
 from ..recognize.lite_ocr import LiteOcr
 from ..recognize.script import SUPPORTED_BY_LITE, dominant_script
@@ -211,7 +211,8 @@ class LiteEngine:
     def _order(regions: list[Region], width: int, height: int, panels: list = ()) -> None:
         # A text region is placed by its lines, not its box: a loose box reaching into the next
         # column would hide the gutter.
-        boxes = [bbox_union([ln.bbox for ln in r.lines]) if r.task is Task.TEXT and r.lines else r.bbox
+        gutter = max(2.0, width * 0.01)
+        boxes = [text_extent([ln.bbox for ln in r.lines], gutter) if r.task is Task.TEXT and r.lines else r.bbox
                  for r in regions]
         for rank, k in enumerate(reading_order(boxes, width, height, panels)):
             regions[k].order = rank

@@ -65,6 +65,23 @@ def _xy_cut(indices: list[int], boxes: Sequence[BBox], gap_x: float, gap_y: floa
     return sorted(indices, key=lambda i: (boxes[i][1], boxes[i][0]))
 
 
+def text_extent(line_boxes: Sequence[BBox], gutter: float) -> BBox:
+    """Where a text region's lines stand, for ordering: their union, less a few lines standing
+    apart across a gutter (a stray word of the next column joined to the region) - the x-range its
+    lines cover is cut at gaps of `gutter` or more and the stretch holding most lines kept."""
+    stretches: list[list[BBox]] = []
+    reach = float("-inf")
+    for box in sorted(line_boxes, key=lambda b: b[0]):
+        if stretches and box[0] < reach + gutter:
+            stretches[-1].append(box)
+            reach = max(reach, box[2])
+        else:
+            stretches.append([box])
+            reach = box[2]
+    main = max(stretches, key=len)
+    return (min(b[0] for b in main), min(b[1] for b in main), max(b[2] for b in main), max(b[3] for b in main))
+
+
 def _panel_of(box: BBox, panels: Sequence[BBox]) -> int | None:
     """The panel holding the box's centre."""
     cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
