@@ -1,6 +1,6 @@
 """Pages per second of the lite engine on the dev PDFs, and where the time goes.
 
-    .venv/bin/python bench/throughput.py [--dpi 200] [--exclude STEM ...]
+    .venv/bin/python bench/throughput.py [--dpi 200] [--exclude STEM ...] [--layout-source cdla|doclaynet|auto]
 
 To compare with an older version, run this same script with that version's package first on
 PYTHONPATH (e.g. a `git worktree` of it), in the same quiet session.
@@ -100,6 +100,7 @@ def main() -> int:
     parser.add_argument("--config", choices=CONFIGS, help="run one configuration in this process (internal)")
     parser.add_argument("--exclude", nargs="*", default=[], metavar="STEM",
                         help="leave these dev PDFs out (to compare like with like across versions)")
+    parser.add_argument("--layout-source", help="the lite layout model (default: the settings' default)")
     args = parser.parse_args()
     if not DATA.is_dir():
         print(f"skipped: {DATA} not found")
@@ -107,13 +108,15 @@ def main() -> int:
     if args.config:
         label, options = CONFIGS[args.config]
         inputs = [p for p in sorted(DATA.glob("*.pdf")) if p.stem not in args.exclude]
-        rate = run(label, Settings(engine="lite", dpi=args.dpi, force=True, **options), inputs)
+        source = {"layout_source": args.layout_source} if args.layout_source else {}
+        rate = run(label, Settings(engine="lite", dpi=args.dpi, force=True, **source, **options), inputs)
         print(f"RATE {rate}")
         return 0
     # Each configuration in a fresh process, so one run's loaded models do not count in the next's RSS.
     rates = {}
     for name in CONFIGS:
         done = subprocess.run([sys.executable, __file__, "--dpi", str(args.dpi), "--config", name,
+                               *(["--layout-source", args.layout_source] if args.layout_source else []),
                                "--exclude", *args.exclude],
                               capture_output=True, text=True, check=True)
         print(done.stdout.rsplit("RATE", 1)[0].rstrip())

@@ -91,6 +91,7 @@ def convert_command(
     password: Annotated[Optional[str], Opt(help="Password for encrypted PDFs.")] = None,
     renderer: Annotated[Optional[str], Opt(help="pymupdf | pdf2image (poppler).")] = None,
     text_layer: Annotated[Optional[str], Opt(help="auto: use a PDF's own text layer; off: OCR everything.")] = None,
+    layout_source: Annotated[Optional[str], Opt(help="Lite layout model: cdla (Chinese papers), doclaynet (Western documents), auto (by page kind).")] = None,
     ocr_lang: Annotated[Optional[str], Opt(help="Tesseract languages for scripts PP-OCRv6 cannot read: auto (default) or e.g. ara,kor.")] = None,
     keep_furniture: Annotated[Optional[bool], Opt("--keep-furniture/--drop-furniture",
                                                   help="Keep headers, footers and footnotes in Markdown.")] = None,
@@ -124,7 +125,7 @@ def convert_command(
 ) -> None:
     """Convert documents into OUTPUT."""
     flags = dict(engine=engine, formats=_split(fmt), include=_split(include), exclude=_split(exclude), pages=pages,
-                 dpi=dpi, password=password, renderer=renderer, text_layer=text_layer, ocr_lang=ocr_lang, keep_furniture=keep_furniture,
+                 dpi=dpi, password=password, renderer=renderer, text_layer=text_layer, layout_source=layout_source, ocr_lang=ocr_lang, keep_furniture=keep_furniture,
                  label_task=_split(label_task), layout_threshold=_split(layout_threshold), layout_vis=layout_vis, extract=extract, model=model, layout_model=layout_model, device=device,
                  batch_size=batch_size, max_new_tokens=max_new_tokens, mtp=mtp, draft_tokens=draft_tokens,
                  recognizer_url=recognizer_url, recognizer_concurrency=recognizer_concurrency,

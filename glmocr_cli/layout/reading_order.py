@@ -65,9 +65,55 @@ def _xy_cut(indices: list[int], boxes: Sequence[BBox], gap_x: float, gap_y: floa
     return sorted(indices, key=lambda i: (boxes[i][1], boxes[i][0]))
 
 
-def reading_order(boxes: Sequence[BBox], page_width: float, page_height: float) -> list[int]:
-    """Indices of boxes in reading order."""
+def text_extent(line_boxes: Sequence[BBox], gutter: float) -> BBox:
+    """Where a text region's lines stand, for ordering: their union, less a few lines standing
+    apart across a gutter (a stray word of the next column joined to the region) - the x-range its
+    lines cover is cut at gaps of `gutter` or more and the stretch holding most lines kept."""
+    stretches: list[list[BBox]] = []
+    reach = float("-inf")
+    for box in sorted(line_boxes, key=lambda b: b[0]):
+        if stretches and box[0] < reach + gutter:
+            stretches[-1].append(box)
+            reach = max(reach, box[2])
+        else:
+            stretches.append([box])
+            reach = box[2]
+    main = max(stretches, key=len)
+    return (min(b[0] for b in main), min(b[1] for b in main), max(b[2] for b in main), max(b[3] for b in main))
+
+
+def _panel_of(box: BBox, panels: Sequence[BBox]) -> int | None:
+    """The panel holding the box's centre."""
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return next((k for k, p in enumerate(panels) if p[0] <= cx <= p[2] and p[1] <= cy <= p[3]), None)
+
+
+def reading_order(boxes: Sequence[BBox], page_width: float, page_height: float,
+                  panels: Sequence[BBox] = ()) -> list[int]:
+    """Indices of boxes in reading order. Boxes inside one panel (a card of a grid, a sidebar) are
+    read together, the panel standing as one box among the others (layout/panels.py)."""
     # Small tolerances: columns need a real gutter, bands only need not to overlap much.
     gap_x = max(2.0, page_width * 0.004)
     gap_y = -max(2.0, page_height * 0.004)  # negative: boxes touching or barely overlapping still split
-    return _xy_cut(list(range(len(boxes))), boxes, gap_x, gap_y)
+    if not panels:
+        return _xy_cut(list(range(len(boxes))), boxes, gap_x, gap_y)
+    members: dict[int, list[int]] = {}
+    units: list[BBox] = []
+    unit_of: list[int | None] = []  # the panel each unit stands for (None: a box outside panels)
+    for i, box in enumerate(boxes):
+        panel = _panel_of(box, panels)
+        if panel is None:
+            units.append(box)
+            unit_of.append(None)
+            members[len(units) - 1] = [i]
+        elif panel not in unit_of:
+            units.append(panels[panel])
+            unit_of.append(panel)
+            members[len(units) - 1] = [i]
+        else:
+            members[unit_of.index(panel)].append(i)
+    order = []
+    for u in _xy_cut(list(range(len(units))), units, gap_x, gap_y):
+        inside = members[u]
+        order += [inside[k] for k in _xy_cut(list(range(len(inside))), [boxes[i] for i in inside], gap_x, gap_y)]
+    return order

@@ -17,6 +17,7 @@ from ..recognize.text_lines import area, bbox_union, intersection
 from .give_back import FORMULA_PROSE_WORDS, PICTURE_PROSE_WORDS, peel_prose, text_region
 from .grid_text import promote_grid_text
 from .line_regions import assign_lines, attach_rows_to_tables, attach_strays
+from .panels import fit_to_panels
 
 TABLE_MARGIN = 4.0  # px around a table found from its lines, so the reader sees its edges
 
@@ -79,10 +80,17 @@ def reads_as_words(lines: Sequence[TextLine], min_words: int = 3, min_letters: f
     return not maths and len(words) >= min_words and letters >= min_letters * max(1, len(text))
 
 
+def is_code(words: Sequence[TextLine], share: float = 0.6) -> bool:
+    """A 'table' box over words set mostly in a monospaced font is a code listing (refine/code.py
+    reads it), not a table: a table's cells are rarely monospaced."""
+    mono = sum(len(w.text) for w in words if w.style is not None and w.style.mono)
+    return bool(words) and mono >= share * sum(len(w.text) for w in words)
+
+
 def plan_regions(page: PageImage, found: list[LayoutRegion], lines: Sequence[TextLine], tasks: dict[str, Task],
                  width: int, height: int, lines_are_words: bool = False, read_by_script_model: bool = False,
-                 min_confidence: float = 0.0) -> RegionPlan:
-    found = add_pdf_tables(page, found)
+                 min_confidence: float = 0.0, panels: Sequence[BBox] = ()) -> RegionPlan:
+    found = fit_to_panels(add_pdf_tables(page, found), panels)
     owned, leftovers = assign_lines(lines, [r.bbox for r in found])
     plan = RegionPlan([], [], [], [lines[k] for k in leftovers])
     for region, indices in zip(found, owned):
@@ -95,6 +103,8 @@ def plan_regions(page: PageImage, found: list[LayoutRegion], lines: Sequence[Tex
             continue
         if task is Task.SKIP and not lines_are_words and looks_like_table(members):
             region, task = LayoutRegion(region.bbox, "table", region.native_label, region.score), Task.TABLE
+        elif task is Task.TABLE and lines_are_words and is_code(members):
+            region, task = LayoutRegion(region.bbox, "text", region.native_label, region.score), Task.TEXT
         elif task is Task.FORMULA and reads_as_words(members):
             region, task = LayoutRegion(region.bbox, "text", region.native_label, region.score), Task.TEXT
         elif task is Task.SKIP and (is_text_dense(members, region.bbox) or is_page_sized_image(region, width, height)):
