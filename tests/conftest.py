@@ -81,7 +81,7 @@ def samples_converted(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def browser():
-    from browser import launch
+    from helpers.browser import launch
 
     driver, chromium = launch()
     yield chromium

@@ -11,7 +11,7 @@ from pathlib import Path
 import pymupdf
 import pytest
 
-from conftest import ROOT
+from helpers.cli import ROOT
 from glmocr_cli.document import LayoutRegion, Task, TextLine
 from glmocr_cli.layout.region_plan import plan_regions
 from glmocr_cli.sources.documents import open_source

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pymupdf
 import pytest
-from browser import KatexRenderer, renders_alike
-from refine_pages import doc_from_pdf, region
+from helpers.browser import KatexRenderer, renders_alike
+from helpers.refine_pages import doc_from_pdf, region
 
 from glmocr_cli.assemble.markdown import render_markdown
 from glmocr_cli.document import Task

@@ -11,7 +11,7 @@ from PIL import Image, ImageDraw, ImageFont
 from glmocr_cli.assemble.markdown import render_markdown
 from glmocr_cli.document import DocResult, PageResult, Region, Task, TextLine
 from glmocr_cli.refine import refine_document
-from refine_pages import dejavu, doc_from_pdf, write_pdf
+from helpers.refine_pages import dejavu, doc_from_pdf, write_pdf
 
 BODY_TEXT = [f"Body line {n} of the article carries its ordinary running prose here." for n in range(12)]
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLES
+from helpers.cli import SAMPLES
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 DOCUMENTS = sorted(p.stem for p in SAMPLES.iterdir() if p.suffix.lower() in (".pdf", ".tiff", ".jpg", ".png"))

@@ -14,8 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT, run_cli
-from test_hardening_proc import scanned_folder, wait_for_line
+from helpers.cli import ROOT, run_cli
+from helpers.processes import scanned_folder, wait_for_line
 
 FAST = ["--dpi", "100", "--workers", "1"]
 

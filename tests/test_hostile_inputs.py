@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from factories import text_pdf
+from helpers.factories import text_pdf
 from glmocr_cli.assemble.markdown import render_markdown
 from glmocr_cli.config import Settings
 from glmocr_cli.display import shown

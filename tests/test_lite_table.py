@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pymupdf
@@ -14,43 +13,13 @@ from PIL import Image, ImageDraw, ImageFont
 from glmocr_cli.document import PageImage
 from glmocr_cli.recognize.lite_table import LiteTableRecognizer
 from glmocr_cli.recognize.table_grid import Cell, cells_to_html
+from helpers.html_grid import parse_grid
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 from teds import groundtruth_html, teds  # noqa: E402
 
 DEV_TABLES = ROOT.parent / "shared" / "data" / "dev" / "tables"
-
-
-class _Grid(HTMLParser):
-    """Rows of (text, rowspan, colspan); raises on unbalanced tags."""
-
-    def __init__(self):
-        super().__init__()
-        self.rows: list[list[list]] = []
-        self.open: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        self.open.append(tag)
-        if tag == "tr":
-            self.rows.append([])
-        elif tag == "td":
-            a = dict(attrs)
-            self.rows[-1].append(["", int(a.get("rowspan", 1)), int(a.get("colspan", 1))])
-
-    def handle_endtag(self, tag):
-        assert self.open and self.open.pop() == tag, f"unbalanced </{tag}>"
-
-    def handle_data(self, data):
-        if self.open and self.open[-1] == "td":
-            self.rows[-1][-1][0] += data
-
-
-def parse_grid(html: str) -> list[list[list]]:
-    parser = _Grid()
-    parser.feed(html)
-    assert not parser.open, "unclosed tags"
-    return parser.rows
 
 
 def row_widths(rows: list[list[list]]) -> list[int]:

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageDraw
 
-from conftest import run_cli
+from helpers.cli import run_cli
 from glmocr_cli.config import ConfigError, Settings
 from glmocr_cli.document import DocResult, PageResult, Region, Task
 from glmocr_cli.run.folder_lock import OutputFolderLock

@@ -16,35 +16,16 @@ import pytest
 
 from helpers.cli import ROOT, ctrl_c_as_in_a_terminal, run_cli
 from helpers.factories import PARAGRAPH, render_to_image_pdf, text_pdf
+from helpers.processes import scanned_folder, wait_for_line
 
 pytestmark = pytest.mark.slow  # signals and processes
 
 ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
 
 
-def scanned_folder(tmp_path: Path, documents: int, pages: int = 2) -> Path:
-    src = tmp_path / "in"
-    src.mkdir()
-    born = text_pdf(tmp_path / "born.pdf", [[PARAGRAPH]] * pages)
-    for i in range(documents):
-        render_to_image_pdf(born, src / f"scan{i}.pdf", dpi=100)
-    return src
-
-
 def start_convert(src: Path, out: Path, *args: str) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "glmocr_cli", "convert", str(src), "-o", str(out),
                              "--dpi", "100", *args], stderr=subprocess.PIPE, text=True, env=ENV, cwd=ROOT)
-
-
-def wait_for_line(proc: subprocess.Popen, word: str) -> list[str]:
-    lines = []
-    while True:
-        line = proc.stderr.readline()
-        if not line:
-            raise AssertionError(f"no line with {word!r}; got:\n{''.join(lines)}")
-        lines.append(line)
-        if word in line:
-            return lines
 
 
 def alive(pids: list[int]) -> list[int]:

@@ -16,7 +16,7 @@ pytest.importorskip("fastapi")
 uvicorn = pytest.importorskip("uvicorn")
 httpx = pytest.importorskip("httpx")
 
-from tiny_glm import build_tiny_glm_ocr  # noqa: E402
+from helpers.tiny_glm import build_tiny_glm_ocr  # noqa: E402
 
 
 def png_url() -> str:

@@ -10,7 +10,7 @@ from PIL import Image
 from glmocr_cli.document import PageImage
 from glmocr_cli.recognize.lite_table import LiteTableRecognizer
 from glmocr_cli.recognize.table_detect import pdf_tables
-from tests.test_lite_table import parse_grid
+from helpers.html_grid import parse_grid
 
 
 def _right(page, x_right: float, y: float, text: str, size: float = 9) -> None:

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-KATEX = Path(__file__).resolve().parent / ".katex"
+KATEX = Path(__file__).resolve().parents[1] / ".katex"
 CHROMIUM = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 
 
