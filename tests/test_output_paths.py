@@ -177,7 +177,7 @@ def test_a_name_that_is_not_utf8_is_written_with_a_safe_name_and_the_summary_sti
     write_summary(summary, {"documents": [{"path": str(tmp_path / relative)}]}, started="now", settings=Settings(),
                   inputs=[str(tmp_path)], output_dir=tmp_path / "out", warnings=[f"{relative}: a warning"])
     data = json.loads(summary.read_bytes().decode("utf-8"))
-    assert os.fsencode(data["documents"][0]["path"]).endswith(b"caf\xe9.png")   # the name round-trips
+    assert data["documents"][0]["path"].endswith("caf\\xe9.png")   # undecodable bytes as escapes (run/summary.py)
 
 
 def test_long_legal_names_write_and_stamp(tmp_path: Path):
