@@ -105,7 +105,8 @@ def _ruled_areas(pdf_page, min_rules: int = 3, min_length: float = 0.15, max_gap
             for g in groups if len(g) >= min_rules]
 
 
-def pdf_tables(page: PageImage, known: Sequence[BBox] = (), min_rows: int = 2, min_cols: int = 2) -> list[BBox]:
+def pdf_tables(page: PageImage, known: Sequence[BBox] = (), min_rows: int = 2, min_cols: int = 2,
+               from_words: bool = True) -> list[BBox]:
     """Boxes (page pixels) of tables that no known table box covers: ruled ones with some text, and
     ones without rulings that the words' alignment shows.
 
@@ -143,8 +144,10 @@ def pdf_tables(page: PageImage, known: Sequence[BBox] = (), min_rows: int = 2, m
                 continue
             found = pymupdf.Rect(table.bbox) * to_pixels
             boxes.append((found.x0, found.y0, found.x1, found.y1))
-    # Tables without rulings: runs of rows that the words set in columns (a label and numbers).
-    for upright in table_boxes(page_words(pdf_page, pdf_page.rect * pdf_page.derotation_matrix)):
+    # Tables without rulings: runs of rows that the words set in columns (a label and numbers); only
+    # where the page is read from its text layer (OCR may have turned the image).
+    words = page_words(pdf_page, pdf_page.rect * pdf_page.derotation_matrix) if from_words else []
+    for upright in table_boxes(words):
         box = tuple(v * scale for v in upright)
         if not any(intersection(box, other) > 0.3 * (area(box) or 1.0) for other in [*known, *boxes]):
             boxes.append(box)

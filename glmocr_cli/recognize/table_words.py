@@ -21,6 +21,7 @@ _LEADING_SIGNS = {"$", "€", "£", "¥", "US$"}
 _TRAILING_SIGNS = {"%"}
 # A number as tables print it: digits with separators, signs, footnote stars, brackets.
 _NUMBER = re.compile(r"^[\(\[*+\-–−$€£]*\d[\d,.\s]*[\)\]%*]*$")
+_RTL = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 _THOUSANDS = re.compile(r"^\d{3}[\d,.]*$")
 
 
@@ -273,6 +274,8 @@ def table_boxes(words: Sequence[Word], min_rows: int = 3, max_header: int = 3) -
     and numbers, or short pieces) set close, with columns their pieces share; a lone line between
     grid rows (a section label, a wrapped label) stays in the run, and up to max_header short lines
     right above it (the header) join it."""
+    if sum(1 for w in words if _RTL.search(w.text)) > 0.2 * len(words):
+        return []  # right-to-left pages set their columns the other way round
     rows = [row_pieces(r) for r in text_rows(words)]
     boxes: list[BBox] = []
     k = 0
@@ -296,9 +299,11 @@ def table_boxes(words: Sequence[Word], min_rows: int = 3, max_header: int = 3) -
         first = run[0]
         for _ in range(max_header):
             above = first - 1
+            # A header cell may be wider than its column's values, not much wider than the table.
+            reach = 0.25 * (right - left) + 2 * _row_height(rows[above]) if above >= 0 else 0.0
             if above < 0 or not _close(rows[above], rows[first], 1) or any(len(p.words) > 6 for p in rows[above]) \
-                    or min(p.bbox[0] for p in rows[above]) < left - 2 * _row_height(rows[above]) \
-                    or max(p.bbox[2] for p in rows[above]) > right + 2 * _row_height(rows[above]):
+                    or min(p.bbox[0] for p in rows[above]) < left - reach \
+                    or max(p.bbox[2] for p in rows[above]) > right + reach:
                 break
             first = above
         members = [p.bbox for r in rows[first:end + 1] for p in r]
