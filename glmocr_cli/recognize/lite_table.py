@@ -88,12 +88,13 @@ def _vector_table(page: PageImage, bbox: BBox) -> tuple[str, str] | None:
     if words is None:
         return ruled[0], "pdf-vector"
     # Rulings that fence only part of the grid merge cells (fewer filled ones) or cut empty ones (more
-    # cells); where a rule runs under every row, lines between two rules are one row, which the
+    # cells, a larger share of them empty); where a rule runs under every row, lines between two rules are one row, which the
     # finder's stacked-row split (made for rules under groups of rows) would cut: the words' grid
     # is better then.
     (ruled_text, ruled_all), (words_text, words_all) = _filled(ruled[0]), _filled(words)
     rule_per_row = len(horizontal_rules(page.pdf_page, clip)) >= max(5.0, 0.8 * words.count("<tr>"))
     if ruled_text >= 0.9 * words_text and ruled_all <= 1.1 * words_all \
+            and (ruled_all - ruled_text) * words_all <= (words_all - words_text) * ruled_all \
             and (not rule_per_row or ruled[0].count("<tr>") <= words.count("<tr>")):
         return ruled[0], "pdf-vector"
     return words, "pdf-words"
