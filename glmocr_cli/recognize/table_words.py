@@ -156,14 +156,16 @@ def _split_at_gutters(piece: Piece, gutters: Sequence[tuple[float, float]]) -> l
     return out
 
 
-def grid_rows(words: Sequence[Word]) -> list[dict[int, WordCell]]:
+def grid_rows(words: Sequence[Word], gutters_out: list | None = None) -> list[dict[int, WordCell]]:
     """Words -> one row per text line, cells keyed by their first column, spanning pieces with
-    their colspan."""
+    their colspan. gutters_out, when given, receives the column gutters (x ranges)."""
     rows = [row_pieces(r) for r in text_rows(words)]
     if not rows:
         return []
     heights = sorted(w.bbox[3] - w.bbox[1] for w in words)
     gutters = find_gutters(rows, min_width=0.3 * heights[len(heights) // 2])
+    if gutters_out is not None:
+        gutters_out.extend(gutters)
     bounds = [(gutters[k - 1][1] if k else float("-inf"), gutters[k][0] if k < len(gutters) else float("inf"))
               for k in range(len(gutters) + 1)]
     out: list[dict[int, WordCell]] = []
@@ -319,3 +321,32 @@ def _close(upper: Sequence[Piece], lower: Sequence[Piece], steps: int) -> bool:
     """Rows near enough to be one table's: a gap under two line heights per step between them."""
     gap = min(p.bbox[1] for p in lower) - max(p.bbox[3] for p in upper)
     return gap < 2.0 * steps * max(_row_height(upper), _row_height(lower))
+
+
+def side_by_side(words: Sequence[Word], min_rows: int = 3) -> list[BBox]:
+    """Copies of one table set side by side (a long list cut into blocks, or like tables next to
+    each other): the header line's cells repeat with a period of p columns, all of them or all but
+    the label's. Returns each copy's box, or [] for one table."""
+    gutters: list[tuple[float, float]] = []
+    rows = grid_rows(words, gutters)
+    n = len(gutters) + 1
+    if len(rows) < min_rows + 1 or n < 4:
+        return []
+    header = next((r for r in rows if sum(c.colspan for c in r.values()) >= 0.75 * n), None)
+    if header is None:
+        return []
+    texts = [header[k].text.lower() if k in header and header[k].colspan == 1 else None for k in range(n)]
+    for p in range(2, n // 2 + 1):
+        if n % p:
+            continue
+        same = [all(texts[j] is not None and texts[j] == texts[j + m * p] for m in range(1, n // p)) for j in range(p)]
+        if sum(same) >= max(1, p - 1):
+            cuts = [(gutters[m * p - 1][0] + gutters[m * p - 1][1]) / 2 for m in range(1, n // p)]
+            edges = [float("-inf"), *cuts, float("inf")]
+            boxes = []
+            for a, b in zip(edges, edges[1:]):
+                part = [w.bbox for w in words if a <= (w.bbox[0] + w.bbox[2]) / 2 < b]
+                if part:
+                    boxes.append(_union(part))
+            return boxes if len(boxes) >= 2 else []
+    return []
