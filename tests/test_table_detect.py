@@ -43,7 +43,7 @@ def test_ruled_tables_missed_by_the_layout_each_become_a_table_with_only_their_c
     regions = add_pdf_tables(page, [text_box])
     tables = [r for r in regions if r.label == "table"]
     assert len(tables) == 2 and text_box not in regions
-    htmls = sorted(_vector_table(page, t.bbox) for t in tables)
+    htmls = sorted(_vector_table(page, t.bbox)[0] for t in tables)
     assert "a00" in htmls[0] and "b00" not in htmls[0] and "b32" in htmls[1] and "a32" not in htmls[1]
     # A table the layout model did find stays its own; only the missed one is added.
     known = LayoutRegion(tables[0].bbox, "table", "table", 0.9)
@@ -69,7 +69,7 @@ def test_a_ruled_row_stacking_two_printed_rows_is_split():
 def test_dev_table_row_pairs_are_separate_rows(shared_data: Path):
     page = pdf_page_image(shared_data / "pdf" / "2305.03393v1-pg9.pdf", dpi=144)
     table = next(t for t in page.pdf_page.find_tables().tables if "enc-layers" in str(t.extract()))
-    html = _vector_table(page, tuple(v * page.px_per_pt for v in pymupdf.Rect(table.bbox)))
+    html = _vector_table(page, tuple(v * page.px_per_pt for v in pymupdf.Rect(table.bbox)))[0]
     assert "<td>OTSL</td><td>0.965</td>" in html and "<td>HTML</td><td>0.969</td>" in html
     assert '<td rowspan="2"># enc-layers</td>' in html  # the header's spans stay as ruled
 

@@ -155,3 +155,21 @@ def test_a_page_of_prose_holds_no_table(tmp_path):
     page.insert_textbox(pymupdf.Rect(72, 72, 300, 700), text, fontsize=10)
     page.insert_textbox(pymupdf.Rect(320, 72, 540, 700), text, fontsize=10)
     assert pdf_tables(_page_image(page, tmp_path / "p.pdf")) == []
+
+
+def test_copies_of_one_table_side_by_side_become_one_table_each(tmp_path):
+    """A long list cut into three blocks under one layout box: the header repeats every two columns."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    for block, x in enumerate((72, 252, 432)):
+        page.insert_text((x, 100), "Age", fontsize=9)
+        _right(page, x + 130, 100, "Population")
+        for r in range(6):
+            page.insert_text((x, 114 + 12 * r), f"{block * 6 + r} years", fontsize=9)
+            _right(page, x + 130, 114 + 12 * r, f"{(block * 6 + r + 3) * 1234:,}")
+    page_image = _page_image(page, tmp_path / "t.pdf")
+    boxes = pdf_tables(page_image, known=[(60, 88, 580, 190)])
+    assert len(boxes) == 3
+    lefts = sorted(b[0] for b in boxes)
+    assert abs(lefts[0] - 72) < 3 and abs(lefts[1] - 252) < 3 and abs(lefts[2] - 432) < 3
+    assert all(b[2] - b[0] < 150 for b in boxes)

@@ -34,11 +34,11 @@ def _mostly_inside(inner: BBox, outer: BBox, share: float = 0.6) -> bool:
     return intersection(inner, outer) > share * (area(inner) or 1.0)
 
 
-def add_pdf_tables(page: PageImage, found: list[LayoutRegion]) -> list[LayoutRegion]:
+def add_pdf_tables(page: PageImage, found: list[LayoutRegion], from_words: bool = True) -> list[LayoutRegion]:
     """Tables from the PDF's rulings that the layout model missed (or merged) become table regions;
     what the model put inside them (text boxes over cells, a second table) gives way, so that each
     table holds only its own cells."""
-    boxes = pdf_tables(page, known=[r.bbox for r in found if r.label == "table"])
+    boxes = pdf_tables(page, known=[r.bbox for r in found if r.label == "table"], from_words=from_words)
     if not boxes:
         return found
     kept = []
@@ -90,7 +90,7 @@ def is_code(words: Sequence[TextLine], share: float = 0.6) -> bool:
 def plan_regions(page: PageImage, found: list[LayoutRegion], lines: Sequence[TextLine], tasks: dict[str, Task],
                  width: int, height: int, lines_are_words: bool = False, read_by_script_model: bool = False,
                  min_confidence: float = 0.0, panels: Sequence[BBox] = ()) -> RegionPlan:
-    found = fit_to_panels(add_pdf_tables(page, found), panels)
+    found = fit_to_panels(add_pdf_tables(page, found, from_words=lines_are_words), panels)
     owned, leftovers = assign_lines(lines, [r.bbox for r in found])
     plan = RegionPlan([], [], [], [lines[k] for k in leftovers])
     for region, indices in zip(found, owned):

@@ -15,7 +15,7 @@ from ..sources.text_layer import plain_ligatures
 from .table_check import rows_interleave
 from .table_grid import cells_to_html, grid_from_lines
 from .table_rows import StackedCell, split_stacked_rows
-from .table_words import words_table_html
+from .table_words import horizontal_rules, words_table_html
 from .table_slanet import SlanetTable, crop_box, fill_structure, slanet_model_path
 from .text_lines import area, intersection
 
@@ -87,11 +87,15 @@ def _vector_table(page: PageImage, bbox: BBox) -> tuple[str, str] | None:
         return (words, "pdf-words") if words else None
     if words is None:
         return ruled[0], "pdf-vector"
-    # Rulings that fence only part of the grid merge cells (fewer filled ones), cut empty ones (more
-    # cells), or split cells whose text wraps (more rows): the words' grid is better then.
+    # Rulings that fence only part of the grid merge cells (fewer filled ones) or cut empty ones (more
+    # cells, a larger share of them empty); where a rule runs under every row, lines between two rules are one row, which the
+    # finder's stacked-row split (made for rules under groups of rows) would cut: the words' grid
+    # is better then.
     (ruled_text, ruled_all), (words_text, words_all) = _filled(ruled[0]), _filled(words)
+    rule_per_row = len(horizontal_rules(page.pdf_page, clip)) >= max(5.0, 0.8 * words.count("<tr>"))
     if ruled_text >= 0.9 * words_text and ruled_all <= 1.1 * words_all \
-            and ruled[0].count("<tr>") <= words.count("<tr>"):
+            and (ruled_all - ruled_text) * words_all <= (words_all - words_text) * ruled_all \
+            and (not rule_per_row or ruled[0].count("<tr>") <= words.count("<tr>")):
         return ruled[0], "pdf-vector"
     return words, "pdf-words"
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..document import BBox, PageImage, TextLine
-from .table_words import page_words, table_boxes
+from .table_words import page_words, side_by_side, table_boxes
 from .text_lines import area, group_into_rows, intersection
 
 
@@ -105,7 +105,8 @@ def _ruled_areas(pdf_page, min_rules: int = 3, min_length: float = 0.15, max_gap
             for g in groups if len(g) >= min_rules]
 
 
-def pdf_tables(page: PageImage, known: Sequence[BBox] = (), min_rows: int = 2, min_cols: int = 2) -> list[BBox]:
+def pdf_tables(page: PageImage, known: Sequence[BBox] = (), min_rows: int = 2, min_cols: int = 2,
+               from_words: bool = True) -> list[BBox]:
     """Boxes (page pixels) of tables that no known table box covers: ruled ones with some text, and
     ones without rulings that the words' alignment shows.
 
@@ -143,12 +144,24 @@ def pdf_tables(page: PageImage, known: Sequence[BBox] = (), min_rows: int = 2, m
                 continue
             found = pymupdf.Rect(table.bbox) * to_pixels
             boxes.append((found.x0, found.y0, found.x1, found.y1))
-    # Tables without rulings: runs of rows that the words set in columns (a label and numbers).
-    for upright in table_boxes(page_words(pdf_page, pdf_page.rect * pdf_page.derotation_matrix)):
+    # Tables without rulings: runs of rows that the words set in columns (a label and numbers); only
+    # where the page is read from its text layer (OCR may have turned the image).
+    words = page_words(pdf_page, pdf_page.rect * pdf_page.derotation_matrix) if from_words else []
+    for upright in table_boxes(words):
         box = tuple(v * scale for v in upright)
         if not any(intersection(box, other) > 0.3 * (area(box) or 1.0) for other in [*known, *boxes]):
-            boxes.append(box)
+            boxes.extend(_copies(words, box, scale) or [box])
+    # A known table box over copies of one table set side by side: the copies replace it.
+    for box in known if words else ():
+        boxes.extend(_copies(words, box, scale))
     return boxes
+
+
+def _copies(words, box: BBox, scale: float) -> list[BBox]:
+    """Boxes (page pixels) of the side-by-side copies of one table inside box, or []."""
+    x0, y0, x1, y1 = (v / scale for v in box)
+    inside = [w for w in words if x0 <= (w.bbox[0] + w.bbox[2]) / 2 <= x1 and y0 <= (w.bbox[1] + w.bbox[3]) / 2 <= y1]
+    return [tuple(v * scale for v in part) for part in side_by_side(inside)]
 
 
 def table_runs(lines: Sequence[TextLine], min_rows: int = 3, min_wide_rows: int = 2) -> list[list[TextLine]]:

@@ -21,6 +21,7 @@ _LEADING_SIGNS = {"$", "€", "£", "¥", "US$"}
 _TRAILING_SIGNS = {"%"}
 # A number as tables print it: digits with separators, signs, footnote stars, brackets.
 _NUMBER = re.compile(r"^[\(\[*+\-–−$€£]*\d[\d,.\s]*[\)\]%*]*$")
+_RTL = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 _THOUSANDS = re.compile(r"^\d{3}[\d,.]*$")
 
 
@@ -155,14 +156,16 @@ def _split_at_gutters(piece: Piece, gutters: Sequence[tuple[float, float]]) -> l
     return out
 
 
-def grid_rows(words: Sequence[Word]) -> list[dict[int, WordCell]]:
+def grid_rows(words: Sequence[Word], gutters_out: list | None = None) -> list[dict[int, WordCell]]:
     """Words -> one row per text line, cells keyed by their first column, spanning pieces with
-    their colspan."""
+    their colspan. gutters_out, when given, receives the column gutters (x ranges)."""
     rows = [row_pieces(r) for r in text_rows(words)]
     if not rows:
         return []
     heights = sorted(w.bbox[3] - w.bbox[1] for w in words)
     gutters = find_gutters(rows, min_width=0.3 * heights[len(heights) // 2])
+    if gutters_out is not None:
+        gutters_out.extend(gutters)
     bounds = [(gutters[k - 1][1] if k else float("-inf"), gutters[k][0] if k < len(gutters) else float("inf"))
               for k in range(len(gutters) + 1)]
     out: list[dict[int, WordCell]] = []
@@ -273,6 +276,8 @@ def table_boxes(words: Sequence[Word], min_rows: int = 3, max_header: int = 3) -
     and numbers, or short pieces) set close, with columns their pieces share; a lone line between
     grid rows (a section label, a wrapped label) stays in the run, and up to max_header short lines
     right above it (the header) join it."""
+    if sum(1 for w in words if _RTL.search(w.text)) > 0.2 * len(words):
+        return []  # right-to-left pages set their columns the other way round
     rows = [row_pieces(r) for r in text_rows(words)]
     boxes: list[BBox] = []
     k = 0
@@ -296,9 +301,11 @@ def table_boxes(words: Sequence[Word], min_rows: int = 3, max_header: int = 3) -
         first = run[0]
         for _ in range(max_header):
             above = first - 1
+            # A header cell may be wider than its column's values, not much wider than the table.
+            reach = 0.25 * (right - left) + 2 * _row_height(rows[above]) if above >= 0 else 0.0
             if above < 0 or not _close(rows[above], rows[first], 1) or any(len(p.words) > 6 for p in rows[above]) \
-                    or min(p.bbox[0] for p in rows[above]) < left - 2 * _row_height(rows[above]) \
-                    or max(p.bbox[2] for p in rows[above]) > right + 2 * _row_height(rows[above]):
+                    or min(p.bbox[0] for p in rows[above]) < left - reach \
+                    or max(p.bbox[2] for p in rows[above]) > right + reach:
                 break
             first = above
         members = [p.bbox for r in rows[first:end + 1] for p in r]
@@ -314,3 +321,32 @@ def _close(upper: Sequence[Piece], lower: Sequence[Piece], steps: int) -> bool:
     """Rows near enough to be one table's: a gap under two line heights per step between them."""
     gap = min(p.bbox[1] for p in lower) - max(p.bbox[3] for p in upper)
     return gap < 2.0 * steps * max(_row_height(upper), _row_height(lower))
+
+
+def side_by_side(words: Sequence[Word], min_rows: int = 3) -> list[BBox]:
+    """Copies of one table set side by side (a long list cut into blocks, or like tables next to
+    each other): the header line's cells repeat with a period of p columns, all of them or all but
+    the label's. Returns each copy's box, or [] for one table."""
+    gutters: list[tuple[float, float]] = []
+    rows = grid_rows(words, gutters)
+    n = len(gutters) + 1
+    if len(rows) < min_rows + 1 or n < 4:
+        return []
+    header = next((r for r in rows if sum(c.colspan for c in r.values()) >= 0.75 * n), None)
+    if header is None:
+        return []
+    texts = [header[k].text.lower() if k in header and header[k].colspan == 1 else None for k in range(n)]
+    for p in range(2, n // 2 + 1):
+        if n % p:
+            continue
+        same = [all(texts[j] is not None and texts[j] == texts[j + m * p] for m in range(1, n // p)) for j in range(p)]
+        if sum(same) >= max(1, p - 1):
+            cuts = [(gutters[m * p - 1][0] + gutters[m * p - 1][1]) / 2 for m in range(1, n // p)]
+            edges = [float("-inf"), *cuts, float("inf")]
+            boxes = []
+            for a, b in zip(edges, edges[1:]):
+                part = [w.bbox for w in words if a <= (w.bbox[0] + w.bbox[2]) / 2 < b]
+                if part:
+                    boxes.append(_union(part))
+            return boxes if len(boxes) >= 2 else []
+    return []
