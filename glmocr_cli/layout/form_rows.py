@@ -16,6 +16,8 @@ from ..recognize.text_lines import bbox_union
 
 # A label is a few words; running text in a column has more on nearly every line.
 MAX_LABEL_WORDS = 4
+# A value is a name, a date, an amount; a line of a paragraph holds more words than this.
+MAX_VALUE_WORDS = 6
 
 
 def _centre(line: TextLine) -> float:
@@ -43,6 +45,12 @@ def _partners(left: Sequence[TextLine], right: Sequence[TextLine]) -> list[TextL
     return found
 
 
+def _partners_right(labels: Sequence[TextLine], right: Sequence[TextLine]) -> list[TextLine]:
+    """The lines of `right` on the row of one of the labels."""
+    return [b for b in right
+            if any(abs(_centre(a) - _centre(b)) < 0.35 * max(_height(a), _height(b)) for a in labels)]
+
+
 def shares_rows(left: Region, right: Region, min_share: float = 0.5) -> bool:
     """`right` sits beside `left` and its lines continue `left`'s rows as a form's values do."""
     if not left.lines or not right.lines:
@@ -53,12 +61,13 @@ def shares_rows(left: Region, right: Region, min_share: float = 0.5) -> bool:
     labels = _partners(left.lines, right.lines)
     if not labels:
         return False
-    # Rows must be common to both regions (not one line that happens to level with a paragraph),
-    # and what stands left of a value on its row is a label, not a line of running text.
-    smaller = min(len(left.lines), len(right.lines))
-    rows = len({round(_centre(a)) for a in labels})
-    if rows < min_share * smaller:
+    # Rows must be common to both regions (not one line that happens to level with a paragraph); what
+    # stands left of a value on its row is a label, and the values are short, not running text.
+    values = _partners_right(labels, right.lines)
+    if len({round(_centre(a)) for a in labels}) < min_share * min(len(left.lines), len(right.lines)):
         return False
+    if _median([len(b.text.split()) for b in values]) > MAX_VALUE_WORDS:
+        return False  # a paragraph's lines beside a few short ones: a side note, not values
     if _median([len(a.text.split()) for a in labels]) > MAX_LABEL_WORDS:
         return False
     sizes = sorted((_median([_height(ln) for ln in left.lines]), _median([_height(ln) for ln in right.lines])))
