@@ -72,3 +72,15 @@ def test_the_layout_source_is_a_setting():
     auto = LayoutSource("auto")
     assert auto.model_for(born_digital=True) == "doclaynet" and auto.model_for(born_digital=False) == "cdla"
     assert LayoutSource("doclaynet").model_for(born_digital=False) == "doclaynet"
+
+
+def test_a_text_box_doubled_by_a_page_header_guess_in_the_margin_is_a_header():
+    from glmocr_cli.document import LayoutRegion
+    from glmocr_cli.layout.doclaynet_layout import prefer_furniture
+
+    top = LayoutRegion((540, 253, 1341, 285), "text", "Text", 0.5)
+    body = LayoutRegion((540, 900, 1341, 990), "text", "Text", 0.5)
+    guesses = [LayoutRegion((537, 254, 1340, 285), "header", "Page-header", 0.29),
+               LayoutRegion((537, 900, 1340, 990), "header", "Page-header", 0.29)]
+    labels = [r.label for r in prefer_furniture([top, body], guesses, 2200)]
+    assert labels == ["header", "text"]  # mid-page text stays text whatever the second guess

@@ -93,6 +93,34 @@ def decode(output: np.ndarray, score_threshold: float, iou: float) -> list[tuple
     return found
 
 
+FURNITURE = ("Page-header", "Page-footer")
+FURNITURE_THRESHOLD = 0.2   # a weaker header/footer guess counts where it doubles a text box in a margin
+MARGIN = 0.15               # of the page's height, top and bottom
+
+
+def _iou(a, b) -> float:
+    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = ix * iy
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / union if union > 0 else 0.0
+
+
+def prefer_furniture(regions: list[LayoutRegion], furniture: list[LayoutRegion], height: float) -> list[LayoutRegion]:
+    """A running header the model calls Text at 0.5 and Page-header at 0.3: in the top or bottom
+    margin, a text box doubled by a header/footer box takes the furniture class (position and the
+    model's own second guess, as PP-DocLayout-V3 labels such lines)."""
+    out = []
+    for region in regions:
+        in_margin = region.bbox[3] < MARGIN * height or region.bbox[1] > (1 - MARGIN) * height
+        double = next((f for f in furniture if _iou(f.bbox, region.bbox) > 0.7), None) if in_margin else None
+        if region.native_label == "Text" and double is not None:
+            region = LayoutRegion(region.bbox, DOCLAYNET_TO_PP_LABEL[double.native_label], double.native_label,
+                                  region.score)
+        out.append(region)
+    return out
+
+
 def merge_list_items(regions: list[LayoutRegion]) -> list[LayoutRegion]:
     """DocLayNet boxes each item of a list; consecutive items (one under the next, left edges
     level) become one box, as CDLA and PP-DocLayout-V3 give a list: refine/lists.py then finds the
@@ -129,13 +157,17 @@ class DocLayNetDetector:
     def detect(self, image: Image.Image) -> list[LayoutRegion]:
         tensor, scale, (pad_x, pad_y) = letterbox(image)
         output = self.session.run(None, {self.input_name: tensor})[0]
-        regions = []
-        for box, cls, score in decode(output, self.score_threshold, self.iou):
+        regions, furniture = [], []
+        for box, cls, score in decode(output, min(self.score_threshold, FURNITURE_THRESHOLD), self.iou):
             x0, y0, x1, y1 = ((box - np.array([pad_x, pad_y, pad_x, pad_y])) / scale).tolist()
             x0, y0 = max(0.0, x0), max(0.0, y0)
             x1, y1 = min(float(image.width), x1), min(float(image.height), y1)
             if x1 - x0 < 2 or y1 - y0 < 2:
                 continue
             name = DOCLAYNET_CLASSES[cls]
-            regions.append(LayoutRegion((x0, y0, x1, y1), DOCLAYNET_TO_PP_LABEL[name], name, score))
-        return merge_list_items(regions)
+            region = LayoutRegion((x0, y0, x1, y1), DOCLAYNET_TO_PP_LABEL[name], name, score)
+            if score >= self.score_threshold:
+                regions.append(region)
+            elif name in FURNITURE:
+                furniture.append(region)
+        return merge_list_items(prefer_furniture(regions, furniture, image.height))
