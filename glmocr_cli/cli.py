@@ -242,6 +242,8 @@ def serve_command(
     refusal = bind_refusal(host, os.environ.get(api_key_env), allow_no_key, api_key_env)
     if refusal:
         _fail(refusal)
+    if not request_timeout > 0:
+        _fail(f"--request-timeout must be a positive number of seconds, got {request_timeout:g}")
     try:
         import uvicorn
 
