@@ -18,6 +18,9 @@ from ..recognize.text_lines import bbox_union
 MAX_LABEL_WORDS = 4
 # A value is a name, a date, an amount; a line of a paragraph holds more words than this.
 MAX_VALUE_WORDS = 6
+# Captions name a picture, headers and footers run over the page: none of them is a label or a value
+# (two captions side by side sit under two columns, which must stay apart).
+NOT_FORM_TEXT = {"figure_title", "header", "footer"}
 
 
 def _centre(line: TextLine) -> float:
@@ -81,7 +84,8 @@ def join_form_rows(regions: list[Region], read_rows: Callable[[Sequence[TextLine
     merged = True
     while merged:
         merged = False
-        texts = [r for r in regions if r.task is Task.TEXT and r.lines and r.text_source == "ocr"]
+        texts = [r for r in regions if r.task is Task.TEXT and r.lines and r.text_source == "ocr"
+                 and r.label not in NOT_FORM_TEXT]
         for left in sorted(texts, key=lambda r: r.bbox[0]):
             right = next((r for r in texts if r is not left and shares_rows(left, r)), None)
             if right is None:
