@@ -210,13 +210,13 @@ def serve_command(
     host: Annotated[str, Opt(help="Address to bind; 127.0.0.1 keeps it on this machine.")] = "127.0.0.1",
     port: Annotated[int, Opt(help="TCP port.")] = 8000,
     api_key_env: Annotated[str, Opt(help="Environment variable holding the API key (unset: no key).")] = "GLMOCR_API_KEY",
-    device: Annotated[str, Opt(help="auto | cpu | cuda")] = "auto",
-    batch_size: Annotated[int, Opt(help="Concurrent requests decoded together.")] = 8,
-    max_new_tokens: Annotated[int, Opt(help="Token limit per request.")] = 8192,
+    device: Annotated[str, Opt(help="auto | cpu | cuda")] = Settings.device,
+    batch_size: Annotated[int, Opt(help="Concurrent requests decoded together.")] = Settings.batch_size,
+    max_new_tokens: Annotated[int, Opt(help="Token limit per request.")] = Settings.max_new_tokens,
     max_request_bytes: Annotated[int, Opt(help="Largest request body accepted.")] = 20 * 2**20,
-    max_image_pixels: Annotated[int, Opt(help="Largest image accepted.")] = 100_000_000,
+    max_image_pixels: Annotated[int, Opt(help="Largest image accepted.")] = Settings.max_image_pixels,
     request_timeout: Annotated[float, Opt(help="Seconds a request may take, queue included; then it is answered with what was read (finish_reason length).")] = 120.0,
-    mtp: Annotated[bool, Opt("--mtp/--no-mtp", help="Multi-token prediction drafts.")] = True,
+    mtp: Annotated[bool, Opt("--mtp/--no-mtp", help="Multi-token prediction drafts.")] = Settings.mtp,
     allow_no_key: Annotated[bool, Opt("--allow-no-key", help="Bind a non-loopback --host without an API key.")] = False,
 ) -> None:
     """Serve the in-process GLM-OCR on an OpenAI-compatible /v1/chat/completions API."""

@@ -29,7 +29,8 @@ class Settings:
     dpi: int = option(200, "PDF render resolution (default 200).", minimum=36, maximum=1200,
                       accepted="between 36 and 1200")
     password: str | None = option(None, "Password for encrypted PDFs.", secret=True, **RUN)
-    renderer: str = option("pymupdf", "pymupdf | pdf2image (poppler).", metavar="NAME", choices=("pymupdf", "pdf2image"))
+    renderer: str = option("pymupdf", "pymupdf | pdf2image (poppler).", metavar="NAME",
+                           choices=("pymupdf", "pdf2image"))
     max_image_pixels: int = option(100_000_000, "Refuse images larger than this many pixels.",  # decompression bombs
                                    minimum=MIN_IMAGE_PIXELS,
                                    accepted=f"at least {MIN_IMAGE_PIXELS} (a 100 x 100 image)")
@@ -44,7 +45,8 @@ class Settings:
                                          metavar="[LABEL=]SCORE")
     min_confidence: float = option(0.6, "Below this a text region is flagged low-confidence.", cli=False,
                                    minimum=0.0, maximum=1.0, accepted="between 0 and 1")
-    ocr_lang: str = option("auto", "Tesseract languages for scripts PP-OCRv6 cannot read: auto (default) or e.g. ara,kor.")
+    ocr_lang: str = option("auto", "Tesseract languages for scripts PP-OCRv6 cannot read: auto (default) or "
+                                   "e.g. ara,kor.")
     model: str | None = option(None, "GLM-OCR checkpoint folder (default: Hugging Face cache).", metavar="DIR")
     layout_model: str | None = option(None, "PP-DocLayout-V3 checkpoint folder.", metavar="DIR")
     device: str = option("auto", "auto | cpu | cuda (glm engine).", choices=("auto", "cpu", "cuda"))
