@@ -144,8 +144,9 @@ def config_show(
     except ConfigError as exc:
         _fail(str(exc))
     values = asdict(settings)
-    if values.get("password"):
-        values["password"] = "***"
+    for setting in fields(Settings):
+        if spec_of(setting).secret and values[setting.name]:
+            values[setting.name] = "***"
     width = max(map(len, values))
     for key, value in values.items():
         typer.echo(f"{key:<{width}}  {json.dumps(value)}  ({origin.get(key, 'default')})")
