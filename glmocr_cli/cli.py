@@ -261,14 +261,16 @@ def _ray_flag_alone(argv: list[str]) -> list[str]:
 
 def main() -> None:
     from .cli_help import tidy_help
-    from .usage_errors import UsageProblem, one_line_usage
+    from .usage_errors import is_usage_problem, one_line_usage
 
     handle_sigterm_like_sigint()
     command = typer.main.get_command(app)
     tidy_help(command)
     try:
         code = command.main(args=_ray_flag_alone(sys.argv[1:]), prog_name="glmocr", standalone_mode=False)
-    except UsageProblem as exc:
+    except Exception as exc:
+        if not is_usage_problem(exc):
+            raise
         code = one_line_usage(exc)
     except KeyboardInterrupt as exc:
         code = interrupt_exit_code(exc)
