@@ -15,7 +15,7 @@ from .options import metavar_of, spec_of
 
 METAVAR_BY_TYPE = {Path: "PATH", int: "INTEGER", float: "NUMBER", str: "TEXT", bool: "BOOLEAN"}
 METAVAR_BY_NAME = {"host": "ADDRESS", "api_key_env": "NAME",
-                   **{f.name: metavar_of(spec_of(f), str) for f in fields(Settings)
+                   **{f.name: metavar_of(spec_of(f), str) or "TEXT" for f in fields(Settings)
                       if spec_of(f).metavar or spec_of(f).choices}}
 
 

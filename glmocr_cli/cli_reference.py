@@ -2,6 +2,7 @@
 
 tests/test_cli_reference.py fails when the file and the table drift apart.
 """
+
 from __future__ import annotations
 
 from dataclasses import fields
@@ -38,14 +39,19 @@ def _row(setting) -> str:
     flag = f"`{flag}{' ' + metavar if metavar else ''}`" if spec.cli else "(settings only)"
     default = default_shown(spec, default_of(setting))
     keys = f"`{setting.name}`, `{ENV_PREFIX}{setting.name.upper()}`"
-    return (f"| {_cell(flag)} | {_cell(f'`{default}`') if default else ''} | {keys} | "
-            f"{'yes' if spec.output else 'no'} | {_cell(spec.help)} |")
+    return (
+        f"| {_cell(flag)} | {_cell(f'`{default}`') if default else ''} | {keys} | "
+        f"{'yes' if spec.output else 'no'} | {_cell(spec.help)} |"
+    )
 
 
 def render() -> str:
     rows = [_row(setting) for setting in fields(Settings)]
-    table = ["| Flag | Default | glmocr.toml key, environment | Changes outputs | What it does |",
-             "|---|---|---|---|---|", *rows]
+    table = [
+        "| Flag | Default | glmocr.toml key, environment | Changes outputs | What it does |",
+        "|---|---|---|---|---|",
+        *rows,
+    ]
     return HEADER + "\n" + "\n".join(table) + "\n" + OTHER_OPTIONS
 
 

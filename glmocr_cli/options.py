@@ -9,6 +9,7 @@ Adding a `convert` option: one field in `config.Settings`, e.g.
 and, where it changes no output byte (how to run, not what to write), `output=False`. The flag,
 the GLMOCR_LAYOUT_SOURCE variable, the glmocr.toml key, validation and docs/cli.md follow.
 """
+
 from __future__ import annotations
 
 import math
@@ -23,16 +24,16 @@ METAVAR_BY_TYPE = {int: "INTEGER", float: "NUMBER", str: "TEXT"}
 @dataclass(frozen=True)
 class Option:
     help: str
-    metavar: str | None = None          # None: from the type (INTEGER, NUMBER, TEXT); "auto|lite|glm" for choices
+    metavar: str | None = None  # None: from the type (INTEGER, NUMBER, TEXT); "auto|lite|glm" for choices
     choices: tuple[str, ...] = ()
-    minimum: float | None = None        # lowest value accepted
+    minimum: float | None = None  # lowest value accepted
     maximum: float | None = None
-    accepted: str = ""                  # what the range error says is accepted ("1 or more")
-    output: bool = True                 # changes what a document's outputs contain (stamps go stale)
-    cli: bool = True                    # a `glmocr convert` flag (False: glmocr.toml / GLMOCR_* only)
-    flag: str | None = None             # declaration when not --NAME: "--format", "--mtp/--no-mtp"
-    default_text: str | None = None     # the default as the help says it, when str(default) would not do
-    secret: bool = False                # masked by `config show`
+    accepted: str = ""  # what the range error says is accepted ("1 or more")
+    output: bool = True  # changes what a document's outputs contain (stamps go stale)
+    cli: bool = True  # a `glmocr convert` flag (False: glmocr.toml / GLMOCR_* only)
+    flag: str | None = None  # declaration when not --NAME: "--format", "--mtp/--no-mtp"
+    default_text: str | None = None  # the default as the help says it, when str(default) would not do
+    secret: bool = False  # masked by `config show`
 
 
 def option(default: Any, help: str, **spec: Any) -> Any:
@@ -48,7 +49,9 @@ def spec_of(setting: Field) -> Option:
 
 
 def default_of(setting: Field) -> Any:
-    return setting.default_factory() if setting.default is MISSING else setting.default
+    if setting.default_factory is not MISSING:
+        return setting.default_factory()
+    return setting.default
 
 
 def flag_names(name: str, spec: Option) -> list[str]:
