@@ -22,7 +22,7 @@ from .display import shown
 from .errors import CheckpointError, ConfigError, DeviceError
 from .run.lifecycle import handle_sigterm_like_sigint, interrupt_exit_code
 from .run.progress import make_reporter
-from .options import default_of, flag_names, help_with_default, metavar_of, spec_of
+from .options import default_of, flag_names, help_with_default, metavar_of, spec_of, value_type
 
 # rich_markup_mode=None: plain help that wraps at 80 columns without cutting option names (cli_help.py)
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
@@ -89,12 +89,11 @@ def _with_setting_options(command):
         spec = spec_of(setting)
         if not spec.cli:
             continue
-        type_ = {"list[str]": list[str], "str | None": str, "int": int, "float": float, "bool": bool,
-                 "str": str}[str(setting.type)]
+        type_ = value_type(setting)
         info = Opt(*flag_names(setting.name, spec), metavar=metavar_of(spec, type_), show_default=False,
                    help=help_with_default(spec, default_of(setting)))
         added.append(inspect.Parameter(setting.name, inspect.Parameter.KEYWORD_ONLY, default=None,
-                                       annotation=Annotated[Optional[type_], info]))
+                                       annotation=Annotated[Optional[list[str] if type_ is list else type_], info]))
     at = [p.name for p in own].index("config") + 1
     params = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own]
     command.__signature__ = signature.replace(parameters=params[:at] + added + params[at:])

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import fields
 
 from .config import ENV_PREFIX, Settings
-from .options import default_of, default_shown, flag_names, metavar_of, spec_of
+from .options import default_of, default_shown, flag_names, metavar_of, spec_of, value_type
 
 HEADER = """# `glmocr convert` options
 
@@ -33,7 +33,7 @@ def _cell(text: str) -> str:
 
 def _row(setting) -> str:
     spec = spec_of(setting)
-    type_ = type(default_of(setting)) if default_of(setting) is not None else str
+    type_ = value_type(setting)
     metavar = metavar_of(spec, str if type_ is list else type_)
     flag = " ".join(flag_names(setting.name, spec)).replace("/", " / ")
     flag = f"`{flag}{' ' + metavar if metavar else ''}`" if spec.cli else "(settings only)"

@@ -54,6 +54,13 @@ def default_of(setting: Field) -> Any:
     return setting.default
 
 
+def value_type(setting: Field) -> type:
+    """bool, int, float, str or list (of str), read from the default as config files and GLMOCR_*
+    values are (an unset default: str)."""
+    default = default_of(setting)
+    return str if default is None else type(default)
+
+
 def flag_names(name: str, spec: Option) -> list[str]:
     """The declarations typer gets: ["--keep-furniture/--drop-furniture"], ["--format"], ["--dpi"]."""
     return [spec.flag or "--" + name.replace("_", "-")]
