@@ -26,8 +26,7 @@ class Settings:
     include: list[str] = option([], "Only files matching these globs.", metavar="GLOB", **RUN)
     exclude: list[str] = option([], "Skip files matching these globs.", metavar="GLOB", **RUN)
     pages: str | None = option(None, "Pages to convert, e.g. 1-3,7 (1-based).", metavar="RANGES")
-    dpi: int = option(200, "PDF render resolution (default 200).", minimum=36, maximum=1200,
-                      accepted="between 36 and 1200")
+    dpi: int = option(200, "PDF render resolution (default 200).", minimum=36, maximum=1200)
     password: str | None = option(None, "Password for encrypted PDFs.", secret=True, **RUN)
     renderer: str = option("pymupdf", "pymupdf | pdf2image (poppler).", metavar="NAME",
                            choices=("pymupdf", "pdf2image"))
@@ -44,22 +43,21 @@ class Settings:
     layout_threshold: list[str] = option([], "Layout score threshold: 0.4, or per label table=0.5 (glm; repeatable).",
                                          metavar="[LABEL=]SCORE")
     min_confidence: float = option(0.6, "Below this a text region is flagged low-confidence.", cli=False,
-                                   minimum=0.0, maximum=1.0, accepted="between 0 and 1")
+                                   minimum=0.0, maximum=1.0)
     ocr_lang: str = option("auto", "Tesseract languages for scripts PP-OCRv6 cannot read: auto (default) or "
                                    "e.g. ara,kor.")
     model: str | None = option(None, "GLM-OCR checkpoint folder (default: Hugging Face cache).", metavar="DIR")
     layout_model: str | None = option(None, "PP-DocLayout-V3 checkpoint folder.", metavar="DIR")
     device: str = option("auto", "auto | cpu | cuda (glm engine).", choices=("auto", "cpu", "cuda"))
-    batch_size: int = option(8, "Region crops per batch (glm engine).", minimum=1, accepted="1 or more")
-    max_new_tokens: int = option(8192, "Token limit per region (glm engine).", minimum=1, accepted="1 or more")
+    batch_size: int = option(8, "Region crops per batch (glm engine).", minimum=1)
+    max_new_tokens: int = option(8192, "Token limit per region (glm engine).", minimum=1)
     repetition_penalty: float = option(1.1, "GLM decoding repetition penalty.", cli=False, minimum=0.001,
                                        accepted="above 0")
     mtp: bool = option(True, "Multi-token prediction drafts (glm engine).", flag="--mtp/--no-mtp")
-    draft_tokens: int = option(1, "MTP draft tokens per step.", minimum=1, accepted="1 or more")
+    draft_tokens: int = option(1, "MTP draft tokens per step.", minimum=1)
     recognizer_url: str | None = option(None, "OpenAI-compatible server reading the crops (vLLM, SGLang, glmocr "
                                               "serve); key from GLMOCR_API_KEY.", metavar="URL")
-    recognizer_concurrency: int = option(8, "Requests in flight to --recognizer-url.", minimum=1,
-                                         accepted="1 or more", **RUN)
+    recognizer_concurrency: int = option(8, "Requests in flight to --recognizer-url.", minimum=1, **RUN)
     recognizer_timeout: float = option(120.0, "Seconds per request to --recognizer-url.", metavar="SECONDS",
                                        minimum=0.001, accepted="a number of seconds above 0", **RUN)
     # outputs
@@ -74,8 +72,7 @@ class Settings:
     prune: bool = option(False, "Remove the outputs of inputs that no longer exist.", flag="--prune", **RUN)
     ray: str | None = option(None, "Run on Ray: alone starts a local instance; 'auto' or ray://host:port joins a "
                                    "cluster.", metavar="[ADDRESS]", **RUN)
-    num_gpus_per_worker: float = option(0.0, "GPUs per Ray actor (GPU actors where GPUs exist).", minimum=0.0,
-                                        accepted="0 or more", **RUN)
+    num_gpus_per_worker: float = option(0.0, "GPUs per Ray actor (GPU actors where GPUs exist).", minimum=0.0, **RUN)
     fail_on: str = option("failure", "Exit 1 on: failure (a document failed), flagged (also a page flagged "
                                      "unreadable, damaged or in an unsupported script), never.",
                           choices=("never", "failure", "flagged"), **RUN)

@@ -28,7 +28,7 @@ class Option:
     choices: tuple[str, ...] = ()
     minimum: float | None = None  # lowest value accepted
     maximum: float | None = None
-    accepted: str = ""  # what the range error says is accepted ("1 or more")
+    accepted: str = ""  # what a range error says is accepted, when "1 or more" / "between 0 and 1" would not do
     output: bool = True  # changes what a document's outputs contain (stamps go stale)
     cli: bool = True  # a `glmocr convert` flag (False: glmocr.toml / GLMOCR_* only)
     flag: str | None = None  # declaration when not --NAME: "--format", "--mtp/--no-mtp"
@@ -107,4 +107,11 @@ def check_value(name: str, spec: Option, value: Any) -> None:
     below = spec.minimum is not None and value < spec.minimum
     above = spec.maximum is not None and value > spec.maximum
     if below or above or isinstance(value, float) and not math.isfinite(value):
-        raise ConfigError(f"{flag_of(name, spec)} must be {spec.accepted}, not {value:g}")
+        raise ConfigError(f"{flag_of(name, spec)} must be {spec.accepted or range_text(spec)}, not {value:g}")
+
+
+def range_text(spec: Option) -> str:
+    """What a range error says is accepted: "between 36 and 1200", "1 or more", "at most 5"."""
+    if spec.minimum is not None and spec.maximum is not None:
+        return f"between {spec.minimum:g} and {spec.maximum:g}"
+    return f"{spec.minimum:g} or more" if spec.minimum is not None else f"at most {spec.maximum:g}"
