@@ -7,7 +7,11 @@ Adding a `convert` option: one field in `config.Settings`, e.g.
     layout_source: str = option("auto", "Where lite layout comes from.", choices=("auto", "model"))
 
 and, where it changes no output byte (how to run, not what to write), `output=False`. The flag,
-the GLMOCR_LAYOUT_SOURCE variable, the glmocr.toml key, validation and docs/cli.md follow.
+the GLMOCR_LAYOUT_SOURCE variable, the glmocr.toml key, validation and the stamps follow; then
+`make docs` rewrites docs/cli.md (tests/test_cli_reference.py fails until it does). The field's
+place sets its place in `--help`, `config show` and the JSON `options` (append: older outputs keep
+their key order). A value of another type takes `minimum=`/`maximum=` (range) or `flag=` for a
+switch ("--x/--no-x"); `cli=False` keeps it to glmocr.toml and GLMOCR_*.
 """
 
 from __future__ import annotations
