@@ -9,8 +9,8 @@ Adding a `convert` option: one field in `config.Settings`, e.g.
 and, where it changes no output byte (how to run, not what to write), `output=False`. The flag,
 the GLMOCR_LAYOUT_SOURCE variable, the glmocr.toml key, validation and the stamps follow; then
 `make docs` rewrites docs/cli.md (tests/test_cli_reference.py fails until it does). The field's
-place sets its place in `--help`, `config show` and the JSON `options` (append: older outputs keep
-their key order). A value of another type takes `minimum=`/`maximum=` (range) or `flag=` for a
+place sets its place in `--help`, `config show` and the JSON `options` (a new output-affecting
+option adds a key there, so stamped documents are converted again once). A value of another type takes `minimum=`/`maximum=` (range) or `flag=` for a
 switch ("--x/--no-x"); `cli=False` keeps it to glmocr.toml and GLMOCR_*.
 """
 
