@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test test-fast lint fmt fmt-check mypy bench bench-decoder clean
+.PHONY: install demo test test-fast lint fmt fmt-check mypy docs bench bench-decoder clean
 
 install: $(STAMP)
 
@@ -43,6 +43,10 @@ mypy: install
 fmt: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# docs/cli.md is written from the options table (glmocr_cli/config.py); tests/test_cli_reference.py checks it.
+docs: install
+	$(BIN)/python -m glmocr_cli.cli_reference > docs/cli.md
 
 bench: install
 	$(BIN)/python bench/quality.py

@@ -6,22 +6,23 @@ a page was flagged), 2 usage or configuration error, 130 interrupted (SIGINT), 1
 """
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import sys
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
 from .api import EXIT_USAGE, convert
-from .config import load_settings
+from .config import Settings, check_flags, load_settings
 from .display import shown
 from .errors import CheckpointError, ConfigError, DeviceError
 from .run.lifecycle import handle_sigterm_like_sigint, interrupt_exit_code
 from .run.progress import make_reporter
-from .settings_check import check_flags
+from .options import default_of, flag_names, help_with_default, metavar_of, spec_of, value_type
 
 # rich_markup_mode=None: plain help that wraps at 80 columns without cutting option names (cli_help.py)
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
@@ -77,61 +78,42 @@ def _split(values: Optional[list[str]]) -> Optional[list[str]]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
+def _with_setting_options(command):
+    """Give `command` one option per Settings field that is a flag (config.py declares them, options.py
+    says how): each defaults to None, so that a config file or the environment can fill it, and the
+    help names the effective default. The options go after `config`, in the table's order."""
+    signature = inspect.signature(command, eval_str=True)
+    own = [p for p in signature.parameters.values() if p.kind is not p.VAR_KEYWORD]
+    added = []
+    for setting in fields(Settings):
+        spec = spec_of(setting)
+        if not spec.cli:
+            continue
+        type_ = value_type(setting)
+        info = Opt(*flag_names(setting.name, spec), metavar=metavar_of(spec, type_), show_default=False,
+                   help=help_with_default(spec, default_of(setting)))
+        added.append(inspect.Parameter(setting.name, inspect.Parameter.KEYWORD_ONLY, default=None,
+                                       annotation=Annotated[Optional[list[str] if type_ is list else type_], info]))
+    at = [p.name for p in own].index("config") + 1
+    params = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own]
+    command.__signature__ = signature.replace(parameters=params[:at] + added + params[at:])
+    command.__annotations__ = {p.name: p.annotation for p in command.__signature__.parameters.values()}
+    return command
+
+
 @app.command("convert")
+@_with_setting_options
 def convert_command(
     inputs: Annotated[list[str], typer.Argument(help="Files and folders (recursive); '-' reads paths from stdin.")],
     output: Annotated[str, Opt("-o", "--output", metavar="PATH", help="Output folder; mirrors the input tree.")] = "out",
     config: Annotated[Optional[Path], Opt("--config", help="TOML config file (default: ./glmocr.toml).")] = None,
-    engine: Annotated[Optional[str], Opt(help="auto | lite | glm")] = None,
-    fmt: Annotated[Optional[list[str]], Opt("--format", help="Outputs: md,json,html.")] = None,
-    include: Annotated[Optional[list[str]], Opt(help="Only files matching these globs.")] = None,
-    exclude: Annotated[Optional[list[str]], Opt(help="Skip files matching these globs.")] = None,
-    pages: Annotated[Optional[str], Opt(help="Pages to convert, e.g. 1-3,7 (1-based).")] = None,
-    dpi: Annotated[Optional[int], Opt(help="PDF render resolution (default 200).")] = None,
-    password: Annotated[Optional[str], Opt(help="Password for encrypted PDFs.")] = None,
-    renderer: Annotated[Optional[str], Opt(help="pymupdf | pdf2image (poppler).")] = None,
-    text_layer: Annotated[Optional[str], Opt(help="auto: use a PDF's own text layer; off: OCR everything.")] = None,
-    layout_source: Annotated[Optional[str], Opt(help="Lite layout model: cdla (Chinese papers), doclaynet (Western documents), auto (by page kind).")] = None,
-    ocr_lang: Annotated[Optional[str], Opt(help="Tesseract languages for scripts PP-OCRv6 cannot read: auto (default) or e.g. ara,kor.")] = None,
-    keep_furniture: Annotated[Optional[bool], Opt("--keep-furniture/--drop-furniture",
-                                                  help="Keep headers, footers and footnotes in Markdown.")] = None,
-    label_task: Annotated[Optional[list[str]], Opt(help="Label -> task override, e.g. chart=text, footnote=text (repeatable).")] = None,
-    layout_threshold: Annotated[Optional[list[str]], Opt(help="Layout score threshold: 0.4, or per label table=0.5 (glm; repeatable).")] = None,
-    layout_vis: Annotated[Optional[bool], Opt("--layout-vis", help="Write a PNG per page with the layout boxes.")] = None,
-    extract: Annotated[Optional[str], Opt(help="Comma list of keys, or a JSON Schema as @FILE or FILE.json -> NAME.kv.json.")] = None,
-    model: Annotated[Optional[str], Opt(help="GLM-OCR checkpoint folder (default: Hugging Face cache).")] = None,
-    layout_model: Annotated[Optional[str], Opt(help="PP-DocLayout-V3 checkpoint folder.")] = None,
-    device: Annotated[Optional[str], Opt(help="auto | cpu | cuda (glm engine).")] = None,
-    batch_size: Annotated[Optional[int], Opt(help="Region crops per batch (glm engine).")] = None,
-    max_new_tokens: Annotated[Optional[int], Opt(help="Token limit per region (glm engine).")] = None,
-    mtp: Annotated[Optional[bool], Opt("--mtp/--no-mtp", help="Multi-token prediction drafts (glm engine).")] = None,
-    draft_tokens: Annotated[Optional[int], Opt(help="MTP draft tokens per step.")] = None,
-    recognizer_url: Annotated[Optional[str], Opt(help="OpenAI-compatible server reading the crops (vLLM, SGLang, glmocr serve); key from GLMOCR_API_KEY.")] = None,
-    recognizer_concurrency: Annotated[Optional[int], Opt(help="Requests in flight to --recognizer-url.")] = None,
-    recognizer_timeout: Annotated[Optional[float], Opt(help="Seconds per request to --recognizer-url.")] = None,
-    max_image_pixels: Annotated[Optional[int], Opt(help="Refuse images larger than this many pixels.")] = None,
-    workers: Annotated[Optional[int], Opt(help="Worker processes (default: number of cores).")] = None,
-    force: Annotated[Optional[bool], Opt("--force", help="Redo documents whose outputs are up to date.")] = None,
-    prune: Annotated[Optional[bool], Opt("--prune", help="Remove the outputs of inputs that no longer exist.")] = None,
-    ray: Annotated[Optional[str], Opt("--ray", is_flag=False, flag_value="local", metavar="[ADDRESS]",
-                                      help="Run on Ray: alone starts a local instance; 'auto' or ray://host:port joins a cluster.")] = None,
-    num_gpus_per_worker: Annotated[Optional[float], Opt(help="GPUs per Ray actor (GPU actors where GPUs exist).")] = None,
     summary: Annotated[Optional[Path], Opt(help="Write a per-document JSON report here.")] = None,
-    fail_on: Annotated[Optional[str], Opt(help="Exit 1 on: failure (a document failed), flagged (also a page flagged "
-                                               "unreadable, damaged or in an unsupported script), never.")] = None,
-    document_timeout: Annotated[Optional[float], Opt(help="Fail a document that runs longer than this; the batch goes on.")] = None,
     quiet: Annotated[bool, Opt("--quiet", "-q", help="Print nothing but errors.")] = False,
     verbose: Annotated[bool, Opt("--verbose", "-v", help="Print tracebacks of failures.")] = False,
+    **flags: Any,
 ) -> None:
     """Convert documents into OUTPUT."""
-    flags = dict(engine=engine, formats=_split(fmt), include=_split(include), exclude=_split(exclude), pages=pages,
-                 dpi=dpi, password=password, renderer=renderer, text_layer=text_layer, layout_source=layout_source, ocr_lang=ocr_lang, keep_furniture=keep_furniture,
-                 label_task=_split(label_task), layout_threshold=_split(layout_threshold), layout_vis=layout_vis, extract=extract, model=model, layout_model=layout_model, device=device,
-                 batch_size=batch_size, max_new_tokens=max_new_tokens, mtp=mtp, draft_tokens=draft_tokens,
-                 recognizer_url=recognizer_url, recognizer_concurrency=recognizer_concurrency,
-                 recognizer_timeout=recognizer_timeout,
-                 max_image_pixels=max_image_pixels, workers=workers, force=force, prune=prune, ray=ray,
-                 num_gpus_per_worker=num_gpus_per_worker, fail_on=fail_on, document_timeout=document_timeout)
+    flags = {name: _split(value) if isinstance(value, list) else value for name, value in flags.items()}
     try:
         check_flags(flags)
         missing = next((p for p in inputs if p != "-" and not os.path.lexists(p)), None)
@@ -161,8 +143,9 @@ def config_show(
     except ConfigError as exc:
         _fail(str(exc))
     values = asdict(settings)
-    if values.get("password"):
-        values["password"] = "***"
+    for setting in fields(Settings):
+        if spec_of(setting).secret and values[setting.name]:
+            values[setting.name] = "***"
     width = max(map(len, values))
     for key, value in values.items():
         typer.echo(f"{key:<{width}}  {json.dumps(value)}  ({origin.get(key, 'default')})")
@@ -227,13 +210,13 @@ def serve_command(
     host: Annotated[str, Opt(help="Address to bind; 127.0.0.1 keeps it on this machine.")] = "127.0.0.1",
     port: Annotated[int, Opt(help="TCP port.")] = 8000,
     api_key_env: Annotated[str, Opt(help="Environment variable holding the API key (unset: no key).")] = "GLMOCR_API_KEY",
-    device: Annotated[str, Opt(help="auto | cpu | cuda")] = "auto",
-    batch_size: Annotated[int, Opt(help="Concurrent requests decoded together.")] = 8,
-    max_new_tokens: Annotated[int, Opt(help="Token limit per request.")] = 8192,
+    device: Annotated[str, Opt(help="auto | cpu | cuda")] = Settings.device,
+    batch_size: Annotated[int, Opt(help="Concurrent requests decoded together.")] = Settings.batch_size,
+    max_new_tokens: Annotated[int, Opt(help="Token limit per request.")] = Settings.max_new_tokens,
     max_request_bytes: Annotated[int, Opt(help="Largest request body accepted.")] = 20 * 2**20,
-    max_image_pixels: Annotated[int, Opt(help="Largest image accepted.")] = 100_000_000,
+    max_image_pixels: Annotated[int, Opt(help="Largest image accepted.")] = Settings.max_image_pixels,
     request_timeout: Annotated[float, Opt(help="Seconds a request may take, queue included; then it is answered with what was read (finish_reason length).")] = 120.0,
-    mtp: Annotated[bool, Opt("--mtp/--no-mtp", help="Multi-token prediction drafts.")] = True,
+    mtp: Annotated[bool, Opt("--mtp/--no-mtp", help="Multi-token prediction drafts.")] = Settings.mtp,
     allow_no_key: Annotated[bool, Opt("--allow-no-key", help="Bind a non-loopback --host without an API key.")] = False,
 ) -> None:
     """Serve the in-process GLM-OCR on an OpenAI-compatible /v1/chat/completions API."""
@@ -279,14 +262,16 @@ def _ray_flag_alone(argv: list[str]) -> list[str]:
 
 def main() -> None:
     from .cli_help import tidy_help
-    from .usage_errors import UsageProblem, one_line_usage
+    from .usage_errors import is_usage_problem, one_line_usage
 
     handle_sigterm_like_sigint()
     command = typer.main.get_command(app)
     tidy_help(command)
     try:
         code = command.main(args=_ray_flag_alone(sys.argv[1:]), prog_name="glmocr", standalone_mode=False)
-    except UsageProblem as exc:
+    except Exception as exc:
+        if not is_usage_problem(exc):
+            raise
         code = one_line_usage(exc)
     except KeyboardInterrupt as exc:
         code = interrupt_exit_code(exc)

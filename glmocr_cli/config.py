@@ -3,67 +3,91 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError  # noqa: F401  (re-exported)
+from .options import check_value, option, spec_of
 
 CONFIG_FILE_NAME = "glmocr.toml"
 ENV_PREFIX = "GLMOCR_"
 
 
+MIN_IMAGE_PIXELS = 10_000           # a 100 x 100 image; anything smaller refuses every page
+RUN = dict(output=False)            # how to run, not what to write: no stamp goes stale
+
+
 @dataclass
 class Settings:
+    """Every `glmocr convert` setting, declared once (options.py): the field order is the order of
+    `config show`, of the JSON `options` and of `glmocr convert --help`."""
     # inputs
-    include: list[str] = field(default_factory=list)
-    exclude: list[str] = field(default_factory=list)
-    pages: str | None = None            # "1-3,7" (1-based)
-    dpi: int = 200
-    password: str | None = None
-    renderer: str = "pymupdf"           # pymupdf | pdf2image
-    max_image_pixels: int = 100_000_000  # decompression-bomb guard
+    include: list[str] = option([], "Only files matching these globs.", metavar="GLOB", **RUN)
+    exclude: list[str] = option([], "Skip files matching these globs.", metavar="GLOB", **RUN)
+    pages: str | None = option(None, "Pages to convert, e.g. 1-3,7 (1-based).", metavar="RANGES")
+    dpi: int = option(200, "PDF render resolution (default 200).", minimum=36, maximum=1200)
+    password: str | None = option(None, "Password for encrypted PDFs.", secret=True, **RUN)
+    renderer: str = option("pymupdf", "pymupdf | pdf2image (poppler).", metavar="NAME",
+                           choices=("pymupdf", "pdf2image"))
+    max_image_pixels: int = option(100_000_000, "Refuse images larger than this many pixels.",  # decompression bombs
+                                   minimum=MIN_IMAGE_PIXELS,
+                                   accepted=f"at least {MIN_IMAGE_PIXELS} (a 100 x 100 image)")
     # engine
-    engine: str = "auto"                # auto | lite | glm
-    text_layer: str = "auto"            # auto | off
-    layout_source: str = "cdla"         # lite layout model: cdla | doclaynet | auto (by page kind)
-    keep_furniture: bool = False        # headers, footers, footnotes into Markdown
-    label_task: list[str] = field(default_factory=list)        # "chart=text": label -> task overrides
-    layout_threshold: list[str] = field(default_factory=list)  # "0.4" and/or "table=0.5" (glm layout)
-    min_confidence: float = 0.6         # below this a text region is flagged low-confidence
-    ocr_lang: str = "auto"              # Tesseract languages for scripts PP-OCRv6 cannot read: auto | ara,kor,...
-    model: str | None = None            # GLM-OCR checkpoint dir (or HF cache)
-    layout_model: str | None = None     # PP-DocLayout-V3 checkpoint dir
-    device: str = "auto"                # auto | cpu | cuda
-    batch_size: int = 8
-    max_new_tokens: int = 8192
-    repetition_penalty: float = 1.1
-    mtp: bool = True
-    draft_tokens: int = 1
-    recognizer_url: str | None = None   # OpenAI-compatible server instead of the in-process model
-    recognizer_concurrency: int = 8
-    recognizer_timeout: float = 120.0
+    engine: str = option("auto", "auto | lite | glm", choices=("auto", "lite", "glm"))
+    text_layer: str = option("auto", "auto: use a PDF's own text layer; off: OCR everything.", choices=("auto", "off"))
+    layout_source: str = option("cdla", "Lite layout model: cdla (Chinese papers), doclaynet (Western documents), "
+                                        "auto (by page kind).", choices=("cdla", "doclaynet", "auto"))
+    keep_furniture: bool = option(False, "Keep headers, footers and footnotes in Markdown.",
+                                  flag="--keep-furniture/--drop-furniture")
+    label_task: list[str] = option([], "Label -> task override, e.g. chart=text, footnote=text (repeatable).",
+                                   metavar="LABEL=TASK")
+    layout_threshold: list[str] = option([], "Layout score threshold: 0.4, or per label table=0.5 (glm; repeatable).",
+                                         metavar="[LABEL=]SCORE")
+    min_confidence: float = option(0.6, "Below this a text region is flagged low-confidence.", cli=False,
+                                   minimum=0.0, maximum=1.0)
+    ocr_lang: str = option("auto", "Tesseract languages for scripts PP-OCRv6 cannot read: auto (default) or "
+                                   "e.g. ara,kor.")
+    model: str | None = option(None, "GLM-OCR checkpoint folder (default: Hugging Face cache).", metavar="DIR")
+    layout_model: str | None = option(None, "PP-DocLayout-V3 checkpoint folder.", metavar="DIR")
+    device: str = option("auto", "auto | cpu | cuda (glm engine).", choices=("auto", "cpu", "cuda"))
+    batch_size: int = option(8, "Region crops per batch (glm engine).", minimum=1)
+    max_new_tokens: int = option(8192, "Token limit per region (glm engine).", minimum=1)
+    repetition_penalty: float = option(1.1, "GLM decoding repetition penalty.", cli=False, minimum=0.001,
+                                       accepted="above 0")
+    mtp: bool = option(True, "Multi-token prediction drafts (glm engine).", flag="--mtp/--no-mtp")
+    draft_tokens: int = option(1, "MTP draft tokens per step.", minimum=1)
+    recognizer_url: str | None = option(None, "OpenAI-compatible server reading the crops (vLLM, SGLang, glmocr "
+                                              "serve); key from GLMOCR_API_KEY.", metavar="URL")
+    recognizer_concurrency: int = option(8, "Requests in flight to --recognizer-url.", minimum=1, **RUN)
+    recognizer_timeout: float = option(120.0, "Seconds per request to --recognizer-url.", metavar="SECONDS",
+                                       minimum=0.001, accepted="a number of seconds above 0", **RUN)
     # outputs
-    formats: list[str] = field(default_factory=lambda: ["md", "json", "html"])
-    layout_vis: bool = False
-    extract: str | None = None          # "a,b,c", or a JSON Schema as @FILE or FILE.json
+    formats: list[str] = option(["md", "json", "html"], "Outputs: md,json,html.", flag="--format", metavar="FORMATS")
+    layout_vis: bool = option(False, "Write a PNG per page with the layout boxes.", flag="--layout-vis")
+    extract: str | None = option(None, "Comma list of keys, or a JSON Schema as @FILE or FILE.json -> NAME.kv.json.",
+                                 metavar="SCHEMA|KEYS")
     # run
-    workers: int = 0                    # 0: number of cores (with --ray: cap on actors, 0 = all)
-    force: bool = False
-    prune: bool = False                 # remove outputs of inputs that no longer exist (run/prune.py)
-    ray: str | None = None              # None: local processes; "local", "auto", "ray://host:port"
-    num_gpus_per_worker: float = 0.0
-    fail_on: str = "failure"            # never | failure | flagged: what makes the exit code 1
-    document_timeout: float = 0.0       # seconds per document; 0 = no limit
+    workers: int = option(0, "Worker processes (default: number of cores).",  # with --ray: cap on actors, 0 = all
+                          minimum=0, accepted="0 or more (0: one per core)", **RUN)
+    force: bool = option(False, "Redo documents whose outputs are up to date.", flag="--force", **RUN)
+    prune: bool = option(False, "Remove the outputs of inputs that no longer exist.", flag="--prune", **RUN)
+    ray: str | None = option(None, "Run on Ray: alone starts a local instance; 'auto' or ray://host:port joins a "
+                                   "cluster.", metavar="[ADDRESS]", **RUN)
+    num_gpus_per_worker: float = option(0.0, "GPUs per Ray actor (GPU actors where GPUs exist).", minimum=0.0, **RUN)
+    fail_on: str = option("failure", "Exit 1 on: failure (a document failed), flagged (also a page flagged "
+                                     "unreadable, damaged or in an unsupported script), never.",
+                          choices=("never", "failure", "flagged"), **RUN)
+    document_timeout: float = option(0.0, "Fail a document that runs longer than this; the batch goes on.",
+                                     metavar="SECONDS", minimum=0.0, default_text="no limit",
+                                     accepted="a number of seconds above 0 (0: no limit)", **RUN)
 
     def effective_workers(self) -> int:
         return self.workers if self.workers > 0 else (os.cpu_count() or 1)
 
     def output_affecting(self) -> dict[str, Any]:
         """The options that change what a document's outputs contain (for up-to-date checks)."""
-        skip = {"workers", "force", "prune", "include", "exclude", "password", "ray", "num_gpus_per_worker",
-                "recognizer_concurrency", "recognizer_timeout", "fail_on", "document_timeout"}
-        return {k: v for k, v in asdict(self).items() if k not in skip}
+        return {f.name: v for f, v in zip(fields(self), asdict(self).values()) if spec_of(f).output}
 
     def label_tasks(self) -> dict[str, Any]:
         """The run's label -> Task mapping: the SDK's, furniture kept on --keep-furniture, --label-task."""
@@ -104,20 +128,11 @@ class Settings:
         return overall, per_label
 
     def validate(self) -> None:
-        choices = {
-            "engine": ("auto", "lite", "glm"), "text_layer": ("auto", "off"),
-            "layout_source": ("cdla", "doclaynet", "auto"),
-            "renderer": ("pymupdf", "pdf2image"), "device": ("auto", "cpu", "cuda"),
-            "fail_on": ("never", "failure", "flagged"),
-        }
-        for name, allowed in choices.items():
-            if getattr(self, name) not in allowed:
-                raise ConfigError(f"{name} must be one of {', '.join(allowed)}, not {getattr(self, name)!r}")
+        for setting in fields(self):
+            check_value(setting.name, spec_of(setting), getattr(self, setting.name))
         unknown = set(self.formats) - {"md", "json", "html"}
         if unknown or not self.formats:
             raise ConfigError(f"--format takes md, json, html; got {','.join(self.formats) or 'nothing'}")
-        if not 36 <= self.dpi <= 1200:
-            raise ConfigError(f"--dpi must be between 36 and 1200, not {self.dpi}")
         if self.pages is not None:
             parse_page_ranges(self.pages)
         self.label_task_overrides()
@@ -133,11 +148,13 @@ class Settings:
             from .recognize.ocr_languages import check_ocr_languages
 
             check_ocr_languages(self.ocr_lang)
-        if self.workers < 0 or self.batch_size < 1 or self.draft_tokens < 1:
-            raise ConfigError("--workers, --batch-size and --draft-tokens must be positive")
-        from .settings_check import check_ranges
 
-        check_ranges(self)
+
+def check_flags(flags: dict) -> None:
+    """Values that only make no sense when given as a flag: `--workers 0` (0 is the default's
+    "one per core", which the flag cannot ask for by name)."""
+    if flags.get("workers") is not None and flags["workers"] < 1:
+        raise ConfigError(f"--workers must be 1 or more (leave it out for one per core), not {flags['workers']}")
 
 
 def parse_page_ranges(spec: str) -> list[tuple[int, int | None]]:

@@ -16,6 +16,7 @@ from typing import Any
 import torch
 from transformers.utils import logging as hf_logging
 
+from ..config import Settings
 from ..document import PageImage, PageResult, Region, Task
 from .device import pick_device
 from ..layout.pp_doclayout import PPDocLayoutV3
@@ -74,7 +75,8 @@ def default_dtype(device: str) -> torch.dtype:
 
 
 def load_glm_recognizer(model_dir: str | Path | None, *, device: str = "auto", dtype: torch.dtype | None = None,
-                        batch_size: int = 8, max_new_tokens: int = 8192, repetition_penalty: float = 1.1,
+                        batch_size: int = Settings.batch_size, max_new_tokens: int = Settings.max_new_tokens,
+                        repetition_penalty: float = Settings.repetition_penalty,
                         mtp: bool = True, draft_tokens: int = 1) -> GlmRecognizer:
     """The in-process GLM-OCR crop reader (what `glmocr serve` serves and the engine reads crops with)."""
     device = pick_device(device)
@@ -94,8 +96,9 @@ class GlmEngine:
     name = "glm"
 
     def __init__(self, model_dir: str | Path | None = None, layout_model_dir: str | Path | None = None, *,
-                 device: str = "auto", dtype: torch.dtype | None = None, batch_size: int = 8,
-                 max_new_tokens: int = 8192, repetition_penalty: float = 1.1, mtp: bool = True,
+                 device: str = "auto", dtype: torch.dtype | None = None, batch_size: int = Settings.batch_size,
+                 max_new_tokens: int = Settings.max_new_tokens,
+                 repetition_penalty: float = Settings.repetition_penalty, mtp: bool = True,
                  draft_tokens: int = 1, label_tasks: dict[str, Task | str] | None = None,
                  keep_furniture: bool = False, torch_threads: int | None = None, page_window: int = 4,
                  layout_config: LayoutPostprocessConfig | None = None, recognizer=None):

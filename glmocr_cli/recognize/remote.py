@@ -15,6 +15,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from ..config import Settings
 from .base import CropAnswer, CropRequest
 
 RETRY_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
@@ -31,9 +32,11 @@ def png_data_url(image) -> str:
 
 
 class RemoteRecognizer:
-    def __init__(self, url: str, *, model: str | None = None, concurrency: int = 8, timeout: float = 120.0,
+    def __init__(self, url: str, *, model: str | None = None, concurrency: int = Settings.recognizer_concurrency,
+                 timeout: float = Settings.recognizer_timeout,
                  retries: int = 6, backoff: float = 0.5, max_backoff: float = 20.0,
-                 repetition_penalty: float = 1.1, max_new_tokens: int = 8192, api_key: str | None = None):
+                 repetition_penalty: float = Settings.repetition_penalty,
+                 max_new_tokens: int = Settings.max_new_tokens, api_key: str | None = None):
         import httpx
 
         self.base = url.rstrip("/")

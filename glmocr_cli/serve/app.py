@@ -31,6 +31,7 @@ from fastapi.responses import JSONResponse, Response
 from PIL import Image
 from pydantic import ValidationError
 
+from ..config import Settings
 from ..recognize.base import CropAnswer, CropRecognizer, CropRequest
 from .batcher import RequestBatcher
 from .schema import ChatRequest, reason
@@ -126,8 +127,9 @@ class RefuseFirst:
 
 
 def create_app(recognizer: CropRecognizer, *, model_name: str = "glm-ocr", api_key: str | None = None,
-               max_request_bytes: int = 20 * 2**20, max_image_pixels: int = 100_000_000,
-               max_new_tokens: int = 8192, batch_size: int = 8, request_timeout: float = 120.0):
+               max_request_bytes: int = 20 * 2**20, max_image_pixels: int = Settings.max_image_pixels,
+               max_new_tokens: int = Settings.max_new_tokens, batch_size: int = Settings.batch_size,
+               request_timeout: float = 120.0):
     batcher = RequestBatcher(recognizer, batch_size=batch_size)
 
     @contextlib.asynccontextmanager

@@ -5,6 +5,7 @@ import queue
 import threading
 from concurrent.futures import Future
 
+from ..config import Settings
 from ..recognize.base import CropAnswer, CropRecognizer, CropRequest
 
 
@@ -12,7 +13,7 @@ class RequestBatcher:
     """Requests queue up; a single thread takes up to `batch_size` of them (waiting at most
     `window` seconds after the first for more to arrive) and runs them as one batch."""
 
-    def __init__(self, recognizer: CropRecognizer, batch_size: int = 8, window: float = 0.01):
+    def __init__(self, recognizer: CropRecognizer, batch_size: int = Settings.batch_size, window: float = 0.01):
         self.recognizer, self.batch_size, self.window = recognizer, batch_size, window
         self.queue: queue.Queue[tuple[CropRequest, Future] | None] = queue.Queue()
         self.thread = threading.Thread(target=self._loop, name="glmocr-batcher", daemon=True)

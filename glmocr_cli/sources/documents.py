@@ -14,6 +14,7 @@ from pathlib import Path
 import pymupdf as fitz
 from PIL import Image, ImageOps
 
+from ..config import Settings
 from ..document import PageImage, TextSpan
 from ..errors import SourceError
 from .discover import open_regular_file
@@ -193,7 +194,7 @@ class ImageSource:
 
 
 def open_source(path: Path, *, password: str | None = None, dpi: int = 200, renderer: str = "pymupdf",
-                max_pixels: int = 100_000_000) -> PdfSource | ImageSource:
+                max_pixels: int = Settings.max_image_pixels) -> PdfSource | ImageSource:
     kind = sniff_kind(path)
     if kind == "pdf":
         return PdfSource(path, password, dpi, renderer)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import torch
 
+from ...config import Settings
 from .compat import cache_argument
 from .kv_cache import SlotKVCache
 from .requests import DecodeRequest, DecodeResult
@@ -103,8 +104,9 @@ class Batch:
 class GlmDecoder:
     """`generate(requests)` -> one DecodeResult per request, in order. `mtp=None` decodes plainly."""
 
-    def __init__(self, model, *, mtp=None, draft_tokens: int = 1, repetition_penalty: float = 1.1,
-                 batch_size: int = 8, eos_token_ids=(), draft_hook=None, draft_batch_limit: int | None = None):
+    def __init__(self, model, *, mtp=None, draft_tokens: int = Settings.draft_tokens,
+                 repetition_penalty: float = Settings.repetition_penalty, batch_size: int = Settings.batch_size,
+                 eos_token_ids=(), draft_hook=None, draft_batch_limit: int | None = None):
         self.model = model
         self.lm = model.model.language_model
         self.head = model.lm_head

@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 
 import torch
 
+from ...config import Settings
 from ...document import Task
 from .compat import padding_blind_penalty
 from .crops import fit_to_grid, pad_to_aspect, prepare_crop  # noqa: F401  (crop geometry lives in crops.py)
@@ -27,8 +28,9 @@ PROMPTS = {Task.TEXT: "Text Recognition:", Task.TABLE: "Table Recognition:", Tas
 class GlmRecognizer:
     """Holds model + tokenizer + image processor; `recognize(requests)` answers in input order."""
 
-    def __init__(self, model, tokenizer, image_processor, *, batch_size: int = 8, max_new_tokens: int = 8192,
-                 repetition_penalty: float = 1.1, decoder=None):
+    def __init__(self, model, tokenizer, image_processor, *, batch_size: int = Settings.batch_size,
+                 max_new_tokens: int = Settings.max_new_tokens,
+                 repetition_penalty: float = Settings.repetition_penalty, decoder=None):
         self.model, self.tokenizer, self.image_processor = model, tokenizer, image_processor
         self.batch_size, self.max_new_tokens = batch_size, max_new_tokens
         self.repetition_penalty = repetition_penalty
