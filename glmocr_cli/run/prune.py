@@ -36,7 +36,7 @@ def _stamps(out_dir: Path) -> list[tuple[Path, dict]]:
     if not state.is_dir() or state.is_symlink():
         return []
     found = []
-    for dirpath, dirnames, filenames in os.walk(state):   # symlinked folders are not followed
+    for dirpath, _dirnames, filenames in os.walk(state):   # symlinked folders are not followed
         for name in sorted(filenames):
             if not name.endswith(".stamp.json"):
                 continue
