@@ -112,3 +112,14 @@ def test_a_heading_ending_in_a_hyphen_is_not_joined_to_the_next_paragraph():
         region(0, "paragraph_title", Task.TEXT, "Pre-"), region(1, "text", Task.TEXT, "overall the data")])
     md = render_markdown(DocResult(Path("a.png"), Path("a.png"), "0" * 64, [page], {"name": "lite"}, {}))
     assert "## Pre-\n\noverall the data" in md
+
+
+def test_formulas_become_sanitised_mathml_with_their_number_at_the_right():
+    from glmocr_cli.assemble.mathml import formula_html
+
+    block = formula_html(r"\frac{a^{2}}{b_{1}} = \sqrt{c} \tag{2}")
+    assert block.startswith('<div class="formula"><math') and '<span class="eqno">(2)</span>' in block
+    assert all(f"<{tag}" in block for tag in ("mfrac", "msup", "msub", "msqrt"))
+    assert "\\tag" not in block
+    hostile = formula_html(r"x + \text{<script>alert(1)</script>}")
+    assert "<script" not in hostile and "<mtext>alert(1)</mtext>" in hostile  # markup dropped, text kept
