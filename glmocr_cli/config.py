@@ -26,7 +26,7 @@ class Settings:
     # engine
     engine: str = "auto"                # auto | lite | glm
     text_layer: str = "auto"            # auto | off
-    layout_source: str = "cdla"         # lite layout model: cdla | doclaynet | auto (by page kind)
+    layout_source: str = "auto"         # lite layout model: cdla | doclaynet | auto (by page kind)
     keep_furniture: bool = False        # headers, footers, footnotes into Markdown
     label_task: list[str] = field(default_factory=list)        # "chart=text": label -> task overrides
     layout_threshold: list[str] = field(default_factory=list)  # "0.4" and/or "table=0.5" (glm layout)
