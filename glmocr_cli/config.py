@@ -36,7 +36,7 @@ class Settings:
     # engine
     engine: str = option("auto", "auto | lite | glm", choices=("auto", "lite", "glm"))
     text_layer: str = option("auto", "auto: use a PDF's own text layer; off: OCR everything.", choices=("auto", "off"))
-    layout_source: str = option("cdla", "Lite layout model: cdla (Chinese papers), doclaynet (Western documents), "
+    layout_source: str = option("auto", "Lite layout model: cdla (Chinese papers), doclaynet (Western documents), "
                                         "auto (by page kind).", choices=("cdla", "doclaynet", "auto"))
     keep_furniture: bool = option(False, "Keep headers, footers and footnotes in Markdown.",
                                   flag="--keep-furniture/--drop-furniture")

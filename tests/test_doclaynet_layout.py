@@ -66,7 +66,7 @@ def test_nms_keeps_the_best_of_overlapping_boxes():
 
 
 def test_the_layout_source_is_a_setting():
-    assert Settings().layout_source == "cdla"
+    assert Settings().layout_source == "auto"
     with pytest.raises(ConfigError, match="layout_source"):
         Settings(layout_source="yolo").validate()
     auto = LayoutSource("auto")

@@ -17,7 +17,7 @@ AUTO_BY_PAGE_KIND = {"born-digital": "doclaynet", "scan": "cdla"}
 
 
 class LayoutSource:
-    def __init__(self, source: str = "cdla", threads: int = 1):
+    def __init__(self, source: str = "auto", threads: int = 1):
         if source not in SOURCES:
             raise ValueError(f"layout source must be one of {', '.join(SOURCES)}, not {source!r}")
         self.source, self.threads = source, threads
