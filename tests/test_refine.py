@@ -408,3 +408,17 @@ def test_a_caption_opens_with_a_caption_word_and_a_number(text, caption):
     from glmocr_cli.text_patterns import CAPTION
 
     assert bool(CAPTION.match(text)) is caption
+
+
+def test_a_title_box_holding_a_title_and_a_subtitle_in_another_print_gives_two_headings(tmp_path):
+    # a layout model (DocLayNet) boxes a title and the subtitle under it together: each print size
+    # is a heading of its own level, the larger first
+    pdf = write_pdf(tmp_path / "ts.pdf", [[
+        (72, 80, "Harbour Survey Office", "hebo", 24),
+        (72, 104, "Yearly Review 2031", "helv", 16),
+        *[(x, y + 60, t, f, s) for x, y, t, f, s in BODY]]])
+    doc = doc_from_pdf(pdf)
+    one_box(doc.pages[0], "doc_title", count=1)   # the text layer's first block: title and subtitle
+    assert len(rows_of(doc.pages[0].ordered_regions()[0])) == 2
+    lines = render_markdown(refine_document(doc)).splitlines()
+    assert "# Harbour Survey Office" in lines and "## Yearly Review 2031" in lines

@@ -65,6 +65,34 @@ def _split_leading_heading(page: PageResult, region: Region, body: float) -> Reg
     return body_region
 
 
+def _split_heading_styles(page: PageResult, region: Region, body: float) -> None:
+    """A heading box holding rows set in different styles (a title over its subtitle, a layout model
+    that boxed them together) becomes one heading per style, in order: each gets its own level."""
+    rows = rows_of(region)
+    if len(rows) < 2 or len(rows) > 3:
+        return
+    probes = [replace(region, lines=list(row), content=row_text(row)) for row in rows]
+    keys = [_style_key(probe) for probe in probes]
+    runs: list[list[int]] = []
+    for k, key in enumerate(keys):
+        if runs and _same_style(keys[runs[-1][0]], key):
+            runs[-1].append(k)
+        else:
+            runs.append([k])
+    if len(runs) < 2 or not all(_looks_like_heading(probes[run[0]], body) for run in runs):
+        return
+    parts = [[ln for k in run for ln in rows[k]] for run in runs]
+    region.lines, region.content = parts[0], row_text(parts[0])
+    region.bbox = bbox_union([ln.bbox for ln in parts[0]])
+    insert_after(page, region, *(replace(region, lines=part, content=row_text(part), label="paragraph_title",
+                                         bbox=bbox_union([ln.bbox for ln in part]), flags=list(region.flags),
+                                         timings={}, stats={}) for part in parts[1:]))
+
+
+def _same_style(a: tuple[float, bool, bool], b: tuple[float, bool, bool]) -> bool:
+    return a[1:] == b[1:] and min(a[0], b[0]) >= 0.9 * max(a[0], b[0])
+
+
 def find_headings(doc: DocResult) -> DocResult:
     body = body_size(doc)
     if not body:  # no text layer: the layout model's labels, side headings by shape; the title first
@@ -83,6 +111,8 @@ def find_headings(doc: DocResult) -> DocResult:
         for region in list(page.regions):
             if region.task is not Task.TEXT or not is_styled(region) or region.kind:
                 continue
+            if region.label in HEADING_LABELS:
+                _split_heading_styles(page, region, body)
             if region.label in HEADING_LABELS + ("text",):
                 rest = _split_leading_heading(page, region, body)
                 if rest is not None:
