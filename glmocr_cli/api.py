@@ -98,7 +98,8 @@ def convert(inputs: list[str | Path], output_dir: str | Path, settings: Settings
     summary = Path(summary_path) if summary_path is not None else None
     if summary is not None and (problem := summary_path_problem(summary)):
         raise ConfigError(f"--summary {summary}: cannot write the summary there ({problem})")
-    started, warnings, converter, stale = now_iso(), [], None, []
+    started, warnings, converter = now_iso(), [], None
+    stale: list = []
     remove_stale_temp_files(out_dir)  # left by a run that was killed mid-write
 
     def warn(message: str) -> None:

@@ -11,7 +11,7 @@ import sys
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import torch
 from transformers.utils import logging as hf_logging
@@ -154,7 +154,7 @@ class GlmEngine:
                     requests.append(CropRequest(crop, PROMPTS[region.task], key=region))
         start = time.perf_counter()
         for answer in self.recognizer.recognize(requests):
-            region: Region = answer.key
+            region = cast(Region, answer.key)
             region.content, flags = clean_output(region.task, answer.text)
             region.flags.extend(flags + answer.flags)
             if answer.finish_reason == "length":

@@ -20,6 +20,7 @@ def visual_rows(lines: Sequence[TextLine]) -> list[list[TextLine]]:
     if lines and all(ln.style is not None and ln.style.line >= 0 for ln in lines):
         rows: dict[int, list[TextLine]] = {}
         for line in lines:
+            assert line.style is not None   # checked for every line just above
             rows.setdefault(line.style.line, []).append(line)
         return sorted(rows.values(), key=lambda row: min(ln.bbox[1] for ln in row))
     return group_into_rows(lines)

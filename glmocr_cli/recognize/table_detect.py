@@ -148,7 +148,7 @@ def pdf_tables(page: PageImage, known: Sequence[BBox] = (), min_rows: int = 2, m
     # where the page is read from its text layer (OCR may have turned the image).
     words = page_words(pdf_page, pdf_page.rect * pdf_page.derotation_matrix) if from_words else []
     for upright in table_boxes(words):
-        box = tuple(v * scale for v in upright)
+        box = (upright[0] * scale, upright[1] * scale, upright[2] * scale, upright[3] * scale)
         if not any(intersection(box, other) > 0.3 * (area(box) or 1.0) for other in [*known, *boxes]):
             boxes.extend(_copies(words, box, scale) or [box])
     # A known table box over copies of one table set side by side: the copies replace it.
@@ -161,7 +161,7 @@ def _copies(words, box: BBox, scale: float) -> list[BBox]:
     """Boxes (page pixels) of the side-by-side copies of one table inside box, or []."""
     x0, y0, x1, y1 = (v / scale for v in box)
     inside = [w for w in words if x0 <= (w.bbox[0] + w.bbox[2]) / 2 <= x1 and y0 <= (w.bbox[1] + w.bbox[3]) / 2 <= y1]
-    return [tuple(v * scale for v in part) for part in side_by_side(inside)]
+    return [(a * scale, b * scale, c * scale, d * scale) for a, b, c, d in side_by_side(inside)]
 
 
 def table_runs(lines: Sequence[TextLine], min_rows: int = 3, min_wide_rows: int = 2) -> list[list[TextLine]]:

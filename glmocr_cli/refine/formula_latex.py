@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .formula_glyphs import Glyph, Rule
@@ -215,7 +216,10 @@ def _fraction(items: list[_Atom], rule: Rule):
 
 def _limits(items: list[_Atom], size: float):
     """A big operator with its limits set over and under it (not beside it, as an integral's are)."""
-    for op in (a for a in items if a.glyph is not None and a.glyph.char in BIG_OPERATORS):
+    for op in items:
+        glyph = op.glyph
+        if glyph is None or glyph.char not in BIG_OPERATORS:
+            continue
         reach = 0.6 * (op.box[2] - op.box[0]) + 0.3 * size
         near = [a for a in items if a is not op and a.size < op.size
                 and abs(a.cx - op.cx) <= reach + 0.5 * (a.box[2] - a.box[0])]
@@ -223,7 +227,7 @@ def _limits(items: list[_Atom], size: float):
         under = [a for a in near if a.box[1] >= op.box[3] - 0.35 * op.size]
         if not over and not under:
             continue
-        latex = OPERATORS[op.glyph.char] + (f"_{{{_row(under)}}}" if under else "") + \
+        latex = OPERATORS[glyph.char] + (f"_{{{_row(under)}}}" if under else "") + \
             (f"^{{{_row(over)}}}" if over else "")
         return _Atom(latex, _union(a.box for a in [op, *over, *under]), size=op.size), [op, *over, *under]
     return None
@@ -266,6 +270,12 @@ def _upright_letter(atom: _Atom) -> bool:
     return glyph is not None and glyph.char.isascii() and glyph.char.isalpha() and not _ITALIC_FONT.search(glyph.font)
 
 
+def _letter(atom: _Atom) -> Glyph:
+    """The glyph of an atom that _upright_letter accepted (so it is a plain glyph)."""
+    assert atom.glyph is not None
+    return atom.glyph
+
+
 def _base_tokens(atoms: list[_Atom], suffixes: list[str], size: float) -> list[str]:
     """Base-line atoms with their scripts as tokens; a run of upright letters is a function name
     (\\sin) or a word (\\mathrm{max}), its scripts on its last letter."""
@@ -275,15 +285,15 @@ def _base_tokens(atoms: list[_Atom], suffixes: list[str], size: float) -> list[s
         if _upright_letter(atoms[k]):
             end = k + 1
             while end < len(atoms) and _upright_letter(atoms[end]) and not suffixes[end - 1] and \
-                    atoms[end].glyph.font == atoms[k].glyph.font and \
+                    _letter(atoms[end]).font == _letter(atoms[k]).font and \
                     atoms[end].box[0] - atoms[end - 1].box[2] < 0.15 * size:
                 end += 1
-            word = "".join(a.glyph.char for a in atoms[k:end])
+            word = "".join(_letter(a).char for a in atoms[k:end])
             if end - k > 1 and word in FUNCTIONS:
                 tokens.append("\\" + word + suffixes[end - 1])
                 k = end
                 continue
-            if end - k > 2 and not _BOLD_FONT.search(atoms[k].glyph.font):
+            if end - k > 2 and not _BOLD_FONT.search(_letter(atoms[k]).font):
                 tokens.append(rf"\mathrm{{{word}}}" + suffixes[end - 1])
                 k = end
                 continue
@@ -307,7 +317,7 @@ def _bracket_sides(atoms: list[_Atom], size: float) -> dict[int, str]:
     return sides
 
 
-def _row(items: list[_Atom], rules: list[Rule] = ()) -> str:
+def _row(items: list[_Atom], rules: Sequence[Rule] = ()) -> str:
     """One row of math (a whole formula, a numerator, a script): structures, then scripts by baseline."""
     if not items:
         return ""

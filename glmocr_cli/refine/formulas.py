@@ -80,7 +80,9 @@ class _PdfMath:
     (refine runs after the pages' own PDF handles are closed); nothing when it is not a readable PDF."""
 
     def __init__(self, doc: DocResult):
-        self.path, self.pdf, self.pages = doc.source, None, {}
+        self.path = doc.source
+        self.pdf: pymupdf.Document | None = None
+        self.pages: dict[int, PageMath | None] = {}
         self.allowed = doc.options.get("text_layer", "auto") != "off"
 
     def page(self, page: PageResult) -> PageMath | None:
@@ -91,9 +93,9 @@ class _PdfMath:
         if page.index not in self.pages:
             self.pages[page.index] = None
             try:
-                self.pdf = self.pdf or pymupdf.open(self.path)
-                pdf_page = self.pdf[page.index]
-                if not pdf_page.rotation and not self.pdf.needs_pass:
+                pdf = self.pdf = self.pdf or pymupdf.open(self.path)
+                pdf_page = pdf[page.index]
+                if not pdf_page.rotation and not pdf.needs_pass:
                     self.pages[page.index] = read_page_math(pdf_page)
             except Exception:  # noqa: BLE001, S110 - unreadable again: the crop stays, as without glyphs
                 pass
@@ -106,9 +108,12 @@ class _PdfMath:
 
 def _box_pt(region: Region, page: PageResult) -> tuple[float, float, float, float]:
     if region.bbox_pt:
-        return tuple(region.bbox_pt)
+        x0, y0, x1, y1 = region.bbox_pt
+        return x0, y0, x1, y1
+    assert page.size_pt is not None   # only pages read from a PDF have formulas read from glyphs
     scale = page.width / page.size_pt[0]
-    return tuple(v / scale for v in region.bbox)
+    x0, y0, x1, y1 = region.bbox
+    return x0 / scale, y0 / scale, x1 / scale, y1 / scale
 
 
 def _inside(box: tuple, extent: tuple, share: float = 0.6) -> bool:
@@ -127,15 +132,18 @@ def _latex_from_glyphs(region: Region, page: PageResult, math: PageMath) -> bool
     found = formula_latex(*formula_parts(math, extent))
     if found is not None and _PROSE_IN_LATEX.search(found.latex):  # grown into a sentence beside it
         extent = formula_extent(math, box, gap_em=0.0)
+        assert extent is not None   # the same glyphs lie inside the same box: only the growing differs
         found = formula_latex(*formula_parts(math, extent))
     if found is None or _PROSE_IN_LATEX.search(found.latex):
         return False
     swallowed = [r for r in page.regions if r is not region and r.task in (Task.TEXT, Task.FORMULA, Task.ABANDON)
                  and (r.label != "formula_number" or found.tag) and _inside(_box_pt(r, page), extent)]
     page.regions = [r for r in page.regions if all(r is not s for s in swallowed)]
+    assert page.size_pt is not None   # math is only read from PDF pages
     scale = page.width / page.size_pt[0]
-    region.bbox_pt = tuple(round(v, 2) for v in extent)
-    region.bbox = tuple(round(v * scale, 1) for v in extent)
+    x0, y0, x1, y1 = extent
+    region.bbox_pt = (round(x0, 2), round(y0, 2), round(x1, 2), round(y1, 2))
+    region.bbox = (round(x0 * scale, 1), round(y0 * scale, 1), round(x1 * scale, 1), round(y1 * scale, 1))
     region.content = found.latex + (f" \\tag{{{found.tag}}}" if found.tag else "")
     region.label, region.task, region.kind, region.level = "display_formula", Task.FORMULA, None, None
     region.text_source, region.stats["formula"] = "text-layer", "latex-from-glyphs"

@@ -82,9 +82,9 @@ def find_furniture(doc: DocResult, tasks: dict[str, Task] | None = None) -> DocR
                 seen[(band, _key(region.content))].add(page.index)
     repeats = max(2, (len(pages) + 1) // 2)
     body = body_size(doc)
-    body_height = sorted(_letter_height(r) for p in pages for r in p.regions
-                         if r.task is Task.TEXT and r.label == "text" and r.lines) or [0.0]
-    body_height = body_height[len(body_height) // 2]
+    body_heights = sorted(_letter_height(r) for p in pages for r in p.regions
+                          if r.task is Task.TEXT and r.label == "text" and r.lines) or [0.0]
+    body_height = body_heights[len(body_heights) // 2]
 
     for page in pages:
         for region in page.regions:

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from types import ModuleType
 
 from ..errors import ConfigError
 from ..writers.output_paths import OutputFolder, UnsafeOutputPath
 
+fcntl: ModuleType | None
 try:
     import fcntl
 except ImportError:   # not on Windows: runs are not locked there

@@ -57,7 +57,8 @@ def find_stale(out_dir: Path, stamps_in_use: set[Path]) -> list[StaleDocument]:
     gone: list[tuple[Path, dict]] = []
     for path, stamp in _stamps(out_dir):
         source = stamp.get("source")
-        entries = stamp.get("outputs") if isinstance(stamp.get("outputs"), list) else []
+        outputs = stamp.get("outputs")
+        entries: list = outputs if isinstance(outputs, list) else []
         if path in stamps_in_use or not isinstance(source, str) or os.path.lexists(source):
             live_outputs.update(e for e in entries if isinstance(e, str))
         else:
@@ -65,7 +66,8 @@ def find_stale(out_dir: Path, stamps_in_use: set[Path]) -> list[StaleDocument]:
     stale = []
     for path, stamp in gone:
         doc = StaleDocument(stamp["source"], path)
-        hashes = stamp.get("output_sha256") if isinstance(stamp.get("output_sha256"), dict) else {}
+        recorded = stamp.get("output_sha256")
+        hashes: dict = recorded if isinstance(recorded, dict) else {}
         for entry in stamp["outputs"] if isinstance(stamp.get("outputs"), list) else []:
             target = folder.removable(entry, stamp.get("stem"), outputs_too=True)
             if target is None or not target.is_file() or target.is_symlink():

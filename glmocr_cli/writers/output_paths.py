@@ -171,7 +171,7 @@ class OutputFolder:
         """A stamp's entry that may be deleted: under -o, a picture of the document's own in its
         folder's images/ or layout/ (or, with outputs_too, one of its NAME.* files); else None."""
         path = self.from_stamp(entry)
-        if path is None or not isinstance(stem, str) or not stem:
+        if path is None or not isinstance(entry, str) or not isinstance(stem, str) or not stem:
             return None
         rel, home, name = PurePosixPath(entry), PurePosixPath(stem).parent, PurePosixPath(stem).name
 

@@ -33,6 +33,7 @@ def write_document(doc: DocResult, out_dir: Path, formats: list[str], *, keep_fu
     for page in doc.pages:
         for region in page.regions:
             if region.image_png is not None:
+                assert region.image_name is not None   # the engines name every crop they make
                 region.image_name = folder.crop_name(stem, region.image_name)
                 path = folder.crop(stem, region.image_name)
                 write_atomic(path, region.image_png)
