@@ -82,7 +82,7 @@ def reads_as_words(lines: Sequence[TextLine], min_words: int = 3, min_letters: f
 
 def is_code(words: Sequence[TextLine], share: float = 0.6) -> bool:
     """A 'table' box over words set mostly in a monospaced font is a code listing (refine/code.py
-    reads it), not a table: a table's cells are rarely monospaced."""
+    reads it), not a table: a table's cells are rarely monospaced - unless the whole page is."""
     mono = sum(len(w.text) for w in words if w.style is not None and w.style.mono)
     return bool(words) and mono >= share * sum(len(w.text) for w in words)
 
@@ -91,6 +91,7 @@ def plan_regions(page: PageImage, found: list[LayoutRegion], lines: Sequence[Tex
                  width: int, height: int, lines_are_words: bool = False, read_by_script_model: bool = False,
                  min_confidence: float = 0.0, panels: Sequence[BBox] = ()) -> RegionPlan:
     found = fit_to_panels(add_pdf_tables(page, found, from_words=lines_are_words), panels)
+    mono_page = lines_are_words and is_code(lines)  # a typewritten page: its tables are monospaced too
     owned, leftovers = assign_lines(lines, [r.bbox for r in found])
     plan = RegionPlan([], [], [], [lines[k] for k in leftovers])
     for region, indices in zip(found, owned):
@@ -103,7 +104,7 @@ def plan_regions(page: PageImage, found: list[LayoutRegion], lines: Sequence[Tex
             continue
         if task is Task.SKIP and not lines_are_words and looks_like_table(members):
             region, task = LayoutRegion(region.bbox, "table", region.native_label, region.score), Task.TABLE
-        elif task is Task.TABLE and lines_are_words and is_code(members):
+        elif task is Task.TABLE and lines_are_words and is_code(members) and not mono_page:
             region, task = LayoutRegion(region.bbox, "text", region.native_label, region.score), Task.TEXT
         elif task is Task.FORMULA and reads_as_words(members):
             region, task = LayoutRegion(region.bbox, "text", region.native_label, region.score), Task.TEXT
