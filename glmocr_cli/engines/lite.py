@@ -7,12 +7,12 @@ figures and formulas, order everything for reading, and flag text the recogniser
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from ..config import Settings
-from ..document import LayoutRegion, PageImage, PageResult, Region, Task, TextLine
+from ..document import BBox, LayoutRegion, PageImage, PageResult, Region, Task, TextLine
 from ..layout.layout_source import LayoutSource
 from ..layout.postprocess import label_tasks
 from ..layout.reading_order import reading_order, text_extent
@@ -134,7 +134,7 @@ class LiteEngine:
 
     def _build_regions(self, page: PageImage, image, found: list[LayoutRegion], lines: list[TextLine],
                        use_text_layer: bool, timings: dict[str, float], script_read: bool = False,
-                       panels: list = ()) -> list[Region]:
+                       panels: Sequence[BBox] = ()) -> list[Region]:
         if use_text_layer:  # the text layer's words stand in for OCR lines, in their natural order
             lines = [TextLine(span.bbox, span.text, 1.0, span.style) for span in page.text_spans]
         source = "text-layer" if use_text_layer else "ocr"
@@ -146,7 +146,8 @@ class LiteEngine:
             return by_column(subset, lambda part: read_lines(part, lines_to_paragraph))
 
         found = drop_duplicate_regions(found)
-        plan = plan_regions(page, found, lines, self.tasks, *image.size, lines_are_words=use_text_layer,
+        width, height = image.size
+        plan = plan_regions(page, found, lines, self.tasks, width, height, lines_are_words=use_text_layer,
                             read_by_script_model=script_read, min_confidence=self.settings.min_confidence,
                             panels=panels)
         regions: list[Region] = []
@@ -211,7 +212,7 @@ class LiteEngine:
         return regions
 
     @staticmethod
-    def _order(regions: list[Region], width: int, height: int, panels: list = ()) -> None:
+    def _order(regions: list[Region], width: int, height: int, panels: Sequence[BBox] = ()) -> None:
         # A text region is placed by its lines, not its box: a loose box reaching into the next
         # column would hide the gutter.
         gutter = max(2.0, width * 0.01)

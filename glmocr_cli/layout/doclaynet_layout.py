@@ -54,7 +54,7 @@ def letterbox(image: Image.Image, size: int = INPUT_SIZE) -> tuple[np.ndarray, f
     w, h = max(1, round(image.width * scale)), max(1, round(image.height * scale))
     pad_x, pad_y = (size - w) // 2, (size - h) // 2
     canvas = np.full((size, size, 3), PAD_VALUE, dtype=np.uint8)
-    canvas[pad_y:pad_y + h, pad_x:pad_x + w] = np.asarray(image.convert("RGB").resize((w, h), Image.BILINEAR))
+    canvas[pad_y:pad_y + h, pad_x:pad_x + w] = np.asarray(image.convert("RGB").resize((w, h), Image.Resampling.BILINEAR))
     tensor = canvas.transpose(2, 0, 1)[None].astype(np.float32) / 255.0
     return tensor, scale, (pad_x, pad_y)
 

@@ -94,7 +94,7 @@ def split_by_panels(blocks: list[list[TextLine]], panels: Sequence[BBox]) -> lis
         cx, cy = (line.bbox[0] + line.bbox[2]) / 2, (line.bbox[1] + line.bbox[3]) / 2
         return next((k for k, p in enumerate(panels) if p[0] <= cx <= p[2] and p[1] <= cy <= p[3]), -1)
 
-    parted = []
+    parted: list[list[TextLine]] = []
     for block in blocks:
         groups: dict[int, list[TextLine]] = {}
         for line in block:

@@ -113,13 +113,14 @@ def plan_regions(page: PageImage, found: list[LayoutRegion], lines: Sequence[Tex
             continue
         elif task in (Task.FORMULA, Task.SKIP) and members:   # prose at the box's edges is text of its own
             min_words = FORMULA_PROSE_WORDS if task is Task.FORMULA else PICTURE_PROSE_WORDS
-            region, members, given = peel_prose(region, members, reads_as_words, min_words)
+            kept, members, given = peel_prose(region, members, reads_as_words, min_words)
             for lines_back in given:
                 plan.found.append(text_region(lines_back, f"{task.value}-gave-back"))
                 plan.tasks.append(Task.TEXT)
                 plan.members.append(lines_back)
-            if region is None:
+            if kept is None:
                 continue
+            region = kept
         plan.found.append(region)
         plan.tasks.append(task)
         plan.members.append(members)
