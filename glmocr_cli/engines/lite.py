@@ -199,7 +199,7 @@ class LiteEngine:
                                   task=Task.TEXT, bbox=bbox_union([ln.bbox for ln in block]), score=0.0,
                                   content=read(block), text_source=source, confidence=mean_score(block), lines=block))
         if not use_text_layer:
-            regions = join_form_rows(regions, rows_text)
+            regions = join_form_rows(regions, rows_text, panels)
         label_page_numbers(regions, image.height, self.tasks)
         label_formula_numbers(regions, self.tasks)
         if page.index == 0:

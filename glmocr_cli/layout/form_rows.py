@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from ..document import Region, Task, TextLine
+from ..document import BBox, Region, Task, TextLine
 from ..recognize.text_lines import bbox_union
+from .panels import panel_of
 
 # A label is a few words; running text in a column has more on nearly every line.
 MAX_LABEL_WORDS = 4
@@ -77,9 +78,11 @@ def shares_rows(left: Region, right: Region, min_share: float = 0.5) -> bool:
     return sizes[1] <= 1.5 * sizes[0]
 
 
-def join_form_rows(regions: list[Region], read_rows: Callable[[Sequence[TextLine]], str]) -> list[Region]:
+def join_form_rows(regions: list[Region], read_rows: Callable[[Sequence[TextLine]], str],
+                   panels: Sequence[BBox] = ()) -> list[Region]:
     """Merge text regions whose lines stand in the same rows as label and value; the merged region
-    is read row by row by `read_rows`. Other regions are returned untouched, in their order."""
+    is read row by row by `read_rows`. Other regions are returned untouched, in their order. Regions
+    in different panels (framed cards side by side) are never label and value."""
     regions = list(regions)
     merged = True
     while merged:
@@ -87,7 +90,8 @@ def join_form_rows(regions: list[Region], read_rows: Callable[[Sequence[TextLine
         texts = [r for r in regions if r.task is Task.TEXT and r.lines and r.text_source == "ocr"
                  and r.label not in NOT_FORM_TEXT]
         for left in sorted(texts, key=lambda r: r.bbox[0]):
-            right = next((r for r in texts if r is not left and shares_rows(left, r)), None)
+            right = next((r for r in texts if r is not left and shares_rows(left, r)
+                          and panel_of(left.bbox, panels) == panel_of(r.bbox, panels)), None)
             if right is None:
                 continue
             left.lines = left.lines + right.lines

@@ -84,20 +84,22 @@ def fit_to_panels(found: list[LayoutRegion], panels: Sequence[BBox]) -> list[Lay
     return kept
 
 
+def panel_of(box: BBox, panels: Sequence[BBox]) -> int:
+    """The index of the panel holding the box's centre; -1 outside every panel."""
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return next((k for k, p in enumerate(panels) if p[0] <= cx <= p[2] and p[1] <= cy <= p[3]), -1)
+
+
 def split_by_panels(blocks: list[list[TextLine]], panels: Sequence[BBox]) -> list[list[TextLine]]:
     """Blocks of loose lines never reach across panels: a block's lines are parted by the panel
     holding each (a row of card headings read by OCR becomes one block per card)."""
     if not panels:
         return blocks
 
-    def panel_of(line: TextLine) -> int:
-        cx, cy = (line.bbox[0] + line.bbox[2]) / 2, (line.bbox[1] + line.bbox[3]) / 2
-        return next((k for k, p in enumerate(panels) if p[0] <= cx <= p[2] and p[1] <= cy <= p[3]), -1)
-
     parted: list[list[TextLine]] = []
     for block in blocks:
         groups: dict[int, list[TextLine]] = {}
         for line in block:
-            groups.setdefault(panel_of(line), []).append(line)
+            groups.setdefault(panel_of(line.bbox, panels), []).append(line)
         parted.extend(groups.values())
     return parted
