@@ -7,6 +7,7 @@ Converts ../shared/data/dev/pdf and ../shared/data/dev/scans once per text-layer
 Markdown only, a fresh output folder each time) and prints checks.py's verdict for each mode.
 Bars (issue 11): >= 0.85 of checks with --text-layer auto, >= 0.75 with off.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,8 +26,25 @@ BARS = {"auto": 0.85, "off": 0.75}
 
 def convert(out: Path, text_layer: str, extra: list[str]) -> float:
     started = time.perf_counter()
-    command = [sys.executable, "-m", "glmocr_cli", "convert", str(DEV / "pdf"), str(DEV / "scans"), "-o", str(out),
-               "--engine", "lite", "--text-layer", text_layer, "--format", "md,json", "--force", "--quiet", *extra]
+    command = [
+        sys.executable,
+        "-m",
+        "glmocr_cli",
+        "convert",
+        str(DEV / "pdf"),
+        str(DEV / "scans"),
+        "-o",
+        str(out),
+        "--engine",
+        "lite",
+        "--text-layer",
+        text_layer,
+        "--format",
+        "md,json",
+        "--force",
+        "--quiet",
+        *extra,
+    ]
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode not in (0, 1):
         sys.exit(f"glmocr convert exited {done.returncode}: {done.stderr.strip()[-2000:]}")

@@ -11,6 +11,7 @@ both run in this process, one after the other.
 Bars (issue 4): page-like workload at batch 8, ours >= 2x generate's useful tokens/s; batch 1 on
 equal lengths, ours not slower than generate.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -18,8 +19,17 @@ import time
 
 import torch
 
-from real_size import (EOS, EOS_IDS, Crop, build_requests, load, padded_batch, page_like_crops, real_size_checkpoint,
-                       useful_tokens)
+from real_size import (
+    EOS,
+    EOS_IDS,
+    Crop,
+    build_requests,
+    load,
+    padded_batch,
+    page_like_crops,
+    real_size_checkpoint,
+    useful_tokens,
+)
 from glmocr_cli.recognize.glm.decoder import GlmDecoder
 
 DTYPES = {"bf16": torch.bfloat16, "fp32": torch.float32}
@@ -38,21 +48,28 @@ def run_generate(model, requests, batch_size: int, device: str) -> tuple[float, 
     sync(device)
     start = time.perf_counter()
     for b in range(0, len(order), batch_size):
-        group = order[b:b + batch_size]
+        group = order[b : b + batch_size]
         inputs = padded_batch([requests[i] for i in group], device, model.dtype)
         budget = max(requests[i].max_new_tokens for i in group)
-        out = model.generate(**inputs, max_new_tokens=budget, do_sample=False, repetition_penalty=1.1,
-                             eos_token_id=EOS_IDS, pad_token_id=EOS)
-        for i, row in zip(group, out[:, inputs["input_ids"].shape[1]:].tolist()):
-            answers[i] = row[:useful_tokens(row, requests[i].max_new_tokens)]
+        out = model.generate(
+            **inputs,
+            max_new_tokens=budget,
+            do_sample=False,
+            repetition_penalty=1.1,
+            eos_token_id=EOS_IDS,
+            pad_token_id=EOS,
+        )
+        for i, row in zip(group, out[:, inputs["input_ids"].shape[1] :].tolist()):
+            answers[i] = row[: useful_tokens(row, requests[i].max_new_tokens)]
     sync(device)
     return time.perf_counter() - start, sum(map(len, answers)), answers
 
 
 @torch.inference_mode()
 def run_ours(model, requests, batch_size: int, device: str, mtp=None, draft_tokens: int = 1):
-    decoder = GlmDecoder(model, mtp=mtp, draft_tokens=draft_tokens, repetition_penalty=1.1, batch_size=batch_size,
-                         eos_token_ids=EOS_IDS)
+    decoder = GlmDecoder(
+        model, mtp=mtp, draft_tokens=draft_tokens, repetition_penalty=1.1, batch_size=batch_size, eos_token_ids=EOS_IDS
+    )
     sync(device)
     start = time.perf_counter()
     results = decoder.generate(requests)
@@ -65,9 +82,12 @@ def compare(name: str, model, requests, batch_size: int, device: str) -> float:
     ours_s, ours_tokens, ours_answers = run_ours(model, requests, batch_size, device)
     same = sum(a == b for a, b in zip(gen_answers, ours_answers))
     ratio = (ours_tokens / ours_s) / (gen_tokens / gen_s)
-    print(f"{name}: generate {gen_tokens} useful tokens in {gen_s:.1f} s = {gen_tokens / gen_s:.1f} tok/s; "
-          f"ours {ours_tokens} in {ours_s:.1f} s = {ours_tokens / ours_s:.1f} tok/s; ours/generate {ratio:.2f}x; "
-          f"identical answers {same}/{len(requests)}", flush=True)
+    print(
+        f"{name}: generate {gen_tokens} useful tokens in {gen_s:.1f} s = {gen_tokens / gen_s:.1f} tok/s; "
+        f"ours {ours_tokens} in {ours_s:.1f} s = {ours_tokens / ours_s:.1f} tok/s; ours/generate {ratio:.2f}x; "
+        f"identical answers {same}/{len(requests)}",
+        flush=True,
+    )
     return ratio
 
 
@@ -88,14 +108,18 @@ def main() -> None:
     print(f"real-size GLM-OCR, random weights, {args.dtype} on {args.device}, {torch.get_num_threads()} threads")
     crops = page_like_crops(args.crops, max_tokens=args.max_tokens)
     tokens = sorted(c.tokens for c in crops)
-    print(f"{len(crops)} page-like crops: answer lengths median {tokens[len(tokens) // 2]}, max {tokens[-1]}, "
-          f"total {sum(tokens)} tokens; crop sizes {min(c.size for c in crops)} .. {max(c.size for c in crops)} px")
+    print(
+        f"{len(crops)} page-like crops: answer lengths median {tokens[len(tokens) // 2]}, max {tokens[-1]}, "
+        f"total {sum(tokens)} tokens; crop sizes {min(c.size for c in crops)} .. {max(c.size for c in crops)} px"
+    )
     requests = build_requests(crops, processor)
-    run_ours(model, requests[:2], 2, args.device)                       # warm-up of both paths
+    run_ours(model, requests[:2], 2, args.device)  # warm-up of both paths
     run_generate(model, requests[:2], 2, args.device)
     page_like = compare(f"page-like, batch {args.batch_size}", model, requests, args.batch_size, args.device)
-    print(f"BAR ours >= 2x generate at batch {args.batch_size} (page-like): {page_like:.2f}x "
-          f"{'PASS' if page_like >= 2 else 'FAIL'}")
+    print(
+        f"BAR ours >= 2x generate at batch {args.batch_size} (page-like): {page_like:.2f}x "
+        f"{'PASS' if page_like >= 2 else 'FAIL'}"
+    )
     if not args.skip_batch1:
         equal = build_requests([Crop((300, 40), args.equal_tokens)] * 4, processor, seed=1)
         single = compare(f"equal lengths ({args.equal_tokens} tokens), batch 1", model, equal, 1, args.device)

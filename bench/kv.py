@@ -12,6 +12,7 @@ fitted to one half show as a gap between the halves. Bar: mean >= 0.75 on all 12
 conversion wrote (the same document model the CLI hands the extractor): seconds instead of half an
 hour on two cores, for developing the rules. The figures to quote come from a run without it.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,8 +30,23 @@ BAR = 0.75
 
 
 def convert(out: Path) -> None:
-    cmd = [sys.executable, "-m", "glmocr_cli", "convert", str(RECEIPTS / "img"), "-o", str(out), "--engine", "lite",
-           "--format", "json", "--extract", ",".join(FIELDS), "--force", "--quiet"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "glmocr_cli",
+        "convert",
+        str(RECEIPTS / "img"),
+        "-o",
+        str(out),
+        "--engine",
+        "lite",
+        "--format",
+        "json",
+        "--extract",
+        ",".join(FIELDS),
+        "--force",
+        "--quiet",
+    ]
     print("$ " + " ".join(cmd[1:]), flush=True)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     subprocess.run(cmd, cwd=ROOT, env=env, check=False)
@@ -45,13 +61,40 @@ def doc_from_json(data: dict):
         regions = []
         for r in p["regions"]:
             lines = [TextLine(tuple(ln["bbox"]), ln["text"], ln["score"]) for ln in r.get("lines", [])]
-            regions.append(Region(index=r["index"], order=r["order"], label=r["label"], native_label=r["native_label"],
-                                  task=Task(r["task"]), bbox=tuple(r["bbox"]), score=r["score"],
-                                  content=r.get("content", ""), lines=lines, text_source=r.get("text_source")))
-        pages.append(PageResult(index=p["index"], width=p["width"], height=p["height"], source=p["source"],
-                                dpi=p["dpi"], size_pt=None, rotation=p["rotation"], regions=regions))
-    return DocResult(source=Path(data["source"]), relative_path=Path(data["relative_path"]), sha256=data["sha256"],
-                     pages=pages, engine=data["engine"], options=data["options"])
+            regions.append(
+                Region(
+                    index=r["index"],
+                    order=r["order"],
+                    label=r["label"],
+                    native_label=r["native_label"],
+                    task=Task(r["task"]),
+                    bbox=tuple(r["bbox"]),
+                    score=r["score"],
+                    content=r.get("content", ""),
+                    lines=lines,
+                    text_source=r.get("text_source"),
+                )
+            )
+        pages.append(
+            PageResult(
+                index=p["index"],
+                width=p["width"],
+                height=p["height"],
+                source=p["source"],
+                dpi=p["dpi"],
+                size_pt=None,
+                rotation=p["rotation"],
+                regions=regions,
+            )
+        )
+    return DocResult(
+        source=Path(data["source"]),
+        relative_path=Path(data["relative_path"]),
+        sha256=data["sha256"],
+        pages=pages,
+        engine=data["engine"],
+        options=data["options"],
+    )
 
 
 def rescore(out: Path) -> None:
@@ -96,8 +139,11 @@ def score(out: Path, show: bool) -> float:
             mean = average
     # SROIE's reference strings are upper case throughout while many receipts print mixed case; the
     # extractor returns values as printed. Shown for information only: the bar is on exact match.
-    print("  ignoring case (information only): " + "  ".join(f"{f} {nocase[f] / len(results):.3f}" for f in FIELDS)
-          + f"  mean {sum(nocase.values()) / len(results) / len(FIELDS):.3f}")
+    print(
+        "  ignoring case (information only): "
+        + "  ".join(f"{f} {nocase[f] / len(results):.3f}" for f in FIELDS)
+        + f"  mean {sum(nocase.values()) / len(results) / len(FIELDS):.3f}"
+    )
     print(f"mean field accuracy {mean:.3f} (bar >= {BAR:.2f}: {'PASS' if mean >= BAR else 'FAIL'})")
     return mean
 

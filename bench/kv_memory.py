@@ -14,6 +14,7 @@ Bar (issue 10): from the warmed-up RSS, the peak during the decode steps grows b
 the KV cache the sequence needs (prompt + answer positions, every layer, keys and values, in bf16).
 The prefill's own peak (the vision encoder's activations, freed before decoding) is printed apart.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -63,7 +64,7 @@ class Watched(GlmDecoder):
 
     def step(self, batch, requests, results):
         if self.rss is not None and self.after_prefill is None:
-            self.after_prefill = self.rss.reset()     # the first decode step: the prefill is done
+            self.after_prefill = self.rss.reset()  # the first decode step: the prefill is done
         super().step(batch, requests, results)
         capacity = batch.cache.capacity
         if not self.capacities or self.capacities[-1] != capacity:
@@ -85,7 +86,7 @@ def main() -> None:
     decoder = Watched(model, repetition_penalty=1.1, batch_size=1, eos_token_ids=[])
     decoder.capacities, decoder.kv_bytes, decoder.rss, decoder.after_prefill = [], 0, None, None
     [warm] = build_requests([Crop((width, height), 4)], processor)
-    decoder.generate([warm])                     # weights paged in, the allocator warmed
+    decoder.generate([warm])  # weights paged in, the allocator warmed
     decoder.capacities = []
     cfg = model.config.text_config
     head_dim = getattr(cfg, "head_dim", None) or cfg.hidden_size // cfg.num_attention_heads
@@ -98,16 +99,24 @@ def main() -> None:
     seconds = time.perf_counter() - start
     needed = (request.prompt_length + len(result.token_ids)) * per_position
     growth = peak.peak - before
-    print(f"prompt {request.prompt_length} tokens, answer {len(result.token_ids)} tokens in {seconds:.0f} s "
-          f"({len(result.token_ids) / seconds:.1f} tokens/s)")
-    print(f"KV cache needed {needed / 2**20:.0f} MiB; allocated at the end {decoder.kv_bytes / 2**20:.0f} MiB "
-          f"(capacity {decoder.capacities[-1]} positions, {len(decoder.capacities) - 1} resizes: "
-          f"{' -> '.join(map(str, decoder.capacities))})")
-    print(f"RSS after the warm-up {before / 2**20:.0f} MiB; prefill peak {peak.prefill_peak / 2**20:.0f} MiB, "
-          f"after the prefill {decoder.after_prefill / 2**20:.0f} MiB; peak during the decode steps "
-          f"{peak.peak / 2**20:.0f} MiB")
-    print(f"decode growth {growth / 2**20:.0f} MiB = {growth / needed:.2f}x the KV needed "
-          f"(bar <= {BAR}x: {'PASS' if growth <= BAR * needed else 'FAIL'})")
+    print(
+        f"prompt {request.prompt_length} tokens, answer {len(result.token_ids)} tokens in {seconds:.0f} s "
+        f"({len(result.token_ids) / seconds:.1f} tokens/s)"
+    )
+    print(
+        f"KV cache needed {needed / 2**20:.0f} MiB; allocated at the end {decoder.kv_bytes / 2**20:.0f} MiB "
+        f"(capacity {decoder.capacities[-1]} positions, {len(decoder.capacities) - 1} resizes: "
+        f"{' -> '.join(map(str, decoder.capacities))})"
+    )
+    print(
+        f"RSS after the warm-up {before / 2**20:.0f} MiB; prefill peak {peak.prefill_peak / 2**20:.0f} MiB, "
+        f"after the prefill {decoder.after_prefill / 2**20:.0f} MiB; peak during the decode steps "
+        f"{peak.peak / 2**20:.0f} MiB"
+    )
+    print(
+        f"decode growth {growth / 2**20:.0f} MiB = {growth / needed:.2f}x the KV needed "
+        f"(bar <= {BAR}x: {'PASS' if growth <= BAR * needed else 'FAIL'})"
+    )
 
 
 if __name__ == "__main__":

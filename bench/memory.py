@@ -6,6 +6,7 @@ Builds one long PDF by repeating the dev pages (image-only, so every page is OCR
 with 2 workers, and samples the RSS of the whole process tree (main + workers) every 50 ms. Prints
 the peak during the first 10 pages and over the whole run. Bar: under 2 GiB, flat in pages.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -81,11 +82,15 @@ def main() -> int:
         wall = time.perf_counter() - started
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    gib = 2 ** 30
-    print(f"{args.pages} pages, 2 workers, {wall:.0f} s ({args.pages / wall:.2f} pages/s), status "
-          f"{report.outcomes[0].status}")
-    print(f"peak RSS (main + workers): first 10 pages {sampler.peak_first10 / gib:.2f} GiB; whole run "
-          f"{sampler.peak / gib:.2f} GiB (bar < 2 GiB, flat): {'PASS' if sampler.peak < 2 * gib else 'FAIL'}")
+    gib = 2**30
+    print(
+        f"{args.pages} pages, 2 workers, {wall:.0f} s ({args.pages / wall:.2f} pages/s), status "
+        f"{report.outcomes[0].status}"
+    )
+    print(
+        f"peak RSS (main + workers): first 10 pages {sampler.peak_first10 / gib:.2f} GiB; whole run "
+        f"{sampler.peak / gib:.2f} GiB (bar < 2 GiB, flat): {'PASS' if sampler.peak < 2 * gib else 'FAIL'}"
+    )
     return 0
 
 

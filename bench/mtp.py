@@ -17,6 +17,7 @@
 Bars (issue 4): tiny acceptance >= 0.8; real-size at acceptance 0.8, batch 1: >= 1.3x; batch 8: MTP
 not slower; RSS growth with MTP < 10%.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -57,8 +58,13 @@ def training_batch(model, request, answer):
     image = (ids == model.config.image_token_id).int()
     prompt = request.prompt_length
     with torch.no_grad():
-        hidden = model.model(input_ids=ids, pixel_values=request.pixel_values, image_grid_thw=request.image_grid_thw,
-                             mm_token_type_ids=image, attention_mask=torch.ones_like(ids)).last_hidden_state
+        hidden = model.model(
+            input_ids=ids,
+            pixel_values=request.pixel_values,
+            image_grid_thw=request.image_grid_thw,
+            mm_token_type_ids=image,
+            attention_mask=torch.ones_like(ids),
+        ).last_hidden_state
         positions, _ = model.model.get_rope_index(ids, mm_token_type_ids=image, image_grid_thw=request.image_grid_thw)
         # The soft target: the main model's own distribution for each answer token after the first
         # (before the repetition penalty, which the decoder applies to drafts and targets alike).
@@ -81,7 +87,7 @@ def train_mtp(model, mtp, data, seconds: float) -> tuple[int, float]:
             x = mtp.inputs(ids[:, 1:], hidden[:, :-1], zero_first=True)
             out = mtp.block(x, position_embeddings=rotary(x, positions[:, :, :-1]), attention_mask=None)
             # output j (state j, token j+1) predicts token j+2: the answer's tokens after its first
-            logits = mtp.logits(out[:, prompt - 1:-1])
+            logits = mtp.logits(out[:, prompt - 1 : -1])
             log_probs = torch.log_softmax(logits[0], dim=-1)
             distil = torch.nn.functional.kl_div(log_probs, teacher[0], log_target=True, reduction="batchmean")
             loss = distil
@@ -106,15 +112,25 @@ def save_mtp(path: Path, model, mtp) -> None:
     for name, tensor in mtp.state_dict().items():
         if name.startswith(("embed_tokens.", "head.")):
             continue
-        key = ("shared_head.norm." + name.removeprefix("head_norm.")) if name.startswith("head_norm.") else \
-            name.removeprefix("block.")
+        key = (
+            ("shared_head.norm." + name.removeprefix("head_norm."))
+            if name.startswith("head_norm.")
+            else name.removeprefix("block.")
+        )
         tensors[prefix + key] = tensor.detach().clone().contiguous()
     save_file(tensors, file, metadata={"format": "pt"})
 
 
 def timed_decode(model, mtp, requests, batch_size, eos, k=1):
-    decoder = GlmDecoder(model, mtp=mtp, draft_tokens=k, repetition_penalty=1.1, batch_size=batch_size,
-                         eos_token_ids=eos, draft_batch_limit=batch_size)
+    decoder = GlmDecoder(
+        model,
+        mtp=mtp,
+        draft_tokens=k,
+        repetition_penalty=1.1,
+        batch_size=batch_size,
+        eos_token_ids=eos,
+        draft_batch_limit=batch_size,
+    )
     start = time.perf_counter()
     results = decoder.generate(requests)
     return time.perf_counter() - start, results
@@ -136,27 +152,35 @@ def tiny_part(train_seconds: float, train_crops: int = 256) -> None:
     before = acceptance(timed_decode(model, mtp, held_out, 8, eos)[1])
     steps, loss = train_mtp(model, mtp, data, train_seconds)
     save_mtp(path, model, mtp)
-    mtp = load_mtp_layer(model, path)                    # back through the loader a user's checkpoint takes
-    print(f"tiny: trained the MTP layer {steps} steps on {len(train)} answers in {train_seconds:.0f} s "
-          f"(main model frozen), loss {loss:.3f}; 16 held-out crops")
+    mtp = load_mtp_layer(model, path)  # back through the loader a user's checkpoint takes
+    print(
+        f"tiny: trained the MTP layer {steps} steps on {len(train)} answers in {train_seconds:.0f} s "
+        f"(main model frozen), loss {loss:.3f}; 16 held-out crops"
+    )
     plain_s, plain = timed_decode(model, None, held_out, 8, eos)
     for k in (1, 3):
         seconds, results = timed_decode(model, mtp, held_out, 8, eos, k=k)
         same = all(a.token_ids == b.token_ids for a, b in zip(plain, results))
         tokens = sum(len(r.token_ids) for r in results)
         per_step = (tokens - len(results)) / max(1, sum(r.steps for r in results))
-        print(f"tiny, held-out crops, k={k}: acceptance {acceptance(results):.3f} (untrained layer: {before:.3f}), "
-              f"{per_step:.2f} tokens per main step, output identical to plain: {same}, "
-              f"wall clock MTP/plain {plain_s / seconds:.2f}x")
+        print(
+            f"tiny, held-out crops, k={k}: acceptance {acceptance(results):.3f} (untrained layer: {before:.3f}), "
+            f"{per_step:.2f} tokens per main step, output identical to plain: {same}, "
+            f"wall clock MTP/plain {plain_s / seconds:.2f}x"
+        )
         if k == 1:
             rate = acceptance(results)
             print(f"BAR tiny acceptance >= 0.8: {rate:.3f} {'PASS' if rate >= 0.8 else 'FAIL'}")
-    print("  (a tiny model's step is mostly Python overhead, so its wall-clock ratio says little; part 2 measures cost)")
+    print(
+        "  (a tiny model's step is mostly Python overhead, so its wall-clock ratio says little; part 2 measures cost)"
+    )
     held_data = [training_batch(model, r, a.token_ids) for r, a in zip(held_out, plain)]
-    print(f"tiny, what limits acceptance: the layer's argmax agrees with the main model's (no penalty) on "
-          f"{argmax_agreement(model, mtp, data[:32]):.2f} of training positions, {argmax_agreement(model, mtp, held_data):.2f}"
-          f" held out; a next-token table from the training answers predicts "
-          f"{bigram_accuracy([a.token_ids for a in answers], [p.token_ids for p in plain]):.2f} of held-out tokens")
+    print(
+        f"tiny, what limits acceptance: the layer's argmax agrees with the main model's (no penalty) on "
+        f"{argmax_agreement(model, mtp, data[:32]):.2f} of training positions, {argmax_agreement(model, mtp, held_data):.2f}"
+        f" held out; a next-token table from the training answers predicts "
+        f"{bigram_accuracy([a.token_ids for a in answers], [p.token_ids for p in plain]):.2f} of held-out tokens"
+    )
 
 
 @torch.no_grad()
@@ -167,7 +191,7 @@ def argmax_agreement(model, mtp, data) -> float:
     for ids, hidden, positions, prompt, teacher in data:
         x = mtp.inputs(ids[:, 1:], hidden[:, :-1], zero_first=True)
         out = mtp.block(x, position_embeddings=rotary(x, positions[:, :, :-1]), attention_mask=None)
-        predicted = mtp.logits(out[:, prompt - 1:-1]).argmax(-1)[0]
+        predicted = mtp.logits(out[:, prompt - 1 : -1]).argmax(-1)[0]
         hits, total = hits + int((predicted == teacher[0].argmax(-1)).sum()), total + predicted.numel()
     return hits / max(1, total)
 
@@ -226,7 +250,7 @@ def step_costs(model, mtp, request, repeats: int = 8) -> tuple[float, float, flo
             mtp_length = batch.mtp_cache.lengths.clone() if batch.mtp_cache is not None else None
             start = time.perf_counter()
             if work == "verify":
-                decoder.verify(batch)            # lengths untouched: the same positions are rewritten
+                decoder.verify(batch)  # lengths untouched: the same positions are rewritten
             else:
                 decoder.refresh_and_draft(batch, targets, accepted, hidden)
             best = min(best, time.perf_counter() - start)
@@ -241,15 +265,24 @@ def real_part(tokens: int, repeats: int = 2) -> None:
     path = real_size_checkpoint()
     model, processor = load(path)
     mtp = load_mtp_layer(model, path)
-    print(f"real-size architecture, random weights, bf16, {torch.get_num_threads()} threads; answers of {tokens} tokens")
+    print(
+        f"real-size architecture, random weights, bf16, {torch.get_num_threads()} threads; answers of {tokens} tokens"
+    )
     for batch_size, count in ((1, 3), (8, 8)):
         requests = build_requests([Crop((250, 28), tokens)] * count, processor, seed=batch_size)
         decoder = GlmDecoder(model, repetition_penalty=1.1, batch_size=batch_size, eos_token_ids=EOS_IDS)
-        decoder.generate(requests[:1])                                     # warm-up
+        decoder.generate(requests[:1])  # warm-up
         for rate in (0.5, 0.8, 1.0):
-            for limit in ((None,) if batch_size == 1 else (None, batch_size)):
-                spec = GlmDecoder(model, mtp=mtp, draft_tokens=1, repetition_penalty=1.1, batch_size=batch_size,
-                                  eos_token_ids=EOS_IDS, draft_batch_limit=limit)
+            for limit in (None,) if batch_size == 1 else (None, batch_size):
+                spec = GlmDecoder(
+                    model,
+                    mtp=mtp,
+                    draft_tokens=1,
+                    repetition_penalty=1.1,
+                    batch_size=batch_size,
+                    eos_token_ids=EOS_IDS,
+                    draft_batch_limit=limit,
+                )
                 # plain and MTP runs alternate, best of `repeats` each: this machine drifts by several %;
                 # every MTP run draws the same accept decisions (same seed), so the best is not a lucky one
                 plain_s, spec_s = float("inf"), float("inf")
@@ -261,16 +294,23 @@ def real_part(tokens: int, repeats: int = 2) -> None:
                 speedup = plain_s / spec_s
                 tokens_per_step = sum(len(r.token_ids) - 1 for r in results) / sum(r.steps for r in results)
                 how = "" if limit is None else " (drafting forced at every batch size)"
-                print(f"batch {batch_size}{how}, forced acceptance {rate:.1f} (measured {acceptance(results):.2f}, "
-                      f"{tokens_per_step:.2f} tokens a step): decode {spec_s:.1f} s vs plain {plain_s:.1f} s "
-                      f"= {speedup:.2f}x", flush=True)
+                print(
+                    f"batch {batch_size}{how}, forced acceptance {rate:.1f} (measured {acceptance(results):.2f}, "
+                    f"{tokens_per_step:.2f} tokens a step): decode {spec_s:.1f} s vs plain {plain_s:.1f} s "
+                    f"= {speedup:.2f}x",
+                    flush=True,
+                )
                 if rate == 0.8 and limit is None:
                     bar, need = (1.3, "1.3x") if batch_size == 1 else (0.97, "not slower")
-                    print(f"BAR batch {batch_size} at acceptance 0.8, MTP {need}: {speedup:.2f}x "
-                          f"{'PASS' if speedup >= bar else 'FAIL'}")
+                    print(
+                        f"BAR batch {batch_size} at acceptance 0.8, MTP {need}: {speedup:.2f}x "
+                        f"{'PASS' if speedup >= bar else 'FAIL'}"
+                    )
     plain_step, verify_step, draft_step = step_costs(model, mtp, build_requests([Crop((250, 28), 8)], processor)[0])
-    print(f"step cost, batch 1: plain {plain_step * 1000:.0f} ms; verify of 1 draft {verify_step / plain_step:.2f}x "
-          f"a plain step; draft step (MTP refresh + next draft) {draft_step / plain_step:.2f}x")
+    print(
+        f"step cost, batch 1: plain {plain_step * 1000:.0f} ms; verify of 1 draft {verify_step / plain_step:.2f}x "
+        f"a plain step; draft step (MTP refresh + next draft) {draft_step / plain_step:.2f}x"
+    )
 
 
 # ---- 3. memory --------------------------------------------------------------------------------------
@@ -281,24 +321,38 @@ def memory_child(use_mtp: bool, tokens: int) -> None:
     mtp = load_mtp_layer(model, path) if use_mtp else None
     requests = build_requests([Crop((250, 28), tokens)] * 8, processor)
     # drafting at every batch size, so that the MTP layer's caches and activations are all in the peak
-    GlmDecoder(model, mtp=mtp, draft_tokens=1, repetition_penalty=1.1, batch_size=8, eos_token_ids=EOS_IDS,
-               draft_batch_limit=8).generate(requests)
+    GlmDecoder(
+        model, mtp=mtp, draft_tokens=1, repetition_penalty=1.1, batch_size=8, eos_token_ids=EOS_IDS, draft_batch_limit=8
+    ).generate(requests)
     import psutil
-    print(json.dumps({"peak_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-                      "rss_after_kib": psutil.Process().memory_info().rss // 1024}))
+
+    print(
+        json.dumps(
+            {
+                "peak_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                "rss_after_kib": psutil.Process().memory_info().rss // 1024,
+            }
+        )
+    )
 
 
 def memory_part(tokens: int) -> None:
     peaks, after = {}, {}
     for flag in ("off", "on"):
-        out = subprocess.run([sys.executable, __file__, "--memory-child", flag, "--tokens", str(tokens)],
-                             capture_output=True, text=True, check=True).stdout
+        out = subprocess.run(
+            [sys.executable, __file__, "--memory-child", flag, "--tokens", str(tokens)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
         record = json.loads(out.strip().splitlines()[-1])
         peaks[flag], after[flag] = record["peak_rss_kib"] / 2**20, record["rss_after_kib"] / 2**20
     growth = peaks["on"] / peaks["off"] - 1
-    print(f"peak RSS, real-size model, 8 crops at batch 8: MTP off {peaks['off']:.2f} GiB, on {peaks['on']:.2f} GiB "
-          f"(+{growth * 100:.1f}%); RSS after decoding {after['off']:.2f} vs {after['on']:.2f} GiB "
-          f"(+{(after['on'] / after['off'] - 1) * 100:.1f}%)")
+    print(
+        f"peak RSS, real-size model, 8 crops at batch 8: MTP off {peaks['off']:.2f} GiB, on {peaks['on']:.2f} GiB "
+        f"(+{growth * 100:.1f}%); RSS after decoding {after['off']:.2f} vs {after['on']:.2f} GiB "
+        f"(+{(after['on'] / after['off'] - 1) * 100:.1f}%)"
+    )
     print(f"BAR RSS growth with MTP < 10%: {growth * 100:.1f}% {'PASS' if growth < 0.10 else 'FAIL'}")
 
 

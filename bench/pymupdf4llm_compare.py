@@ -7,6 +7,7 @@ pymupdf4llm reads the text layer only (no OCR here: `use_ocr=False`); `--ours` s
 bench/checks.py --keep wrote (text-layer-auto, text-layer-off) on the same checks. Prints one
 line per document and system (passed/total) and the totals.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,15 +38,17 @@ def convert_with_pymupdf4llm(out: Path, layout: bool) -> float:
         if isinstance(chunks, str):  # layout mode may return one string for the document
             text = chunks
         else:
-            text = "\n\n".join(f"<!-- page {k + 1} -->\n\n{c['text']}" if k else c["text"]
-                               for k, c in enumerate(chunks))
+            text = "\n\n".join(
+                f"<!-- page {k + 1} -->\n\n{c['text']}" if k else c["text"] for k, c in enumerate(chunks)
+            )
         (out / f"{pdf.stem}.md").write_text(text, encoding="utf-8")
     return time.perf_counter() - started
 
 
 def score(out: Path, checks: Path) -> dict[str, tuple[int, int]]:
-    done = subprocess.run([sys.executable, str(CHECKS_TOOL), str(out), "--checks", str(checks)],
-                          capture_output=True, text=True, cwd=ROOT)
+    done = subprocess.run(
+        [sys.executable, str(CHECKS_TOOL), str(out), "--checks", str(checks)], capture_output=True, text=True, cwd=ROOT
+    )
     failed: dict[str, int] = {}
     for line in done.stdout.splitlines():
         match = re.match(r"FAIL (\S+)-\d+ ", line)
@@ -69,8 +72,13 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as scratch:
         base = args.keep or Path(scratch)
         checks = Path(scratch) / "pdf_checks.jsonl"
-        checks.write_text("".join(line + "\n" for line in (DEV / "checks.jsonl").read_text().splitlines()
-                                  if json.loads(line)["doc"].startswith("pdf/")))
+        checks.write_text(
+            "".join(
+                line + "\n"
+                for line in (DEV / "checks.jsonl").read_text().splitlines()
+                if json.loads(line)["doc"].startswith("pdf/")
+            )
+        )
         systems: dict[str, dict[str, tuple[int, int]]] = {}
         for layout in (False, True):
             name = "pymupdf4llm+layout" if layout else "pymupdf4llm"
@@ -82,8 +90,12 @@ def main() -> int:
     print(f"{'document':24s} " + " ".join(f"{name[:26]:>26s}" for name in systems))
     for doc in docs:
         print(f"{doc[:24]:24s} " + " ".join(f"{'%d/%d' % result[doc]:>26s}" for result in systems.values()))
-    print(f"{'all PDF checks':24s} " + " ".join(
-        f"{'%d/%d' % (sum(p for p, _ in r.values()), sum(t for _, t in r.values())):>26s}" for r in systems.values()))
+    print(
+        f"{'all PDF checks':24s} "
+        + " ".join(
+            f"{'%d/%d' % (sum(p for p, _ in r.values()), sum(t for _, t in r.values())):>26s}" for r in systems.values()
+        )
+    )
     return 0
 
 

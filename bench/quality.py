@@ -12,6 +12,7 @@ Bars: Latin-script pages average F1 >= 0.97, NED <= 0.05 on average and <= 0.15 
 non-Latin pages (right_to_left_*) are reported; with `off` they must come out flagged (the lite
 recogniser cannot read Arabic). Whether a garbled text layer is detected is engineer h12's.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -83,8 +84,10 @@ def run_mode(text_layer: str, dpi: int) -> bool:
             script = dominant_script(reference) or "none"
             predicted = region_text(page)
             f1, distance = bow_f1(predicted, reference), ned(predicted, reference)
-            print(f"{pdf.stem[:28]:28s} {page.index + 1:4d} {script:7s} {f1:6.3f} {distance:6.3f} {seconds:6.1f}  "
-                  f"{','.join(page.flags) or '-'}")
+            print(
+                f"{pdf.stem[:28]:28s} {page.index + 1:4d} {script:7s} {f1:6.3f} {distance:6.3f} {seconds:6.1f}  "
+                f"{','.join(page.flags) or '-'}"
+            )
             if script == "latin":
                 latin_f1.append(f1)
                 latin_ned.append(distance)
@@ -92,8 +95,10 @@ def run_mode(text_layer: str, dpi: int) -> bool:
                 read_by_tesseract = any(r.stats.get("reader", "").startswith("tesseract") for r in page.regions)
                 flagged_ok.append("unsupported-script" in page.flags or text_layer == "auto" or read_by_tesseract)
     mean_f1, mean_ned = sum(latin_f1) / len(latin_f1), sum(latin_ned) / len(latin_ned)
-    print(f"Latin pages: {len(latin_f1)}; mean F1 {mean_f1:.4f} (bar >= 0.97); mean NED {mean_ned:.4f} "
-          f"(bar <= 0.05); worst NED {max(latin_ned):.4f} (bar <= 0.15)")
+    print(
+        f"Latin pages: {len(latin_f1)}; mean F1 {mean_f1:.4f} (bar >= 0.97); mean NED {mean_ned:.4f} "
+        f"(bar <= 0.05); worst NED {max(latin_ned):.4f} (bar <= 0.15)"
+    )
     print(f"non-Latin pages read by Tesseract or flagged: {sum(flagged_ok)}/{len(flagged_ok)}")
     passed = mean_f1 >= 0.97 and mean_ned <= 0.05 and max(latin_ned) <= 0.15 and all(flagged_ok)
     print(f"BAR quality --text-layer {text_layer}: {'PASS' if passed else 'FAIL'}\n")

@@ -4,6 +4,7 @@ MTP layer, in the real key layout) and a workload of crops shaped like the regio
 The checkpoint is built once (about a minute) and kept in the temp folder; it loads through the same
 `from_pretrained` + `load_mtp_layer` path a downloaded GLM-OCR checkpoint takes.
 """
+
 from __future__ import annotations
 
 import sys
@@ -26,8 +27,8 @@ from glmocr_cli.recognize.glm.requests import DecodeRequest  # noqa: E402
 DEV_PDF = ROOT.parent / "shared" / "data" / "dev" / "pdf"
 CHECKPOINT = Path(tempfile.gettempdir()) / "glmocr-bench" / "glm-ocr-real-size-random"
 EOS_IDS = [EOS, 59253]
-CHARS_PER_TOKEN = 3.5   # GLM's tokenizer on English prose and markup (about 3-4 characters a token)
-CROP_SCALE = 0.6        # crop pixels per PDF point: smaller than the SDK's 200 DPI to keep CPU prefill short
+CHARS_PER_TOKEN = 3.5  # GLM's tokenizer on English prose and markup (about 3-4 characters a token)
+CROP_SCALE = 0.6  # crop pixels per PDF point: smaller than the SDK's 200 DPI to keep CPU prefill short
 
 
 def real_size_checkpoint(path: Path = CHECKPOINT) -> Path:
@@ -63,8 +64,8 @@ def load(path: Path, dtype=torch.bfloat16, device: str = "cpu"):
 
 @dataclass
 class Crop:
-    size: tuple[int, int]     # pixels
-    tokens: int               # the answer's length in tokens (its budget)
+    size: tuple[int, int]  # pixels
+    tokens: int  # the answer's length in tokens (its budget)
 
 
 def page_regions() -> list[tuple[float, float, int]]:
@@ -102,8 +103,13 @@ def page_like_crops(count: int = 32, seed: int = 0, max_tokens: int = 512) -> li
 
 def prompt_ids(image_tokens: int) -> list[int]:
     """The chat template's token ids for one crop and the text prompt (ids of the real vocabulary)."""
-    return ([59248, 59249, 59253, 198, IMAGE_START] + [IMAGE] * image_tokens + [IMAGE_END]
-            + [1000, 1001, 1002, 1003, 1004, 25] + [59254, 198])
+    return (
+        [59248, 59249, 59253, 198, IMAGE_START]
+        + [IMAGE] * image_tokens
+        + [IMAGE_END]
+        + [1000, 1001, 1002, 1003, 1004, 25]
+        + [59254, 198]
+    )
 
 
 def build_requests(crops: list[Crop], processor, seed: int = 0) -> list[DecodeRequest]:
@@ -113,8 +119,9 @@ def build_requests(crops: list[Crop], processor, seed: int = 0) -> list[DecodeRe
         image = prepare_crop(Image.fromarray(rng.integers(0, 255, (crop.size[1], crop.size[0], 3), dtype=np.uint8)))
         vision = processor(images=[image], return_tensors="pt")
         n = int(vision["image_grid_thw"][0].prod()) // 4
-        requests.append(DecodeRequest(torch.tensor(prompt_ids(n)), crop.tokens, vision["pixel_values"],
-                                      vision["image_grid_thw"]))
+        requests.append(
+            DecodeRequest(torch.tensor(prompt_ids(n)), crop.tokens, vision["pixel_values"], vision["image_grid_thw"])
+        )
     return requests
 
 
@@ -124,11 +131,14 @@ def padded_batch(requests: list[DecodeRequest], device, dtype) -> dict[str, torc
     ids = torch.full((len(requests), width), EOS)
     mask = torch.zeros_like(ids)
     for i, r in enumerate(requests):
-        ids[i, width - r.prompt_length:], mask[i, width - r.prompt_length:] = r.input_ids, 1
-    return {"input_ids": ids.to(device), "attention_mask": mask.to(device),
-            "mm_token_type_ids": (ids == IMAGE).long().to(device),
-            "pixel_values": torch.cat([r.pixel_values for r in requests]).to(device, dtype),
-            "image_grid_thw": torch.cat([r.image_grid_thw for r in requests]).to(device)}
+        ids[i, width - r.prompt_length :], mask[i, width - r.prompt_length :] = r.input_ids, 1
+    return {
+        "input_ids": ids.to(device),
+        "attention_mask": mask.to(device),
+        "mm_token_type_ids": (ids == IMAGE).long().to(device),
+        "pixel_values": torch.cat([r.pixel_values for r in requests]).to(device, dtype),
+        "image_grid_thw": torch.cat([r.image_grid_thw for r in requests]).to(device),
+    }
 
 
 def useful_tokens(ids: list[int], budget: int) -> int:

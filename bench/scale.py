@@ -7,6 +7,7 @@
 2. Requests/s of `glmocr serve` with the tiny GLM-OCR checkpoint under 8 concurrent clients,
    against the same crops recognised in process in one batch call (the cost of HTTP + batching).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -92,14 +93,19 @@ def bench_serve(requests: int) -> None:
 
     checkpoint = build_glm_checkpoint(Path(tempfile.mkdtemp(prefix="tiny-glm-")) / "glm")
     recognizer = load_glm_recognizer(checkpoint, device="cpu", max_new_tokens=16, batch_size=8, mtp=False)
-    crops = [CropRequest(prepare_crop(Image.new("RGB", (112 + 28 * (i % 5), 56), "white")), "Text Recognition:")
-             for i in range(requests)]
+    crops = [
+        CropRequest(prepare_crop(Image.new("RGB", (112 + 28 * (i % 5), 56), "white")), "Text Recognition:")
+        for i in range(requests)
+    ]
     started = time.perf_counter()
     recognizer.recognize(crops)
     in_process = requests / (time.perf_counter() - started)
 
-    server = uvicorn.Server(uvicorn.Config(create_app(recognizer, batch_size=8, max_new_tokens=16), host="127.0.0.1",
-                                           port=0, log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(recognizer, batch_size=8, max_new_tokens=16), host="127.0.0.1", port=0, log_level="warning"
+        )
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     while not server.started:
@@ -113,8 +119,10 @@ def bench_serve(requests: int) -> None:
     served = requests / (time.perf_counter() - started)
     server.should_exit = True
     thread.join()
-    print(f"glmocr serve, tiny checkpoint, 8 concurrent clients: {served:.1f} requests/s; "
-          f"in process, one batch call: {in_process:.1f} crops/s; ratio {served / in_process:.2f}x")
+    print(
+        f"glmocr serve, tiny checkpoint, 8 concurrent clients: {served:.1f} requests/s; "
+        f"in process, one batch call: {in_process:.1f} crops/s; ratio {served / in_process:.2f}x"
+    )
 
 
 def main() -> int:

@@ -10,6 +10,7 @@
 
     PYTHONPATH=$PWD python bench/scripts.py [--latin] [--keep DIR]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,8 +43,21 @@ LATIN_DEV = ("2305.03393v1-pg9", "code_and_formula", "multi_page", "amt_handbook
 
 
 def convert(inputs: Path, out: Path, *extra: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "glmocr_cli", "convert", str(inputs), "-o", str(out), "--engine", "lite",
-               "--format", "md,json", "--force", *extra]
+    command = [
+        sys.executable,
+        "-m",
+        "glmocr_cli",
+        "convert",
+        str(inputs),
+        "-o",
+        str(out),
+        "--engine",
+        "lite",
+        "--format",
+        "md,json",
+        "--force",
+        *extra,
+    ]
     return subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env={**os.environ, **(env or {})})
 
 
@@ -87,8 +101,10 @@ def generated_pages(work: Path) -> bool:
         passed = ned <= NED_BAR and (not spaced or f1 >= F1_BAR)
         ok &= passed
         f1_text = f"word-F1 {f1:.3f} (bar >= {F1_BAR})" if spaced else "word-F1 n/a (no spaces)"
-        print(f"  {name:9s} NED {ned:.3f} (bar <= {NED_BAR})  {f1_text}  reader {','.join(readers)}  "
-              f"{'PASS' if passed else 'FAIL'}")
+        print(
+            f"  {name:9s} NED {ned:.3f} (bar <= {NED_BAR})  {f1_text}  reader {','.join(readers)}  "
+            f"{'PASS' if passed else 'FAIL'}"
+        )
     return ok
 
 
@@ -102,13 +118,23 @@ def arabic_checks(work: Path) -> bool:
     for source in sources:
         (folder / source.name).symlink_to(source)
     checks = work / "arabic-checks.jsonl"
-    checks.write_text("".join(line for line in (DEV / "checks.jsonl").read_text(encoding="utf-8").splitlines(True)
-                              if "right_to_left_0" in line), encoding="utf-8")
+    checks.write_text(
+        "".join(
+            line
+            for line in (DEV / "checks.jsonl").read_text(encoding="utf-8").splitlines(True)
+            if "right_to_left_0" in line
+        ),
+        encoding="utf-8",
+    )
     result = convert(folder, work / "out-arabic", "--text-layer", "off")
     if result.returncode != 0:
         print(result.stderr)
-    report = subprocess.run([sys.executable, str(CHECKS_TOOL), str(work / "out-arabic"), "--checks", str(checks)],
-                            capture_output=True, text=True, cwd=ROOT)
+    report = subprocess.run(
+        [sys.executable, str(CHECKS_TOOL), str(work / "out-arabic"), "--checks", str(checks)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     last = report.stdout.strip().splitlines()[-1] if report.stdout.strip() else report.stderr
     match = re.search(r"checks: (\d+) passed of (\d+)", last)
     rate = int(match.group(1)) / int(match.group(2)) if match else 0.0
@@ -132,8 +158,10 @@ def missing_pack(work: Path) -> bool:
     data = json.loads((work / "out-missing" / "korean.json").read_text())
     flagged = "unsupported-script" in data["pages"][0]["flags"]
     named = "apt-get install tesseract-ocr-kor" in result.stderr
-    print(f"korean page without tesseract-ocr-kor: flagged {flagged}, package named {named} "
-          f"{'PASS' if flagged and named else 'FAIL'}")
+    print(
+        f"korean page without tesseract-ocr-kor: flagged {flagged}, package named {named} "
+        f"{'PASS' if flagged and named else 'FAIL'}"
+    )
     return flagged and named
 
 
@@ -151,8 +179,10 @@ def latin_pages(work: Path) -> bool:
             if "tesseract" in page["timings"] or any("reader" in r["stats"] for r in page["regions"]):
                 used.append(f"{path.stem} p{page['index'] + 1}")
     pages = sum(len(json.loads(p.read_text())["pages"]) for p in (work / "out-latin").glob("*.json"))
-    print(f"latin dev PDFs, --text-layer off: {pages} pages, Tesseract used on {len(used)} {used or ''} "
-          f"{'PASS' if not used else 'FAIL'}")
+    print(
+        f"latin dev PDFs, --text-layer off: {pages} pages, Tesseract used on {len(used)} {used or ''} "
+        f"{'PASS' if not used else 'FAIL'}"
+    )
     return not used
 
 

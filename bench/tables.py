@@ -10,6 +10,7 @@ Markdown has none; docling merges each pair of printed rows into one, so the bar
 with those pairs split back (both figures are printed). Bars (issue 11): mean TEDS >= 0.85 on dev/tables; the 2305 table >= 0.95.
 Caveat: SLANet-1M was trained on data that includes PubTabNet, so dev/tables flatters it.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -74,8 +75,11 @@ class _SpanGrid(HTMLParser):
 
 
 def _plain_html(rows: list[list[str]]) -> str:
-    return "<table>" + "".join("<tr>" + "".join(f"<td>{html_lib.escape(t)}</td>" for t in row) + "</tr>"
-                               for row in rows) + "</table>"
+    return (
+        "<table>"
+        + "".join("<tr>" + "".join(f"<td>{html_lib.escape(t)}</td>" for t in row) + "</tr>" for row in rows)
+        + "</table>"
+    )
 
 
 def _markdown_table(md: str) -> list[list[str]]:
@@ -103,8 +107,24 @@ def _tables(html_file: Path) -> list[str]:
 
 
 def convert(inputs: list[Path], out: Path, text_layer: str, extra: list[str]) -> None:
-    command = [sys.executable, "-m", "glmocr_cli", "convert", *map(str, inputs), "-o", str(out), "--engine", "lite",
-               "--text-layer", text_layer, "--format", "html", "--force", "--quiet", *extra]
+    command = [
+        sys.executable,
+        "-m",
+        "glmocr_cli",
+        "convert",
+        *map(str, inputs),
+        "-o",
+        str(out),
+        "--engine",
+        "lite",
+        "--text-layer",
+        text_layer,
+        "--format",
+        "html",
+        "--force",
+        "--quiet",
+        *extra,
+    ]
     done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
     if done.returncode not in (0, 1):
         sys.exit(f"glmocr convert exited {done.returncode}: {done.stderr.strip()[-2000:]}")
@@ -128,8 +148,10 @@ def image_tables(out: Path) -> float:
 
 def pdf_table(out: Path) -> float:
     docling = _markdown_table((DATA / "groundtruth" / f"{PDF_NAME}.md").read_text())
-    references = {"docling's table, row pairs merged": _plain_html(docling),
-                  "docling's table, row pairs split as printed": _plain_html(_split_merged_rows(docling))}
+    references = {
+        "docling's table, row pairs merged": _plain_html(docling),
+        "docling's table, row pairs split as printed": _plain_html(_split_merged_rows(docling)),
+    }
     found = _tables(out / "pdf" / f"{PDF_NAME}.html")
     print(f"{PDF_NAME}: {len(found)} table(s) in the HTML (spans expanded, since Markdown has none)")
     best = {name: 0.0 for name in references}
@@ -161,8 +183,10 @@ def main() -> int:
         convert([DATA / "tables"], out / "tables", args.text_layer, args.extra)
         convert([pdf], out / "pdf", args.text_layer, args.extra)
         images, page = image_tables(out), pdf_table(out)
-    print(f"BAR tables images: mean TEDS {images:.3f} (bar >= {BARS['images']}) "
-          f"{'PASS' if images >= BARS['images'] else 'FAIL'}")
+    print(
+        f"BAR tables images: mean TEDS {images:.3f} (bar >= {BARS['images']}) "
+        f"{'PASS' if images >= BARS['images'] else 'FAIL'}"
+    )
     print(f"BAR tables {PDF_NAME}: TEDS {page:.3f} (bar >= {BARS['pdf']}) {'PASS' if page >= BARS['pdf'] else 'FAIL'}")
     return 0
 

@@ -5,6 +5,7 @@ when tags or spans differ and, for two cells, the normalised Levenshtein distanc
 This follows the reference implementation (ibm-aur-nlp/PubTabNet, src/metric.py), with the stdlib
 HTML parser in place of lxml.
 """
+
 from __future__ import annotations
 
 from html.parser import HTMLParser
@@ -64,8 +65,9 @@ def parse_table(html: str, structure_only: bool = False) -> Node:
         new_row = Node("tr")
         for cell in row.children:
             if cell.tag == "td":
-                new_row.children.append(Node("td", cell.colspan, cell.rowspan,
-                                             "" if structure_only else " ".join(cell.content.split())))
+                new_row.children.append(
+                    Node("td", cell.colspan, cell.rowspan, "" if structure_only else " ".join(cell.content.split()))
+                )
         flat.children.append(new_row)
     return flat
 

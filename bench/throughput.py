@@ -12,6 +12,7 @@ stage (summed over workers, as a share of workers x wall time). Model inference 
 detection, text recognition, orientation and table models; everything else should stay under 10%.
 Bars: >= 0.5 pages/s with 2 workers (OCR), >= 5 pages/s with --text-layer auto, peak RSS < 2 GiB.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -78,12 +79,16 @@ def run(label: str, settings: Settings, inputs: list[Path]) -> float:
     split = {k: v for k, v in totals.items() if k != "ocr" and v > 0}
     split["ocr_glue (crops, orientation)"] = max(0.0, ocr_glue)
     inference = sum(totals.get(k, 0.0) for k in INFERENCE)
-    print(f"\n{label}: {pages} pages in {wall:.1f} s = {pages / wall:.3f} pages/s; peak RSS {rss.peak / 2**30:.2f} GiB"
-          + (f"; FAILED {[(o.path.name, o.error) for o in failed]}" if failed else ""))
+    print(
+        f"\n{label}: {pages} pages in {wall:.1f} s = {pages / wall:.3f} pages/s; peak RSS {rss.peak / 2**30:.2f} GiB"
+        + (f"; FAILED {[(o.path.name, o.error) for o in failed]}" if failed else "")
+    )
     for key, seconds in sorted(split.items(), key=lambda kv: -kv[1]):
         print(f"    {key:32s} {seconds:7.2f} s  {100 * seconds / busy:5.1f}%")
-    print(f"    {'model inference':32s} {inference:7.2f} s  {100 * inference / busy:5.1f}%;"
-          f" everything else {100 * (1 - inference / busy):5.1f}% (bar < 10%)")
+    print(
+        f"    {'model inference':32s} {inference:7.2f} s  {100 * inference / busy:5.1f}%;"
+        f" everything else {100 * (1 - inference / busy):5.1f}% (bar < 10%)"
+    )
     return pages / wall
 
 
@@ -98,8 +103,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dpi", type=int, default=200)
     parser.add_argument("--config", choices=CONFIGS, help="run one configuration in this process (internal)")
-    parser.add_argument("--exclude", nargs="*", default=[], metavar="STEM",
-                        help="leave these dev PDFs out (to compare like with like across versions)")
+    parser.add_argument(
+        "--exclude",
+        nargs="*",
+        default=[],
+        metavar="STEM",
+        help="leave these dev PDFs out (to compare like with like across versions)",
+    )
     parser.add_argument("--layout-source", help="the lite layout model (default: the settings' default)")
     args = parser.parse_args()
     if not DATA.is_dir():
@@ -115,15 +125,29 @@ def main() -> int:
     # Each configuration in a fresh process, so one run's loaded models do not count in the next's RSS.
     rates = {}
     for name in CONFIGS:
-        done = subprocess.run([sys.executable, __file__, "--dpi", str(args.dpi), "--config", name,
-                               *(["--layout-source", args.layout_source] if args.layout_source else []),
-                               "--exclude", *args.exclude],
-                              capture_output=True, text=True, check=True)
+        done = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--dpi",
+                str(args.dpi),
+                "--config",
+                name,
+                *(["--layout-source", args.layout_source] if args.layout_source else []),
+                "--exclude",
+                *args.exclude,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         print(done.stdout.rsplit("RATE", 1)[0].rstrip())
         rates[name] = float(done.stdout.rsplit("RATE", 1)[1])
     print(f"\n2 workers / 1 worker: {rates['ocr2'] / rates['ocr1']:.2f}x")
-    print(f"bars: OCR 2 workers {rates['ocr2']:.3f} pages/s (>= 0.5) {'PASS' if rates['ocr2'] >= 0.5 else 'FAIL'}; "
-          f"text layer {rates['auto2']:.2f} pages/s (>= 5) {'PASS' if rates['auto2'] >= 5 else 'FAIL'}")
+    print(
+        f"bars: OCR 2 workers {rates['ocr2']:.3f} pages/s (>= 0.5) {'PASS' if rates['ocr2'] >= 0.5 else 'FAIL'}; "
+        f"text layer {rates['auto2']:.2f} pages/s (>= 5) {'PASS' if rates['auto2'] >= 5 else 'FAIL'}"
+    )
     return 0
 
 

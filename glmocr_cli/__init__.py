@@ -1,4 +1,5 @@
 """glmocr-cli: offline batch document conversion with GLM-OCR or bundled PP-OCR models."""
+
 import os as _os
 
 # No telemetry: onnxruntime (>= 1.2x on Linux) otherwise writes a device id and a database of process,

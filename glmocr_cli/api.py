@@ -1,9 +1,10 @@
 """The library API that the CLI is a thin face over.
 
-    from glmocr_cli.api import convert, convert_document
-    report = convert(["scans/"], "out/")              # files on disk, like `glmocr convert`
-    doc = convert_document("paper.pdf")                # a DocResult in memory, nothing written
+from glmocr_cli.api import convert, convert_document
+report = convert(["scans/"], "out/")              # files on disk, like `glmocr convert`
+doc = convert_document("paper.pdf")                # a DocResult in memory, nothing written
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -31,10 +32,10 @@ class RunReport:
     outcomes: list[DocOutcome]
     engine: str
     engine_warning: str | None = None
-    exit_override: int | None = None    # a run that ended early (interrupted, engine failed to start)
+    exit_override: int | None = None  # a run that ended early (interrupted, engine failed to start)
     error: str | None = None
-    fail_on: str = "failure"            # never | failure | flagged (--fail-on)
-    summary_error: str | None = None    # --summary could not be written (the exit code does not say it)
+    fail_on: str = "failure"  # never | failure | flagged (--fail-on)
+    summary_error: str | None = None  # --summary could not be written (the exit code does not say it)
 
     @property
     def exit_code(self) -> int:
@@ -62,9 +63,13 @@ class RunReport:
         return counts
 
     def to_json(self) -> dict[str, Any]:
-        return {"engine": self.engine, "exit_code": self.exit_code, "counts": self.counts(),
-                **({"error": self.error} if self.error else {}),
-                "documents": [o.to_json() for o in self.outcomes]}
+        return {
+            "engine": self.engine,
+            "exit_code": self.exit_code,
+            "counts": self.counts(),
+            **({"error": self.error} if self.error else {}),
+            "documents": [o.to_json() for o in self.outcomes],
+        }
 
 
 def _key_extractor(settings: Settings, engine: str):
@@ -83,13 +88,19 @@ def _key_extractor(settings: Settings, engine: str):
     return lambda doc: extract_key_values(doc, keys)
 
 
-def convert(inputs: list[str | Path], output_dir: str | Path, settings: Settings | None = None, *,
-            reporter: Reporter | None = None, stdin_lines: list[str] | None = None,
-            summary_path: str | Path | None = None) -> RunReport:
+def convert(
+    inputs: list[str | Path],
+    output_dir: str | Path,
+    settings: Settings | None = None,
+    *,
+    reporter: Reporter | None = None,
+    stdin_lines: list[str] | None = None,
+    summary_path: str | Path | None = None,
+) -> RunReport:
     """Convert files and folders into output_dir. Raises ConfigError for unusable settings."""
     settings = settings or Settings()
     settings.validate()
-    if not os.fspath(output_dir).strip():   # an unset $OUT: never the current folder by accident
+    if not os.fspath(output_dir).strip():  # an unset $OUT: never the current folder by accident
         raise ConfigError("the output folder (-o) is empty (an unset variable?); give a folder")
     out_dir = Path(output_dir)
     problem = check_writable(out_dir)
@@ -113,38 +124,61 @@ def convert(inputs: list[str | Path], output_dir: str | Path, settings: Settings
             return
         try:
             body = {**report.to_json(), "stale": [doc.to_json(out_dir) for doc in stale]}
-            write_summary(summary, body, started=started, settings=settings,
-                          inputs=[str(p) for p in inputs], output_dir=out_dir, warnings=warnings, interrupted=interrupted)
+            write_summary(
+                summary,
+                body,
+                started=started,
+                settings=settings,
+                inputs=[str(p) for p in inputs],
+                output_dir=out_dir,
+                warnings=warnings,
+                interrupted=interrupted,
+            )
         except (OSError, ValueError) as exc:
-            report.summary_error = f"--summary {summary}: cannot write the summary ({getattr(exc, 'strerror', None) or exc})"
+            report.summary_error = (
+                f"--summary {summary}: cannot write the summary ({getattr(exc, 'strerror', None) or exc})"
+            )
             if reporter is not None:
                 reporter.error(report.summary_error)
 
-    lock = OutputFolderLock(out_dir)   # a second run on this folder: ConfigError (exit 2)
+    lock = OutputFolderLock(out_dir)  # a second run on this folder: ConfigError (exit 2)
     try:
         engine, warning = resolve_engine(settings)
         if warning:
             warn(warning)
         run_settings = replace(settings, engine=engine)
         extractor = _key_extractor(run_settings, engine)
-        items = discover_inputs([str(p) for p in inputs], settings.include, settings.exclude, stdin_lines,
-                                output_dir=out_dir)
+        items = discover_inputs(
+            [str(p) for p in inputs], settings.include, settings.exclude, stdin_lines, output_dir=out_dir
+        )
         for item in (i for i in items if i.warning):
             warn(f"{item.path}: {item.warning}")
         items = [i for i in items if not i.warning]
         if not items:
             warn(f"no PDF or image files found in {', '.join(map(str, inputs)) or 'standard input'}")
-        converter = BatchConverter(run_settings, out_dir, engine_name=engine, key_extractor=extractor,
-                                   reporter=reporter)
+        converter = BatchConverter(
+            run_settings, out_dir, engine_name=engine, key_extractor=extractor, reporter=reporter
+        )
         report = RunReport(converter.run(items), engine, warning, fail_on=settings.fail_on)
         stale = _stale_outputs(out_dir, items, settings.prune, warn)
     except BaseException as exc:  # Ctrl-C, SIGTERM, an engine that cannot start: the summary says so
         finished = list(converter.outcomes.values()) if converter is not None else []
-        code = (interrupt_exit_code(exc) if isinstance(exc, KeyboardInterrupt)
-                else EXIT_USAGE if isinstance(exc, ConfigError) else EXIT_FAILED)
-        summarise(RunReport(finished, settings.engine, exit_override=getattr(exc, "exit_code", code),
-                            error=str(exc) or type(exc).__name__),
-                  interrupted=isinstance(exc, KeyboardInterrupt))
+        code = (
+            interrupt_exit_code(exc)
+            if isinstance(exc, KeyboardInterrupt)
+            else EXIT_USAGE
+            if isinstance(exc, ConfigError)
+            else EXIT_FAILED
+        )
+        summarise(
+            RunReport(
+                finished,
+                settings.engine,
+                exit_override=getattr(exc, "exit_code", code),
+                error=str(exc) or type(exc).__name__,
+            ),
+            interrupted=isinstance(exc, KeyboardInterrupt),
+        )
         raise
     finally:
         lock.release()
@@ -172,7 +206,9 @@ def _stale_outputs(out_dir: Path, items: list, prune_them: bool, warn) -> list:
         else:
             message = f"{doc.source}: input no longer exists; its outputs stay ({names}); --prune removes them"
         if doc.kept:
-            message += f"; changed by hand or shared, kept: {', '.join(p.relative_to(out_dir).as_posix() for p in doc.kept)}"
+            message += (
+                f"; changed by hand or shared, kept: {', '.join(p.relative_to(out_dir).as_posix() for p in doc.kept)}"
+            )
         warn(message)
     return stale
 
@@ -197,8 +233,13 @@ def convert_document(path: str | Path, settings: Settings | None = None) -> DocR
     engine, _ = resolve_engine(settings)
     settings = replace(settings, engine=engine)
     path = Path(path)
-    source = open_source(path, password=settings.password, dpi=settings.dpi, renderer=settings.renderer,
-                         max_pixels=settings.max_image_pixels)
+    source = open_source(
+        path,
+        password=settings.password,
+        dpi=settings.dpi,
+        renderer=settings.renderer,
+        max_pixels=settings.max_image_pixels,
+    )
     count = source.page_count
     source.close()
     ranges = parse_page_ranges(settings.pages) if settings.pages else None
@@ -206,6 +247,12 @@ def convert_document(path: str | Path, settings: Settings | None = None) -> DocR
     result = worker.run(ChunkTask(0, path, [i for i in range(count) if page_selected(ranges, i + 1)]))
     if result.error:
         raise SourceError(result.error)
-    doc = DocResult(source=path, relative_path=Path(path.name), sha256=file_sha256(path), pages=result.pages,
-                    engine=result.engine or {}, options=settings.output_affecting())
+    doc = DocResult(
+        source=path,
+        relative_path=Path(path.name),
+        sha256=file_sha256(path),
+        pages=result.pages,
+        engine=result.engine or {},
+        options=settings.output_affecting(),
+    )
     return refine_document(doc, settings.label_tasks())

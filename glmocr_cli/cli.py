@@ -4,6 +4,7 @@ Exit codes: 0 all converted or skipped, 1 at least one document failed (or, with
 a page was flagged), 2 usage or configuration error, 130 interrupted (SIGINT), 143 terminated (SIGTERM),
 129 hung up (SIGHUP).
 """
+
 from __future__ import annotations
 
 import inspect
@@ -25,8 +26,12 @@ from .run.progress import make_reporter
 from .options import default_of, flag_names, help_with_default, metavar_of, spec_of, value_type
 
 # rich_markup_mode=None: plain help that wraps at 80 columns without cutting option names (cli_help.py)
-app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
-                  help="Convert PDFs and images to Markdown, JSON and HTML, offline (GLM-OCR or bundled models).")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    help="Convert PDFs and images to Markdown, JSON and HTML, offline (GLM-OCR or bundled models).",
+)
 
 
 def _version(value: bool) -> None:
@@ -38,9 +43,14 @@ def _version(value: bool) -> None:
 
 
 @app.callback()
-def _root(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                                help="Print the version and exit.")] = False) -> None:
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
     """Convert PDFs and images to Markdown, JSON and HTML, offline (GLM-OCR or bundled models)."""
+
+
 config_app = typer.Typer(no_args_is_help=True, help="Inspect the effective configuration.")
 app.add_typer(config_app, name="config")
 models_app = typer.Typer(no_args_is_help=True, help="Get, list and check the GLM-OCR and PP-DocLayout-V3 weights.")
@@ -66,7 +76,7 @@ def _stdin_paths() -> list[str]:
     """Paths on standard input, one a line or NUL-separated (`find -print0`), kept as the bytes the
     OS names them (a name that is not UTF-8 still opens)."""
     raw = getattr(sys.stdin, "buffer", None)
-    if raw is None:   # a text stream put in place of stdin
+    if raw is None:  # a text stream put in place of stdin
         return sys.stdin.read().splitlines()
     data = raw.read()
     return [os.fsdecode(part) for part in (data.split(b"\0") if b"\0" in data else data.splitlines())]
@@ -90,10 +100,20 @@ def _with_setting_options(command):
         if not spec.cli:
             continue
         type_ = value_type(setting)
-        info = Opt(*flag_names(setting.name, spec), metavar=metavar_of(spec, type_), show_default=False,
-                   help=help_with_default(spec, default_of(setting)))
-        added.append(inspect.Parameter(setting.name, inspect.Parameter.KEYWORD_ONLY, default=None,
-                                       annotation=Annotated[Optional[list[str] if type_ is list else type_], info]))
+        info = Opt(
+            *flag_names(setting.name, spec),
+            metavar=metavar_of(spec, type_),
+            show_default=False,
+            help=help_with_default(spec, default_of(setting)),
+        )
+        added.append(
+            inspect.Parameter(
+                setting.name,
+                inspect.Parameter.KEYWORD_ONLY,
+                default=None,
+                annotation=Annotated[Optional[list[str] if type_ is list else type_], info],
+            )
+        )
     at = [p.name for p in own].index("config") + 1
     params = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own]
     command.__signature__ = signature.replace(parameters=params[:at] + added + params[at:])
@@ -105,7 +125,9 @@ def _with_setting_options(command):
 @_with_setting_options
 def convert_command(
     inputs: Annotated[list[str], typer.Argument(help="Files and folders (recursive); '-' reads paths from stdin.")],
-    output: Annotated[str, Opt("-o", "--output", metavar="PATH", help="Output folder; mirrors the input tree.")] = "out",
+    output: Annotated[
+        str, Opt("-o", "--output", metavar="PATH", help="Output folder; mirrors the input tree.")
+    ] = "out",
     config: Annotated[Optional[Path], Opt("--config", help="TOML config file (default: ./glmocr.toml).")] = None,
     summary: Annotated[Optional[Path], Opt(help="Write a per-document JSON report here.")] = None,
     quiet: Annotated[bool, Opt("--quiet", "-q", help="Print nothing but errors.")] = False,
@@ -121,14 +143,20 @@ def convert_command(
             raise ConfigError(f"{missing}: no such file or folder")
         settings, _ = load_settings(config, flags)
         stdin_lines = _stdin_paths() if "-" in inputs else None
-        report = convert(inputs, output, settings, reporter=make_reporter(quiet, verbose),
-                         stdin_lines=stdin_lines, summary_path=summary)
+        report = convert(
+            inputs,
+            output,
+            settings,
+            reporter=make_reporter(quiet, verbose),
+            stdin_lines=stdin_lines,
+            summary_path=summary,
+        )
     except ConfigError as exc:
         _fail(str(exc))
-    except KeyboardInterrupt as exc:   # Ctrl-C, SIGTERM or SIGHUP (run/lifecycle.py)
+    except KeyboardInterrupt as exc:  # Ctrl-C, SIGTERM or SIGHUP (run/lifecycle.py)
         _say("interrupted: finished documents are kept; rerun to convert the rest")
         raise typer.Exit(interrupt_exit_code(exc)) from None
-    for line in report.problem_lines() if quiet else []:   # -q keeps why the exit code is not 0
+    for line in report.problem_lines() if quiet else []:  # -q keeps why the exit code is not 0
         _say(line)
     raise typer.Exit(report.exit_code)
 
@@ -209,13 +237,20 @@ def serve_command(
     model: Annotated[Optional[str], Opt(help="GLM-OCR checkpoint folder (default: Hugging Face cache).")] = None,
     host: Annotated[str, Opt(help="Address to bind; 127.0.0.1 keeps it on this machine.")] = "127.0.0.1",
     port: Annotated[int, Opt(help="TCP port.")] = 8000,
-    api_key_env: Annotated[str, Opt(help="Environment variable holding the API key (unset: no key).")] = "GLMOCR_API_KEY",
+    api_key_env: Annotated[
+        str, Opt(help="Environment variable holding the API key (unset: no key).")
+    ] = "GLMOCR_API_KEY",
     device: Annotated[str, Opt(help="auto | cpu | cuda")] = Settings.device,
     batch_size: Annotated[int, Opt(help="Concurrent requests decoded together.")] = Settings.batch_size,
     max_new_tokens: Annotated[int, Opt(help="Token limit per request.")] = Settings.max_new_tokens,
     max_request_bytes: Annotated[int, Opt(help="Largest request body accepted.")] = 20 * 2**20,
     max_image_pixels: Annotated[int, Opt(help="Largest image accepted.")] = Settings.max_image_pixels,
-    request_timeout: Annotated[float, Opt(help="Seconds a request may take, queue included; then it is answered with what was read (finish_reason length).")] = 120.0,
+    request_timeout: Annotated[
+        float,
+        Opt(
+            help="Seconds a request may take, queue included; then it is answered with what was read (finish_reason length)."
+        ),
+    ] = 120.0,
     mtp: Annotated[bool, Opt("--mtp/--no-mtp", help="Multi-token prediction drafts.")] = Settings.mtp,
     allow_no_key: Annotated[bool, Opt("--allow-no-key", help="Bind a non-loopback --host without an API key.")] = False,
 ) -> None:
@@ -236,13 +271,20 @@ def serve_command(
         _fail(f"glmocr serve needs the serve and glm extras: pip install 'glmocr-cli[glm,serve]' ({exc})")
 
     try:
-        recognizer = load_glm_recognizer(model, device=device, batch_size=batch_size, max_new_tokens=max_new_tokens,
-                                         mtp=mtp)
+        recognizer = load_glm_recognizer(
+            model, device=device, batch_size=batch_size, max_new_tokens=max_new_tokens, mtp=mtp
+        )
     except (CheckpointError, DeviceError) as exc:
         _fail(serve_advice(str(exc)))
-    app_ = create_app(recognizer, api_key=os.environ.get(api_key_env) or None, max_request_bytes=max_request_bytes,
-                      max_image_pixels=max_image_pixels, max_new_tokens=max_new_tokens, batch_size=batch_size,
-                      request_timeout=request_timeout)
+    app_ = create_app(
+        recognizer,
+        api_key=os.environ.get(api_key_env) or None,
+        max_request_bytes=max_request_bytes,
+        max_image_pixels=max_image_pixels,
+        max_new_tokens=max_new_tokens,
+        batch_size=batch_size,
+        request_timeout=request_timeout,
+    )
     typer.echo(f"serving GLM-OCR on http://{host}:{port}/v1/chat/completions", err=True)
     uvicorn.run(app_, host=host, port=port, log_level="warning")
 
@@ -275,7 +317,7 @@ def main() -> None:
         code = one_line_usage(exc)
     except KeyboardInterrupt as exc:
         code = interrupt_exit_code(exc)
-    if code == 130:   # the parser turns an interrupt outside our command into 130
+    if code == 130:  # the parser turns an interrupt outside our command into 130
         code = interrupt_exit_code()
     sys.exit(code or 0)
 

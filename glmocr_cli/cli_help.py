@@ -5,6 +5,7 @@ Typer's own help shows `<list[str]>` and, in its rich boxes, cuts long option na
 options table (config.Settings); the other commands' options that share a setting's name (serve's
 --device, models' --model) take the table's metavar.
 """
+
 from __future__ import annotations
 
 from dataclasses import fields
@@ -14,9 +15,15 @@ from .config import Settings
 from .options import metavar_of, spec_of
 
 METAVAR_BY_TYPE = {Path: "PATH", int: "INTEGER", float: "NUMBER", str: "TEXT", bool: "BOOLEAN"}
-METAVAR_BY_NAME = {"host": "ADDRESS", "api_key_env": "NAME",
-                   **{f.name: metavar_of(spec_of(f), str) or "TEXT" for f in fields(Settings)
-                      if spec_of(f).metavar or spec_of(f).choices}}
+METAVAR_BY_NAME = {
+    "host": "ADDRESS",
+    "api_key_env": "NAME",
+    **{
+        f.name: metavar_of(spec_of(f), str) or "TEXT"
+        for f in fields(Settings)
+        if spec_of(f).metavar or spec_of(f).choices
+    },
+}
 
 
 def _metavar(param) -> str:
@@ -30,7 +37,7 @@ def _default_text(param) -> str | None:
     value = param.default
     if value is None or value == [] or (value is False and not param.secondary_opts):
         return None
-    if isinstance(value, bool):   # --mtp/--no-mtp: name the side that is on
+    if isinstance(value, bool):  # --mtp/--no-mtp: name the side that is on
         return (param.opts if value else param.secondary_opts)[0].lstrip("-")
     return ",".join(map(str, value)) if isinstance(value, list) else str(value)
 
@@ -45,8 +52,8 @@ def tidy_help(group) -> None:
             if param.param_type_name == "argument":
                 name = param.name.upper() + ("..." if param.nargs != 1 else "")
                 param.metavar = name
-                param.get_usage_pieces = lambda ctx, name=name: [name]   # no {braces} on the usage line
-                param.display_type_rich = lambda ctx: None            # the name says it: no <list[str]>
+                param.get_usage_pieces = lambda ctx, name=name: [name]  # no {braces} on the usage line
+                param.display_type_rich = lambda ctx: None  # the name says it: no <list[str]>
                 continue
             if param.is_flag or param.name in ("help", "version"):
                 if not (param.is_flag and param.secondary_opts):

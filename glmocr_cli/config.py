@@ -1,4 +1,5 @@
 """One settings object: defaults < glmocr.toml (or --config FILE) < GLMOCR_* environment < flags."""
+
 from __future__ import annotations
 
 import os
@@ -14,73 +15,116 @@ CONFIG_FILE_NAME = "glmocr.toml"
 ENV_PREFIX = "GLMOCR_"
 
 
-MIN_IMAGE_PIXELS = 10_000           # a 100 x 100 image; anything smaller refuses every page
-RUN = dict(output=False)            # how to run, not what to write: no stamp goes stale
+MIN_IMAGE_PIXELS = 10_000  # a 100 x 100 image; anything smaller refuses every page
+RUN = dict(output=False)  # how to run, not what to write: no stamp goes stale
 
 
 @dataclass
 class Settings:
     """Every `glmocr convert` setting, declared once (options.py): the field order is the order of
     `config show`, of the JSON `options` and of `glmocr convert --help`."""
+
     # inputs
     include: list[str] = option([], "Only files matching these globs.", metavar="GLOB", **RUN)
     exclude: list[str] = option([], "Skip files matching these globs.", metavar="GLOB", **RUN)
     pages: str | None = option(None, "Pages to convert, e.g. 1-3,7 (1-based).", metavar="RANGES")
     dpi: int = option(200, "PDF render resolution (default 200).", minimum=36, maximum=1200)
     password: str | None = option(None, "Password for encrypted PDFs.", secret=True, **RUN)
-    renderer: str = option("pymupdf", "pymupdf | pdf2image (poppler).", metavar="NAME",
-                           choices=("pymupdf", "pdf2image"))
-    max_image_pixels: int = option(100_000_000, "Refuse images larger than this many pixels.",  # decompression bombs
-                                   minimum=MIN_IMAGE_PIXELS,
-                                   accepted=f"at least {MIN_IMAGE_PIXELS} (a 100 x 100 image)")
+    renderer: str = option(
+        "pymupdf", "pymupdf | pdf2image (poppler).", metavar="NAME", choices=("pymupdf", "pdf2image")
+    )
+    max_image_pixels: int = option(
+        100_000_000,
+        "Refuse images larger than this many pixels.",  # decompression bombs
+        minimum=MIN_IMAGE_PIXELS,
+        accepted=f"at least {MIN_IMAGE_PIXELS} (a 100 x 100 image)",
+    )
     # engine
     engine: str = option("auto", "auto | lite | glm", choices=("auto", "lite", "glm"))
     text_layer: str = option("auto", "auto: use a PDF's own text layer; off: OCR everything.", choices=("auto", "off"))
-    layout_source: str = option("auto", "Lite layout model: cdla (Chinese papers), doclaynet (Western documents), "
-                                        "auto (by page kind).", choices=("cdla", "doclaynet", "auto"))
-    keep_furniture: bool = option(False, "Keep headers, footers and footnotes in Markdown.",
-                                  flag="--keep-furniture/--drop-furniture")
-    label_task: list[str] = option([], "Label -> task override, e.g. chart=text, footnote=text (repeatable).",
-                                   metavar="LABEL=TASK")
-    layout_threshold: list[str] = option([], "Layout score threshold: 0.4, or per label table=0.5 (glm; repeatable).",
-                                         metavar="[LABEL=]SCORE")
-    min_confidence: float = option(0.6, "Below this a text region is flagged low-confidence.", cli=False,
-                                   minimum=0.0, maximum=1.0)
-    ocr_lang: str = option("auto", "Tesseract languages for scripts PP-OCRv6 cannot read: auto (default) or "
-                                   "e.g. ara,kor.")
+    layout_source: str = option(
+        "auto",
+        "Lite layout model: cdla (Chinese papers), doclaynet (Western documents), auto (by page kind).",
+        choices=("cdla", "doclaynet", "auto"),
+    )
+    keep_furniture: bool = option(
+        False, "Keep headers, footers and footnotes in Markdown.", flag="--keep-furniture/--drop-furniture"
+    )
+    label_task: list[str] = option(
+        [], "Label -> task override, e.g. chart=text, footnote=text (repeatable).", metavar="LABEL=TASK"
+    )
+    layout_threshold: list[str] = option(
+        [], "Layout score threshold: 0.4, or per label table=0.5 (glm; repeatable).", metavar="[LABEL=]SCORE"
+    )
+    min_confidence: float = option(
+        0.6, "Below this a text region is flagged low-confidence.", cli=False, minimum=0.0, maximum=1.0
+    )
+    ocr_lang: str = option(
+        "auto", "Tesseract languages for scripts PP-OCRv6 cannot read: auto (default) or e.g. ara,kor."
+    )
     model: str | None = option(None, "GLM-OCR checkpoint folder (default: Hugging Face cache).", metavar="DIR")
     layout_model: str | None = option(None, "PP-DocLayout-V3 checkpoint folder.", metavar="DIR")
     device: str = option("auto", "auto | cpu | cuda (glm engine).", choices=("auto", "cpu", "cuda"))
     batch_size: int = option(8, "Region crops per batch (glm engine).", minimum=1)
     max_new_tokens: int = option(8192, "Token limit per region (glm engine).", minimum=1)
-    repetition_penalty: float = option(1.1, "GLM decoding repetition penalty.", cli=False, minimum=0.001,
-                                       accepted="above 0")
+    repetition_penalty: float = option(
+        1.1, "GLM decoding repetition penalty.", cli=False, minimum=0.001, accepted="above 0"
+    )
     mtp: bool = option(True, "Multi-token prediction drafts (glm engine).", flag="--mtp/--no-mtp")
     draft_tokens: int = option(1, "MTP draft tokens per step.", minimum=1)
-    recognizer_url: str | None = option(None, "OpenAI-compatible server reading the crops (vLLM, SGLang, glmocr "
-                                              "serve); key from GLMOCR_API_KEY.", metavar="URL")
+    recognizer_url: str | None = option(
+        None,
+        "OpenAI-compatible server reading the crops (vLLM, SGLang, glmocr serve); key from GLMOCR_API_KEY.",
+        metavar="URL",
+    )
     recognizer_concurrency: int = option(8, "Requests in flight to --recognizer-url.", minimum=1, **RUN)
-    recognizer_timeout: float = option(120.0, "Seconds per request to --recognizer-url.", metavar="SECONDS",
-                                       minimum=0.001, accepted="a number of seconds above 0", **RUN)
+    recognizer_timeout: float = option(
+        120.0,
+        "Seconds per request to --recognizer-url.",
+        metavar="SECONDS",
+        minimum=0.001,
+        accepted="a number of seconds above 0",
+        **RUN,
+    )
     # outputs
     formats: list[str] = option(["md", "json", "html"], "Outputs: md,json,html.", flag="--format", metavar="FORMATS")
     layout_vis: bool = option(False, "Write a PNG per page with the layout boxes.", flag="--layout-vis")
-    extract: str | None = option(None, "Comma list of keys, or a JSON Schema as @FILE or FILE.json -> NAME.kv.json.",
-                                 metavar="SCHEMA|KEYS")
+    extract: str | None = option(
+        None, "Comma list of keys, or a JSON Schema as @FILE or FILE.json -> NAME.kv.json.", metavar="SCHEMA|KEYS"
+    )
     # run
-    workers: int = option(0, "Worker processes (default: number of cores).",  # with --ray: cap on actors, 0 = all
-                          minimum=0, accepted="0 or more (0: one per core)", **RUN)
+    workers: int = option(
+        0,
+        "Worker processes (default: number of cores).",  # with --ray: cap on actors, 0 = all
+        minimum=0,
+        accepted="0 or more (0: one per core)",
+        **RUN,
+    )
     force: bool = option(False, "Redo documents whose outputs are up to date.", flag="--force", **RUN)
     prune: bool = option(False, "Remove the outputs of inputs that no longer exist.", flag="--prune", **RUN)
-    ray: str | None = option(None, "Run on Ray: alone starts a local instance; 'auto' or ray://host:port joins a "
-                                   "cluster.", metavar="[ADDRESS]", **RUN)
+    ray: str | None = option(
+        None,
+        "Run on Ray: alone starts a local instance; 'auto' or ray://host:port joins a cluster.",
+        metavar="[ADDRESS]",
+        **RUN,
+    )
     num_gpus_per_worker: float = option(0.0, "GPUs per Ray actor (GPU actors where GPUs exist).", minimum=0.0, **RUN)
-    fail_on: str = option("failure", "Exit 1 on: failure (a document failed), flagged (also a page flagged "
-                                     "unreadable, damaged or in an unsupported script), never.",
-                          choices=("never", "failure", "flagged"), **RUN)
-    document_timeout: float = option(0.0, "Fail a document that runs longer than this; the batch goes on.",
-                                     metavar="SECONDS", minimum=0.0, default_text="no limit",
-                                     accepted="a number of seconds above 0 (0: no limit)", **RUN)
+    fail_on: str = option(
+        "failure",
+        "Exit 1 on: failure (a document failed), flagged (also a page flagged "
+        "unreadable, damaged or in an unsupported script), never.",
+        choices=("never", "failure", "flagged"),
+        **RUN,
+    )
+    document_timeout: float = option(
+        0.0,
+        "Fail a document that runs longer than this; the batch goes on.",
+        metavar="SECONDS",
+        minimum=0.0,
+        default_text="no limit",
+        accepted="a number of seconds above 0 (0: no limit)",
+        **RUN,
+    )
 
     def effective_workers(self) -> int:
         return self.workers if self.workers > 0 else (os.cpu_count() or 1)
@@ -103,8 +147,10 @@ class Settings:
         for entry in self.label_task:
             label, _, task = entry.partition("=")
             if label.strip() not in LABELS or task.strip() not in {t.value for t in Task}:
-                raise ConfigError(f"--label-task {entry!r}: use LABEL=TASK with a PP-DocLayout-V3 label and one of "
-                                  f"{', '.join(t.value for t in Task)}")
+                raise ConfigError(
+                    f"--label-task {entry!r}: use LABEL=TASK with a PP-DocLayout-V3 label and one of "
+                    f"{', '.join(t.value for t in Task)}"
+                )
             overrides[label.strip()] = task.strip()
         return overrides
 
@@ -142,8 +188,10 @@ class Settings:
             import shutil
 
             if importlib.util.find_spec("pdf2image") is None or shutil.which("pdftoppm") is None:
-                raise ConfigError("--renderer pdf2image needs `pip install 'glmocr-cli[pdf2image]'` and poppler's "
-                                  "pdftoppm (Debian: apt-get install poppler-utils)")
+                raise ConfigError(
+                    "--renderer pdf2image needs `pip install 'glmocr-cli[pdf2image]'` and poppler's "
+                    "pdftoppm (Debian: apt-get install poppler-utils)"
+                )
         if self.ocr_lang != "auto":
             from .recognize.ocr_languages import check_ocr_languages
 
@@ -239,8 +287,11 @@ def load_settings(
         origin.update({k: str(path) for k in values if values.get(k) != before.get(k) or k not in before})
 
     env = os.environ if environ is None else environ
-    from_env = {k[len(ENV_PREFIX):].lower(): v for k, v in env.items()
-                if k.startswith(ENV_PREFIX) and k not in (ENV_PREFIX + "API_KEY",)}
+    from_env = {
+        k[len(ENV_PREFIX) :].lower(): v
+        for k, v in env.items()
+        if k.startswith(ENV_PREFIX) and k not in (ENV_PREFIX + "API_KEY",)
+    }
     env_values: dict[str, Any] = {}
     _apply(from_env, "environment", env_values)
     values.update(env_values)

@@ -6,6 +6,7 @@ set the window title), a newline that would split one log line in two, or bytes 
 character visible as a backslash escape, so a log has one line per event and a terminal only
 prints. The name itself is never changed: files are opened by the name the OS gave.
 """
+
 from __future__ import annotations
 
 import unicodedata

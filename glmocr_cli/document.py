@@ -3,6 +3,7 @@
 Labels are PP-DocLayout-V3's (see `LABELS`); every engine maps its own classes onto them and keeps
 the original class name in `native_label`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
@@ -14,44 +15,90 @@ from PIL import Image
 
 # PP-DocLayout-V3 label ids and names, in the checkpoint's id order.
 LABELS: tuple[str, ...] = (
-    "abstract", "algorithm", "aside_text", "chart", "content", "display_formula", "doc_title",
-    "figure_title", "footer", "footer_image", "footnote", "formula_number", "header",
-    "header_image", "image", "inline_formula", "number", "paragraph_title", "reference",
-    "reference_content", "seal", "table", "text", "vertical_text", "vision_footnote",
+    "abstract",
+    "algorithm",
+    "aside_text",
+    "chart",
+    "content",
+    "display_formula",
+    "doc_title",
+    "figure_title",
+    "footer",
+    "footer_image",
+    "footnote",
+    "formula_number",
+    "header",
+    "header_image",
+    "image",
+    "inline_formula",
+    "number",
+    "paragraph_title",
+    "reference",
+    "reference_content",
+    "seal",
+    "table",
+    "text",
+    "vertical_text",
+    "vision_footnote",
 )
 
 
 class Task(str, Enum):
     """What the recogniser does with a region."""
 
-    TEXT = "text"          # read the characters
-    TABLE = "table"        # read a table as HTML
-    FORMULA = "formula"    # read a formula as LaTeX
-    SKIP = "skip"          # keep as an image crop, do not read
-    ABANDON = "abandon"    # page furniture: read (lite) but left out of Markdown
+    TEXT = "text"  # read the characters
+    TABLE = "table"  # read a table as HTML
+    FORMULA = "formula"  # read a formula as LaTeX
+    SKIP = "skip"  # keep as an image crop, do not read
+    ABANDON = "abandon"  # page furniture: read (lite) but left out of Markdown
 
 
 # The reference SDK's label -> task mapping.
 DEFAULT_LABEL_TASKS: dict[str, Task] = {
-    **{name: Task.TEXT for name in (
-        "abstract", "algorithm", "content", "doc_title", "figure_title", "paragraph_title",
-        "reference_content", "text", "vertical_text", "vision_footnote", "seal", "formula_number")},
+    **{
+        name: Task.TEXT
+        for name in (
+            "abstract",
+            "algorithm",
+            "content",
+            "doc_title",
+            "figure_title",
+            "paragraph_title",
+            "reference_content",
+            "text",
+            "vertical_text",
+            "vision_footnote",
+            "seal",
+            "formula_number",
+        )
+    },
     "table": Task.TABLE,
     "display_formula": Task.FORMULA,
     "inline_formula": Task.FORMULA,
     "chart": Task.SKIP,
     "image": Task.SKIP,
-    **{name: Task.ABANDON for name in (
-        "header", "footer", "number", "footnote", "aside_text", "reference", "footer_image",
-        "header_image")},
+    **{
+        name: Task.ABANDON
+        for name in (
+            "header",
+            "footer",
+            "number",
+            "footnote",
+            "aside_text",
+            "reference",
+            "footer_image",
+            "header_image",
+        )
+    },
 }
 
 # Flags that mean a page was not read as it should be: unread or damaged text, a failed crop, an
 # unparsable table. `--fail-on flagged` fails on these, and writers mark the text. Every other flag
 # is a note on how a region was read ("furniture", "not-a-formula", "low-confidence",
 # "max-new-tokens") and never fails a run.
-PROBLEM_FLAGS = frozenset({"unreadable-text", "unsupported-script", "damaged", "recognition-failed",
-                           "decoder-failed", "table-html-invalid"})
+PROBLEM_FLAGS = frozenset(
+    {"unreadable-text", "unsupported-script", "damaged", "recognition-failed", "decoder-failed", "table-html-invalid"}
+)
 
 # Furniture that `--keep-furniture` turns back into text regions.
 FURNITURE_LABELS = ("header", "footer", "footnote", "number", "aside_text")
@@ -64,16 +111,16 @@ class TextStyle:
     """How a word of a PDF's text layer is set: what refine/ reads for headings, lists, code,
     inline emphasis and formulas."""
 
-    size: float = 0.0           # font size in points (the word's largest base-line glyphs)
+    size: float = 0.0  # font size in points (the word's largest base-line glyphs)
     font: str = ""
     bold: bool = False
     italic: bool = False
     mono: bool = False
-    line: int = -1              # visual line number on the page: words of one line share it
+    line: int = -1  # visual line number on the page: words of one line share it
     # The word in pieces when some of it sits above or below the line ("a" + sup "2"):
     # (text, "sup" | "sub" | "") in reading order; empty when the whole word is on the line.
     pieces: list[tuple[str, str]] = field(default_factory=list)
-    script: str = ""            # "sup" / "sub" when the whole word is raised or lowered
+    script: str = ""  # "sup" / "sub" when the whole word is raised or lowered
 
 
 @dataclass
@@ -82,7 +129,7 @@ class TextSpan:
 
     bbox: BBox
     text: str
-    block: int = 0      # the PDF's own text block number (words of one paragraph share it)
+    block: int = 0  # the PDF's own text block number (words of one paragraph share it)
     style: TextStyle | None = None
 
 
@@ -91,21 +138,21 @@ class PageImage:
     """One rendered page (or image frame), ready for layout."""
 
     doc_path: Path
-    index: int                      # 0-based page (or frame) number in the document
-    image: Image.Image              # RGB
-    source: str                     # "pdf" or "image"
-    dpi: int | None = None          # render DPI for PDFs
+    index: int  # 0-based page (or frame) number in the document
+    image: Image.Image  # RGB
+    source: str  # "pdf" or "image"
+    dpi: int | None = None  # render DPI for PDFs
     size_pt: tuple[float, float] | None = None  # PDF page size in points
-    text_spans: list[TextSpan] | None = None    # text layer, when the PDF has one
-    rulings: list[BBox] | None = None           # vector lines and thin rectangles, in page pixels
-    rotation: int = 0               # clockwise degrees applied to make the page upright
+    text_spans: list[TextSpan] | None = None  # text layer, when the PDF has one
+    rulings: list[BBox] | None = None  # vector lines and thin rectangles, in page pixels
+    rotation: int = 0  # clockwise degrees applied to make the page upright
     # The open PyMuPDF page (born-digital PDFs only). Pages are rendered inside the worker process
     # that recognises them, so this never crosses a process boundary.
     pdf_page: Any = None
     # What the source noticed while rendering (MuPDF's complaints about a damaged page, a DPI
     # lowered to fit --max-image-pixels); the worker copies them onto the PageResult.
     warnings: list[str] = field(default_factory=list)
-    damaged: bool = False           # the PDF's content for this page could not be read in full
+    damaged: bool = False  # the PDF's content for this page could not be read in full
 
     @property
     def px_per_pt(self) -> float | None:
@@ -117,8 +164,8 @@ class LayoutRegion:
     """A region found by a layout detector, before recognition."""
 
     bbox: BBox
-    label: str                      # PP-DocLayout-V3 label
-    native_label: str               # the detector's own class name
+    label: str  # PP-DocLayout-V3 label
+    native_label: str  # the detector's own class name
     score: float
     polygon: list[tuple[float, float]] | None = None
 
@@ -142,20 +189,20 @@ class TextLine:
 class Region:
     """A recognised region of a page: what every writer reads."""
 
-    index: int                      # position in the detector's output
-    order: int                      # reading order on the page (0 first)
+    index: int  # position in the detector's output
+    order: int  # reading order on the page (0 first)
     label: str
     native_label: str
     task: Task
     bbox: BBox
     score: float
-    content: str = ""               # text, HTML (tables) or LaTeX (formulas)
-    bbox_pt: BBox | None = None     # same box in PDF points, for PDFs
+    content: str = ""  # text, HTML (tables) or LaTeX (formulas)
+    bbox_pt: BBox | None = None  # same box in PDF points, for PDFs
     confidence: float | None = None  # recogniser confidence, 0-1
     text_source: str | None = None  # "ocr", "text-layer", "glm", ...
     flags: list[str] = field(default_factory=list)  # e.g. "low-confidence", "unsupported-script"
     lines: list[TextLine] = field(default_factory=list)  # OCR lines inside the region (lite engine)
-    image_name: str | None = None   # crop file name under images/, for figures and formulas
+    image_name: str | None = None  # crop file name under images/, for figures and formulas
     image_png: bytes | None = None  # crop bytes carried to the writer (not serialised)
     timings: dict[str, float] = field(default_factory=dict)
     stats: dict[str, Any] = field(default_factory=dict)  # tokens generated, drafts accepted, ...
@@ -223,10 +270,10 @@ class DocResult:
     """A converted document: what the writers turn into files."""
 
     source: Path
-    relative_path: Path             # where it sits under the input root; mirrors under -o
+    relative_path: Path  # where it sits under the input root; mirrors under -o
     sha256: str
     pages: list[PageResult]
-    engine: dict[str, Any]          # name, models, versions
+    engine: dict[str, Any]  # name, models, versions
     options: dict[str, Any]
     timings: dict[str, float] = field(default_factory=dict)
     # Outputs' path under -o without suffix (x, or x.pdf when x.jpg sits beside it); not serialised.
@@ -241,11 +288,15 @@ class DocResult:
         regions = [r for p in self.pages for r in p.regions if "decode_steps" in r.stats]
         if not regions:
             return None
-        total = {key: sum(r.stats.get(key, 0) for r in regions)
-                 for key in ("tokens", "decode_steps", "draft_proposed", "draft_accepted")}
+        total = {
+            key: sum(r.stats.get(key, 0) for r in regions)
+            for key in ("tokens", "decode_steps", "draft_proposed", "draft_accepted")
+        }
         for key in ("prefill_seconds", "decode_seconds"):
             total[key] = round(sum(r.stats.get(key, 0.0) for r in regions), 4)
-        total["acceptance"] = round(total["draft_accepted"] / total["draft_proposed"], 4) if total["draft_proposed"] else None
+        total["acceptance"] = (
+            round(total["draft_accepted"] / total["draft_proposed"], 4) if total["draft_proposed"] else None
+        )
         steps = total["decode_steps"]
         # What the decode steps emitted (EOS included), per step: the prefill's first token is no step's.
         decoded = sum(r.stats.get("decoded_tokens", r.stats.get("tokens", 0)) for r in regions)

@@ -3,6 +3,7 @@
 Engines and loaders raise these; a caller catches them here without reaching into an engine's
 internals. This module imports nothing heavy, so importing it never loads torch or a model.
 """
+
 from __future__ import annotations
 
 

@@ -3,14 +3,21 @@
 Downloads go through `huggingface_hub.snapshot_download` (resumable, with progress bars, honouring
 HF_HOME, HF_HUB_OFFLINE and HF_ENDPOINT). Nothing else in the converter downloads.
 """
+
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .recognize.glm.loading import (GLM_OCR_REPO, LAYOUT_REPO, CheckpointError, cached_snapshot, hub_cache_dir,
-                                    check_checkpoint)
+from .recognize.glm.loading import (
+    GLM_OCR_REPO,
+    LAYOUT_REPO,
+    CheckpointError,
+    cached_snapshot,
+    hub_cache_dir,
+    check_checkpoint,
+)
 
 REPOS = (GLM_OCR_REPO, LAYOUT_REPO)
 PROBE_TIMEOUT_S = 5.0
@@ -26,15 +33,21 @@ class ModelInfo:
     path: Path | None
     revision: str | None
     size_bytes: int
-    status: str          # "ok", "missing", or the checkpoint problem
+    status: str  # "ok", "missing", or the checkpoint problem
 
     def to_json(self) -> dict:
-        return {"id": self.repo_id, "path": str(self.path) if self.path else None, "revision": self.revision,
-                "size_bytes": self.size_bytes, "status": self.status}
+        return {
+            "id": self.repo_id,
+            "path": str(self.path) if self.path else None,
+            "revision": self.revision,
+            "size_bytes": self.size_bytes,
+            "status": self.status,
+        }
 
 
 def endpoint() -> str:
     from huggingface_hub import constants
+
     return os.environ.get("HF_ENDPOINT") or constants.ENDPOINT
 
 
@@ -46,18 +59,26 @@ def probe(url: str, timeout: float = PROBE_TIMEOUT_S) -> None:
     """Fail in seconds, not after the hub client's retries, when the endpoint cannot be reached."""
     import urllib.error
     import urllib.request
+
     try:
         urllib.request.urlopen(urllib.request.Request(url, method="HEAD"), timeout=timeout)
     except urllib.error.HTTPError:
         return  # the server answered: reachable
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
-        raise ModelsError(f"cannot reach {url} ({reason}); check the network or HF_ENDPOINT, "
-                          "or copy the checkpoints here and pass --model DIR --layout-model DIR") from None
+        raise ModelsError(
+            f"cannot reach {url} ({reason}); check the network or HF_ENDPOINT, "
+            "or copy the checkpoints here and pass --model DIR --layout-model DIR"
+        ) from None
 
 
-def pull(repos: tuple[str, ...] = REPOS, *, revision: str | None = None, cache_dir: str | Path | None = None,
-         progress: bool = True) -> list[Path]:
+def pull(
+    repos: tuple[str, ...] = REPOS,
+    *,
+    revision: str | None = None,
+    cache_dir: str | Path | None = None,
+    progress: bool = True,
+) -> list[Path]:
     """Download (or resume) each repo into the HF cache; returns the snapshot paths."""
     from huggingface_hub import snapshot_download
     from huggingface_hub.utils import disable_progress_bars, enable_progress_bars
@@ -69,8 +90,13 @@ def pull(repos: tuple[str, ...] = REPOS, *, revision: str | None = None, cache_d
     paths = []
     for repo in repos:
         try:
-            paths.append(Path(snapshot_download(repo, revision=revision, cache_dir=cache_dir or hub_cache_dir(),
-                                                endpoint=endpoint())))
+            paths.append(
+                Path(
+                    snapshot_download(
+                        repo, revision=revision, cache_dir=cache_dir or hub_cache_dir(), endpoint=endpoint()
+                    )
+                )
+            )
         except Exception as exc:
             raise ModelsError(f"downloading {repo} failed: {exc}") from exc
     return paths
@@ -114,8 +140,10 @@ def verify(model_dir: str | Path | None = None, layout_model_dir: str | Path | N
         if info.status == "ok":
             try:
                 config = AutoConfig.from_pretrained(info.path)
-                wanted = {GLM_OCR_REPO: "GlmOcrForConditionalGeneration",
-                          LAYOUT_REPO: "PPDocLayoutV3ForObjectDetection"}[info.repo_id]
+                wanted = {
+                    GLM_OCR_REPO: "GlmOcrForConditionalGeneration",
+                    LAYOUT_REPO: "PPDocLayoutV3ForObjectDetection",
+                }[info.repo_id]
                 if wanted not in (config.architectures or [wanted]):
                     info.status = f"{info.path}: architectures {config.architectures}, expected {wanted}"
             except Exception as exc:

@@ -4,6 +4,7 @@ Deterministic (fixed seeds, fixed PDF metadata), PyMuPDF + Pillow + numpy only, 
 can be rebuilt byte for byte and the demo (`make demo`) covers every input kind: a born-digital PDF, an
 image-only scan, a multi-frame TIFF and a phone-photo-like JPEG.
 """
+
 from __future__ import annotations
 
 import io
@@ -16,50 +17,71 @@ from PIL import Image, ImageFilter
 HERE = Path(__file__).resolve().parent
 LETTER = (612, 792)
 MARGIN = 72
-METADATA = {"title": "Community Library Annual Report", "author": "glmocr-cli samples", "subject": "",
-            "keywords": "", "creator": "samples/make_samples.py", "producer": "PyMuPDF",
-            "creationDate": "D:20250101000000Z", "modDate": "D:20250101000000Z", "trapped": "", "format": ""}
+METADATA = {
+    "title": "Community Library Annual Report",
+    "author": "glmocr-cli samples",
+    "subject": "",
+    "keywords": "",
+    "creator": "samples/make_samples.py",
+    "producer": "PyMuPDF",
+    "creationDate": "D:20250101000000Z",
+    "modDate": "D:20250101000000Z",
+    "trapped": "",
+    "format": "",
+}
 
 PAGE1_INTRO = (
     "The Riverside Community Library completed its fortieth year of service in 2024. This report "
     "summarises how the library was used, what it spent, and what the board plans for the coming "
     "year. Figures are drawn from the circulation system, the visitor counters at both entrances and "
-    "the audited accounts prepared by the county finance office.")
+    "the audited accounts prepared by the county finance office."
+)
 PAGE1_USE = (
     "Visits rose for the third year in a row, driven mostly by the extended evening hours introduced "
     "in March. Families with young children remain the largest group of regular visitors, but the "
     "number of students using the quiet study rooms grew faster than any other group. Loans of "
     "printed books were stable, while loans of electronic books and audiobooks increased by almost a "
-    "third. The table below compares the two most recent years for the main services.")
+    "third. The table below compares the two most recent years for the main services."
+)
 PAGE1_AFTER = (
     "The reading room was closed for two weeks in August while the roof was repaired, which explains "
     "the small dip in study room bookings during the summer. Volunteers ran forty-two homework clubs "
-    "and twelve digital skills workshops, most of them fully booked within a day of being announced.")
+    "and twelve digital skills workshops, most of them fully booked within a day of being announced."
+)
 PAGE2_COSTS = (
     "Spending stayed within the approved budget. Staff costs account for a little over half of the "
     "total, followed by the purchase of new books and digital licences. Energy costs fell after the "
     "heating system was replaced, and the savings were used to extend the opening hours without "
-    "asking the county for additional funds.")
+    "asking the county for additional funds."
+)
 PAGE2_MODEL = (
     "To plan the size of the collection, the board uses a simple growth model. If the number of "
     "loans in year t is L(t), the expected number of loans after n years at a constant growth rate r "
     "is given by the formula below. With the growth observed over the last three years, the model "
-    "predicts that loans will pass ninety thousand within five years.")
+    "predicts that loans will pass ninety thousand within five years."
+)
 PAGE2_PLANS = (
     "Next year the library will open a small makerspace with two 3D printers and a sewing machine, "
     "renew the children's corner, and start a weekly reading hour in the nursing home across the "
     "river. The board thanks every volunteer, donor and visitor who made this year a success. Comments "
-    "on this report are welcome at the front desk or by letter to the board secretary.")
+    "on this report are welcome at the front desk or by letter to the board secretary."
+)
 
-TABLE_ROWS = [("Service", "2023", "2024"), ("Visits", "61,250", "68,930"), ("Book loans", "48,112", "48,540"),
-              ("E-book loans", "9,874", "13,021"), ("Study room bookings", "3,406", "3,988")]
+TABLE_ROWS = [
+    ("Service", "2023", "2024"),
+    ("Visits", "61,250", "68,930"),
+    ("Book loans", "48,112", "48,540"),
+    ("E-book loans", "9,874", "13,021"),
+    ("Study room bookings", "3,406", "3,988"),
+]
 
 
 def _paragraph(page: pymupdf.Page, y: float, text: str, height: float) -> float:
     """Justified Times paragraph starting at y; returns the y below it."""
     rect = pymupdf.Rect(MARGIN, y, LETTER[0] - MARGIN, y + height)
-    spare = page.insert_textbox(rect, text, fontsize=11, fontname="tiro", align=pymupdf.TEXT_ALIGN_JUSTIFY,
-                                lineheight=1.3)
+    spare = page.insert_textbox(
+        rect, text, fontsize=11, fontname="tiro", align=pymupdf.TEXT_ALIGN_JUSTIFY, lineheight=1.3
+    )
     if spare < 0:
         raise ValueError(f"paragraph does not fit: {text[:40]}...")
     return y + height - spare + 10
@@ -103,16 +125,29 @@ def _ruled_table(page: pymupdf.Page, y: float) -> float:
         cell(a, 1, r, right=True)
         cell(b, 2, r, right=True)
     caption_y = y_lines[-1] + 14
-    page.insert_text((x[0], caption_y), "Table 1. Use of the main services, 2023 and 2024.", fontsize=9.5,
-                     fontname="heit")
+    page.insert_text(
+        (x[0], caption_y), "Table 1. Use of the main services, 2023 and 2024.", fontsize=9.5, fontname="heit"
+    )
     return caption_y + 16
 
 
 def _display_formula(page: pymupdf.Page, y: float) -> float:
     """L(t + n) = L(t) (1 + r)^n, centred, with an equation number, drawn as styled text."""
     size, cx = 14, LETTER[0] / 2
-    parts = [("L", "tiit"), ("(", "tiro"), ("t", "tiit"), (" + ", "tiro"), ("n", "tiit"), (") = ", "tiro"),
-             ("L", "tiit"), ("(", "tiro"), ("t", "tiit"), (") (1 + ", "tiro"), ("r", "tiit"), (")", "tiro")]
+    parts = [
+        ("L", "tiit"),
+        ("(", "tiro"),
+        ("t", "tiit"),
+        (" + ", "tiro"),
+        ("n", "tiit"),
+        (") = ", "tiro"),
+        ("L", "tiit"),
+        ("(", "tiro"),
+        ("t", "tiit"),
+        (") (1 + ", "tiro"),
+        ("r", "tiit"),
+        (")", "tiro"),
+    ]
     width = sum(pymupdf.get_text_length(t, fontname=f, fontsize=size) for t, f in parts)
     sup = pymupdf.get_text_length("n", fontname="tiit", fontsize=size * 0.7)
     xx, base = cx - (width + sup) / 2, y + size + 6
@@ -181,14 +216,24 @@ def make_scan(report: Path, path: Path, dpi: int = 150) -> None:
 
 
 TIFF_PAGES = [
-    ("Meeting notes, 4 March", ["The board met at the library at six o'clock.",
-                                "Present: the chair, the treasurer and four members.",
-                                "The treasurer presented the accounts for January.",
-                                "The board agreed to extend the evening hours."]),
-    ("Meeting notes, 1 April", ["The chair opened the meeting at half past six.",
-                                "The roof repair will start in August.",
-                                "Volunteers asked for more homework club rooms.",
-                                "The next meeting is on the sixth of May."]),
+    (
+        "Meeting notes, 4 March",
+        [
+            "The board met at the library at six o'clock.",
+            "Present: the chair, the treasurer and four members.",
+            "The treasurer presented the accounts for January.",
+            "The board agreed to extend the evening hours.",
+        ],
+    ),
+    (
+        "Meeting notes, 1 April",
+        [
+            "The chair opened the meeting at half past six.",
+            "The roof repair will start in August.",
+            "Volunteers asked for more homework club rooms.",
+            "The next meeting is on the sixth of May.",
+        ],
+    ),
 ]
 
 
@@ -202,18 +247,29 @@ def make_tiff(path: Path, dpi: int = 150) -> None:
         for i, line in enumerate(lines):
             page.insert_text((36, 100 + i * 24), line, fontsize=12, fontname="tiro")
         frames.append(_render_gray(page, dpi))
-    frames[0].save(path, format="TIFF", save_all=True, append_images=frames[1:], compression="tiff_adobe_deflate",
-                   dpi=(dpi, dpi))
+    frames[0].save(
+        path, format="TIFF", save_all=True, append_images=frames[1:], compression="tiff_adobe_deflate", dpi=(dpi, dpi)
+    )
 
 
 RECEIPT_LINES = [
-    ("GREEN LEAF CAFE", 15, "cobo"), ("12 Harbour Street", 10, "cour"), ("Portsmouth PO1 3AB", 10, "cour"),
-    ("Tel: 023 9281 4410", 10, "cour"), ("", 6, "cour"),
-    ("Date: 14/03/2024   10:42", 10, "cour"), ("Receipt No: 004127", 10, "cour"), ("-" * 30, 10, "cour"),
-    ("2 Flat white          6.40", 10, "cour"), ("1 Croissant           2.75", 10, "cour"),
-    ("1 Orange juice        3.10", 10, "cour"), ("-" * 30, 10, "cour"),
-    ("Subtotal             12.25", 10, "cour"), ("VAT incl. 20%         2.04", 10, "cour"),
-    ("TOTAL                12.25", 12, "cobo"), ("Card                 12.25", 10, "cour"), ("", 6, "cour"),
+    ("GREEN LEAF CAFE", 15, "cobo"),
+    ("12 Harbour Street", 10, "cour"),
+    ("Portsmouth PO1 3AB", 10, "cour"),
+    ("Tel: 023 9281 4410", 10, "cour"),
+    ("", 6, "cour"),
+    ("Date: 14/03/2024   10:42", 10, "cour"),
+    ("Receipt No: 004127", 10, "cour"),
+    ("-" * 30, 10, "cour"),
+    ("2 Flat white          6.40", 10, "cour"),
+    ("1 Croissant           2.75", 10, "cour"),
+    ("1 Orange juice        3.10", 10, "cour"),
+    ("-" * 30, 10, "cour"),
+    ("Subtotal             12.25", 10, "cour"),
+    ("VAT incl. 20%         2.04", 10, "cour"),
+    ("TOTAL                12.25", 12, "cobo"),
+    ("Card                 12.25", 10, "cour"),
+    ("", 6, "cour"),
     ("Thank you for visiting!", 10, "cour"),
 ]
 
@@ -233,8 +289,8 @@ def make_receipt_photo(path: Path, dpi: int = 200) -> None:
     canvas_h, canvas_w = h + 160, w + 200
     canvas = np.full((canvas_h, canvas_w), 92.0, dtype=np.float32)
     top, left = 80, 100
-    canvas[top + 8:top + h + 8, left + 8:left + w + 8] -= 30  # shadow
-    canvas[top:top + h, left:left + w] = paper
+    canvas[top + 8 : top + h + 8, left + 8 : left + w + 8] -= 30  # shadow
+    canvas[top : top + h, left : left + w] = paper
     yy, xx = np.mgrid[0:canvas_h, 0:canvas_w]
     light = 1.0 - 0.28 * (xx / canvas_w) - 0.12 * (yy / canvas_h)  # light from the top left
     gray = np.clip(canvas * light + rng.normal(0, 5, canvas.shape), 0, 255)

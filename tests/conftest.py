@@ -1,5 +1,6 @@
 """Fixtures shared by the test files. The helpers they use live in tests/helpers/; the names below are
 re-exported for files that still import them from here."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -57,8 +58,12 @@ def lite_engines():
 
 
 def pytest_addoption(parser):
-    parser.addoption("--update-golden", action="store_true", default=False,
-                     help="rewrite tests/golden/ from this run's conversion of samples/ (on purpose, after review)")
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="rewrite tests/golden/ from this run's conversion of samples/ (on purpose, after review)",
+    )
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,6 @@
 """Generated pages for the layout tests: a 2x2 grid of cards, a three-column newspaper page, a
 report page with a title, paragraphs and a table. Drawn with PyMuPDF, so every word's place is known."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,8 +9,10 @@ import pymupdf
 
 CARD_TOPICS = ("Gravity", "Momentum", "Pressure", "Entropy")
 CARD_FORMULAS = ("F = G m1 m2 / r^2", "p = m v", "P = F / A", "S = k ln W")
-CARD_TEXT = ("The {0} card explains its law with a short worked example for students. Each quantity in the "
-             "{0} formula is named and given its unit before the example begins.")
+CARD_TEXT = (
+    "The {0} card explains its law with a short worked example for students. Each quantity in the "
+    "{0} formula is named and given its unit before the example begins."
+)
 
 NEWS_WORDS = (("alpha", "amber", "apple"), ("bravo", "birch", "basil"), ("charlie", "cedar", "cumin"))
 
@@ -26,8 +29,12 @@ def card_grid_pdf(path: Path, gutter: float = 6, pad: float = 12) -> Path:
         page.draw_rect(pymupdf.Rect(x0, y0, x0 + width, y0 + 300), color=(0.3, 0.3, 0.5), width=1.2)
         page.insert_text((x0 + pad, y0 + 30), f"{topic} card", fontsize=16, fontname="hebo")
         page.insert_text((x0 + pad + 30, y0 + 80), CARD_FORMULAS[k], fontsize=15, fontname="tiit")
-        page.insert_textbox(pymupdf.Rect(x0 + pad, y0 + 110, x0 + width - pad, y0 + 290),
-                            CARD_TEXT.format(topic.lower()), fontsize=11, fontname="helv")
+        page.insert_textbox(
+            pymupdf.Rect(x0 + pad, y0 + 110, x0 + width - pad, y0 + 290),
+            CARD_TEXT.format(topic.lower()),
+            fontsize=11,
+            fontname="helv",
+        )
     doc.save(path)
     return path
 
@@ -42,8 +49,10 @@ def newspaper_pdf(path: Path) -> Path:
     for c, (first, second, third) in enumerate(NEWS_WORDS):
         x0 = 50 + c * (width + gap)
         for p, word in enumerate((first, second, third)):
-            text = (f"The {word} story begins here and runs on for a while about the {word} plans of the town, "
-                    f"with quotes from residents who followed the {word} debate closely all year long.")
+            text = (
+                f"The {word} story begins here and runs on for a while about the {word} plans of the town, "
+                f"with quotes from residents who followed the {word} debate closely all year long."
+            )
             y0 = 110 + p * 230
             page.insert_textbox(pymupdf.Rect(x0, y0, x0 + width, y0 + 220), text, fontsize=10.5, fontname="tiro")
     doc.save(path)
@@ -55,12 +64,19 @@ def report_pdf(path: Path) -> Path:
     doc = pymupdf.open()
     page = doc.new_page(width=595, height=842)
     page.insert_text((60, 90), "Quarterly Sales Report", fontsize=26, fontname="hebo")
-    body = ("Sales rose in every region this quarter, led by the northern stores, where new opening hours "
-            "drew more visitors on weekday evenings. The figures below compare the three regions. ")
+    body = (
+        "Sales rose in every region this quarter, led by the northern stores, where new opening hours "
+        "drew more visitors on weekday evenings. The figures below compare the three regions. "
+    )
     page.insert_textbox(pymupdf.Rect(60, 130, 535, 230), body * 2, fontsize=11, fontname="helv")
     page.insert_textbox(pymupdf.Rect(60, 240, 535, 340), body[::1] * 2, fontsize=11, fontname="helv")
-    rows = [("Region", "Units", "Revenue"), ("North", "1,240", "18,600"), ("South", "980", "14,700"),
-            ("West", "1,105", "16,575"), ("Total", "3,325", "49,875")]
+    rows = [
+        ("Region", "Units", "Revenue"),
+        ("North", "1,240", "18,600"),
+        ("South", "980", "14,700"),
+        ("West", "1,105", "16,575"),
+        ("Total", "3,325", "49,875"),
+    ]
     x, y, cw, rh = 80, 380, 145, 26
     for r, row in enumerate(rows):
         for c, cell in enumerate(row):

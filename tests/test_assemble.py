@@ -1,4 +1,5 @@
 """Markdown, HTML, JSON and layout pictures from hand-made documents (every kind of region)."""
+
 from __future__ import annotations
 
 import io
@@ -19,26 +20,58 @@ PNG = (lambda: (lambda b: (Image.new("RGB", (4, 4), "red").save(b, format="PNG")
 
 
 def region(order: int, label: str, task: Task, content: str = "", **extra) -> Region:
-    return Region(index=order, order=order, label=label, native_label=label, task=task,
-                  bbox=(10.0, 10.0 + 50 * order, 300.0, 50.0 + 50 * order), score=0.9, content=content, **extra)
+    return Region(
+        index=order,
+        order=order,
+        label=label,
+        native_label=label,
+        task=task,
+        bbox=(10.0, 10.0 + 50 * order, 300.0, 50.0 + 50 * order),
+        score=0.9,
+        content=content,
+        **extra,
+    )
 
 
 def document() -> DocResult:
-    page1 = PageResult(0, 400, 800, "pdf", 200, (144.0, 288.0), 0, regions=[
-        region(1, "paragraph_title", Task.TEXT, "1. Methods"),
-        region(0, "doc_title", Task.TEXT, "A <Study>"),
-        region(2, "text", Task.TEXT, "• first point"),
-        region(3, "display_formula", Task.FORMULA, "E = mc^2"),
-        region(4, "formula_number", Task.TEXT, "(3)"),
-        region(5, "table", Task.TABLE, '<table><tr><td colspan="2" onclick="x()">a<script>bad()</script></td></tr></table>'),
-        region(6, "image", Task.SKIP, image_name="fig.png", image_png=PNG),
-        region(7, "text", Task.TEXT, "The results were exam-"),
-        region(8, "footer", Task.ABANDON, "Journal footer 2024"),
-    ])
-    page2 = PageResult(1, 400, 800, "pdf", 200, (144.0, 288.0), 0, regions=[
-        region(0, "text", Task.TEXT, "ined twice <b>carefully</b>.", flags=["low-confidence"], confidence=0.4),
-        region(1, "display_formula", Task.FORMULA, "", image_name="formula.png", image_png=PNG),
-    ])
+    page1 = PageResult(
+        0,
+        400,
+        800,
+        "pdf",
+        200,
+        (144.0, 288.0),
+        0,
+        regions=[
+            region(1, "paragraph_title", Task.TEXT, "1. Methods"),
+            region(0, "doc_title", Task.TEXT, "A <Study>"),
+            region(2, "text", Task.TEXT, "• first point"),
+            region(3, "display_formula", Task.FORMULA, "E = mc^2"),
+            region(4, "formula_number", Task.TEXT, "(3)"),
+            region(
+                5,
+                "table",
+                Task.TABLE,
+                '<table><tr><td colspan="2" onclick="x()">a<script>bad()</script></td></tr></table>',
+            ),
+            region(6, "image", Task.SKIP, image_name="fig.png", image_png=PNG),
+            region(7, "text", Task.TEXT, "The results were exam-"),
+            region(8, "footer", Task.ABANDON, "Journal footer 2024"),
+        ],
+    )
+    page2 = PageResult(
+        1,
+        400,
+        800,
+        "pdf",
+        200,
+        (144.0, 288.0),
+        0,
+        regions=[
+            region(0, "text", Task.TEXT, "ined twice <b>carefully</b>.", flags=["low-confidence"], confidence=0.4),
+            region(1, "display_formula", Task.FORMULA, "", image_name="formula.png", image_png=PNG),
+        ],
+    )
     return DocResult(Path("in/study.pdf"), Path("study.pdf"), "0" * 64, [page1, page2], {"name": "lite"}, {"dpi": 200})
 
 
@@ -63,8 +96,10 @@ def test_html_is_self_contained_and_escaped():
     assert "<script>" not in page and "onclick" not in page and "bad()" in page  # text kept, code not
     assert "data:image/png;base64," in page and "http://" not in page and "https://" not in page
     assert "&lt;b&gt;carefully&lt;/b&gt;" in page and 'title="low-confidence"' in page
-    assert sanitize_table('<table><tr><td rowspan="2" style="x">1</td></tr></table>') == \
-        '<table><tr><td rowspan="2">1</td></tr></table>'
+    assert (
+        sanitize_table('<table><tr><td rowspan="2" style="x">1</td></tr></table>')
+        == '<table><tr><td rowspan="2">1</td></tr></table>'
+    )
 
 
 def test_json_validates_and_a_broken_document_does_not():
@@ -82,10 +117,13 @@ def test_json_validates_and_a_broken_document_does_not():
 
 def test_json_keeps_every_word_with_its_style_one_word_per_row():
     doc = document()
-    words = [TextLine((10.0, 10.0, 40.0, 22.0), 'say "hi"', 1.0, TextStyle(size=9.5, font="Mono", mono=True, line=0)),
-             TextLine((44.0, 10.0, 60.0, 22.0), "E=mc2", 0.98,
-                      TextStyle(size=10.0, line=0, pieces=[("E=mc", ""), ("2", "sup")])),
-             TextLine((64.0, 10.0, 90.0, 22.0), "ال", 0.9)]
+    words = [
+        TextLine((10.0, 10.0, 40.0, 22.0), 'say "hi"', 1.0, TextStyle(size=9.5, font="Mono", mono=True, line=0)),
+        TextLine(
+            (44.0, 10.0, 60.0, 22.0), "E=mc2", 0.98, TextStyle(size=10.0, line=0, pieces=[("E=mc", ""), ("2", "sup")])
+        ),
+        TextLine((64.0, 10.0, 90.0, 22.0), "ال", 0.9),
+    ]
     doc.pages[0].regions[2].lines = words
     text = render_json(doc)
     data = json.loads(text)
@@ -103,13 +141,21 @@ def test_layout_picture_has_the_page_size_and_coloured_boxes():
     png = render_layout_vis(page, document().pages[0].ordered_regions())
     picture = Image.open(io.BytesIO(png)).convert("RGB")
     assert picture.size == (400, 800)
-    assert picture.getpixel((150, 30)) != (255, 255, 255)   # inside the first box: tinted
+    assert picture.getpixel((150, 30)) != (255, 255, 255)  # inside the first box: tinted
     assert picture.getpixel((390, 790)) == (255, 255, 255)  # outside every box: untouched
 
 
 def test_a_heading_ending_in_a_hyphen_is_not_joined_to_the_next_paragraph():
-    page = PageResult(0, 400, 800, "image", None, None, 0, regions=[
-        region(0, "paragraph_title", Task.TEXT, "Pre-"), region(1, "text", Task.TEXT, "overall the data")])
+    page = PageResult(
+        0,
+        400,
+        800,
+        "image",
+        None,
+        None,
+        0,
+        regions=[region(0, "paragraph_title", Task.TEXT, "Pre-"), region(1, "text", Task.TEXT, "overall the data")],
+    )
     md = render_markdown(DocResult(Path("a.png"), Path("a.png"), "0" * 64, [page], {"name": "lite"}, {}))
     assert "## Pre-\n\noverall the data" in md
 

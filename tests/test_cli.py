@@ -1,4 +1,5 @@
 """`glmocr convert` end to end, as a user runs it: real files, real models, real exit codes."""
+
 from __future__ import annotations
 
 import json
@@ -42,6 +43,7 @@ def test_convert_folder_mirrors_tree_and_writes_all_formats(tmp_path: Path):
     assert "4711" in text and "99.50" in text
     assert data["engine"]["name"] == "lite" and data["pages"][0]["regions"][0]["bbox"]
     from glmocr_cli.assemble.json_doc import validate_document
+
     validate_document(data)
     assert "converted" in result.stderr and not leftovers(out)
 
@@ -76,13 +78,19 @@ def test_bad_inputs_fail_alone_and_batch_goes_on(tmp_path: Path):
     Image.new("1", (5000, 5000)).save(src / "bomb.png")
     out = tmp_path / "out"
     summary = tmp_path / "summary.json"
-    result = run_cli("convert", str(src), "-o", str(out), *FAST, "--max-image-pixels", "20000000",
-                     "--summary", str(summary))
+    result = run_cli(
+        "convert", str(src), "-o", str(out), *FAST, "--max-image-pixels", "20000000", "--summary", str(summary)
+    )
     assert result.returncode == 1
     report = {Path(d["path"]).name: d for d in json.loads(summary.read_text())["documents"]}
     assert report["good.pdf"]["status"] == "converted"
-    reasons = {"empty.pdf": "empty file", "notes.pdf": "not a PDF", "truncated.pdf": "PDF",
-               "locked.pdf": "password", "bomb.png": "over the limit"}
+    reasons = {
+        "empty.pdf": "empty file",
+        "notes.pdf": "not a PDF",
+        "truncated.pdf": "PDF",
+        "locked.pdf": "password",
+        "bomb.png": "over the limit",
+    }
     for name, reason in reasons.items():
         assert report[name]["status"] == "failed" and reason in report[name]["error"], report[name]
         line = next(ln for ln in result.stderr.splitlines() if name in ln)
@@ -100,12 +108,15 @@ def test_encrypted_pdf_with_password(tmp_path: Path):
     assert right.returncode == 0 and "quick brown fox" in (tmp_path / "out" / "locked.md").read_text()
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--engine", "turbo"], "engine must be one of"),
-    (["--pages", "3-1"], "--pages"),
-    (["--format", "docx"], "--format"),
-    (["--no-such-flag"], "No such option"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--engine", "turbo"], "engine must be one of"),
+        (["--pages", "3-1"], "--pages"),
+        (["--format", "docx"], "--format"),
+        (["--no-such-flag"], "No such option"),
+    ],
+)
 @pytest.mark.slow
 def test_usage_errors_exit_2(tmp_path: Path, args: list[str], message: str):
     pdf = text_pdf(tmp_path / "a.pdf")
@@ -125,15 +136,32 @@ def unprivileged_run(args: list[str], workdir: Path, timeout: float = 300) -> su
 
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "HOME": str(workdir)}
     if os.geteuid() != 0:
-        return subprocess.run([sys.executable, "-m", "glmocr_cli", *args], capture_output=True, text=True,
-                              env=env, cwd=workdir, timeout=timeout)
+        return subprocess.run(
+            [sys.executable, "-m", "glmocr_cli", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=workdir,
+            timeout=timeout,
+        )
     python = Path(f"/usr/bin/python{sys.version_info.major}.{sys.version_info.minor}")
     if not python.is_file():
         pytest.skip(f"running as root and no system {python.name} to run as an ordinary user")
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]])
-    result = subprocess.run([str(python), "-m", "glmocr_cli", *args], capture_output=True, text=True, env=env,
-                            cwd=workdir, timeout=timeout, preexec_fn=_as_nobody)
-    if "No module named" in result.stderr or "Permission denied: '/" in result.stderr and "glmocr_cli" not in result.stderr:
+    result = subprocess.run(
+        [str(python), "-m", "glmocr_cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=workdir,
+        timeout=timeout,
+        preexec_fn=_as_nobody,
+    )
+    if (
+        "No module named" in result.stderr
+        or "Permission denied: '/" in result.stderr
+        and "glmocr_cli" not in result.stderr
+    ):
         pytest.skip(f"the project is not readable by an ordinary user here: {result.stderr.strip()[-200:]}")
     return result
 
@@ -203,8 +231,10 @@ def test_results_identical_with_one_or_two_workers(tmp_path: Path):
         out = tmp_path / f"out{workers}"
         result = run_cli("convert", str(scan), str(born), "-o", str(out), "--dpi", "100", "--workers", workers)
         assert result.returncode == 0, result.stderr
-        outputs.append({name: strip_volatile(json.loads((out / f"{name}.json").read_text()))
-                        for name in ("scan", "born")} | {"md": (out / "scan.md").read_text()})
+        outputs.append(
+            {name: strip_volatile(json.loads((out / f"{name}.json").read_text())) for name in ("scan", "born")}
+            | {"md": (out / "scan.md").read_text()}
+        )
     assert outputs[0] == outputs[1]
     assert "quick brown fox" in outputs[0]["md"]
 
@@ -214,13 +244,19 @@ def test_interrupt_exits_130_and_rerun_finishes(tmp_path: Path):
     src = tmp_path / "in"
     src.mkdir()
     born = text_pdf(tmp_path / "born.pdf", [[PARAGRAPH]] * 2)
-    documents = 8   # enough that the interrupt lands mid-run even when the machine is busy
+    documents = 8  # enough that the interrupt lands mid-run even when the machine is busy
     for i in range(documents):
         render_to_image_pdf(born, src / f"scan{i}.pdf", dpi=100)
     out = tmp_path / "out"
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "glmocr_cli", "convert", str(src), "-o", str(out), *FAST],
-                            stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT, preexec_fn=ctrl_c_as_in_a_terminal)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "glmocr_cli", "convert", str(src), "-o", str(out), *FAST],
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        preexec_fn=ctrl_c_as_in_a_terminal,
+    )
     first = proc.stderr.readline()
     while first and "converted" not in first:  # wait for the first finished document
         first = proc.stderr.readline()
@@ -251,13 +287,22 @@ def test_config_show_reports_layers(tmp_path: Path):
 def test_label_task_override_reaches_markdown(tmp_path: Path):
     sample = ROOT / "samples" / "report.pdf"
     plain = run_cli("convert", str(sample), "-o", str(tmp_path / "a"), *FAST, "--format", "md,json")
-    kept = run_cli("convert", str(sample), "-o", str(tmp_path / "b"), *FAST, "--format", "md,json",
-                   "--label-task", "number=text")
+    kept = run_cli(
+        "convert", str(sample), "-o", str(tmp_path / "b"), *FAST, "--format", "md,json", "--label-task", "number=text"
+    )
     assert plain.returncode == 0 and kept.returncode == 0
-    numbers = [r for p in json.loads((tmp_path / "a" / "report.json").read_text())["pages"]
-               for r in p["regions"] if r["label"] == "number"]
+    numbers = [
+        r
+        for p in json.loads((tmp_path / "a" / "report.json").read_text())["pages"]
+        for r in p["regions"]
+        if r["label"] == "number"
+    ]
     assert numbers and all(r["task"] == "abandon" for r in numbers)
-    relabelled = [r for p in json.loads((tmp_path / "b" / "report.json").read_text())["pages"]
-                  for r in p["regions"] if r["label"] == "number"]
+    relabelled = [
+        r
+        for p in json.loads((tmp_path / "b" / "report.json").read_text())["pages"]
+        for r in p["regions"]
+        if r["label"] == "number"
+    ]
     assert relabelled and all(r["task"] == "text" for r in relabelled)
     assert len((tmp_path / "b" / "report.md").read_text()) > len((tmp_path / "a" / "report.md").read_text())

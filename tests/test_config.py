@@ -7,11 +7,12 @@ from glmocr_cli.config import ConfigError, load_settings, page_selected, parse_p
 
 def test_layers_defaults_file_env_flags(tmp_path: Path):
     (tmp_path / "glmocr.toml").write_text('dpi = 150\nworkers = 3\nformat = ["md"]\nengine = "lite"\n')
-    settings, origin = load_settings(cwd=tmp_path, environ={"GLMOCR_WORKERS": "4", "GLMOCR_DPI": "120"},
-                                     overrides={"dpi": 300})
-    assert settings.dpi == 300 and origin["dpi"] == "flag"          # flag beats env and file
+    settings, origin = load_settings(
+        cwd=tmp_path, environ={"GLMOCR_WORKERS": "4", "GLMOCR_DPI": "120"}, overrides={"dpi": 300}
+    )
+    assert settings.dpi == 300 and origin["dpi"] == "flag"  # flag beats env and file
     assert settings.workers == 4 and origin["workers"] == "GLMOCR_WORKERS"  # env beats file
-    assert settings.formats == ["md"] and settings.engine == "lite"   # file beats defaults
+    assert settings.formats == ["md"] and settings.engine == "lite"  # file beats defaults
     assert settings.text_layer == "auto" and "text_layer" not in origin
 
 
@@ -22,12 +23,15 @@ def test_explicit_config_file_and_section(tmp_path: Path):
     assert settings.keep_furniture is True and settings.exclude == ["*.tif"]
 
 
-@pytest.mark.parametrize("content, message", [
-    ("dpi = 'high'", "dpi"),
-    ("colour = 1", "unknown setting"),
-    ("engine = 'fast'", "engine must be one of"),
-    ("dpi = [", "not valid TOML"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("dpi = 'high'", "dpi"),
+        ("colour = 1", "unknown setting"),
+        ("engine = 'fast'", "engine must be one of"),
+        ("dpi = [", "not valid TOML"),
+    ],
+)
 def test_bad_config_is_a_clear_error(tmp_path: Path, content: str, message: str):
     path = tmp_path / "glmocr.toml"
     path.write_text(content)
@@ -54,8 +58,11 @@ def test_page_ranges():
 
 
 def test_label_task_and_layout_threshold_overrides(tmp_path: Path):
-    settings, _ = load_settings(cwd=tmp_path, environ={}, overrides={
-        "label_task": ["chart=text", "footnote=text"], "layout_threshold": ["0.4", "table=0.55"]})
+    settings, _ = load_settings(
+        cwd=tmp_path,
+        environ={},
+        overrides={"label_task": ["chart=text", "footnote=text"], "layout_threshold": ["0.4", "table=0.55"]},
+    )
     assert settings.label_task_overrides() == {"chart": "text", "footnote": "text"}
     assert settings.layout_thresholds() == (0.4, {"table": 0.55})
     for bad in ({"label_task": ["picture=text"]}, {"label_task": ["chart=ocr"]}, {"layout_threshold": ["table=2"]}):

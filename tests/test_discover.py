@@ -16,8 +16,11 @@ def test_folders_recurse_and_mirror(tmp_path: Path):
     touch(tmp_path / "in" / "sub" / "notes.txt")
     touch(tmp_path / "in" / "Ünïcode name with spaces.jpg")
     items = discover_inputs([str(tmp_path / "in")])
-    assert [i.relative_path.as_posix() for i in items] == ["a.pdf", "sub/b.PNG", "Ünïcode name with spaces.jpg"] \
-        or sorted(i.relative_path.as_posix() for i in items) == ["a.pdf", "sub/b.PNG", "Ünïcode name with spaces.jpg"]
+    assert [i.relative_path.as_posix() for i in items] == [
+        "a.pdf",
+        "sub/b.PNG",
+        "Ünïcode name with spaces.jpg",
+    ] or sorted(i.relative_path.as_posix() for i in items) == ["a.pdf", "sub/b.PNG", "Ünïcode name with spaces.jpg"]
     assert all(i.error is None for i in items)
 
 

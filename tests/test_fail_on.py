@@ -1,4 +1,5 @@
 """--fail-on never | failure | flagged: what makes the exit code 1."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -51,6 +52,6 @@ def test_flagged_page_exits_1_only_with_fail_on_flagged_also_when_skipped(shared
     lines = [ln for ln in flagged.stderr.splitlines() if ln.startswith("flagged: ")]
     assert lines and all("right_to_left_01.pdf: page 1: " in ln for ln in lines), flagged.stderr
     assert any(ln.endswith("unsupported-script") for ln in lines), flagged.stderr
-    assert run_cli(*common, env=env).returncode == 0              # failure: a flag is not a failure
+    assert run_cli(*common, env=env).returncode == 0  # failure: a flag is not a failure
     rerun = run_cli(*common, "--fail-on", "flagged", env=env)
     assert "skipped" in rerun.stderr and rerun.returncode == 1, rerun.stderr

@@ -1,6 +1,7 @@
 """Forms: a label and its value come out together, however the layout boxes cut the page. Pages are
 drawn with Pillow and read by the real PP-OCR models; the layout boxes are given, as the layout
 model draws them on scanned forms (one box down the labels, one down the values)."""
+
 from __future__ import annotations
 
 import re
@@ -16,10 +17,18 @@ from glmocr_cli.recognize.text_lines import bbox_union
 
 LABELS = ["Name:", "Date:", "Country:", "Product:"]
 VALUES = ["Marvin Kastenbaum", "March 27, 1984", "Belgium", "Lucky Strike Filter"]
-LEFT = ["Alpha river stones gather moss slowly", "beside the quiet mill where farmers",
-        "bring their grain every autumn morning", "and the wheel turns without rest"]
-RIGHT = ["Zebra crossings painted bright yellow", "guide children across busy streets",
-         "while drivers wait with patience", "for the lights to change again"]
+LEFT = [
+    "Alpha river stones gather moss slowly",
+    "beside the quiet mill where farmers",
+    "bring their grain every autumn morning",
+    "and the wheel turns without rest",
+]
+RIGHT = [
+    "Zebra crossings painted bright yellow",
+    "guide children across busy streets",
+    "while drivers wait with patience",
+    "for the lights to change again",
+]
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +82,9 @@ def test_a_value_under_its_label_beside_another_pair_follows_its_label(tmp_path:
 def test_two_columns_of_prose_are_still_read_column_by_column(tmp_path: Path, engine):
     page = draw_columns(tmp_path / "prose.png", [(40, LEFT), (580, RIGHT)], size=(1200, 360), fontsize=24)
     text = page_text(engine, page, [LEFT, RIGHT])
-    assert text.index("Alpha") < text.index("the wheel turns") < text.index("Zebra") < text.index("lights to change"), text
+    assert text.index("Alpha") < text.index("the wheel turns") < text.index("Zebra") < text.index("lights to change"), (
+        text
+    )
 
 
 def test_rows_under_a_side_heading_stay_one_per_line():
@@ -84,19 +95,38 @@ def test_rows_under_a_side_heading_stay_one_per_line():
     from glmocr_cli.document import DocResult, PageResult, Region, Task
     from glmocr_cli.refine.headings import find_headings
 
-    rows = [("Completion", 40), ("Target Date:", 40), ("April 13, 1984", 260), ("Country:", 40), ("Belgium", 260),
-            ("Product:", 40), ("Lucky Strike Filter", 260)]
+    rows = [
+        ("Completion", 40),
+        ("Target Date:", 40),
+        ("April 13, 1984", 260),
+        ("Country:", 40),
+        ("Belgium", 260),
+        ("Product:", 40),
+        ("Lucky Strike Filter", 260),
+    ]
     lines, y = [], 100
     for k, (text, x) in enumerate(rows):
         if k and x == 40:
             y += 30
         lines.append(TextLine((x, y, x + 12 * len(text), y + 18), text, 0.99))
-    content = "\n".join(["Completion", "Target Date: April 13, 1984", "Country: Belgium", "Product: Lucky Strike Filter"])
-    region = Region(index=0, order=0, label="text", native_label="text", task=Task.TEXT,
-                    bbox=bbox_union([ln.bbox for ln in lines])[:2] + (700, 220), score=0.9, content=content,
-                    text_source="ocr", lines=lines)
-    page = PageResult(index=0, width=800, height=1000, source="image", dpi=None, size_pt=None, rotation=0,
-                      regions=[region])
+    content = "\n".join(
+        ["Completion", "Target Date: April 13, 1984", "Country: Belgium", "Product: Lucky Strike Filter"]
+    )
+    region = Region(
+        index=0,
+        order=0,
+        label="text",
+        native_label="text",
+        task=Task.TEXT,
+        bbox=bbox_union([ln.bbox for ln in lines])[:2] + (700, 220),
+        score=0.9,
+        content=content,
+        text_source="ocr",
+        lines=lines,
+    )
+    page = PageResult(
+        index=0, width=800, height=1000, source="image", dpi=None, size_pt=None, rotation=0, regions=[region]
+    )
     doc = find_headings(DocResult(_Path("f.png"), _Path("f.png"), "0", [page], {}, {}))
     texts = [r.content for r in doc.pages[0].ordered_regions()]
     assert texts[0] == "Completion"

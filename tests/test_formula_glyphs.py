@@ -2,6 +2,7 @@
 the PDF's glyphs are both rendered with KaTeX in a real browser and must look the same. Test PDFs are
 typeset by matplotlib's mathtext (TeX's layout rules: real glyph placement, rules for fractions and
 roots, limits over and under sums) with its glyphs kept as text."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -36,8 +37,9 @@ FORMULAS = [
 ]
 
 
-def mathtext_pdf(path: Path, latex: str, fontset: str = "stix", second: str | None = None,
-                 number: str | None = None) -> Path:
+def mathtext_pdf(
+    path: Path, latex: str, fontset: str = "stix", second: str | None = None, number: str | None = None
+) -> Path:
     matplotlib = pytest.importorskip("matplotlib")
     matplotlib.use("pdf")
     import matplotlib.pyplot as plt
@@ -113,9 +115,15 @@ def _glyph(char: str, x: float, font: str, size: float = 12.0, raise_by: float =
 
 
 def test_letter_styles_come_from_fonts():
-    glyphs = [_glyph("L", 0, "CMSY10"), _glyph("=", 10, "CMR10"), _glyph("F", 20, "CMBX10"),
-              _glyph("+", 30, "CMR10"), _glyph("R", 40, "MSBM10"), _glyph("x", 50, "CMMI10"),
-              _glyph("2", 57, "CMR7", size=8, raise_by=5)]
+    glyphs = [
+        _glyph("L", 0, "CMSY10"),
+        _glyph("=", 10, "CMR10"),
+        _glyph("F", 20, "CMBX10"),
+        _glyph("+", 30, "CMR10"),
+        _glyph("R", 40, "MSBM10"),
+        _glyph("x", 50, "CMMI10"),
+        _glyph("2", 57, "CMR7", size=8, raise_by=5),
+    ]
     assert formula_latex(glyphs, []).latex == r"\mathcal{L} = \mathbf{F} + \mathbb{R}x^{2}"
 
 

@@ -2,6 +2,7 @@
 a short line in the margin band, set smaller than the body and apart from it by a gap, is furniture
 (kept in the JSON with its text, out of the Markdown); a short line that is the page's only text, or a
 header the layout found mid-page, is text."""
+
 from __future__ import annotations
 
 import json
@@ -21,9 +22,17 @@ def body(top: float = 150, size: float = 11) -> list[tuple]:
 
 
 def test_small_lines_in_the_margins_of_one_page_are_furniture(tmp_path):
-    pdf = write_pdf(tmp_path / "excerpt.pdf", [[
-        (72, 40, "Journal of Applied Things 12 (2021) 345-360", "helv", 8), *body(),
-        (72, 800, "Preprint submitted to the Editors, March 2021", "helv", 8), (290, 820, "345", "helv", 8)]])
+    pdf = write_pdf(
+        tmp_path / "excerpt.pdf",
+        [
+            [
+                (72, 40, "Journal of Applied Things 12 (2021) 345-360", "helv", 8),
+                *body(),
+                (72, 800, "Preprint submitted to the Editors, March 2021", "helv", 8),
+                (290, 820, "345", "helv", 8),
+            ]
+        ],
+    )
     doc = refine_document(doc_from_pdf(pdf))
     labels = {r.content: (r.label, r.task) for r in doc.pages[0].regions}
     assert labels["Journal of Applied Things 12 (2021) 345-360"] == ("header", Task.ABANDON)
@@ -37,10 +46,13 @@ def test_small_lines_in_the_margins_of_one_page_are_furniture(tmp_path):
 
 
 def test_a_small_line_close_to_the_body_or_on_a_page_without_body_is_text(tmp_path):
-    pdf = write_pdf(tmp_path / "two.pdf", [
-        [(72, 146, "Small note set right above the body text", "helv", 8), *body(158)],   # no gap
-        [(72, 40, "Meeting notes for Tuesday", "helv", 8)],                                # the page's only text
-    ])
+    pdf = write_pdf(
+        tmp_path / "two.pdf",
+        [
+            [(72, 146, "Small note set right above the body text", "helv", 8), *body(158)],  # no gap
+            [(72, 40, "Meeting notes for Tuesday", "helv", 8)],  # the page's only text
+        ],
+    )
     doc = refine_document(doc_from_pdf(pdf))
     markdown = render_markdown(doc)
     assert "Small note set right above the body text" in markdown
@@ -49,9 +61,14 @@ def test_a_small_line_close_to_the_body_or_on_a_page_without_body_is_text(tmp_pa
 
 
 def test_a_layout_header_that_is_a_page_s_only_text_or_mid_page_is_text(tmp_path):
-    pdf = write_pdf(tmp_path / "frames.pdf", [[(72, 40, "Meeting notes for Tuesday", "helv", 12)],
-                                              [(200, 420, "Second frame says this", "helv", 12)],
-                                              [(200, 430, "Third one closes it", "helv", 12)]])
+    pdf = write_pdf(
+        tmp_path / "frames.pdf",
+        [
+            [(72, 40, "Meeting notes for Tuesday", "helv", 12)],
+            [(200, 420, "Second frame says this", "helv", 12)],
+            [(200, 430, "Third one closes it", "helv", 12)],
+        ],
+    )
     header = ("header", Task.ABANDON)
     doc = refine_document(doc_from_pdf(pdf, {(0, 0): header, (1, 0): header, (2, 0): ("footer", Task.ABANDON)}))
     regions = [r for p in doc.pages for r in p.regions]
@@ -63,14 +80,27 @@ def test_a_layout_header_that_is_a_page_s_only_text_or_mid_page_is_text(tmp_path
 
 def ocr_page(lines: list[tuple[int, int, int, str]], width: int = 1240, height: int = 1754) -> DocResult:
     """A scanned page as OCR leaves it: one region per line (x, y, letter height, text), no font styles."""
-    regions = [Region(index=i, order=i, label="text", native_label="text", task=Task.TEXT,
-                      bbox=(x, y, x + 18 * len(text) * h // 30, y + h), score=1.0, content=text, text_source="ocr",
-                      lines=[TextLine((x, y, x + 18 * len(text) * h // 30, y + h), text, 0.9)])
-               for i, (x, y, h, text) in enumerate(lines)]
-    page = PageResult(index=0, width=width, height=height, source="image", dpi=150, size_pt=None, rotation=0,
-                      regions=regions)
-    return DocResult(source=None, relative_path=None, sha256="0" * 64, pages=[page], engine={"name": "test"},
-                     options={})
+    regions = [
+        Region(
+            index=i,
+            order=i,
+            label="text",
+            native_label="text",
+            task=Task.TEXT,
+            bbox=(x, y, x + 18 * len(text) * h // 30, y + h),
+            score=1.0,
+            content=text,
+            text_source="ocr",
+            lines=[TextLine((x, y, x + 18 * len(text) * h // 30, y + h), text, 0.9)],
+        )
+        for i, (x, y, h, text) in enumerate(lines)
+    ]
+    page = PageResult(
+        index=0, width=width, height=height, source="image", dpi=150, size_pt=None, rotation=0, regions=regions
+    )
+    return DocResult(
+        source=None, relative_path=None, sha256="0" * 64, pages=[page], engine={"name": "test"}, options={}
+    )
 
 
 def scan_body(top: int = 300) -> list[tuple[int, int, int, str]]:
@@ -78,8 +108,15 @@ def scan_body(top: int = 300) -> list[tuple[int, int, int, str]]:
 
 
 def test_scanned_page_furniture_by_letter_height_and_gap():
-    doc = refine_document(ocr_page([(150, 80, 20, "Annals of Scanned Things, vol. 4"), *scan_body(),
-                                    (150, 1650, 20, "Printed in the Republic of Letters")]))
+    doc = refine_document(
+        ocr_page(
+            [
+                (150, 80, 20, "Annals of Scanned Things, vol. 4"),
+                *scan_body(),
+                (150, 1650, 20, "Printed in the Republic of Letters"),
+            ]
+        )
+    )
     labels = {r.content: r.label for r in doc.pages[0].regions}
     assert labels["Annals of Scanned Things, vol. 4"] == "header"
     assert labels["Printed in the Republic of Letters"] == "footer"
@@ -95,8 +132,9 @@ def test_a_scan_whose_only_text_is_a_short_top_line_keeps_it(tmp_path):
     from glmocr_cli.api import convert_document
 
     image = Image.new("RGB", (620, 877), "white")
-    ImageDraw.Draw(image).text((60, 45), "Meeting notes for Tuesday", fill="black",
-                               font=ImageFont.truetype(str(dejavu()), 16))
+    ImageDraw.Draw(image).text(
+        (60, 45), "Meeting notes for Tuesday", fill="black", font=ImageFont.truetype(str(dejavu()), 16)
+    )
     image.save(tmp_path / "top.png")
     doc = convert_document(tmp_path / "top.png")
     regions = doc.pages[0].regions

@@ -1,6 +1,7 @@
 """Crops of any shape reach GLM-OCR (issue 10, fault 3): a side ratio over 200:1 made the image
 processor raise "absolute aspect ratio must be smaller than 200"; such crops are now padded on the
 short side (white, centred) and read. tests/test_oracle_sdk.py proves the sizes against the SDK."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -33,9 +34,8 @@ def test_extreme_crops_are_read_through_the_decoder(recognizer):
     assert all(max(c.size) / min(c.size) <= MAX_ASPECT for c in crops)
     answers = recognizer.recognize([CropRequest(c, "Text Recognition:", key=i) for i, c in enumerate(crops)])
     assert [a.key for a in answers] == list(range(len(EXTREME)))
-    assert all(a.finish_reason in ("stop", "length") and a.tokens <= 3 and "decode_steps" in a.stats
-               for a in answers)
-    assert recognizer.decoder is not None       # no fallback: the decoder read them
+    assert all(a.finish_reason in ("stop", "length") and a.tokens <= 3 and "decode_steps" in a.stats for a in answers)
+    assert recognizer.decoder is not None  # no fallback: the decoder read them
 
 
 @pytest.mark.slow
@@ -55,9 +55,9 @@ def test_padding_keeps_the_crop_centred_on_white():
     assert padded.width == 12000 and padded.height > 20
     top = (padded.height - 20) // 2
     pixels = np.asarray(padded)
-    assert np.array_equal(pixels[top:top + 20], np.asarray(crop))
-    assert (pixels[:top] == 255).all() and (pixels[top + 20:] == 255).all()
+    assert np.array_equal(pixels[top : top + 20], np.asarray(crop))
+    assert (pixels[:top] == 255).all() and (pixels[top + 20 :] == 255).all()
     w, h = fit_to_grid(*padded.size)
     assert max(w, h) / min(w, h) <= MAX_ASPECT
     ordinary = strip(640, 90)
-    assert pad_to_aspect(ordinary) is ordinary      # within the limit: untouched
+    assert pad_to_aspect(ordinary) is ordinary  # within the limit: untouched

@@ -1,5 +1,6 @@
 """Issue 10's GLM faults on tiny checkpoints: the cache argument's name across transformers versions,
 a decoder failure handled per crop, the device check, and the decode statistics."""
+
 from __future__ import annotations
 
 import inspect
@@ -40,10 +41,22 @@ class PastKeyValuesLayer(torch.nn.Module):
         super().__init__()
         self.layer = layer
 
-    def forward(self, hidden_states, position_embeddings=None, attention_mask=None, position_ids=None,
-                past_key_values=None, use_cache=False, **kwargs):
-        return self.layer(hidden_states, position_embeddings=position_embeddings, attention_mask=attention_mask,
-                          **{takes(self.layer): past_key_values})
+    def forward(
+        self,
+        hidden_states,
+        position_embeddings=None,
+        attention_mask=None,
+        position_ids=None,
+        past_key_values=None,
+        use_cache=False,
+        **kwargs,
+    ):
+        return self.layer(
+            hidden_states,
+            position_embeddings=position_embeddings,
+            attention_mask=attention_mask,
+            **{takes(self.layer): past_key_values},
+        )
 
 
 class CacheDroppingLayer(PastKeyValuesLayer):
@@ -66,7 +79,7 @@ def test_decoder_passes_the_cache_under_the_name_the_layers_take(tiny):
     requests, budgets = crops()[:3], [12, 9, 14]
     expected = reference(recognizer, requests, budgets, recognizer.eos_ids, 1.1)
     model = with_layers(path, PastKeyValuesLayer)
-    for mtp in (None, load_mtp_layer(model, path)):   # the MTP block keeps the installed layer class
+    for mtp in (None, load_mtp_layer(model, path)):  # the MTP block keeps the installed layer class
         decoder = GlmDecoder(model, mtp=mtp, draft_tokens=2, batch_size=3, eos_token_ids=recognizer.eos_ids)
         results = decoder.generate(decode_requests(recognizer, requests, budgets))
         assert [r.token_ids for r in results] == expected
@@ -85,15 +98,15 @@ def test_generate_penalty_skips_left_padding_as_each_row_alone():
     from transformers import RepetitionPenaltyLogitsProcessor
 
     pad = 7
-    rows = [[3, 5, 5, 9], [5, 2]]                      # the second row is left-padded to 4
+    rows = [[3, 5, 5, 9], [5, 2]]  # the second row is left-padded to 4
     input_ids = torch.tensor([rows[0], [pad, pad, *rows[1]]])
     mask = torch.tensor([[1, 1, 1, 1], [0, 0, 1, 1]])
     scores = torch.linspace(-2, 2, 2 * 12).view(2, 12)
     ours = padding_blind_penalty(1.3, mask)[0](input_ids, scores.clone())
     for i, row in enumerate(rows):
-        alone = RepetitionPenaltyLogitsProcessor(1.3)(torch.tensor([row]), scores[i:i + 1].clone())
-        assert torch.equal(ours[i:i + 1], alone)
-    assert ours[1, pad] == scores[1, pad]              # the padding token is not penalised in row 2
+        alone = RepetitionPenaltyLogitsProcessor(1.3)(torch.tensor([row]), scores[i : i + 1].clone())
+        assert torch.equal(ours[i : i + 1], alone)
+    assert ours[1, pad] == scores[1, pad]  # the padding token is not penalised in row 2
     assert ours[0, 9] != scores[0, 9] and ours[1, 2] != scores[1, 2]
 
 
@@ -125,8 +138,15 @@ def test_decoder_failure_is_one_crops_and_the_decoder_stays_on(tiny, capsys):
     path, recognizer = tiny
     model, tokenizer, processor = recognizer.model, recognizer.tokenizer, recognizer.image_processor
     reader = GlmRecognizer(model, tokenizer, processor, max_new_tokens=10)
-    reader.decoder = FailingDecoder(model, mtp=load_mtp_layer(model, path), draft_tokens=2, batch_size=4,
-                                    eos_token_ids=reader.eos_ids, tokenizer=tokenizer, poison="Formula")
+    reader.decoder = FailingDecoder(
+        model,
+        mtp=load_mtp_layer(model, path),
+        draft_tokens=2,
+        batch_size=4,
+        eos_token_ids=reader.eos_ids,
+        tokenizer=tokenizer,
+        poison="Formula",
+    )
     requests = crops()[:4]
     requests[2] = CropRequest(requests[2].image, "Formula Recognition:", key=2)
     expected = reference(reader, requests, [10] * 4, reader.eos_ids, 1.1)
@@ -134,7 +154,7 @@ def test_decoder_failure_is_one_crops_and_the_decoder_stays_on(tiny, capsys):
     for i, (answer, ids) in enumerate(zip(answers, expected)):
         want = [t for t in ids if t not in reader.eos_ids]
         assert answer.text == tokenizer.decode(want, skip_special_tokens=True) and answer.tokens == len(want)
-        if i == 2:   # read alone by transformers generate: the same greedy answer, flagged
+        if i == 2:  # read alone by transformers generate: the same greedy answer, flagged
             assert answer.flags == ["decoder-failed"] and answer.stats["decoder"] == "generate"
         else:
             assert answer.flags == [] and answer.stats["decoder"] == "mtp" and answer.stats["decode_steps"] >= 1
@@ -153,9 +173,25 @@ def test_document_json_says_which_decoder_read_each_region(tiny, tiny_layout_dir
     path, _ = tiny
     layout = tiny_layout_dir
     Image.fromarray(np.random.default_rng(3).integers(0, 255, (500, 400, 3), dtype=np.uint8)).save(tmp_path / "p.png")
-    result = run_cli("convert", str(tmp_path / "p.png"), "-o", str(tmp_path / "out"), "--engine", "glm",
-                     "--model", str(path), "--layout-model", str(layout), "--device", "cpu", "--format", "json",
-                     "--mtp", "--max-new-tokens", "4")
+    result = run_cli(
+        "convert",
+        str(tmp_path / "p.png"),
+        "-o",
+        str(tmp_path / "out"),
+        "--engine",
+        "glm",
+        "--model",
+        str(path),
+        "--layout-model",
+        str(layout),
+        "--device",
+        "cpu",
+        "--format",
+        "json",
+        "--mtp",
+        "--max-new-tokens",
+        "4",
+    )
     assert result.returncode == 0, result.stderr
     doc = json.loads((tmp_path / "out" / "p.json").read_text())
     read = [r for p in doc["pages"] for r in p["regions"] if "tokens" in r["stats"]]
@@ -170,8 +206,20 @@ def test_cuda_without_cuda_is_one_line_about_the_device_exit_2(tiny, tiny_layout
     path, _ = tiny
     layout = tiny_layout_dir
     Image.new("RGB", (200, 100), "white").save(tmp_path / "p.png")
-    result = run_cli("convert", str(tmp_path / "p.png"), "-o", str(tmp_path / "out"), "--engine", "glm",
-                     "--model", str(path), "--layout-model", str(layout), "--device", "cuda")
+    result = run_cli(
+        "convert",
+        str(tmp_path / "p.png"),
+        "-o",
+        str(tmp_path / "out"),
+        "--engine",
+        "glm",
+        "--model",
+        str(path),
+        "--layout-model",
+        str(layout),
+        "--device",
+        "cuda",
+    )
     assert result.returncode == 2
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "--device cuda" in lines[0] and "CUDA" in lines[0], result.stderr
@@ -184,11 +232,18 @@ def test_drafts_accepted_past_eos_or_the_budget_are_not_counted(tiny):
     """An oracle proposes the true continuation, so verification accepts drafts beyond each answer's end."""
     path, recognizer = tiny
     requests = crops()[:3]
-    budgets = [7, 10, 13]      # 1 + 3k tokens would fit; budgets that cut a step of 4 short
+    budgets = [7, 10, 13]  # 1 + 3k tokens would fit; budgets that cut a step of 4 short
     expected = reference(recognizer, requests, budgets, recognizer.eos_ids, 1.1)
-    truth = [ids + [0] * 8 for ids in expected]   # proposals past the end: accepted by an accept hook below
-    decoder = GlmDecoder(recognizer.model, mtp=load_mtp_layer(recognizer.model, path), draft_tokens=3,
-                         batch_size=3, eos_token_ids=recognizer.eos_ids, draft_hook=Oracle(truth), draft_batch_limit=3)
+    truth = [ids + [0] * 8 for ids in expected]  # proposals past the end: accepted by an accept hook below
+    decoder = GlmDecoder(
+        recognizer.model,
+        mtp=load_mtp_layer(recognizer.model, path),
+        draft_tokens=3,
+        batch_size=3,
+        eos_token_ids=recognizer.eos_ids,
+        draft_hook=Oracle(truth),
+        draft_batch_limit=3,
+    )
     decoder.accept_hook = lambda drafts, targets, accepted: torch.full_like(accepted, drafts.shape[1])
     results = decoder.generate(decode_requests(recognizer, requests, budgets))
     for result, budget in zip(results, budgets):
@@ -206,10 +261,16 @@ def test_tokens_per_step_leaves_the_prefill_token_out():
     regions = []
     # (tokens without EOS, tokens the steps emitted, steps): one answer cut by its budget, one by EOS
     for i, (tokens, decoded, steps) in enumerate([(31, 30, 30), (10, 10, 10)]):
-        region = Region(index=i, order=i, label="text", native_label="text", task=Task.TEXT, bbox=(0, 0, 1, 1),
-                        score=1.0)
-        region.stats = {"tokens": tokens, "decoded_tokens": decoded, "decode_steps": steps,
-                        "draft_proposed": steps, "draft_accepted": 0}
+        region = Region(
+            index=i, order=i, label="text", native_label="text", task=Task.TEXT, bbox=(0, 0, 1, 1), score=1.0
+        )
+        region.stats = {
+            "tokens": tokens,
+            "decoded_tokens": decoded,
+            "decode_steps": steps,
+            "draft_proposed": steps,
+            "draft_accepted": 0,
+        }
         regions.append(region)
     page = PageResult(index=0, width=1, height=1, source="image", dpi=72, size_pt=None, rotation=0, regions=regions)
     doc = DocResult(source=None, relative_path=None, sha256="", pages=[page], engine={}, options={})

@@ -1,6 +1,7 @@
 """The demo never regresses: `samples/` converted as `make demo` does (lite engine) gives the Markdown
 kept in tests/golden/, byte for byte. A change that moves it on purpose rewrites them with
 `pytest tests/test_golden.py --update-golden`, and the diff is reviewed like code."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -20,8 +21,9 @@ def test_samples_markdown_matches_golden(stem, samples_converted, update_golden)
         golden.write_text(produced, encoding="utf-8")
         pytest.skip(f"rewrote {golden.name}")
     assert golden.is_file(), f"no golden file for {stem}: run pytest {__file__} --update-golden"
-    assert produced == golden.read_text(encoding="utf-8"), \
+    assert produced == golden.read_text(encoding="utf-8"), (
         f"samples/{stem} converts differently from tests/golden/{stem}.md (if on purpose: --update-golden)"
+    )
 
 
 def test_demo_formula_is_whole():

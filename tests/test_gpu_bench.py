@@ -1,4 +1,5 @@
 """bench/gpu.sh stays runnable: its CPU dry run on tiny checkpoints goes through every part."""
+
 from __future__ import annotations
 
 import os
@@ -14,8 +15,13 @@ pytestmark = pytest.mark.slow  # the GPU bench's dry run in a process
 
 def test_gpu_bench_dry_run_on_cpu():
     env = {**os.environ, "PYTHON": sys.executable, "HF_HUB_OFFLINE": "1"}
-    result = subprocess.run(["bash", str(ROOT / "bench" / "gpu.sh"), "--device", "cpu", "--tiny"], env=env,
-                            capture_output=True, text=True, timeout=900)
+    result = subprocess.run(
+        ["bash", str(ROOT / "bench" / "gpu.sh"), "--device", "cpu", "--tiny"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
     pages = [line for line in lines if line.startswith("PAGES/S one replica")]

@@ -1,4 +1,5 @@
 """Help readable at 80 columns, and usage errors as one line with exit 2."""
+
 from __future__ import annotations
 
 import re
@@ -28,8 +29,15 @@ def test_convert_help_at_80_columns_names_every_option_whole():
     assert max(map(len, lines)) <= 80
     assert "…" not in text and "╭" not in text
     assert lines[0] == "Usage: glmocr convert [OPTIONS] INPUTS..."
-    for option in ("--recognizer-concurrency", "--num-gpus-per-worker", "--keep-furniture / --drop-furniture",
-                   "--layout-threshold", "--fail-on", "--document-timeout", "--max-image-pixels"):
+    for option in (
+        "--recognizer-concurrency",
+        "--num-gpus-per-worker",
+        "--keep-furniture / --drop-furniture",
+        "--layout-threshold",
+        "--fail-on",
+        "--document-timeout",
+        "--max-image-pixels",
+    ):
         assert option in text, option
     assert not re.search(r"<(str|int|float|bool|path|list\[str\])>", text)
     assert re.search(r"--output PATH\b", text) and re.search(r"--dpi INTEGER\b", text)
@@ -38,10 +46,18 @@ def test_convert_help_at_80_columns_names_every_option_whole():
 
 def test_convert_help_shows_the_effective_defaults():
     text = " ".join(convert_help().split())
-    for default in ("[default: out]", "[default: md,json,html]", "[default: 8192]", "[default: auto]",
-                    "[default: mtp]", "[default: failure]", "(default: number of cores)", "[default: 100000000]"):
+    for default in (
+        "[default: out]",
+        "[default: md,json,html]",
+        "[default: 8192]",
+        "[default: auto]",
+        "[default: mtp]",
+        "[default: failure]",
+        "(default: number of cores)",
+        "[default: 100000000]",
+    ):
         assert default in text, default
-    assert "(default 200)" in text   # --dpi says it in its own words
+    assert "(default 200)" in text  # --dpi says it in its own words
 
 
 def test_serve_help_at_80_columns():
@@ -58,12 +74,38 @@ def test_help_in_a_real_80x24_terminal():
     terminal had to wrap would come back longer than 80 from capture-pane -J."""
     session = f"glmocr-help-{time.monotonic_ns()}"
     command = f"{sys.executable} -m glmocr_cli convert --help; tmux wait-for -S {session}; sleep 60"
-    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "80", "-y", "24", "-c", str(ROOT),
-                    "env", "-u", "COLUMNS", "-u", "LINES", "bash", "-c", command], check=True)
+    subprocess.run(
+        [
+            "tmux",
+            "new-session",
+            "-d",
+            "-s",
+            session,
+            "-x",
+            "80",
+            "-y",
+            "24",
+            "-c",
+            str(ROOT),
+            "env",
+            "-u",
+            "COLUMNS",
+            "-u",
+            "LINES",
+            "bash",
+            "-c",
+            command,
+        ],
+        check=True,
+    )
     try:
         subprocess.run(["tmux", "wait-for", session], timeout=120, check=True)
-        screen = subprocess.run(["tmux", "capture-pane", "-p", "-J", "-S", "-1000", "-t", session],
-                                capture_output=True, text=True, check=True).stdout
+        screen = subprocess.run(
+            ["tmux", "capture-pane", "-p", "-J", "-S", "-1000", "-t", session],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
     finally:
         subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
     lines = screen.rstrip().splitlines()
@@ -72,17 +114,20 @@ def test_help_in_a_real_80x24_terminal():
     assert "--recognizer-concurrency INTEGER" in screen and "…" not in screen
 
 
-@pytest.mark.parametrize("args, words", [
-    (["--dpi", "abc"], ["--dpi"]),
-    (["--workers", "0"], ["--workers", "1 or more"]),
-    (["--max-image-pixels", "-1"], ["--max-image-pixels"]),
-    (["--max-new-tokens", "0"], ["--max-new-tokens"]),
-    (["--recognizer-concurrency", "0"], ["--recognizer-concurrency"]),
-    (["--recognizer-timeout", "0"], ["--recognizer-timeout"]),
-    (["--document-timeout", "-5"], ["--document-timeout"]),
-    (["--fail-on", "sometimes"], ["fail_on", "never"]),
-    (["--no-such-flag"], ["No such option"]),
-])
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["--dpi", "abc"], ["--dpi"]),
+        (["--workers", "0"], ["--workers", "1 or more"]),
+        (["--max-image-pixels", "-1"], ["--max-image-pixels"]),
+        (["--max-new-tokens", "0"], ["--max-new-tokens"]),
+        (["--recognizer-concurrency", "0"], ["--recognizer-concurrency"]),
+        (["--recognizer-timeout", "0"], ["--recognizer-timeout"]),
+        (["--document-timeout", "-5"], ["--document-timeout"]),
+        (["--fail-on", "sometimes"], ["fail_on", "never"]),
+        (["--no-such-flag"], ["No such option"]),
+    ],
+)
 def test_usage_errors_are_one_line_and_exit_2(tmp_path: Path, args: list[str], words: list[str]):
     pdf = text_pdf(tmp_path / "a.pdf")
     result = run_cli("convert", str(pdf), "-o", str(tmp_path / "out"), *args)
@@ -105,4 +150,5 @@ def test_missing_inputs_argument_is_one_line(tmp_path: Path):
     result = run_cli("convert", "-o", str(tmp_path / "out"))
     assert result.returncode == 2
     assert [ln for ln in result.stderr.splitlines() if ln.strip()] == [
-        "error: Missing argument 'INPUTS...'. (see glmocr convert --help)"]
+        "error: Missing argument 'INPUTS...'. (see glmocr convert --help)"
+    ]

@@ -4,6 +4,7 @@ disk that refuses the summary at the end, `-q` in a cron job, a HOME that must s
 Real processes, real signals, real write failures (the kernel's file-size limit refuses the write
 the way a full disk does).
 """
+
 from __future__ import annotations
 
 import json
@@ -25,8 +26,13 @@ def test_sighup_ends_like_sigterm_with_summary_final_line_and_nothing_under_home
     out, summary, home = tmp_path / "out", tmp_path / "summary.json", tmp_path / "home"
     home.mkdir()
     env = {**os.environ, "HOME": str(home), "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "glmocr_cli", "convert", str(src), "-o", str(out), *FAST,
-                             "--summary", str(summary)], stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "glmocr_cli", "convert", str(src), "-o", str(out), *FAST, "--summary", str(summary)],
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
     before = wait_for_line(proc, "converted")
     proc.send_signal(signal.SIGHUP)
     rest = proc.communicate(timeout=120)[1]
@@ -50,9 +56,11 @@ def test_version_says_nothing_else_where_home_is_not_writable(tmp_path: Path):
 
 def _refuse_writes_over(size: int):
     """preexec_fn: files may not grow past size bytes; a longer write fails (EFBIG) like a full disk."""
+
     def limit() -> None:
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+
     return limit
 
 
@@ -60,12 +68,32 @@ def test_quiet_keeps_why_the_exit_code_is_not_0_and_a_summary_the_disk_refuses_i
     empty, summary = tmp_path / "empty", tmp_path / "summary.json"
     empty.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith("GLMOCR_")}
-    result = subprocess.run([sys.executable, "-m", "glmocr_cli", "convert", str(empty), "-o", str(tmp_path / "out"),
-                             *FAST, "-q", "--fail-on", "flagged", "--summary", str(summary)],
-                            capture_output=True, text=True, cwd=ROOT, timeout=300,
-                            env={**env, "HF_HUB_OFFLINE": "1"}, preexec_fn=_refuse_writes_over(64))
-    assert result.returncode == 1, result.stderr   # how the documents went, not the summary's fate
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "glmocr_cli",
+            "convert",
+            str(empty),
+            "-o",
+            str(tmp_path / "out"),
+            *FAST,
+            "-q",
+            "--fail-on",
+            "flagged",
+            "--summary",
+            str(summary),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+        env={**env, "HF_HUB_OFFLINE": "1"},
+        preexec_fn=_refuse_writes_over(64),
+    )
+    assert result.returncode == 1, result.stderr  # how the documents went, not the summary's fate
     assert result.stderr.splitlines() == [
         f"error: --summary {summary}: cannot write the summary (File too large)",
-        "error: no PDF or image files found (--fail-on flagged counts that as a failure)"], result.stderr
+        "error: no PDF or image files found (--fail-on flagged counts that as a failure)",
+    ], result.stderr
     assert not summary.exists()

@@ -3,6 +3,7 @@ UTF-8 or hold control characters, raw HTML in a document's text, `--extract NAME
 
 In process and on real files: real FIFOs, sockets and device symlinks, real PDFs under byte names.
 """
+
 from __future__ import annotations
 
 import io
@@ -30,7 +31,7 @@ from glmocr_cli.run.summary import write_summary
 from glmocr_cli.sources.discover import discover_inputs
 from glmocr_cli.sources.documents import open_source
 
-BAD_BYTES = os.fsdecode(b"caf\xe9 \xff")   # a Latin-1 name from an old archive: not UTF-8
+BAD_BYTES = os.fsdecode(b"caf\xe9 \xff")  # a Latin-1 name from an old archive: not UTF-8
 
 
 def test_output_folder_and_other_output_folders_in_the_input_tree_are_not_inputs(tmp_path: Path):
@@ -45,7 +46,8 @@ def test_output_folder_and_other_output_folders_in_the_input_tree_are_not_inputs
     assert [i.relative_path.as_posix() for i in found if not i.warning] == ["a.pdf"]
     # the run's own -o is left out without a word; another run's output folder is one line
     assert [(i.relative_path.as_posix(), i.warning) for i in found if i.warning] == [
-        ("old", "an output folder (it holds .glmocr): its files are outputs, not inputs; skipped")]
+        ("old", "an output folder (it holds .glmocr): its files are outputs, not inputs; skipped")
+    ]
     # given as the input itself, the output folder is one line too, and none of its files
     again = discover_inputs([str(src / "out")], output_dir=src / "out")
     assert len(again) == 1 and "the output folder (-o)" in again[0].warning
@@ -60,6 +62,7 @@ def _finishes(function, *args, seconds: float = 10.0):
             box["value"] = function(*args)
         except BaseException as exc:  # noqa: BLE001 - the test inspects it
             box["error"] = exc
+
     thread = threading.Thread(target=target, daemon=True)
     thread.start()
     thread.join(seconds)
@@ -79,9 +82,11 @@ def test_fifos_devices_and_sockets_are_one_line_each_and_never_opened(tmp_path: 
         found = discover_inputs([str(src)])
         assert [i.relative_path.name for i in found if not i.warning and not i.error] == ["good.pdf"]
         reasons = {i.relative_path.name: i.warning for i in found if i.warning}
-        assert reasons == {"pipe.pdf": "not a regular file (a FIFO): skipped without reading it",
-                           "sock.png": "not a regular file (a socket): skipped without reading it",
-                           "zero.pdf": "not a regular file (a character device): skipped without reading it"}
+        assert reasons == {
+            "pipe.pdf": "not a regular file (a FIFO): skipped without reading it",
+            "sock.png": "not a regular file (a socket): skipped without reading it",
+            "zero.pdf": "not a regular file (a character device): skipped without reading it",
+        }
         named = discover_inputs([str(src / "pipe.pdf")])
         assert named[0].error == "not a regular file (a FIFO): skipped without reading it"
         # a file swapped for a FIFO or a device after discovery: hashing and sniffing fail at once
@@ -105,8 +110,15 @@ def test_a_pdf_whose_name_is_not_utf8_opens_and_its_summary_stays_utf8_json(tmp_
     assert item.path == name and item.error is None
     outcome = DocOutcome(name, item.relative_path, "converted", pages=1)
     summary = tmp_path / "summary.json"
-    write_summary(summary, {"documents": [outcome.to_json()]}, started="now", settings=Settings(),
-                  inputs=[str(tmp_path)], output_dir=tmp_path / "out", warnings=[f"{name}: a note"])
+    write_summary(
+        summary,
+        {"documents": [outcome.to_json()]},
+        started="now",
+        settings=Settings(),
+        inputs=[str(tmp_path)],
+        output_dir=tmp_path / "out",
+        warnings=[f"{name}: a note"],
+    )
     written = json.loads(summary.read_text(encoding="utf-8"))
     assert written["documents"][0]["path"].endswith("caf\\xe9 \\xff.pdf")
     assert written["warnings"] == [f"{shown(name)}: a note"]
@@ -129,7 +141,7 @@ def _assert_one_printable_line_per_event(output: str, events: int) -> None:
 
 
 def _assert_terminal_safe(line: str) -> None:
-    line.encode("utf-8")   # no lone surrogates: a UTF-8 terminal or log file takes it
+    line.encode("utf-8")  # no lone surrogates: a UTF-8 terminal or log file takes it
     assert not any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in line), ascii(line)
     assert "\u202e" not in line and "\x1b" not in line
 
@@ -143,8 +155,9 @@ def test_any_name_is_one_printable_line_per_event_in_the_plain_log(raw: str):
     reporter.start(2)
     reporter.warn(f"{path}: not a regular file (a FIFO): skipped without reading it")
     reporter.document_finished(DocOutcome(path, Path(path.name), "failed", error=f"cannot read {path}"))
-    reporter.document_finished(DocOutcome(path, Path(path.name), "converted", pages=1, warnings=["w"],
-                                          flags=["page 1: unreadable-text"]))
+    reporter.document_finished(
+        DocOutcome(path, Path(path.name), "converted", pages=1, warnings=["w"], flags=["page 1: unreadable-text"])
+    )
     _assert_one_printable_line_per_event(stream.getvalue(), 5)
     assert shown(path) in stream.getvalue()
 
@@ -166,21 +179,41 @@ def test_escape_sequences_and_newlines_in_names_are_shown_not_played_in_rich_mod
 # -- Markdown keeps raw HTML from a document's text as text ----------------------------------------
 def test_markdown_escapes_raw_html_in_text_but_keeps_its_own_tables_and_marks():
     def region(order, label, task, content, **extra):
-        return Region(index=order, order=order, label=label, native_label=label, task=task,
-                      bbox=(10.0, 10.0 + 50 * order, 300.0, 50.0 + 50 * order), score=0.9, content=content, **extra)
-    page = PageResult(0, 400, 800, "pdf", 200, (144.0, 288.0), 0, regions=[
-        region(0, "paragraph_title", Task.TEXT, "Setup <img src=x onerror=alert(1)>"),
-        region(1, "text", Task.TEXT, "Run <script>steal()</script> and <!-- hide this --> if a < b."),
-        region(2, "text", Task.TEXT, "", rich="E = mc<sup>2</sup> <iframe src=evil>"),
-        region(3, "table", Task.TABLE, "<table><tr><td>x <b>y</b></td></tr></table>"),
-    ])
-    md = render_markdown(DocResult(source=Path("a.pdf"), relative_path=Path("a.pdf"), sha256="0", pages=[page],
-                                     engine={}, options={}))
+        return Region(
+            index=order,
+            order=order,
+            label=label,
+            native_label=label,
+            task=task,
+            bbox=(10.0, 10.0 + 50 * order, 300.0, 50.0 + 50 * order),
+            score=0.9,
+            content=content,
+            **extra,
+        )
+
+    page = PageResult(
+        0,
+        400,
+        800,
+        "pdf",
+        200,
+        (144.0, 288.0),
+        0,
+        regions=[
+            region(0, "paragraph_title", Task.TEXT, "Setup <img src=x onerror=alert(1)>"),
+            region(1, "text", Task.TEXT, "Run <script>steal()</script> and <!-- hide this --> if a < b."),
+            region(2, "text", Task.TEXT, "", rich="E = mc<sup>2</sup> <iframe src=evil>"),
+            region(3, "table", Task.TABLE, "<table><tr><td>x <b>y</b></td></tr></table>"),
+        ],
+    )
+    md = render_markdown(
+        DocResult(source=Path("a.pdf"), relative_path=Path("a.pdf"), sha256="0", pages=[page], engine={}, options={})
+    )
     for raw in ("<img", "<script", "</script", "<!-- hide", "<iframe"):
         assert raw not in md, md
     assert "&lt;script>steal()&lt;/script>" in md and "&lt;!-- hide this -->" in md and "if a < b." in md
-    assert "mc<sup>2</sup>" in md                                   # refine's own marks stay
-    assert "<table><tr><td>x <b>y</b></td></tr></table>" in md   # our tables stay (sanitised as before)
+    assert "mc<sup>2</sup>" in md  # refine's own marks stay
+    assert "<table><tr><td>x <b>y</b></td></tr></table>" in md  # our tables stay (sanitised as before)
 
 
 # -- --extract: a schema only when named as one ----------------------------------------------------
@@ -196,8 +229,9 @@ def test_extract_takes_a_schema_only_as_at_file_or_dot_json(tmp_path: Path, monk
 
 
 # -- the run end to end: its own outputs are never inputs; -q keeps why the exit code is not 0 -------
-def test_convert_dot_into_a_folder_inside_it_twice_converts_only_the_document(tmp_path: Path,
-                                                                              monkeypatch: pytest.MonkeyPatch):
+def test_convert_dot_into_a_folder_inside_it_twice_converts_only_the_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     from glmocr_cli.api import convert
 
     text_pdf(tmp_path / "report.pdf", [["Quarterly figures are final."]])
@@ -205,7 +239,7 @@ def test_convert_dot_into_a_folder_inside_it_twice_converts_only_the_document(tm
     run = Settings(engine="lite", workers=1, dpi=100, layout_vis=True, fail_on="flagged")
     first = convert(["."], "out", run)
     assert [(o.relative_path.as_posix(), o.status) for o in first.outcomes] == [("report.pdf", "converted")]
-    assert any(Path("out/layout").iterdir())   # pictures an older walk took for inputs on the next run
+    assert any(Path("out/layout").iterdir())  # pictures an older walk took for inputs on the next run
     second = convert(["."], "out", run)
     assert [(o.relative_path.as_posix(), o.status) for o in second.outcomes] == [("report.pdf", "skipped")]
     assert not Path("out/out").exists() and second.exit_code == 0 and second.problem_lines() == []
@@ -214,13 +248,19 @@ def test_convert_dot_into_a_folder_inside_it_twice_converts_only_the_document(tm
 def test_quiet_lines_say_why_fail_on_flagged_exits_1():
     from glmocr_cli.api import RunReport
 
-    flagged = DocOutcome(Path("in/scan.pdf"), Path("scan.pdf"), "converted", pages=2,
-                         flags=["page 1: unsupported-script", "page 2: unreadable-text"])
+    flagged = DocOutcome(
+        Path("in/scan.pdf"),
+        Path("scan.pdf"),
+        "converted",
+        pages=2,
+        flags=["page 1: unsupported-script", "page 2: unreadable-text"],
+    )
     report = RunReport([flagged], "lite", fail_on="flagged")
     assert report.exit_code == 1
     assert report.problem_lines() == [
-        "flagged: in/scan.pdf: page 1: unsupported-script, page 2: unreadable-text (--fail-on flagged)"]
-    assert RunReport([flagged], "lite").problem_lines() == []   # failure: a flag is no reason to exit 1
+        "flagged: in/scan.pdf: page 1: unsupported-script, page 2: unreadable-text (--fail-on flagged)"
+    ]
+    assert RunReport([flagged], "lite").problem_lines() == []  # failure: a flag is no reason to exit 1
 
 
 def test_paths_on_stdin_keep_their_bytes_one_a_line_or_nul_separated(monkeypatch: pytest.MonkeyPatch):
@@ -234,21 +274,32 @@ def test_paths_on_stdin_keep_their_bytes_one_a_line_or_nul_separated(monkeypatch
 
 SUFFIXES = st.sampled_from([".pdf", ".PDF", ".png", ".jpg", ".tiff", ".webp"])
 STEM_BYTES = st.binary(min_size=1, max_size=60).filter(lambda b: b"/" not in b and b"\0" not in b)
-STEM_TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="/\0"), min_size=1,
-                    max_size=40).map(os.fsencode).filter(lambda b: len(b) <= 200)
+STEM_TEXT = (
+    st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="/\0"), min_size=1, max_size=40)
+    .map(os.fsencode)
+    .filter(lambda b: len(b) <= 200)
+)
 
 
 @settings(max_examples=40, deadline=None)
-@given(files=st.lists(st.tuples(st.one_of(STEM_BYTES, STEM_TEXT, st.sampled_from([b"-rf", b"--help", b".", b"..",
-                                                                                   b" ", b"\n"])),
-                                SUFFIXES, st.booleans()), min_size=1, max_size=8))
+@given(
+    files=st.lists(
+        st.tuples(
+            st.one_of(STEM_BYTES, STEM_TEXT, st.sampled_from([b"-rf", b"--help", b".", b"..", b" ", b"\n"])),
+            SUFFIXES,
+            st.booleans(),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
 def test_every_file_of_a_folder_is_an_input_or_one_printable_line_whatever_its_name(files):
     import tempfile
 
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder) / "in"
         root.mkdir()
-        made: dict[Path, bool] = {}    # path -> is a FIFO
+        made: dict[Path, bool] = {}  # path -> is a FIFO
         for stem, suffix, fifo in files:
             path = root / os.fsdecode(stem + suffix.encode())
             if path in made:
@@ -259,7 +310,7 @@ def test_every_file_of_a_folder_is_an_input_or_one_printable_line_whatever_its_n
                 path.write_bytes(b"%PDF-1.4\n")
             made[path] = fifo
         found = discover_inputs([str(root)], output_dir=Path(folder) / "out")
-        assert sorted(i.path for i in found) == sorted(made)           # each exactly once, none invented
+        assert sorted(i.path for i in found) == sorted(made)  # each exactly once, none invented
         for item in found:
             assert (item.warning is not None) == made[item.path] and item.error is None
             _assert_terminal_safe(shown(f"warning: {item.path}: {item.warning}"))

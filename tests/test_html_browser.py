@@ -1,6 +1,7 @@
 """NAME.html as a reader sees it, in a real browser (chromium): the demo's formula is laid out as math
 by the browser's own MathML (its exponent raised), the ruled table keeps its merged cells, the headings
 are headings. A screenshot of the page is kept in tests/artefacts/ (gitignored) for a person to look at."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -20,7 +21,10 @@ def test_report_html_renders_formula_table_and_headings(samples_converted, brows
         # the browser laid the exponent out as one: n sits raised after the closing bracket
         base = page.locator("div.formula msup > :first-child").bounding_box()
         power = page.locator("div.formula msup > :last-child").bounding_box()
-        assert power["x"] >= base["x"] + base["width"] - 1 and power["y"] + power["height"] < base["y"] + base["height"] - 2
+        assert (
+            power["x"] >= base["x"] + base["width"] - 1
+            and power["y"] + power["height"] < base["y"] + base["height"] - 2
+        )
         assert page.locator("div.formula .eqno").inner_text() == "(1)"
         # the table: the merged "Service" cell spans the two header rows
         assert page.locator("table tr").count() == 6

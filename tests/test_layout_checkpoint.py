@@ -1,4 +1,5 @@
 """Layout checkpoints (issue 10, fault 6): class names are required, the config's resample is used."""
+
 from __future__ import annotations
 
 import json
@@ -41,9 +42,20 @@ def test_checkpoint_without_id2label_is_refused(layout_dir, tmp_path):
 def test_cli_names_the_layout_checkpoint_without_id2label(layout_dir, tiny_glm_dir, tmp_path):
     bare = edited_copy(layout_dir, tmp_path / "bare", "config.json", without_labels)
     Image.new("RGB", (200, 100), "white").save(tmp_path / "p.png")
-    result = run_cli("convert", str(tmp_path / "p.png"), "-o", str(tmp_path / "out"), "--engine", "glm",
-                     "--model", str(tiny_glm_dir), "--layout-model", str(bare),
-                     "--device", "cpu")
+    result = run_cli(
+        "convert",
+        str(tmp_path / "p.png"),
+        "-o",
+        str(tmp_path / "out"),
+        "--engine",
+        "glm",
+        "--model",
+        str(tiny_glm_dir),
+        "--layout-model",
+        str(bare),
+        "--device",
+        "cpu",
+    )
     assert result.returncode == 2
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "id2label" in lines[0] and str(bare) in lines[0], result.stderr
@@ -58,8 +70,12 @@ def torch_resize(image: Image.Image, size, mode: str) -> np.ndarray:
 
 @pytest.mark.parametrize("code,mode,tolerance", [(0, "nearest", 1e-6), (2, "bilinear", 0.01)])
 def test_resample_of_the_config_is_used(layout_dir, tmp_path, code, mode, tolerance):
-    folder = edited_copy(layout_dir, tmp_path / "ckpt", "preprocessor_config.json",
-                         lambda cfg: cfg.update(resample=code, size={"height": 96, "width": 72}))
+    folder = edited_copy(
+        layout_dir,
+        tmp_path / "ckpt",
+        "preprocessor_config.json",
+        lambda cfg: cfg.update(resample=code, size={"height": 96, "width": 72}),
+    )
     pre = Preprocessing.from_dir(folder)
     assert pre.resample == code
     image = Image.fromarray(np.random.default_rng(1).integers(0, 256, (30, 40, 3), dtype=np.uint8))
@@ -71,7 +87,6 @@ def test_resample_of_the_config_is_used(layout_dir, tmp_path, code, mode, tolera
 
 
 def test_unsupported_resample_is_a_clear_error(layout_dir, tmp_path):
-    folder = edited_copy(layout_dir, tmp_path / "ckpt", "preprocessor_config.json",
-                         lambda cfg: cfg.update(resample=4))
+    folder = edited_copy(layout_dir, tmp_path / "ckpt", "preprocessor_config.json", lambda cfg: cfg.update(resample=4))
     with pytest.raises(LayoutCheckpointError, match="resample box"):
         Preprocessing.from_dir(folder)

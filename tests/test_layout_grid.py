@@ -1,6 +1,7 @@
 """Reading order of cards and columns on generated pages, through the lite engine as a user runs it:
 a 2x2 grid of framed cards is read card by card (heading, formula, paragraph) and is no table; a
 newspaper's three columns are read top to bottom, one after the other."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Lines -> regions, column detection and table detection from line geometry (real code, plain boxes)."""
+
 from __future__ import annotations
 
 from glmocr_cli.document import TextLine
@@ -14,8 +15,13 @@ def line(x0, y0, x1, y1, text="word"):
 def test_a_line_is_never_split_and_its_cut_off_first_word_joins_it():
     # A heading "The Birth of Word Processing" whose box starts 20 px right of the text (as CDLA's do):
     # the word "The" lies wholly outside the box.
-    words = [line(200, 100, 216, 130, "The"), line(248, 100, 320, 130, "Birth"), line(328, 100, 360, 130, "of"),
-             line(368, 100, 440, 130, "Word"), line(448, 100, 600, 130, "Processing")]
+    words = [
+        line(200, 100, 216, 130, "The"),
+        line(248, 100, 320, 130, "Birth"),
+        line(328, 100, 360, 130, "of"),
+        line(368, 100, 440, 130, "Word"),
+        line(448, 100, 600, 130, "Processing"),
+    ]
     boxes = [(221, 95, 610, 135)]
     owned, leftovers = assign_lines(words, boxes)
     members = [[words[k] for k in owned[0]]]
@@ -73,7 +79,9 @@ def test_blocks_side_by_side_in_one_box_are_read_one_after_the_other():
     payment = [line(600, 101 + 20 * k, 900, 122 + 20 * k, f"payment {k}") for k in range(8)]
     columns = side_by_side(receipt + payment)
     assert columns is not None and [[ln.text for ln in col] for col in columns] == [
-        [ln.text for ln in receipt], [ln.text for ln in payment]]
+        [ln.text for ln in receipt],
+        [ln.text for ln in payment],
+    ]
     # Blocks that do not line up at all are columns whatever their size.
     letter = [line(20, 100 + 30 * k, 300, 120 + 30 * k) for k in range(4)]
     sender = [line(600, 215 + 25 * k, 900, 235 + 25 * k) for k in range(4)]

@@ -1,4 +1,5 @@
 """The lite engine on real pages with its real bundled models (no mocks)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -99,14 +100,18 @@ def test_figure_regions_are_cropped(shared_data: Path, engines):
 @pytest.mark.parametrize("turned", [90, 270])
 def test_sideways_scan_is_turned_upright(tmp_path: Path, engines, turned: int):
     born = text_pdf(tmp_path / "born.pdf")
-    result = engines["off"].process_page(render(render_to_image_pdf(born, tmp_path / "side.pdf", dpi=150, rotate=turned)))
+    result = engines["off"].process_page(
+        render(render_to_image_pdf(born, tmp_path / "side.pdf", dpi=150, rotate=turned))
+    )
     assert result.rotation == turned  # PIL turns counter-clockwise; we turn back clockwise
     assert result.width < result.height and "quick brown fox jumps" in page_text(result)
 
 
-SMALL_PRINT = ["Invoice 4471 for Harrowgate Mills, paid on 12 March 2024 by transfer.",
-               "The quarterly audit found 37 discrepancies in the northern ledger.",
-               "Shipping weight 18.25 kg, declared value EUR 1,940.00, tariff 8471.30."]
+SMALL_PRINT = [
+    "Invoice 4471 for Harrowgate Mills, paid on 12 March 2024 by transfer.",
+    "The quarterly audit found 37 discrepancies in the northern ledger.",
+    "Shipping weight 18.25 kg, declared value EUR 1,940.00, tariff 8471.30.",
+]
 
 
 def test_lines_are_read_from_the_full_resolution_page():
@@ -128,5 +133,5 @@ def test_lines_are_read_from_the_full_resolution_page():
         return " ".join(ln.text for ln in sorted(lines, key=lambda ln: ln.bbox[1]))
 
     shrunk = scan.resize((round(scan.width * 1280 / scan.height), 1280), Image.LANCZOS)
-    assert Levenshtein.normalized_distance(read(shrunk), want) > 0.02   # the page needs the resolution
+    assert Levenshtein.normalized_distance(read(shrunk), want) > 0.02  # the page needs the resolution
     assert read(scan) == want

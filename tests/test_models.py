@@ -1,4 +1,5 @@
 """`models pull | list | verify` against the HF cache layout, a closed port and tiny checkpoints."""
+
 from __future__ import annotations
 
 import socket
@@ -26,7 +27,7 @@ def empty_cache(tmp_path, monkeypatch):
 def closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]       # released on close: nothing listens there
+        return s.getsockname()[1]  # released on close: nothing listens there
 
 
 def test_pull_fails_fast_without_network(empty_cache, monkeypatch):
@@ -57,6 +58,7 @@ def test_verify_flags_a_truncated_or_swapped_checkpoint(empty_cache, dirs, tmp_p
     swapped = verify(dirs[1], dirs[0])
     assert all("model_type" in m.status for m in swapped)
     import shutil
+
     broken = shutil.copytree(dirs[1], tmp_path / "layout")
     weights = broken / "model.safetensors"
     weights.write_bytes(weights.read_bytes()[:5000])

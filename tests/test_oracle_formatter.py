@@ -2,6 +2,7 @@
 `postprocess/result_formatter.ResultFormatter.process` with its config.yaml): the model's raw answers
 go through the SDK on one side and through our GLM clean-up (`clean_output`) and Markdown writer on
 the other. Equal on every case, except the divergences listed in DIVERGENT with the reason."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -18,8 +19,12 @@ from helpers.sdk_oracle import sdk_config, sdk_or_skip
 pytestmark = pytest.mark.slow  # the reference SDK, vLLM's math or transformers' processor as oracles
 
 EQUAL = {
-    "headings": [("doc_title", "# My Title"), ("paragraph_title", "- 1 Intro"), ("paragraph_title", "## 2 Methods"),
-                 ("text", "Hello world.")],
+    "headings": [
+        ("doc_title", "# My Title"),
+        ("paragraph_title", "- 1 Intro"),
+        ("paragraph_title", "## 2 Methods"),
+        ("text", "Hello world."),
+    ],
     "formula_then_number": [("display_formula", "$$x^2$$"), ("formula_number", "(1)")],
     "number_then_formula": [("formula_number", "(2)"), ("display_formula", "\\[ y = 1 \\]")],
     "number_alone": [("text", "Intro"), ("formula_number", "(3)"), ("text", "after")],
@@ -41,16 +46,23 @@ EQUAL = {
 
 # name: (regions, why ours differs)
 DIVERGENT = {
-    "line_breaks": ([("text", "line one\nline two\n\npara")],
-                    "a single newline inside a text region stays a soft line break; the SDK makes every line "
-                    "its own paragraph"),
-    "list_numbers": ([("text", "(1)first"), ("text", "2.5 million people")],
-                     "the SDK inserts a space after a leading number or letter and its '.' or ')', which also "
-                     "breaks decimals and abbreviations ('2. 5 million', 'e. g.'); we leave the text as read"),
-    "code_fence": ([("text", "```python\nprint(1)")],
-                   "we remove the model's code fences from text regions; the SDK closes an unclosed one"),
-    "hash_text": ([("text", "# not a heading")],
-                  "a text region starting with '# ' is escaped so that it does not become a heading"),
+    "line_breaks": (
+        [("text", "line one\nline two\n\npara")],
+        "a single newline inside a text region stays a soft line break; the SDK makes every line its own paragraph",
+    ),
+    "list_numbers": (
+        [("text", "(1)first"), ("text", "2.5 million people")],
+        "the SDK inserts a space after a leading number or letter and its '.' or ')', which also "
+        "breaks decimals and abbreviations ('2. 5 million', 'e. g.'); we leave the text as read",
+    ),
+    "code_fence": (
+        [("text", "```python\nprint(1)")],
+        "we remove the model's code fences from text regions; the SDK closes an unclosed one",
+    ),
+    "hash_text": (
+        [("text", "# not a heading")],
+        "a text region starting with '# ' is escaped so that it does not become a heading",
+    ),
 }
 
 
@@ -64,14 +76,22 @@ def formatter():
 
 
 def boxes(i: int) -> tuple[int, int, int, int]:
-    return 100, 100 + 50 * i, 900, 140 + 50 * i     # one column, same left edge, 1000x1000 page
+    return 100, 100 + 50 * i, 900, 140 + 50 * i  # one column, same left edge, 1000x1000 page
 
 
 def sdk_markdown(formatter, items) -> str:
     """As the SDK's pipeline hands regions to its formatter: abandoned labels already gone."""
-    regions = [{"index": i, "label": label, "content": text, "bbox_2d": list(boxes(i)),
-                "task_type": DEFAULT_LABEL_TASKS[label].value}
-               for i, (label, text) in enumerate(items) if DEFAULT_LABEL_TASKS[label] is not Task.ABANDON]
+    regions = [
+        {
+            "index": i,
+            "label": label,
+            "content": text,
+            "bbox_2d": list(boxes(i)),
+            "task_type": DEFAULT_LABEL_TASKS[label].value,
+        }
+        for i, (label, text) in enumerate(items)
+        if DEFAULT_LABEL_TASKS[label] is not Task.ABANDON
+    ]
     return formatter.process([regions])[1]
 
 
@@ -80,12 +100,15 @@ def our_markdown(items) -> str:
     for i, (label, text) in enumerate(items):
         task = DEFAULT_LABEL_TASKS[label]
         content = clean_output(task, text)[0] if task in (Task.TEXT, Task.TABLE, Task.FORMULA) else text
-        regions.append(Region(index=i, order=i, label=label, native_label=label, task=task, bbox=boxes(i),
-                              score=0.9, content=content))
-    page = PageResult(index=0, width=1000, height=1000, source="image", dpi=None, size_pt=None, rotation=0,
-                      regions=regions)
-    doc = DocResult(source=Path("x.png"), relative_path=Path("x.png"), sha256="", pages=[page], engine={},
-                    options={})
+        regions.append(
+            Region(
+                index=i, order=i, label=label, native_label=label, task=task, bbox=boxes(i), score=0.9, content=content
+            )
+        )
+    page = PageResult(
+        index=0, width=1000, height=1000, source="image", dpi=None, size_pt=None, rotation=0, regions=regions
+    )
+    doc = DocResult(source=Path("x.png"), relative_path=Path("x.png"), sha256="", pages=[page], engine={}, options={})
     return render_markdown(doc).rstrip("\n")
 
 
@@ -105,11 +128,11 @@ def repetition_cases() -> list[str]:
     rng = np.random.default_rng(11)
     indented = "\n".join(" " * int(rng.integers(0, 6)) + "the same table row again" for _ in range(120))
     return [
-        "Intro. " + "The loop goes on and on. " * 120,                     # a consecutive loop
-        "Header line\n" + indented + "\nlast line",                      # one line dominating
+        "Intro. " + "The loop goes on and on. " * 120,  # a consecutive loop
+        "Header line\n" + indented + "\nlast line",  # one line dominating
         "Header\n\n" + "\n".join(f"row {i}: value" for i in range(300)),  # long, no loop
-        "ab cd ef gh " * 20,                                              # a loop, but short
-        "x" * 3000,                                                       # one character
+        "ab cd ef gh " * 20,  # a loop, but short
+        "x" * 3000,  # one character
         "\n".join(["alpha beta gamma"] * 8 + [f"line {i} of something" for i in range(200)]),
         "",
     ]
@@ -125,4 +148,4 @@ def test_repetition_cut_equals_sdk(formatter):
         expected = clean_repeated_content(text) if len(text) >= 2048 else text
         assert cut_repetition(text) == expected, text[:60]
         cut += expected != text
-    assert cut >= 3      # the consecutive loop, the dominating line, the one-character run
+    assert cut >= 3  # the consecutive loop, the dominating line, the one-character run

@@ -15,6 +15,7 @@ Deliberate divergence: our drafts are chosen with the repetition penalty the ver
 (a draft the verifier would reject is never proposed); vLLM's proposer takes the plain argmax. The
 reference applies the same penalty, so the comparison is of the layer's math, not of that rule.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -50,8 +51,11 @@ class VllmMtpReference:
         from transformers.models.glm_ocr.modeling_glm_ocr import GlmOcrTextDecoderLayer
 
         prefix = mtp_prefix(model.config)
-        weights = {k.removeprefix(prefix): v.float() for k, v in load_file(path / "model.safetensors").items()
-                   if k.startswith(prefix)}
+        weights = {
+            k.removeprefix(prefix): v.float()
+            for k, v in load_file(path / "model.safetensors").items()
+            if k.startswith(prefix)
+        }
         named = ("enorm.", "hnorm.", "eh_proj.", "shared_head.", "embed_tokens.")
         self.w = {k: v for k, v in weights.items() if k.startswith(named)}
         cfg = model.config.text_config
@@ -63,9 +67,17 @@ class VllmMtpReference:
     def hidden(self, tokens: torch.Tensor, previous: torch.Tensor, positions: torch.Tensor) -> torch.Tensor:
         """`GlmOcrMultiTokenPredictorLayer.forward` over a whole sequence [1, L] in one causal pass."""
         embeds = torch.nn.functional.embedding(tokens, self.w["embed_tokens.weight"])
-        embeds[:, positions[0, 0] == 0] = 0                     # masking inputs at position 0
-        x = torch.cat([rms_norm(embeds, self.w["enorm.weight"], self.eps),
-                       rms_norm(previous, self.w["hnorm.weight"], self.eps)], dim=-1) @ self.w["eh_proj.weight"].T
+        embeds[:, positions[0, 0] == 0] = 0  # masking inputs at position 0
+        x = (
+            torch.cat(
+                [
+                    rms_norm(embeds, self.w["enorm.weight"], self.eps),
+                    rms_norm(previous, self.w["hnorm.weight"], self.eps),
+                ],
+                dim=-1,
+            )
+            @ self.w["eh_proj.weight"].T
+        )
         out = self.block(x, position_embeddings=self.rotary(x, positions), attention_mask=None)
         return out[0] if isinstance(out, tuple) else out
 
@@ -93,8 +105,10 @@ def tiny(tmp_path_factory):
 
 def requests(recognizer):
     rng = np.random.default_rng(5)
-    crops = [prepare_crop(Image.fromarray(rng.integers(0, 255, (h, w, 3), dtype=np.uint8)))
-             for w, h in [(120, 60), (300, 90)]]
+    crops = [
+        prepare_crop(Image.fromarray(rng.integers(0, 255, (h, w, 3), dtype=np.uint8)))
+        for w, h in [(120, 60), (300, 90)]
+    ]
     return [request_from_encoding(recognizer.encode([CropRequest(c, "Text Recognition:")]), NEW_TOKENS) for c in crops]
 
 
@@ -109,8 +123,15 @@ def test_drafts_equal_the_vllm_reference(tiny, draft_tokens):
         recorded.append((slots[0], list(results[0].token_ids), drafts[0].tolist()))
         return drafts
 
-    decoder = GlmDecoder(model, mtp=load_mtp_layer(model, path), draft_tokens=draft_tokens,
-                         repetition_penalty=PENALTY, batch_size=1, eos_token_ids=[], draft_hook=record)
+    decoder = GlmDecoder(
+        model,
+        mtp=load_mtp_layer(model, path),
+        draft_tokens=draft_tokens,
+        repetition_penalty=PENALTY,
+        batch_size=1,
+        eos_token_ids=[],
+        draft_hook=record,
+    )
     built = requests(recognizer)
     results = decoder.generate(built)
     compared = 0
@@ -118,28 +139,33 @@ def test_drafts_equal_the_vllm_reference(tiny, draft_tokens):
         prompt = request.input_ids.tolist()
         sequence = torch.tensor([prompt + results[index].token_ids])
         with torch.no_grad():
-            image_mask = (sequence == model.config.image_token_id)
-            main = model.model(input_ids=sequence, pixel_values=request.pixel_values,
-                               image_grid_thw=request.image_grid_thw, mm_token_type_ids=image_mask.int())
-            hidden = main.last_hidden_state                           # after the final norm
+            image_mask = sequence == model.config.image_token_id
+            main = model.model(
+                input_ids=sequence,
+                pixel_values=request.pixel_values,
+                image_grid_thw=request.image_grid_thw,
+                mm_token_type_ids=image_mask.int(),
+            )
+            hidden = main.last_hidden_state  # after the final norm
             positions, _ = model.model.get_rope_index(
                 torch.tensor([prompt + results[index].token_ids + [0] * draft_tokens]),
                 mm_token_type_ids=torch.cat([image_mask, torch.zeros(1, draft_tokens, dtype=torch.bool)], 1).int(),
-                image_grid_thw=request.image_grid_thw)
+                image_grid_thw=request.image_grid_thw,
+            )
         for slot, emitted, drafts in (r for r in recorded if r[0] == index):
-            last = len(prompt) + len(emitted) - 2        # position i: token i+1 is the newest emitted one
+            last = len(prompt) + len(emitted) - 2  # position i: token i+1 is the newest emitted one
             seen = set(prompt) | set(emitted)
-            tokens, states = sequence[:, 1:last + 2], hidden[:, :last + 1]
+            tokens, states = sequence[:, 1 : last + 2], hidden[:, : last + 1]
             expected = []
             with torch.no_grad():
                 for j in range(draft_tokens):
-                    out = reference.hidden(tokens, states, positions[:, :, :tokens.shape[1]])
+                    out = reference.hidden(tokens, states, positions[:, :, : tokens.shape[1]])
                     token, margin = penalised_choice(reference.logits(out[0, -1]), seen)
                     if margin < 1e-4:
-                        break                                  # a near tie: float order may decide
+                        break  # a near tie: float order may decide
                     expected.append(token)
-                    tokens = torch.cat([tokens, torch.tensor([[token]])], dim=1)      # chain: feed it back
+                    tokens = torch.cat([tokens, torch.tensor([[token]])], dim=1)  # chain: feed it back
                     states = torch.cat([states, out[:, -1:]], dim=1)
-            assert drafts[:len(expected)] == expected, (index, len(emitted))
+            assert drafts[: len(expected)] == expected, (index, len(emitted))
             compared += len(expected)
     assert compared >= len(built) * (NEW_TOKENS // 2)

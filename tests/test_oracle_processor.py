@@ -2,6 +2,7 @@
 Pillow image processor, tokenizer and chat template; no torchvision): input_ids, attention_mask,
 pixel_values, image_grid_thw, mm_token_type_ids and the M-RoPE position ids from get_rope_index must
 be equal, for single crops and a left-padded batch."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -32,8 +33,12 @@ def image_only_processor(image_processor, tokenizer):
                 return None
             return super().check_argument_for_proper_class(attribute_name, arg)
 
-    return ImageOnlyGlm46VProcessor(image_processor=image_processor, tokenizer=tokenizer, video_processor=None,
-                                    chat_template=tokenizer.chat_template)
+    return ImageOnlyGlm46VProcessor(
+        image_processor=image_processor,
+        tokenizer=tokenizer,
+        video_processor=None,
+        chat_template=tokenizer.chat_template,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -46,14 +51,25 @@ def setup(tiny_glm_plain_dir):
 
 def crops() -> list[CropRequest]:
     rng = np.random.default_rng(0)
-    return [CropRequest(prepare_crop(Image.fromarray(rng.integers(0, 255, (h, w, 3), dtype=np.uint8))),
-                        PROMPT_TEXTS[i % len(PROMPT_TEXTS)], key=i) for i, (w, h) in enumerate(SIZES)]
+    return [
+        CropRequest(
+            prepare_crop(Image.fromarray(rng.integers(0, 255, (h, w, 3), dtype=np.uint8))),
+            PROMPT_TEXTS[i % len(PROMPT_TEXTS)],
+            key=i,
+        )
+        for i, (w, h) in enumerate(SIZES)
+    ]
 
 
 def reference(processor, requests: list[CropRequest]) -> dict[str, torch.Tensor]:
-    texts = [processor.apply_chat_template([{"role": "user", "content": [{"type": "image"},
-                                                                        {"type": "text", "text": r.prompt}]}],
-                                           tokenize=False, add_generation_prompt=True) for r in requests]
+    texts = [
+        processor.apply_chat_template(
+            [{"role": "user", "content": [{"type": "image"}, {"type": "text", "text": r.prompt}]}],
+            tokenize=False,
+            add_generation_prompt=True,
+        )
+        for r in requests
+    ]
     processor.tokenizer.padding_side = "left"
     return processor(text=texts, images=[r.image for r in requests], padding=True, return_tensors="pt")
 
@@ -85,12 +101,15 @@ def test_mrope_positions_equal_get_rope_index_on_processor_inputs(setup):
     requests = crops()[:5]
     theirs = reference(processor, requests)
     positions, deltas = recognizer.model.model.get_rope_index(
-        theirs["input_ids"], mm_token_type_ids=theirs["mm_token_type_ids"],
-        image_grid_thw=theirs["image_grid_thw"], attention_mask=theirs["attention_mask"])
+        theirs["input_ids"],
+        mm_token_type_ids=theirs["mm_token_type_ids"],
+        image_grid_thw=theirs["image_grid_thw"],
+        attention_mask=theirs["attention_mask"],
+    )
     for row, request in enumerate(requests):
         built = request_from_encoding(recognizer.encode([request]), 8)
         ours, delta = decoder.rope_positions(built.input_ids.view(1, -1), built.image_grid_thw)
         keep = theirs["attention_mask"][row].bool()
         assert torch.equal(ours[:, 0], positions[:, row][:, keep])
         assert int(delta) == int(deltas[row])
-        assert int(ours.max()) + 1 == ours.shape[-1] + int(delta)   # text continues right after
+        assert int(ours.max()) + 1 == ours.shape[-1] + int(delta)  # text continues right after

@@ -7,6 +7,7 @@ resizing (`utils/image_utils.crop_image_region`, `smart_resize`, then the checkp
 the prompt per task (`PageLoader.build_request_from_image`), and regions -> Markdown
 (`postprocess/result_formatter.ResultFormatter`) in tests/test_oracle_formatter.py.
 """
+
 from __future__ import annotations
 
 from types import SimpleNamespace
@@ -38,6 +39,7 @@ def config(sdk):
 
 # ---- layout post-processing ------------------------------------------------------------------
 
+
 def sdk_layout(config, dets: list[Detection], width: int, height: int, class_thresholds=None):
     """The SDK's path from raw detections to page boxes: [(label, score, [x0, y0, x1, y1])]."""
     from glmocr.layout.layout_detector import PPDocLayoutDetector
@@ -49,17 +51,24 @@ def sdk_layout(config, dets: list[Detection], width: int, height: int, class_thr
     pre = min([threshold, *(class_thresholds or {}).values()])
     # transformers' post_process_object_detection keeps score >= threshold, sorted by order_seq
     dets = sorted([d for d in dets if d.score >= pre], key=lambda d: d.rank)
-    raw = {"scores": torch.tensor([d.score for d in dets], dtype=torch.float32),
-           "labels": torch.tensor([label2id[d.label] for d in dets], dtype=torch.long),
-           "boxes": torch.tensor([d.bbox for d in dets], dtype=torch.float32).reshape(-1, 4),
-           "order_seq": torch.tensor([int(d.rank) for d in dets], dtype=torch.long)}
+    raw = {
+        "scores": torch.tensor([d.score for d in dets], dtype=torch.float32),
+        "labels": torch.tensor([label2id[d.label] for d in dets], dtype=torch.long),
+        "boxes": torch.tensor([d.bbox for d in dets], dtype=torch.float32).reshape(-1, 4),
+        "order_seq": torch.tensor([int(d.rank) for d in dets], dtype=torch.long),
+    }
     results = [raw]
     if class_thresholds:
         detector = SimpleNamespace(id2label=ID2LABEL, threshold=threshold, threshold_by_class=class_thresholds)
         results = PPDocLayoutDetector._apply_per_class_threshold(detector, results)
-    out = apply_layout_postprocess(results, ID2LABEL, [(width, height)], layout_nms=layout["layout_nms"],
-                                   layout_unclip_ratio=layout["layout_unclip_ratio"],
-                                   layout_merge_bboxes_mode=layout["layout_merge_bboxes_mode"])[0]
+    out = apply_layout_postprocess(
+        results,
+        ID2LABEL,
+        [(width, height)],
+        layout_nms=layout["layout_nms"],
+        layout_unclip_ratio=layout["layout_unclip_ratio"],
+        layout_merge_bboxes_mode=layout["layout_merge_bboxes_mode"],
+    )[0]
     return [(r["label"], r["score"], list(r["coordinate"])) for r in out]
 
 
@@ -87,23 +96,29 @@ def synthetic_page(rng: np.random.Generator, width: int, height: int, count: int
         x0, y0 = rng.uniform(-0.05, 0.9) * width, rng.uniform(-0.05, 0.9) * height
         w, h = rng.uniform(0.01, 0.6) * width, rng.uniform(0.005, 0.4) * height
         kind = rng.integers(6)
-        if kind == 0:      # the whole page or nearly, often an image
+        if kind == 0:  # the whole page or nearly, often an image
             x0, y0 = rng.uniform(-5, 0.05 * width), rng.uniform(-5, 0.05 * height)
             w, h = width * rng.uniform(0.85, 1.05), height * rng.uniform(0.85, 1.05)
-        if kind == 1:      # integer coordinates
+        if kind == 1:  # integer coordinates
             x0, y0, w, h = (float(round(v)) for v in (x0, y0, w, h))
         label = "image" if kind == 0 and rng.random() < 0.7 else LABELS[rng.integers(len(LABELS))]
         score = float(np.float32(rng.choice([0.3, 0.5, 0.9]) if rng.random() < 0.2 else rng.uniform(0.2, 1.0)))
         dets.append(Detection(f32(x0, y0, x0 + w, y0 + h), label, score, float(ranks[len(dets)])))
-        for _ in range(rng.integers(0, 3)):   # children: contained, shifted near-duplicates
+        for _ in range(rng.integers(0, 3)):  # children: contained, shifted near-duplicates
             cx0 = x0 + rng.uniform(-0.05, 0.3) * w
             cy0 = y0 + rng.uniform(-0.05, 0.3) * h
             cw, ch = w * rng.uniform(0.3, 1.05), h * rng.uniform(0.3, 1.05)
             child = LABELS[rng.integers(len(LABELS))] if rng.random() < 0.6 else label
             if rng.random() < 0.15:
                 child = "reference"
-            dets.append(Detection(f32(cx0, cy0, cx0 + cw, cy0 + ch), child,
-                                  float(np.float32(rng.uniform(0.2, 1.0))), float(ranks[len(dets)])))
+            dets.append(
+                Detection(
+                    f32(cx0, cy0, cx0 + cw, cy0 + ch),
+                    child,
+                    float(np.float32(rng.uniform(0.2, 1.0))),
+                    float(ranks[len(dets)]),
+                )
+            )
     return dets[:count]
 
 
@@ -143,26 +158,36 @@ def test_layout_every_label_survives_or_goes_as_the_sdk_says(config):
     ours, theirs = ours_layout(dets, width, height), sdk_layout(config, dets, width, height)
     assert ours == theirs
     kept = {label for label, _, box in ours if box[1] >= 380}
-    assert {"image", "seal", "chart"} <= kept            # never dropped as contained
-    assert "text" not in {label for label, _, box in ours if box[1] == 380}   # held smaller boxes: kept it
+    assert {"image", "seal", "chart"} <= kept  # never dropped as contained
+    assert "text" not in {label for label, _, box in ours if box[1] == 380}  # held smaller boxes: kept it
 
 
 def test_layout_edge_cases_equal_sdk(config):
     w, h = 1000, 1400
     cases = [
-        [],                                                                        # nothing found
-        [Detection(f32(0, 0, 1000, 1400), "image", s32(0.9), 0.0)],                     # a lone page-sized image
-        [Detection(f32(-3, -3, 1003, 1403), "image", s32(0.9), 0.0),
-         Detection(f32(10, 10, 500, 60), "text", s32(0.8), 1.0)],                       # page image + text
-        [Detection(f32(0, 0, 1000, 1400), "image", s32(0.9), 0.0),
-         Detection(f32(0, 0, 990, 1390), "image", s32(0.8), 1.0)],                      # only page images
-        [Detection(f32(100, 100, 100.5, 300), "text", s32(0.9), 0.0),
-         Detection(f32(1000, 10, 1200, 50), "text", s32(0.9), 1.0)],                    # sub-pixel, off-page
-        [Detection(f32(100, 100, 400, 200), "text", s32(0.9), 0.0),
-         Detection(f32(101, 100, 400, 200), "paragraph_title", s32(0.9), 1.0)],         # mutual containment
-        [Detection(f32(10.0, 20.0, 13.3, 40.7), "text", s32(0.5), 0.0)],                # unclip rounding
-        [Detection(f32(10, 10, 200, 200), "text", s32(0.3), 1.0),
-         Detection(f32(12, 12, 198, 198), "text", s32(0.3), 0.0)],                      # tied scores
+        [],  # nothing found
+        [Detection(f32(0, 0, 1000, 1400), "image", s32(0.9), 0.0)],  # a lone page-sized image
+        [
+            Detection(f32(-3, -3, 1003, 1403), "image", s32(0.9), 0.0),
+            Detection(f32(10, 10, 500, 60), "text", s32(0.8), 1.0),
+        ],  # page image + text
+        [
+            Detection(f32(0, 0, 1000, 1400), "image", s32(0.9), 0.0),
+            Detection(f32(0, 0, 990, 1390), "image", s32(0.8), 1.0),
+        ],  # only page images
+        [
+            Detection(f32(100, 100, 100.5, 300), "text", s32(0.9), 0.0),
+            Detection(f32(1000, 10, 1200, 50), "text", s32(0.9), 1.0),
+        ],  # sub-pixel, off-page
+        [
+            Detection(f32(100, 100, 400, 200), "text", s32(0.9), 0.0),
+            Detection(f32(101, 100, 400, 200), "paragraph_title", s32(0.9), 1.0),
+        ],  # mutual containment
+        [Detection(f32(10.0, 20.0, 13.3, 40.7), "text", s32(0.5), 0.0)],  # unclip rounding
+        [
+            Detection(f32(10, 10, 200, 200), "text", s32(0.3), 1.0),
+            Detection(f32(12, 12, 198, 198), "text", s32(0.3), 0.0),
+        ],  # tied scores
     ]
     for dets in cases:
         assert ours_layout(dets, w, h) == sdk_layout(config, dets, w, h), dets
@@ -184,7 +209,7 @@ def test_layout_postprocess_equals_sdk_on_recorded_detections(config, shared_dat
         for index in range(min(2, source.page_count)):
             image = source.render(index, 100_000_000).image.convert("RGB")
             raw = detector.raw_detections([image])[0]
-            for threshold in (0.3, 0.05):   # the real cut-off, and a low one for crowded pages
+            for threshold in (0.3, 0.05):  # the real cut-off, and a low one for crowded pages
                 cfg_thresholds = {label: threshold for label in LABELS}
                 ours = ours_layout(raw, image.width, image.height, cfg_thresholds)
                 assert ours == sdk_layout(config, raw, image.width, image.height, cfg_thresholds)
@@ -208,8 +233,12 @@ def processor():
 def sdk_normalised_box(box, width, height):
     """`PPDocLayoutDetector.process`: the integer box as 0-1000 `bbox_2d` (inline there, copied)."""
     x1, y1, x2, y2 = box
-    return [int(float(x1) / width * 1000), int(float(y1) / height * 1000),
-            int(float(x2) / width * 1000), int(float(y2) / height * 1000)]
+    return [
+        int(float(x1) / width * 1000),
+        int(float(y1) / height * 1000),
+        int(float(x2) / width * 1000),
+        int(float(y2) / height * 1000),
+    ]
 
 
 def sdk_resized(config, image: Image.Image) -> Image.Image:
@@ -247,15 +276,38 @@ def test_crop_box_equals_sdk_crop_image_region(sdk, config):
             box = (x0, y0, int(rng.integers(x0 + 2, width + 1)), int(rng.integers(y0 + 2, height + 1)))
             theirs = crop_image_region(page, sdk_normalised_box(box, width, height))
             if 0 in theirs.size:
-                continue   # the SDK crops nothing; ours keeps one pixel (sdk_crop_box)
+                continue  # the SDK crops nothing; ours keeps one pixel (sdk_crop_box)
             ours = page.crop(sdk_crop_box(box, width, height))
             assert ours.size == theirs.size and np.array_equal(np.asarray(ours), np.asarray(theirs)), box
 
 
-CROP_SIZES = [(1, 1), (10, 10), (27, 200), (30, 30), (56, 56), (100, 80), (112, 112), (150, 60), (5, 3000),
-              (3000, 5), (200, 12000), (1400, 60), (1500, 1100), (2000, 2500), (2591, 1859), (3500, 2600),
-              (4000, 4000), (6000, 300), (14, 400), (7000, 40), (37, 7000), (12000, 20), (20, 12000),
-              (90000, 600), (1, 9000)]
+CROP_SIZES = [
+    (1, 1),
+    (10, 10),
+    (27, 200),
+    (30, 30),
+    (56, 56),
+    (100, 80),
+    (112, 112),
+    (150, 60),
+    (5, 3000),
+    (3000, 5),
+    (200, 12000),
+    (1400, 60),
+    (1500, 1100),
+    (2000, 2500),
+    (2591, 1859),
+    (3500, 2600),
+    (4000, 4000),
+    (6000, 300),
+    (14, 400),
+    (7000, 40),
+    (37, 7000),
+    (12000, 20),
+    (20, 12000),
+    (90000, 600),
+    (1, 9000),
+]
 
 
 def sdk_then_processor_grid(config, size) -> tuple[int, int]:
@@ -266,10 +318,25 @@ def sdk_then_processor_grid(config, size) -> tuple[int, int]:
 
     loader = config["page_loader"]
     t, factor = loader["t_patch_size"], 14 * 2 * loader["patch_expand_factor"]
-    h, w = sdk_smart_resize(t=t, h=size[1], w=size[0], t_factor=t, h_factor=factor, w_factor=factor,
-                            min_pixels=loader["min_pixels"], max_pixels=loader["max_pixels"])
-    h, w = hf_smart_resize(num_frames=2, height=h, width=w, temporal_factor=2, factor=28,
-                           min_pixels=CHECKPOINT_SIZE["shortest_edge"], max_pixels=CHECKPOINT_SIZE["longest_edge"])
+    h, w = sdk_smart_resize(
+        t=t,
+        h=size[1],
+        w=size[0],
+        t_factor=t,
+        h_factor=factor,
+        w_factor=factor,
+        min_pixels=loader["min_pixels"],
+        max_pixels=loader["max_pixels"],
+    )
+    h, w = hf_smart_resize(
+        num_frames=2,
+        height=h,
+        width=w,
+        temporal_factor=2,
+        factor=28,
+        min_pixels=CHECKPOINT_SIZE["shortest_edge"],
+        max_pixels=CHECKPOINT_SIZE["longest_edge"],
+    )
     return w, h
 
 
@@ -289,7 +356,7 @@ def test_grid_equals_sdk_then_processor(sdk, config, processor):
             padded = pad_to_aspect(Image.new("RGB", size, "black"))
             ours = fit_to_grid(*padded.size)
             assert max(ours) / min(ours) <= 200 and fit_to_grid(*ours) == ours, size
-            if refused <= 6:   # the processor itself takes the prepared crop as it is
+            if refused <= 6:  # the processor itself takes the prepared crop as it is
                 assert grid_size(processor, prepare_crop(Image.new("RGB", size, "black"))) == ours, size
             continue
         assert fit_to_grid(*size) == reference, size
@@ -312,6 +379,7 @@ def test_model_pixels_equal_the_sdk_crop(sdk, config, processor, size):
 
 # ---- prompts, tasks and generation settings -------------------------------------------------
 
+
 def test_prompt_per_task_equals_the_sdk_request(sdk, config, tiny_glm_plain_dir):
     """The SDK's request (`PageLoader.build_request_from_image`) rendered with the checkpoint's chat
     template, as its server does, equals our prompt for every task; image before text."""
@@ -324,7 +392,7 @@ def test_prompt_per_task_equals_the_sdk_request(sdk, config, tiny_glm_plain_dir)
 
     path = tiny_glm_plain_dir
     tokenizer = AutoTokenizer.from_pretrained(path)
-    ours = SimpleNamespace(tokenizer=tokenizer)     # prompt_text reads only the tokenizer
+    ours = SimpleNamespace(tokenizer=tokenizer)  # prompt_text reads only the tokenizer
 
     loader = PageLoader(PageLoaderConfig(**config["page_loader"]))
     crop = Image.new("RGB", (112, 56), "white")
@@ -353,4 +421,4 @@ def test_label_tasks_and_generation_defaults_equal_the_sdk(config):
     loader = config["page_loader"]
     assert defaults["max_new_tokens"].default == loader["max_tokens"]
     assert defaults["repetition_penalty"].default == loader["repetition_penalty"]
-    assert loader["temperature"] == 0.0 and loader["top_k"] == 1     # greedy, as our decoder
+    assert loader["temperature"] == 0.0 and loader["top_k"] == 1  # greedy, as our decoder

@@ -3,6 +3,7 @@ checked. Hostile input names (`..pdf`, bytes that are not UTF-8, control charact
 tampered stamps, hand-changed outputs, outputs of deleted inputs (--prune), two runs on one folder
 and `-o ""`. Property tests generate the names; one real run (lite engine, tiny images) goes end to
 end."""
+
 from __future__ import annotations
 
 import io
@@ -32,8 +33,8 @@ from glmocr_cli.writers.output_paths import (
 )
 from glmocr_cli.writers.outputs import write_document
 
-LATIN1 = os.fsdecode(b"caf\xe9")          # how os.listdir hands over a byte that is not UTF-8
-LONG = "n" * (NAME_MAX - len(".png"))     # the longest legal input name
+LATIN1 = os.fsdecode(b"caf\xe9")  # how os.listdir hands over a byte that is not UTF-8
+LONG = "n" * (NAME_MAX - len(".png"))  # the longest legal input name
 
 
 def png_bytes(text: str = "", size=(96, 32)) -> bytes:
@@ -55,12 +56,30 @@ def make_file(path: Path, data: bytes) -> Path:
 
 def a_document(relative: Path, stem: Path | None = None) -> DocResult:
     """A converted document with one text region and one figure crop: what the writers get."""
-    regions = [Region(0, 0, "text", "text", Task.TEXT, (0, 0, 10, 10), 1.0, content="Hello"),
-               Region(1, 1, "image", "image", Task.SKIP, (0, 20, 10, 30), 1.0,
-                      image_name="page0001_region001_image.png", image_png=png_bytes())]
+    regions = [
+        Region(0, 0, "text", "text", Task.TEXT, (0, 0, 10, 10), 1.0, content="Hello"),
+        Region(
+            1,
+            1,
+            "image",
+            "image",
+            Task.SKIP,
+            (0, 20, 10, 30),
+            1.0,
+            image_name="page0001_region001_image.png",
+            image_png=png_bytes(),
+        ),
+    ]
     page = PageResult(0, 96, 32, "image", None, None, 0, regions, layout_vis_png=png_bytes())
-    return DocResult(source=Path("/in") / relative, relative_path=relative, sha256="0" * 64, pages=[page],
-                     engine={}, options={}, output_stem=stem)
+    return DocResult(
+        source=Path("/in") / relative,
+        relative_path=relative,
+        sha256="0" * 64,
+        pages=[page],
+        engine={},
+        options={},
+        output_stem=stem,
+    )
 
 
 def files_under(root: Path) -> set[bytes]:
@@ -100,14 +119,17 @@ def input_paths(draw) -> Path:
 def test_every_output_path_of_any_name_stays_inside_the_folder_and_fits(relative: Path, keep_suffix: bool):
     folder = OutputFolder(Path("/srv/out"))
     stem = output_stem_for(relative, keep_suffix)
-    assert stem == output_stem_for(relative, keep_suffix)   # stable
+    assert stem == output_stem_for(relative, keep_suffix)  # stable
     paths = [folder.output(stem, fmt) for fmt in ("md", "json", "html", "kv.json")]
-    paths += [folder.crop(stem, folder.crop_name(stem, "page0001_region000_image.png")),
-              folder.layout_picture(stem, 9999), folder.stamp(relative)]
+    paths += [
+        folder.crop(stem, folder.crop_name(stem, "page0001_region000_image.png")),
+        folder.layout_picture(stem, 9999),
+        folder.stamp(relative),
+    ]
     for path in paths:
         rel = path.relative_to(folder.root)
         assert ".." not in rel.parts and "." not in rel.parts and not rel.is_absolute()
-        assert all(len(part.encode("utf-8")) <= NAME_MAX for part in rel.parts)   # strict UTF-8: no lone byte
+        assert all(len(part.encode("utf-8")) <= NAME_MAX for part in rel.parts)  # strict UTF-8: no lone byte
         assert not any(ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 for ch in str(rel))
     assert folder.stamp(relative).parent.parts[len(folder.root.parts)] == ".glmocr"
 
@@ -146,11 +168,15 @@ def test_writing_hostile_names_touches_nothing_outside_the_output_folder(tmp_pat
         doc = a_document(item.relative_path, item.stem)
         written = write_document(doc, out, ["md", "json", "html"], key_values={"total": "1"})
         write_stamp(out, item.relative_path, "a" * 64, "f", written, stem=item.stem, pages=1, source=item.path)
-        md = next(p for p in written if p.suffix == ".md").read_bytes().decode("utf-8")   # valid UTF-8
+        md = next(p for p in written if p.suffix == ".md").read_bytes().decode("utf-8")  # valid UTF-8
         assert f"(images/{doc.pages[0].regions[1].image_name})" in md
-        assert stored_run_verdict(out, read_stamp(out, item.relative_path), "a" * 64, "f", item.stem,
-                                  ["md", "json", "html"]) == "current"
-    assert files_under(base) - files_under(out) == before            # nothing new outside -o
+        assert (
+            stored_run_verdict(
+                out, read_stamp(out, item.relative_path), "a" * 64, "f", item.stem, ["md", "json", "html"]
+            )
+            == "current"
+        )
+    assert files_under(base) - files_under(out) == before  # nothing new outside -o
     assert (base / "out.md").read_bytes() == b"a user's file beside the output folder"
     resolved_out = out.resolve()
     for path in files_under(out):
@@ -165,24 +191,38 @@ def test_dot_dot_pdf_keeps_its_extension_inside_the_folder(tmp_path: Path):
     assert stems == {"..pdf": "..pdf", "sub/..pdf": "sub/..pdf", "sub.pdf": "sub"}
     written = write_document(a_document(Path("sub/..pdf")), tmp_path / "out", ["md"])
     assert {p.relative_to(tmp_path / "out").as_posix() for p in written} == {
-        "sub/..pdf.md", "sub/images/..pdf-page0001_region001_image.png", "sub/layout/..pdf-page0001.png"}
+        "sub/..pdf.md",
+        "sub/images/..pdf-page0001_region001_image.png",
+        "sub/layout/..pdf-page0001.png",
+    }
 
 
 def test_a_name_that_is_not_utf8_is_written_with_a_safe_name_and_the_summary_still_written(tmp_path: Path):
     relative = Path(LATIN1 + ".png")
     written = write_document(a_document(relative), tmp_path / "out", ["md", "json", "html"])
-    assert sorted(p.name for p in written if p.parent == tmp_path / "out") == ["caf%E9.html", "caf%E9.json", "caf%E9.md"]
-    json.loads((tmp_path / "out" / "caf%E9.json").read_bytes().decode("utf-8"))   # still valid UTF-8 JSON
+    assert sorted(p.name for p in written if p.parent == tmp_path / "out") == [
+        "caf%E9.html",
+        "caf%E9.json",
+        "caf%E9.md",
+    ]
+    json.loads((tmp_path / "out" / "caf%E9.json").read_bytes().decode("utf-8"))  # still valid UTF-8 JSON
     summary = tmp_path / "summary.json"
-    write_summary(summary, {"documents": [{"path": str(tmp_path / relative)}]}, started="now", settings=Settings(),
-                  inputs=[str(tmp_path)], output_dir=tmp_path / "out", warnings=[f"{relative}: a warning"])
+    write_summary(
+        summary,
+        {"documents": [{"path": str(tmp_path / relative)}]},
+        started="now",
+        settings=Settings(),
+        inputs=[str(tmp_path)],
+        output_dir=tmp_path / "out",
+        warnings=[f"{relative}: a warning"],
+    )
     data = json.loads(summary.read_bytes().decode("utf-8"))
-    assert data["documents"][0]["path"].endswith("caf\\xe9.png")   # undecodable bytes as escapes (run/summary.py)
+    assert data["documents"][0]["path"].endswith("caf\\xe9.png")  # undecodable bytes as escapes (run/summary.py)
 
 
 def test_long_legal_names_write_and_stamp(tmp_path: Path):
     out = tmp_path / "out"
-    write_atomic(out / ("m" * NAME_MAX), b"x")        # the temporary name is shorter than this one
+    write_atomic(out / ("m" * NAME_MAX), b"x")  # the temporary name is shorter than this one
     assert (out / ("m" * NAME_MAX)).read_bytes() == b"x"
     relative = Path(LONG + ".png")
     stem = output_stem_for(relative)
@@ -190,8 +230,8 @@ def test_long_legal_names_write_and_stamp(tmp_path: Path):
     write_stamp(out, relative, "s", "f", written, stem=stem, pages=1, source=tmp_path / relative)
     assert stored_run_verdict(out, read_stamp(out, relative), "s", "f", stem, ["md", "json"]) == "current"
     assert all(len(os.fsencode(p.name)) <= NAME_MAX for p in written)
-    assert (out / f"{LONG}.md").is_file()                   # fits: kept as it is
-    too_long = [p.name for p in written if p.name.endswith((".json", ".kv.json"))]   # cut, stable, apart
+    assert (out / f"{LONG}.md").is_file()  # fits: kept as it is
+    too_long = [p.name for p in written if p.name.endswith((".json", ".kv.json"))]  # cut, stable, apart
     assert len(too_long) == 2 and all(n.startswith("n" * 200) and "~" in n for n in too_long)
 
 
@@ -202,19 +242,37 @@ def test_a_tampered_stamp_never_deletes_outside_its_folders(tmp_path: Path):
     make_file(out / "images" / "doc-own.png", b"crop")
     make_file(out / "notes" / "images" / "x.png", b"another folder's crop")
     (out / "sub").mkdir()
-    os.symlink(victims / "images", out / "sub" / "images")   # a folder under -o leading out of it
-    stamp = {"stem": "doc", "outputs": [
-        "../victims/images/a.png", str(victims / "layout" / "b.png"), "images/../../victims/c.md",
-        "sub/images/a.png", "notes/images/x.png", "doc.md", "images/doc-own.png", 5, ".glmocr/../../victims/c.md"]}
+    os.symlink(victims / "images", out / "sub" / "images")  # a folder under -o leading out of it
+    stamp = {
+        "stem": "doc",
+        "outputs": [
+            "../victims/images/a.png",
+            str(victims / "layout" / "b.png"),
+            "images/../../victims/c.md",
+            "sub/images/a.png",
+            "notes/images/x.png",
+            "doc.md",
+            "images/doc-own.png",
+            5,
+            ".glmocr/../../victims/c.md",
+        ],
+    }
     stale = stale_outputs(out, stamp, written=[])
-    assert stale == [out / "images" / "doc-own.png"]      # only the document's own crop
-    assert stored_run_verdict(out, {**stamp, "sha256": "s", "fingerprint": "f"}, "s", "f", Path("doc"), ["md"]) == "redo"
+    assert stale == [out / "images" / "doc-own.png"]  # only the document's own crop
+    assert (
+        stored_run_verdict(out, {**stamp, "sha256": "s", "fingerprint": "f"}, "s", "f", Path("doc"), ["md"]) == "redo"
+    )
     # --prune reads stamps too: a gone input's tampered stamp removes nothing outside
-    make_file(out / ".glmocr" / "doc.pdf.stamp.json", json.dumps({**stamp, "source": str(tmp_path / "gone.pdf"),
-                                                                   "output_sha256": {}}).encode())
+    make_file(
+        out / ".glmocr" / "doc.pdf.stamp.json",
+        json.dumps({**stamp, "source": str(tmp_path / "gone.pdf"), "output_sha256": {}}).encode(),
+    )
     prune(find_stale(out, set()))
     assert sorted(p.relative_to(victims).as_posix() for p in victims.rglob("*") if p.is_file()) == [
-        "c.md", "images/a.png", "layout/b.png"]
+        "c.md",
+        "images/a.png",
+        "layout/b.png",
+    ]
     assert (out / "notes" / "images" / "x.png").is_file()
     with pytest.raises(UnsafeOutputPath):
         OutputFolder(out).crop(Path("sub/doc"), "a.png")
@@ -230,22 +288,25 @@ def test_a_hand_changed_output_is_not_up_to_date(tmp_path: Path):
 
     assert verdict() == "current"
     original = (out / "doc.md").read_bytes()
-    (out / "doc.md").write_bytes(original[:-3])             # truncated by hand: rebuilt from the JSON
+    (out / "doc.md").write_bytes(original[:-3])  # truncated by hand: rebuilt from the JSON
     assert verdict() == "formats"
     (out / "doc.md").write_bytes(original)
     crop = next(p for p in written if p.parent.name == "images")
-    crop.write_bytes(b"not a png")                          # a crop cannot be rebuilt: recognise again
+    crop.write_bytes(b"not a png")  # a crop cannot be rebuilt: recognise again
     assert verdict() == "redo"
 
 
 def test_outputs_of_deleted_inputs_are_named_and_pruned_only_when_unchanged(tmp_path: Path):
     out = tmp_path / "out"
     kept_input = make_file(tmp_path / "in" / "kept.pdf", b"%PDF-")
-    for name, source in (("gone", tmp_path / "in" / "gone.pdf"), ("edited", tmp_path / "in" / "edited.pdf"),
-                         ("kept", kept_input)):
+    for name, source in (
+        ("gone", tmp_path / "in" / "gone.pdf"),
+        ("edited", tmp_path / "in" / "edited.pdf"),
+        ("kept", kept_input),
+    ):
         written = write_document(a_document(Path(f"{name}.pdf")), out, ["md", "json"])
         write_stamp(out, Path(f"{name}.pdf"), "s", "f", written, stem=Path(name), pages=1, source=source)
-    (out / "edited.md").write_text("my notes")              # changed by hand: never removed
+    (out / "edited.md").write_text("my notes")  # changed by hand: never removed
     make_file(tmp_path / "user" / "gone.md", b"outside")
     stale = find_stale(out, set())
     assert sorted(Path(d.source).name for d in stale) == ["edited.pdf", "gone.pdf"]
@@ -262,11 +323,12 @@ def test_empty_output_option_and_a_second_run_on_one_folder_are_usage_errors(tmp
     empty = run_cli("convert", str(tmp_path / "a.png"), "-o", "", "--engine", "lite", cwd=tmp_path, timeout=120)
     assert empty.returncode == 2 and empty.stderr.strip().count("\n") == 0, empty.stderr
     assert "-o" in empty.stderr and "empty" in empty.stderr
-    assert sorted(os.listdir(tmp_path)) == ["a.png"]        # nothing written into the current folder
+    assert sorted(os.listdir(tmp_path)) == ["a.png"]  # nothing written into the current folder
     lock = OutputFolderLock(tmp_path / "out")
     try:
-        second = run_cli("convert", str(tmp_path / "a.png"), "-o", str(tmp_path / "out"), "--engine", "lite",
-                         timeout=120)
+        second = run_cli(
+            "convert", str(tmp_path / "a.png"), "-o", str(tmp_path / "out"), "--engine", "lite", timeout=120
+        )
     finally:
         lock.release()
     assert second.returncode == 2 and second.stderr.strip().count("\n") == 0, second.stderr
@@ -303,9 +365,13 @@ def test_hostile_names_convert_in_one_real_run_and_the_batch_goes_on(tmp_path: P
     assert len(json.loads((tmp_path / "summary.json").read_text())["documents"]) == len(names)
 
     os.unlink(os.fsencode(src / (LATIN1 + ".png")))
-    rerun = convert([src], out, Settings(engine="lite", workers=1, formats=["md", "json"], prune=True),
-                    summary_path=tmp_path / "summary.json")
+    rerun = convert(
+        [src],
+        out,
+        Settings(engine="lite", workers=1, formats=["md", "json"], prune=True),
+        summary_path=tmp_path / "summary.json",
+    )
     assert [o.status for o in rerun.outcomes] == ["skipped"] * (len(names) - 1)
     assert not (out / "caf%E9.md").exists() and not (out / "caf%E9.json").exists()
     stale = json.loads((tmp_path / "summary.json").read_text())["stale"]
-    assert [(s["input"].endswith("caf\\xe9.png"), s["pruned"]) for s in stale] == [(True, True)]   # escaped bytes
+    assert [(s["input"].endswith("caf\\xe9.png"), s["pruned"]) for s in stale] == [(True, True)]  # escaped bytes

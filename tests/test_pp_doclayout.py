@@ -1,4 +1,5 @@
 """PP-DocLayout-V3: our torchvision-free preprocessing, the SDK's post-processing, loading checks."""
+
 from __future__ import annotations
 
 import json
@@ -9,10 +10,21 @@ import torch
 from PIL import Image
 
 from glmocr_cli.document import LABELS, Task
-from glmocr_cli.layout.postprocess import (Detection, LayoutPostprocessConfig, label_tasks, nms, postprocess,
-                                           remove_contained)
-from glmocr_cli.layout.pp_doclayout import (LayoutCheckpointError, PPDocLayoutV3, Preprocessing, check_heads_tied,
-                                            order_ranks)
+from glmocr_cli.layout.postprocess import (
+    Detection,
+    LayoutPostprocessConfig,
+    label_tasks,
+    nms,
+    postprocess,
+    remove_contained,
+)
+from glmocr_cli.layout.pp_doclayout import (
+    LayoutCheckpointError,
+    PPDocLayoutV3,
+    Preprocessing,
+    check_heads_tied,
+    order_ranks,
+)
 
 
 @pytest.fixture(scope="module")
@@ -46,13 +58,13 @@ def test_resize_is_bicubic_and_normalises_with_mean_std():
 
 
 def test_reading_order_ranks_follow_pairwise_votes():
-    wanted = [2, 0, 3, 1]                      # query i reads at position wanted[i]
+    wanted = [2, 0, 3, 1]  # query i reads at position wanted[i]
     n = len(wanted)
     logits = torch.full((1, n, n), -10.0)
     for i in range(n):
         for j in range(n):
             if wanted[i] < wanted[j]:
-                logits[0, i, j] = 10.0         # i before j
+                logits[0, i, j] = 10.0  # i before j
     assert order_ranks(logits)[0].tolist() == wanted
 
 
@@ -62,11 +74,11 @@ def det(box, label="text", score=0.9, rank=0.0):
 
 
 def test_nms_within_and_across_classes():
-    a, b = det((0, 0, 100, 100), score=0.9), det((5, 0, 105, 100), score=0.8)       # IoU ~0.9
+    a, b = det((0, 0, 100, 100), score=0.9), det((5, 0, 105, 100), score=0.8)  # IoU ~0.9
     assert nms([a, b], 0.6, 0.98) == [a]
-    c = det((5, 0, 105, 100), label="table", score=0.8)                              # other class
+    c = det((5, 0, 105, 100), label="table", score=0.8)  # other class
     assert nms([a, c], 0.6, 0.98) == [a, c]
-    d = det((0, 0, 100, 100), label="table", score=0.8)                              # identical box
+    d = det((0, 0, 100, 100), label="table", score=0.8)  # identical box
     assert nms([a, d], 0.6, 0.98) == [a]
 
 
@@ -76,18 +88,22 @@ def test_contained_box_removed_but_reference_keeps_the_smaller():
     big, small = det((0, 0, 200, 200)), det((10, 10, 50, 50))
     assert remove_contained([big, small], cfg) == [big]
     ref, item = det((0, 0, 200, 200), label="reference"), det((10, 10, 50, 50), label="reference_content")
-    assert remove_contained([ref, item], cfg) == [ref, item]   # a reference box drops nothing it holds
+    assert remove_contained([ref, item], cfg) == [ref, item]  # a reference box drops nothing it holds
     holder, inner_ref = det((0, 0, 200, 200), label="content"), det((10, 10, 50, 50), label="reference")
-    assert remove_contained([holder, inner_ref], cfg) == []    # "small" drops the holder, "large" the reference
+    assert remove_contained([holder, inner_ref], cfg) == []  # "small" drops the holder, "large" the reference
     figure = det((10, 10, 50, 50), label="image")
-    assert remove_contained([big, figure], cfg) == [big, figure]   # image, seal, chart are never dropped
+    assert remove_contained([big, figure], cfg) == [big, figure]  # image, seal, chart are never dropped
 
 
 def test_postprocess_threshold_overrides_page_sized_images_and_order():
-    dets = [det((0, 0, 100, 40), score=0.35, rank=3), det((0, 50, 100, 90), "table", 0.25, rank=1),
-            det((0, 0, 990, 990), "image", 0.9, rank=0), det((0, 100, 100, 140), "header", 0.5, rank=2)]
+    dets = [
+        det((0, 0, 100, 40), score=0.35, rank=3),
+        det((0, 50, 100, 90), "table", 0.25, rank=1),
+        det((0, 0, 990, 990), "image", 0.9, rank=0),
+        det((0, 100, 100, 140), "header", 0.5, rank=2),
+    ]
     out = postprocess(dets, 1000, 1000, LayoutPostprocessConfig(class_thresholds={"table": 0.2}))
-    assert [d.label for d in out] == ["table", "header", "text"]      # by rank; page image dropped
+    assert [d.label for d in out] == ["table", "header", "text"]  # by rank; page image dropped
     assert [d.index for d in out] == [0, 1, 2]
     strict = postprocess(dets, 1000, 1000, LayoutPostprocessConfig(threshold=0.4))
     assert [d.label for d in strict] == ["header"]
@@ -117,8 +133,7 @@ def test_untied_detection_heads_are_refused(layout_dir):
     detector = PPDocLayoutV3(layout_dir)
     check_heads_tied(detector.model)
     with torch.no_grad():
-        detector.model.model.enc_score_head.weight = torch.nn.Parameter(
-            detector.model.model.enc_score_head.weight + 1)
+        detector.model.model.enc_score_head.weight = torch.nn.Parameter(detector.model.model.enc_score_head.weight + 1)
     with pytest.raises(LayoutCheckpointError, match="not tied"):
         check_heads_tied(detector.model)
 

@@ -1,4 +1,5 @@
 """`--ray` on a real local Ray instance: same outputs as the local run, and a killed worker costs nothing."""
+
 from __future__ import annotations
 
 import json
@@ -51,8 +52,20 @@ def corpus(tmp_path_factory) -> Path:
 def test_ray_run_gives_the_same_outputs_as_local(tmp_path: Path, corpus: Path):
     local = run_cli("convert", str(corpus), "-o", str(tmp_path / "local"), "--workers", "2", "--dpi", "100")
     assert local.returncode == 0, local.stderr
-    on_ray = run_cli("convert", str(corpus), "-o", str(tmp_path / "ray"), "--ray", "--workers", "2", "--dpi", "100",
-                     "--summary", str(tmp_path / "summary.json"), env=RAY_ENV)
+    on_ray = run_cli(
+        "convert",
+        str(corpus),
+        "-o",
+        str(tmp_path / "ray"),
+        "--ray",
+        "--workers",
+        "2",
+        "--dpi",
+        "100",
+        "--summary",
+        str(tmp_path / "summary.json"),
+        env=RAY_ENV,
+    )
     assert on_ray.returncode == 0, on_ray.stderr
     a, b = outputs(tmp_path / "local"), outputs(tmp_path / "ray")
     assert a.keys() == b.keys() and len(a) >= 6
@@ -60,8 +73,9 @@ def test_ray_run_gives_the_same_outputs_as_local(tmp_path: Path, corpus: Path):
         assert a[key] == b[key], key
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert {d["status"] for d in summary["documents"]} == {"converted"}
-    again = run_cli("convert", str(corpus), "-o", str(tmp_path / "ray"), "--ray", "--workers", "2", "--dpi", "100",
-                    env=RAY_ENV)
+    again = run_cli(
+        "convert", str(corpus), "-o", str(tmp_path / "ray"), "--ray", "--workers", "2", "--dpi", "100", env=RAY_ENV
+    )
     assert again.returncode == 0 and "converted" not in again.stderr and "skipped" in again.stderr
 
 
@@ -91,8 +105,20 @@ def test_killed_worker_is_restarted_and_every_document_converted(tmp_path: Path,
     watcher = threading.Thread(target=_kill_one_actor, args=(stop, killed), daemon=True)
     watcher.start()
     try:
-        result = run_cli("convert", str(src), "-o", str(tmp_path / "out"), "--ray", "--workers", "2", "--dpi", "100",
-                         "--summary", str(tmp_path / "summary.json"), env=RAY_ENV)
+        result = run_cli(
+            "convert",
+            str(src),
+            "-o",
+            str(tmp_path / "out"),
+            "--ray",
+            "--workers",
+            "2",
+            "--dpi",
+            "100",
+            "--summary",
+            str(tmp_path / "summary.json"),
+            env=RAY_ENV,
+        )
     finally:
         stop.set()
         watcher.join()

@@ -1,4 +1,5 @@
 """The remote recogniser's HTTP behaviour against real servers on 127.0.0.1."""
+
 from __future__ import annotations
 
 import json
@@ -49,8 +50,13 @@ class ScriptedServer:
                     self._reply(status, {"error": {"message": "scripted"}}, headers)
                     return
                 prompt = body["messages"][0]["content"][1]["text"]
-                self._reply(200, {"choices": [{"message": {"content": f"read: {prompt}"}, "finish_reason": "stop"}],
-                                  "usage": {"completion_tokens": 4}})
+                self._reply(
+                    200,
+                    {
+                        "choices": [{"message": {"content": f"read: {prompt}"}, "finish_reason": "stop"}],
+                        "usage": {"completion_tokens": 4},
+                    },
+                )
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_port}"

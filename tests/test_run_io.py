@@ -1,5 +1,6 @@
 """Issue 9, files and folders as cron and CI meet them: damaged PDFs, unreadable folders, file modes,
 leftovers of killed runs, and the --summary report. Real processes, real files."""
+
 from __future__ import annotations
 
 import json
@@ -57,8 +58,9 @@ def _without_dac_capabilities() -> list[str] | None:
     if os.geteuid() != 0:
         return []
     if shutil.which("capsh"):
-        probe = subprocess.run(["capsh", "--drop=cap_dac_override,cap_dac_read_search", "--", "-c", "true"],
-                               capture_output=True)
+        probe = subprocess.run(
+            ["capsh", "--drop=cap_dac_override,cap_dac_read_search", "--", "-c", "true"], capture_output=True
+        )
         if probe.returncode == 0:
             return ["capsh", "--drop=cap_dac_override,cap_dac_read_search", "--", "-c", 'exec "$0" "$@"']
     return None
@@ -76,8 +78,14 @@ def test_unreadable_subfolder_is_one_line_and_the_rest_converts(tmp_path: Path):
     (src / "locked").chmod(0)
     try:
         env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
-        result = subprocess.run([*prefix, sys.executable, "-m", "glmocr_cli", "convert", str(src), "-o", str(out),
-                                 *FAST], capture_output=True, text=True, env=env, cwd=ROOT, timeout=600)
+        result = subprocess.run(
+            [*prefix, sys.executable, "-m", "glmocr_cli", "convert", str(src), "-o", str(out), *FAST],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=ROOT,
+            timeout=600,
+        )
     finally:
         (src / "locked").chmod(0o755)
     assert "Traceback" not in result.stderr, result.stderr
@@ -109,16 +117,42 @@ def test_modes_follow_umask_and_killed_runs_leave_nothing_behind(tmp_path: Path)
 
     def convert() -> subprocess.CompletedProcess:
         env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
-        return subprocess.run(["sh", "-c", 'umask 027; exec "$@"', "sh", sys.executable, "-m", "glmocr_cli", "convert",
-                               str(src), "-o", str(out), *FAST, "--summary", str(summary)],
-                              capture_output=True, text=True, env=env, cwd=ROOT, timeout=600)
+        return subprocess.run(
+            [
+                "sh",
+                "-c",
+                'umask 027; exec "$@"',
+                "sh",
+                sys.executable,
+                "-m",
+                "glmocr_cli",
+                "convert",
+                str(src),
+                "-o",
+                str(out),
+                *FAST,
+                "--summary",
+                str(summary),
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=ROOT,
+            timeout=600,
+        )
 
     first = convert()
     assert first.returncode == 0, first.stderr
     crops = sorted((out / "images").glob("doc-*.png"))
     assert crops, "report.pdf should give a figure crop"
-    written = [*crops, out / "doc.md", out / "doc.json", out / "note.html", summary,
-               *(out / ".glmocr").glob("*.stamp.json")]
+    written = [
+        *crops,
+        out / "doc.md",
+        out / "doc.json",
+        out / "note.html",
+        summary,
+        *(out / ".glmocr").glob("*.stamp.json"),
+    ]
     assert {oct(stat.S_IMODE(p.stat().st_mode)) for p in written} == {oct(0o640)}
     assert not stale.exists() and live.exists()
     # The document changes and loses its figure: the old crop goes, the unchanged one is skipped
@@ -135,8 +169,9 @@ def test_modes_follow_umask_and_killed_runs_leave_nothing_behind(tmp_path: Path)
 def test_unwritable_summary_path_is_refused_before_any_work(tmp_path: Path):
     pdf = text_pdf(tmp_path / "a.pdf")
     (tmp_path / "file").write_text("not a folder")
-    result = run_cli("convert", str(pdf), "-o", str(tmp_path / "out"), *FAST,
-                     "--summary", str(tmp_path / "file" / "summary.json"))
+    result = run_cli(
+        "convert", str(pdf), "-o", str(tmp_path / "out"), *FAST, "--summary", str(tmp_path / "file" / "summary.json")
+    )
     assert result.returncode == 2, result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "--summary" in lines[0] and "summary.json" in lines[0], result.stderr
@@ -152,9 +187,14 @@ def test_summary_is_written_on_interrupt_with_version_times_and_options(tmp_path
     for i in range(documents):
         render_to_image_pdf(born, src / f"scan{i}.pdf", dpi=100)
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "glmocr_cli", "convert", str(src), "-o", str(out), *FAST,
-                             "--summary", str(summary)], stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT,
-                            preexec_fn=ctrl_c_as_in_a_terminal)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "glmocr_cli", "convert", str(src), "-o", str(out), *FAST, "--summary", str(summary)],
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        preexec_fn=ctrl_c_as_in_a_terminal,
+    )
     line = proc.stderr.readline()
     while line and "converted" not in line:
         line = proc.stderr.readline()

@@ -2,6 +2,7 @@
 
 Real conversions of real files in real processes; psutil looks at the process tree.
 """
+
 from __future__ import annotations
 
 import os
@@ -24,8 +25,13 @@ ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
 
 
 def start_convert(src: Path, out: Path, *args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "glmocr_cli", "convert", str(src), "-o", str(out),
-                             "--dpi", "100", *args], stderr=subprocess.PIPE, text=True, env=ENV, cwd=ROOT)
+    return subprocess.Popen(
+        [sys.executable, "-m", "glmocr_cli", "convert", str(src), "-o", str(out), "--dpi", "100", *args],
+        stderr=subprocess.PIPE,
+        text=True,
+        env=ENV,
+        cwd=ROOT,
+    )
 
 
 def alive(pids: list[int]) -> list[int]:
@@ -85,7 +91,7 @@ def test_workers_die_when_the_main_process_is_killed(tmp_path: Path):
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
     assert wait_gone(workers, 15) == [], "workers outlived a killed parent"
-    assert any(out.glob("*.md"))   # what finished before the kill is kept
+    assert any(out.glob("*.md"))  # what finished before the kill is kept
 
 
 def test_document_timeout_fails_one_document_recycles_its_worker_and_the_batch_goes_on(tmp_path: Path):
@@ -97,8 +103,9 @@ def test_document_timeout_fails_one_document_recycles_its_worker_and_the_batch_g
         text_pdf(src / f"{name}.pdf", [[f"Document {name} has a text layer."]])
     out = tmp_path / "out"
     # one worker: b and c can only convert if the worker stuck in a-long.pdf is replaced
-    result = run_cli("convert", str(src), "-o", str(out), "--dpi", "100", "--workers", "1",
-                     "--document-timeout", "10", timeout=400)
+    result = run_cli(
+        "convert", str(src), "-o", str(out), "--dpi", "100", "--workers", "1", "--document-timeout", "10", timeout=400
+    )
     assert result.returncode == 1, result.stderr
     failed = [ln for ln in result.stderr.splitlines() if "failed" in ln]
     assert len(failed) == 1 and "a-long.pdf" in failed[0] and "--document-timeout 10" in failed[0], result.stderr
@@ -137,7 +144,14 @@ def test_a_ctrl_c_swallowed_by_library_code_still_stops_the_run():
         "    raise_if_interrupted()\n"
         "except KeyboardInterrupt:\n"
         "    raise SystemExit(130)\n"
-        "raise SystemExit(0)\n")
-    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60,
-                          preexec_fn=ctrl_c_as_in_a_terminal)
+        "raise SystemExit(0)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=ctrl_c_as_in_a_terminal,
+    )
     assert done.returncode == 130, done.stderr

@@ -1,5 +1,6 @@
 """What reaches stderr: our lines only; third-party logging routed, noise dropped; -q prints errors only;
 no escape codes outside a terminal; a long document shows it is alive in a log."""
+
 from __future__ import annotations
 
 import io
@@ -53,14 +54,18 @@ def test_routing_turns_real_warnings_into_ours_and_drops_noise():
     logging.getLogger("RapidOCR").info("Using engine_name: onnxruntime")
     logging.getLogger("transformers.modeling_utils").warning(
         "\x1b[1mGlmOcrForConditionalGeneration LOAD REPORT\x1b[0m from: /m\n"
-        "Key | Status\nmodel.language_model.layers.16.enorm.weight | UNEXPECTED\n")
+        "Key | Status\nmodel.language_model.layers.16.enorm.weight | UNEXPECTED\n"
+    )
     logging.getLogger("transformers.modeling_utils").warning(
-        "PPDocLayoutV3 LOAD REPORT from: /l\nKey | Status\nmodel.encoder.proj.weight | MISSING\n")
+        "PPDocLayoutV3 LOAD REPORT from: /l\nKey | Status\nmodel.encoder.proj.weight | MISSING\n"
+    )
     import warnings
 
     warnings.warn("a deprecated call in a library")
-    assert lines[:2] == ["RapidOCR: model file ch_rec.onnx is damaged",
-                         "transformers: model weights missing or mismatched when loading: model.encoder.proj.weight"]
+    assert lines[:2] == [
+        "RapidOCR: model file ch_rec.onnx is damaged",
+        "transformers: model weights missing or mismatched when loading: model.encoder.proj.weight",
+    ]
     assert len(lines) == 3 and lines[2].startswith("python: ") and "deprecated call" in lines[2]
 
 
@@ -74,8 +79,12 @@ def test_a_long_document_prints_progress_lines_in_a_log(tmp_path: Path):
     born = text_pdf(tmp_path / "born.pdf", [[PARAGRAPH]] * 4)
     scan = render_to_image_pdf(born, tmp_path / "long.pdf", dpi=100)
     log = io.StringIO()
-    report = convert([scan], tmp_path / "out", Settings(dpi=100, workers=1, engine="lite"),
-                     reporter=PlainReporter(log, progress_seconds=0.5))
+    report = convert(
+        [scan],
+        tmp_path / "out",
+        Settings(dpi=100, workers=1, engine="lite"),
+        reporter=PlainReporter(log, progress_seconds=0.5),
+    )
     assert report.exit_code == 0
     lines = log.getvalue().splitlines()
     finished = next(i for i, line in enumerate(lines) if line.startswith("[1/1] converted"))
@@ -107,9 +116,27 @@ def test_transformers_load_report_of_mtp_keys_is_not_printed(glm_dirs, tmp_path:
 
     for i in range(2):
         noise_page(i, size=(400, 500)).image.save(tmp_path / f"scan{i}.png")
-    result = run_cli("convert", str(tmp_path / "scan0.png"), str(tmp_path / "scan1.png"), "-o", str(tmp_path / "out"),
-                     "--engine", "glm", "--model", str(glm_dirs[0]), "--layout-model", str(glm_dirs[1]),
-                     "--max-new-tokens", "3", "--workers", "2", "--device", "cpu", "--format", "json")
+    result = run_cli(
+        "convert",
+        str(tmp_path / "scan0.png"),
+        str(tmp_path / "scan1.png"),
+        "-o",
+        str(tmp_path / "out"),
+        "--engine",
+        "glm",
+        "--model",
+        str(glm_dirs[0]),
+        "--layout-model",
+        str(glm_dirs[1]),
+        "--max-new-tokens",
+        "3",
+        "--workers",
+        "2",
+        "--device",
+        "cpu",
+        "--format",
+        "json",
+    )
     assert result.returncode == 0, result.stderr
     assert "UNEXPECTED" not in result.stderr and "LOAD REPORT" not in result.stderr, result.stderr
     assert "\x1b[" not in result.stderr

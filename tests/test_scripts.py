@@ -4,6 +4,7 @@ Pages are rendered here from known text with Debian's Noto fonts (bench/script_p
 for real. Without tesserocr, Tesseract or a language pack the tests that need them skip, naming the
 package.
 """
+
 from __future__ import annotations
 
 import json
@@ -82,10 +83,18 @@ def test_latin_and_cjk_pages_never_reach_tesseract(pp_ocr, name):
         image = sp.render_page(name).image
     else:
         image = Image.new("RGB", (1400, 400), "white")
-        font = ImageFont.truetype(str(sp.NOTO / sp.CORE_FONTS["latin"]), 34) if not sp.fonts_missing(["russian"]) \
+        font = (
+            ImageFont.truetype(str(sp.NOTO / sp.CORE_FONTS["latin"]), 34)
+            if not sp.fonts_missing(["russian"])
             else ImageFont.load_default(34)
-        for k, text in enumerate(["The quick brown fox jumps over the lazy dog.",
-                                  "Reading order matters for every converter.", "Invoice 2024-042 total 118.50"]):
+        )
+        for k, text in enumerate(
+            [
+                "The quick brown fox jumps over the lazy dog.",
+                "Reading order matters for every converter.",
+                "Invoice 2024-042 total 118.50",
+            ]
+        ):
             ImageDraw.Draw(image).text((80, 80 + 80 * k), text, font=font, fill="black")
     router, reading = _route(pp_ocr, image)
     assert reading.language is None and not reading.unsupported
@@ -98,34 +107,50 @@ def test_rtl_rows_read_right_to_left_and_table_cells_in_logical_order():
     from glmocr_cli.recognize.text_lines import lines_to_paragraph
 
     # one row in two pieces (a wide gap between words), then a second row
-    lines = [TextLine((100, 10, 300, 40), "الثاني", 0.9), TextLine((500, 10, 800, 40), "الأول", 0.9),
-             TextLine((300, 60, 800, 90), "السطر التالي", 0.9)]
+    lines = [
+        TextLine((100, 10, 300, 40), "الثاني", 0.9),
+        TextLine((500, 10, 800, 40), "الأول", 0.9),
+        TextLine((300, 60, 800, 90), "السطر التالي", 0.9),
+    ]
     assert read_lines(lines, lines_to_paragraph) == "الأول الثاني السطر التالي"
     latin = [TextLine((500, 10, 800, 40), "second", 0.9), TextLine((100, 10, 300, 40), "first", 0.9)]
     assert read_lines(latin, lines_to_paragraph) == "first second"
 
-    table = ("<table><tr><td>القيمة</td><td>الاسم</td></tr>"
-             "<tr><td rowspan=\"2\">١٠</td><td>أحمد</td></tr><tr><td>سارة</td></tr></table>")
+    table = (
+        "<table><tr><td>القيمة</td><td>الاسم</td></tr>"
+        '<tr><td rowspan="2">١٠</td><td>أحمد</td></tr><tr><td>سارة</td></tr></table>'
+    )
     flipped = rtl_table(table, [])
     assert flipped.startswith('<table dir="rtl">')
     assert "<tr><td>الاسم</td><td>القيمة</td></tr>" in flipped
-    assert "<tr><td>أحمد</td><td rowspan=\"2\">١٠</td></tr>" in flipped
-    assert rtl_table("<table><tr><td>a</td><td>b</td></tr></table>", []) == "<table><tr><td>a</td><td>b</td></tr></table>"
+    assert '<tr><td>أحمد</td><td rowspan="2">١٠</td></tr>' in flipped
+    assert (
+        rtl_table("<table><tr><td>a</td><td>b</td></tr></table>", []) == "<table><tr><td>a</td><td>b</td></tr></table>"
+    )
 
 
 def _doc(regions):
     from glmocr_cli.document import DocResult, PageResult
 
-    page = PageResult(index=0, width=100, height=100, source="image", dpi=None, size_pt=None, rotation=0,
-                      regions=regions)
+    page = PageResult(
+        index=0, width=100, height=100, source="image", dpi=None, size_pt=None, rotation=0, regions=regions
+    )
     return DocResult(Path("x.png"), Path("x.png"), "0", [page], {"name": "lite"}, {})
 
 
 def _region(k, content, task=None, reader=None, label="text"):
     from glmocr_cli.document import Region, Task
 
-    region = Region(index=k, order=k, label=label, native_label=label, task=task or Task.TEXT, bbox=(0, k, 10, k + 1),
-                    score=1.0, content=content)
+    region = Region(
+        index=k,
+        order=k,
+        label=label,
+        native_label=label,
+        task=task or Task.TEXT,
+        bbox=(0, k, 10, k + 1),
+        score=1.0,
+        content=content,
+    )
     if reader:
         region.stats["reader"] = reader
     return region
@@ -135,17 +160,31 @@ def test_html_lang_dir_and_lists():
     from glmocr_cli.assemble.html import render_html
     from glmocr_cli.document import Task
 
-    arabic = render_html(_doc([
-        _region(0, "يولد جميع الناس أحرارا", reader="tesseract:ara"),
-        _region(1, "<table><tr><td>الاسم</td></tr></table>".replace("<table>", '<table dir="rtl">'), Task.TABLE),
-        _region(2, "Python and R", reader=None)]))
+    arabic = render_html(
+        _doc(
+            [
+                _region(0, "يولد جميع الناس أحرارا", reader="tesseract:ara"),
+                _region(
+                    1, "<table><tr><td>الاسم</td></tr></table>".replace("<table>", '<table dir="rtl">'), Task.TABLE
+                ),
+                _region(2, "Python and R", reader=None),
+            ]
+        )
+    )
     assert '<html lang="ar" dir="rtl">' in arabic
     assert '<p dir="rtl">يولد جميع الناس أحرارا</p>' in arabic
     assert '<table dir="rtl">' in arabic
     assert '<p lang="und-Latn">Python and R</p>' in arabic
 
-    lists = render_html(_doc([_region(0, "• first point\n• second point"), _region(1, "1. one\n2. two\n3. three"),
-                              _region(2, "A plain paragraph.")]))
+    lists = render_html(
+        _doc(
+            [
+                _region(0, "• first point\n• second point"),
+                _region(1, "1. one\n2. two\n3. three"),
+                _region(2, "A plain paragraph."),
+            ]
+        )
+    )
     assert '<html lang="und-Latn" dir="ltr">' in lists
     assert "<ul><li>first point</li><li>second point</li></ul>" in lists
     assert "<ol><li>one</li><li>two</li><li>three</li></ol>" in lists
@@ -198,7 +237,9 @@ def test_garbled_text_layer_detected_and_a_good_one_trusted(shared_data):
 
 def test_ocr_lang_is_checked_and_languages_are_listed(cli, tmp_path):
     _need_tesseract()
-    bad = cli("convert", "samples", "-o", str(tmp_path), "--ocr-lang", "xyz")  # an input that exists: the option is what is wrong
+    bad = cli(
+        "convert", "samples", "-o", str(tmp_path), "--ocr-lang", "xyz"
+    )  # an input that exists: the option is what is wrong
     assert bad.returncode == 2 and "apt-get install tesseract-ocr-xyz" in bad.stderr
     shown = cli("config", "show")
     assert shown.returncode == 0
@@ -232,8 +273,9 @@ def test_script_without_installed_data_is_flagged_with_the_package(cli, tmp_path
     data = json.loads((tmp_path / "out" / "korean.json").read_text())
     assert "unsupported-script" in data["pages"][0]["flags"]
 
-    forced = cli("convert", str(src), "-o", str(tmp_path / "out2"), "--workers", "1", "--engine", "lite",
-                 "--ocr-lang", "kor")
+    forced = cli(
+        "convert", str(src), "-o", str(tmp_path / "out2"), "--workers", "1", "--engine", "lite", "--ocr-lang", "kor"
+    )
     assert forced.returncode == 0, forced.stderr
     text = (tmp_path / "out2" / "korean.md").read_text()
     assert _ned(text, "\n".join(page.lines)) <= 0.05
@@ -249,8 +291,17 @@ def test_converter_says_what_it_needs_without_tesseract(cli, tmp_path):
     page.image.save(src / "hebrew.png")
     empty = tmp_path / "empty"
     empty.mkdir()
-    result = cli("convert", str(src), "-o", str(tmp_path / "out"), "--workers", "1", "--engine", "lite",
-                 env={"TESSDATA_PREFIX": str(empty)})
+    result = cli(
+        "convert",
+        str(src),
+        "-o",
+        str(tmp_path / "out"),
+        "--workers",
+        "1",
+        "--engine",
+        "lite",
+        env={"TESSDATA_PREFIX": str(empty)},
+    )
     assert result.returncode == 0, result.stderr
     assert "Tesseract is not installed" in result.stderr and "apt-get install" in result.stderr
     data = json.loads((tmp_path / "out" / "hebrew.json").read_text())

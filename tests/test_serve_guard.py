@@ -1,6 +1,7 @@
 """`glmocr serve` refuses an address other machines can reach when no API key is set, before it
 opens any socket; its advice names only options it has. Nothing here binds anything but loopback:
 an audit hook ends the process (exit 99) at the first socket it would create."""
+
 from __future__ import annotations
 
 import os
@@ -33,7 +34,14 @@ def serve(tmp_path: Path, *args: str, key: str | None = None) -> subprocess.Comp
     if key is not None:
         env["GLMOCR_API_KEY"] = key
     # an empty Hugging Face cache: past the guard, finding the model fails before any socket
-    return subprocess.run([sys.executable, "-c", NO_SOCKETS, "serve", "--port", "8799", *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-c", NO_SOCKETS, "serve", "--port", "8799", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=300,
+    )
 
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.0.2.10", "example.org"])
@@ -45,9 +53,14 @@ def test_non_loopback_without_key_is_refused_before_any_socket(tmp_path: Path, h
     assert host in lines[0] and "GLMOCR_API_KEY" in lines[0] and "--allow-no-key" in lines[0]
 
 
-@pytest.mark.parametrize("args, key", [(["--host", "0.0.0.0", "--allow-no-key"], None),
-                                       (["--host", "0.0.0.0"], "s3cret"),
-                                       (["--host", "127.0.0.1"], None)])
+@pytest.mark.parametrize(
+    "args, key",
+    [
+        (["--host", "0.0.0.0", "--allow-no-key"], None),
+        (["--host", "0.0.0.0"], "s3cret"),
+        (["--host", "127.0.0.1"], None),
+    ],
+)
 def test_key_allow_flag_or_loopback_pass_the_guard(tmp_path: Path, args: list[str], key: str | None):
     result = serve(tmp_path, *args, key=key)
     # past the guard: the (missing) model is what stops it, still before any socket
@@ -56,11 +69,16 @@ def test_key_allow_flag_or_loopback_pass_the_guard(tmp_path: Path, args: list[st
 
 
 def test_model_error_advice_names_only_serve_options(tmp_path: Path):
-    result = serve(tmp_path, "--host", "127.0.0.1")   # no weights in the cache
+    result = serve(tmp_path, "--host", "127.0.0.1")  # no weights in the cache
     assert result.returncode == 2, result.stderr
     lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
     assert len(lines) == 1 and "--model" in lines[0], result.stderr
-    help_text = subprocess.run([sys.executable, "-m", "glmocr_cli", "serve", "--help"], capture_output=True,
-                               text=True, cwd=ROOT, env={**os.environ, "COLUMNS": "200"}).stdout
+    help_text = subprocess.run(
+        [sys.executable, "-m", "glmocr_cli", "serve", "--help"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "COLUMNS": "200"},
+    ).stdout
     for option in set(re.findall(r"--[a-z][a-z-]+", lines[0])):
         assert option in help_text, f"serve has no {option}: {lines[0]}"

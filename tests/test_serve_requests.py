@@ -1,6 +1,7 @@
 """`glmocr serve` under bad and long requests, in process on 127.0.0.1 with the tiny GLM-OCR checkpoint:
 every malformed body is a 400 naming the field (never a 500), a request's time limit ends its decode,
 and a client that disconnects has its decode stopped at once."""
+
 from __future__ import annotations
 
 import base64
@@ -82,10 +83,14 @@ def image_part(url=None) -> dict:
 MALFORMED = [  # (body, the field the reason must name)
     ({"messages": [{"role": "user", "content": 5}]}, "messages[0].content"),
     ({"messages": [{"role": "user", "content": [image_part(12345)]}]}, "messages[0].content[0].image_url.url"),
-    ({"messages": [{"role": "user", "content": [{"type": "image_url", "image_url": 7}]}]},
-     "messages[0].content[0].image_url"),
-    ({"messages": [{"role": "user", "content": [image_part(), {"type": "text", "text": None}]}]},
-     "messages[0].content[1].text"),
+    (
+        {"messages": [{"role": "user", "content": [{"type": "image_url", "image_url": 7}]}]},
+        "messages[0].content[0].image_url",
+    ),
+    (
+        {"messages": [{"role": "user", "content": [image_part(), {"type": "text", "text": None}]}]},
+        "messages[0].content[1].text",
+    ),
     ({"messages": [{"role": "user", "content": [image_part(), 5]}]}, "messages[0].content[1]"),
     ({"messages": [{"role": "user", "content": [{"type": "input_audio"}]}]}, "messages[0].content[0]"),
     ({"messages": [{"role": "user", "content": [image_part()]}], "max_tokens": "10"}, "max_tokens"),
@@ -108,8 +113,11 @@ def test_every_malformed_body_is_a_400_naming_the_field(serve):
     for raw in (b"\xff\xfe not utf-8", b"[" * 100_000, b'{"messages": [{"content": 5'):
         response = httpx.post(server.url("/v1/chat/completions"), content=raw, timeout=30)
         assert response.status_code == 400 and "JSON" in response.json()["error"]["message"], response.text
-    body = {"messages": [{"role": "user", "content": [image_part(), {"type": "text", "text": "Text Recognition:"}]}],
-            "max_tokens": 2, "temperature": 0}   # fields we do not read are allowed
+    body = {
+        "messages": [{"role": "user", "content": [image_part(), {"type": "text", "text": "Text Recognition:"}]}],
+        "max_tokens": 2,
+        "temperature": 0,
+    }  # fields we do not read are allowed
     response = server.chat(body)
     assert response.status_code == 200 and response.json()["usage"]["completion_tokens"] == 2, response.text
 
@@ -124,7 +132,7 @@ def test_a_request_past_its_time_limit_is_answered_with_what_was_read(serve):
     response = server.chat(long_request())
     assert response.status_code == 200, response.text
     answer = response.json()
-    assert time.monotonic() - started < 30   # not the million tokens it asked for
+    assert time.monotonic() - started < 30  # not the million tokens it asked for
     assert answer["choices"][0]["finish_reason"] == "length" and answer["glmocr_stats"]["stopped"].startswith("time")
     assert 0 < answer["usage"]["completion_tokens"] < 1_000_000
     assert httpx.get(server.url("/health")).json()["requests"]["timed_out"] == 1
@@ -133,7 +141,7 @@ def test_a_request_past_its_time_limit_is_answered_with_what_was_read(serve):
 def test_a_client_that_disconnects_has_its_decode_stopped(serve):
     server = serve(request_timeout=600.0)
     with pytest.raises(httpx.ReadTimeout):
-        server.chat(long_request(), timeout=1.0)   # the client leaves after a second
+        server.chat(long_request(), timeout=1.0)  # the client leaves after a second
     deadline = time.monotonic() + 20
     while httpx.get(server.url("/health")).json()["requests"]["client_gone"] < 1:
         assert time.monotonic() < deadline, "the server never noticed the client left"

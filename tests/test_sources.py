@@ -25,6 +25,7 @@ def test_pdf_pages_render_with_text_layer(tmp_path: Path):
 def test_pdf2image_renderer_matches_pymupdf_size(tmp_path: Path):
     pytest.importorskip("pdf2image")
     import shutil
+
     if not shutil.which("pdftoppm"):
         pytest.skip("poppler-utils not installed")
     pdf = text_pdf(tmp_path / "a.pdf")
@@ -42,11 +43,14 @@ def test_multiframe_tiff_gives_every_frame(tmp_path: Path):
     assert source.render(2, 10**9).image.getpixel((5, 5)) == (0, 0, 255)
 
 
-@pytest.mark.parametrize("name, content, reason", [
-    ("empty.pdf", b"", "empty file"),
-    ("notes.pdf", b"hello, this is plain text\n", "not a PDF file"),
-    ("picture.png", b"GIF89a-but-broken", "not a readable image"),
-])
+@pytest.mark.parametrize(
+    "name, content, reason",
+    [
+        ("empty.pdf", b"", "empty file"),
+        ("notes.pdf", b"hello, this is plain text\n", "not a PDF file"),
+        ("picture.png", b"GIF89a-but-broken", "not a readable image"),
+    ],
+)
 def test_bad_files_have_clear_reasons(tmp_path: Path, name: str, content: bytes, reason: str):
     path = tmp_path / name
     path.write_bytes(content)
@@ -89,6 +93,7 @@ def test_dangling_symlink_is_unreadable(tmp_path: Path):
 
 def test_unreadable_file(tmp_path: Path):
     import os
+
     if os.geteuid() == 0:
         pytest.skip("root can read any file")
     path = text_pdf(tmp_path / "locked.pdf")

@@ -1,4 +1,5 @@
 """Tables the layout model misses: PDF rulings, rows the rulings do not separate, grids among loose lines."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -79,8 +80,12 @@ def line(x0, y0, x1, y1, text):
 
 
 def test_a_grid_between_loose_lines_is_found_but_two_address_blocks_are_not():
-    letter = [line(40, 20 + 30 * i, 700, 40 + 30 * i, "Dear reader, this letter has a long line of text") for i in range(3)]
-    grid = [line(40 + 140 * c, 130 + 25 * r, 120 + 140 * c, 148 + 25 * r, f"v{r}{c}") for r in range(4) for c in range(4)]
+    letter = [
+        line(40, 20 + 30 * i, 700, 40 + 30 * i, "Dear reader, this letter has a long line of text") for i in range(3)
+    ]
+    grid = [
+        line(40 + 140 * c, 130 + 25 * r, 120 + 140 * c, 148 + 25 * r, f"v{r}{c}") for r in range(4) for c in range(4)
+    ]
     closing = [line(40, 260, 700, 280, "Thank you for reading this letter to its very end")]
     addresses = [line(x, 320 + 25 * r, x + 150, 338 + 25 * r, f"Street {r}") for r in range(4) for x in (40, 400)]
     runs = table_runs(letter + grid + closing + addresses)

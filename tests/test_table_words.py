@@ -1,5 +1,6 @@
 """Tables without rulings on born-digital pages, read from the words' geometry: PDFs drawn with
 PyMuPDF (no rulings unless a test draws them), read by the real table reader and detector."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -32,11 +33,13 @@ def _financial_pdf(path: Path) -> pymupdf.Page:
     page.insert_text((72, y), "Item", fontsize=9)
     for x, head in ((300, "Amount"), (362, "%"), (450, "Amount"), (512, "%")):
         _right(page, x + 20, y, head)
-    rows = [("Sales of goods", "1,204", "61.2", "1,310", "60.8"),
-            ("Services to public", None, None, None, None),
-            ("bodies and agencies", "512", "26.0", "590", "27.4"),
-            ("Interest received", "251", "12.8", "254", "11.8"),
-            ("Total", "1,967", "100.0", "2,154", "100.0")]
+    rows = [
+        ("Sales of goods", "1,204", "61.2", "1,310", "60.8"),
+        ("Services to public", None, None, None, None),
+        ("bodies and agencies", "512", "26.0", "590", "27.4"),
+        ("Interest received", "251", "12.8", "254", "11.8"),
+        ("Total", "1,967", "100.0", "2,154", "100.0"),
+    ]
     for label, *values in rows:
         y += 14
         page.insert_text((72, y), label, fontsize=9)
@@ -54,8 +57,9 @@ def _financial_pdf(path: Path) -> pymupdf.Page:
 def _page_image(pdf_page, path: Path) -> PageImage:
     pix = pdf_page.get_pixmap(dpi=72)
     image = Image.frombytes("RGB", (pix.width, pix.height), pix.samples)
-    return PageImage(path, 0, image, "pdf", dpi=72, size_pt=(pdf_page.rect.width, pdf_page.rect.height),
-                     pdf_page=pdf_page)
+    return PageImage(
+        path, 0, image, "pdf", dpi=72, size_pt=(pdf_page.rect.width, pdf_page.rect.height), pdf_page=pdf_page
+    )
 
 
 def _financial_grid(tmp_path) -> list[list[list]]:
@@ -76,7 +80,7 @@ def test_dollar_signs_join_their_amounts_and_numbers_keep_their_columns(tmp_path
 def test_year_header_spans_its_sub_columns_and_the_label_header_spans_the_tiers(tmp_path):
     rows = _financial_grid(tmp_path)
     top = rows[0]
-    assert ["Item", 2, 1] in top             # 'Item' beside the years reaches down through both tiers
+    assert ["Item", 2, 1] in top  # 'Item' beside the years reaches down through both tiers
     assert ["2009", 1, 2] in top and ["2010", 1, 2] in top
     assert [cell[0] for cell in rows[1]] == ["Amount", "%", "Amount", "%"]
 
@@ -91,10 +95,12 @@ def test_a_wrapped_label_is_one_cell_with_its_numbers(tmp_path):
 def test_wrapped_descriptions_of_a_text_table_join_their_row(tmp_path):
     doc = pymupdf.open()
     page = doc.new_page(width=612, height=792)
-    rows = [("Type", ["Description"]),
-            ("Visual scale", ["A line of fixed length with words", "that anchor the scale at its ends."]),
-            ("Rating scale", ["A set of numbered categories", "to choose from."]),
-            ("Checklist", ["A simple choice between options."])]
+    rows = [
+        ("Type", ["Description"]),
+        ("Visual scale", ["A line of fixed length with words", "that anchor the scale at its ends."]),
+        ("Rating scale", ["A set of numbered categories", "to choose from."]),
+        ("Checklist", ["A simple choice between options."]),
+    ]
     y = 100
     for label, lines in rows:
         for k, line in enumerate(lines):
@@ -103,34 +109,41 @@ def test_wrapped_descriptions_of_a_text_table_join_their_row(tmp_path):
             page.insert_text((200, y), line, fontsize=9)
             y += 11
         y += 6
-    grid = parse_grid(LiteTableRecognizer(use_model=False).recognize(
-        _page_image(page, tmp_path / "t.pdf"), (60, 85, 420, y), []).html)
+    grid = parse_grid(
+        LiteTableRecognizer(use_model=False).recognize(_page_image(page, tmp_path / "t.pdf"), (60, 85, 420, y), []).html
+    )
     assert [[cell[0] for cell in row] for row in grid] == [
         ["Type", "Description"],
         ["Visual scale", "A line of fixed length with words that anchor the scale at its ends."],
         ["Rating scale", "A set of numbered categories to choose from."],
-        ["Checklist", "A simple choice between options."]]
+        ["Checklist", "A simple choice between options."],
+    ]
 
 
 def test_ruled_rows_bound_the_cells_of_a_text_table(tmp_path):
     """Rules under every row: lines between two rules are one row, even where the label wraps too."""
     doc = pymupdf.open()
     page = doc.new_page(width=612, height=792)
-    rows = [("Item", ["Cost"]), ("Books and", ["Books can be expensive.", "Supplies add to it."]),
-            ("Fees", ["Fees depend on the school.", "Ask the school for a list."]),
-            ("Travel", ["Trips home in the breaks."])]
+    rows = [
+        ("Item", ["Cost"]),
+        ("Books and", ["Books can be expensive.", "Supplies add to it."]),
+        ("Fees", ["Fees depend on the school.", "Ask the school for a list."]),
+        ("Travel", ["Trips home in the breaks."]),
+    ]
     y = 100
     page.draw_line((70, y - 10), (420, y - 10))
     for label, lines in rows:
         for k, line in enumerate(lines):
-            page.insert_text((72, y), label if k == 0 else ("school supplies" if label == "Books and" else ""),
-                             fontsize=9)
+            page.insert_text(
+                (72, y), label if k == 0 else ("school supplies" if label == "Books and" else ""), fontsize=9
+            )
             page.insert_text((200, y), line, fontsize=9)
             y += 11
         page.draw_line((70, y - 8), (420, y - 8))
         y += 4
-    grid = parse_grid(LiteTableRecognizer(use_model=False).recognize(
-        _page_image(page, tmp_path / "t.pdf"), (60, 85, 430, y), []).html)
+    grid = parse_grid(
+        LiteTableRecognizer(use_model=False).recognize(_page_image(page, tmp_path / "t.pdf"), (60, 85, 430, y), []).html
+    )
     texts = [[cell[0] for cell in row] for row in grid]
     assert texts[1] == ["Books and school supplies", "Books can be expensive. Supplies add to it."]
     assert texts[2] == ["Fees", "Fees depend on the school. Ask the school for a list."]
@@ -150,8 +163,10 @@ def test_a_table_without_rulings_or_layout_box_is_found_between_paragraphs(tmp_p
 def test_a_page_of_prose_holds_no_table(tmp_path):
     doc = pymupdf.open()
     page = doc.new_page(width=612, height=792)
-    text = ("Tables are found from the alignment of their words, and a paragraph of running text "
-            "has no such alignment: its words follow each other at one space. ") * 6
+    text = (
+        "Tables are found from the alignment of their words, and a paragraph of running text "
+        "has no such alignment: its words follow each other at one space. "
+    ) * 6
     page.insert_textbox(pymupdf.Rect(72, 72, 300, 700), text, fontsize=10)
     page.insert_textbox(pymupdf.Rect(320, 72, 540, 700), text, fontsize=10)
     assert pdf_tables(_page_image(page, tmp_path / "p.pdf")) == []

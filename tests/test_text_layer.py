@@ -1,4 +1,5 @@
 """sources/text_layer.py: the text layer read once, with how each word is set."""
+
 from __future__ import annotations
 
 import pymupdf
@@ -9,10 +10,18 @@ from helpers.refine_pages import write_pdf
 
 def test_words_carry_font_size_weight_line_and_raised_pieces(tmp_path):
     a = pymupdf.get_text_length("a", fontname="heit", fontsize=11)
-    pdf = write_pdf(tmp_path / "w.pdf", [[
-        (72, 80, "Bold Title", "hebo", 16),
-        (72, 120, "plain words", "helv", 11), (200, 120, "x = 1", "cour", 10),
-        (72, 160, "a", "heit", 11), (72 + a, 155, "2", "helv", 7)]])
+    pdf = write_pdf(
+        tmp_path / "w.pdf",
+        [
+            [
+                (72, 80, "Bold Title", "hebo", 16),
+                (72, 120, "plain words", "helv", 11),
+                (200, 120, "x = 1", "cour", 10),
+                (72, 160, "a", "heit", 11),
+                (72 + a, 155, "2", "helv", 7),
+            ]
+        ],
+    )
     doc = pymupdf.open(pdf)
     doc[0].draw_line((72, 300), (400, 300))
     doc.save(tmp_path / "r.pdf")

@@ -1,5 +1,6 @@
 """Issue 9, what comes out: same-stem inputs, folder loops, huge pages, format-only reruns, and the
 CLI's error types. Real processes, real files."""
+
 from __future__ import annotations
 
 import ast
@@ -37,8 +38,10 @@ def test_same_stem_inputs_both_convert_and_a_folder_loop_or_blank_page_is_only_a
     assert len(loop) == 1 and loop[0].startswith("warning:") and "symlink loop" in loop[0], result.stderr
     assert "failed" not in result.stderr
     # An empty result is never silent.
-    assert any(ln.startswith("warning:") and "blank.png" in ln and "nothing was recognised" in ln
-               for ln in result.stderr.splitlines()), result.stderr
+    assert any(
+        ln.startswith("warning:") and "blank.png" in ln and "nothing was recognised" in ln
+        for ln in result.stderr.splitlines()
+    ), result.stderr
 
 
 @pytest.mark.slow
@@ -50,8 +53,22 @@ def test_huge_page_renders_at_the_dpi_that_fits_and_a_bomb_stays_refused(tmp_pat
     doc.save(src / "poster.pdf")
     Image.new("RGB", (3000, 3000), "white").save(src / "bomb.png")  # 9 Mpx, over the limit below
     limit = 4_000_000
-    result = run_cli("convert", str(src), "-o", str(out), "--dpi", "200", "--workers", "1", "--engine", "lite",
-                     "--max-image-pixels", str(limit), "--format", "json")
+    result = run_cli(
+        "convert",
+        str(src),
+        "-o",
+        str(out),
+        "--dpi",
+        "200",
+        "--workers",
+        "1",
+        "--engine",
+        "lite",
+        "--max-image-pixels",
+        str(limit),
+        "--format",
+        "json",
+    )
     lines = result.stderr.splitlines()
     assert result.returncode == 1  # the bomb
     assert any("failed" in ln and "bomb.png" in ln and "pixels" in ln for ln in lines), result.stderr
@@ -112,17 +129,38 @@ def test_json_loads_back_into_the_document_model_unchanged():
     from glmocr_cli.document import DocResult, PageResult, Region, Task, TextLine
 
     regions = [
-        Region(0, 0, "doc_title", "title", Task.TEXT, (10, 10, 300, 40), 0.9, "Annual Report",
-               bbox_pt=(5, 5, 150, 20), confidence=0.95, text_source="ocr",
-               lines=[TextLine((10, 10, 300, 40), "Annual Report", 0.95)]),
+        Region(
+            0,
+            0,
+            "doc_title",
+            "title",
+            Task.TEXT,
+            (10, 10, 300, 40),
+            0.9,
+            "Annual Report",
+            bbox_pt=(5, 5, 150, 20),
+            confidence=0.95,
+            text_source="ocr",
+            lines=[TextLine((10, 10, 300, 40), "Annual Report", 0.95)],
+        ),
         Region(1, 1, "table", "table", Task.TABLE, (10, 50, 300, 200), 0.8, "<table><tr><td>1</td></tr></table>"),
-        Region(2, 2, "display_formula", "formula", Task.FORMULA, (10, 210, 300, 240), 0.7, "E = mc^2",
-               flags=["low-confidence"]),
+        Region(
+            2,
+            2,
+            "display_formula",
+            "formula",
+            Task.FORMULA,
+            (10, 210, 300, 240),
+            0.7,
+            "E = mc^2",
+            flags=["low-confidence"],
+        ),
         Region(3, 3, "image", "figure", Task.SKIP, (10, 250, 300, 400), 0.6, image_name="doc-page0001_region003.png"),
         Region(4, 4, "footer", "footer", Task.ABANDON, (10, 560, 300, 580), 0.5, "page 1"),
     ]
-    page = PageResult(0, 420, 595, "pdf", 72, (420.0, 595.0), 0, regions, flags=["damaged"], warnings=["w"],
-                      timings={"render": 0.1})
+    page = PageResult(
+        0, 420, 595, "pdf", 72, (420.0, 595.0), 0, regions, flags=["damaged"], warnings=["w"], timings={"render": 0.1}
+    )
     doc = DocResult(Path("/in/doc.pdf"), Path("doc.pdf"), "ab" * 32, [page], {"name": "lite"}, {"dpi": 72})
     back = load_document(json.loads(render_json(doc)))
     assert render_json(back) == render_json(doc)

@@ -7,6 +7,7 @@ An error is keyed by its file's name (not its folder: a module moved to another 
 errors), code and message, without the line number, so that edits elsewhere in a file do not move it. A new error, or one more of a kind in a file, fails the check;
 an error fixed is reported so the baseline can be shrunk with --update.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,9 +24,13 @@ ERROR = re.compile(r"^(?P<file>[^:]+):\d+(?::\d+)?: error: (?P<message>.*?)\s*(?
 
 def run_mypy() -> tuple[list[str], int]:
     """mypy with the settings of pyproject.toml; returns its error lines and exit code."""
-    proc = subprocess.run([sys.executable, "-m", "mypy", "--no-pretty", "--show-error-codes", "--no-error-summary"],
-                          cwd=ROOT, capture_output=True, text=True)
-    if proc.returncode not in (0, 1):          # 2: mypy itself failed (bad config, crash)
+    proc = subprocess.run(
+        [sys.executable, "-m", "mypy", "--no-pretty", "--show-error-codes", "--no-error-summary"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    if proc.returncode not in (0, 1):  # 2: mypy itself failed (bad config, crash)
         sys.exit(f"mypy failed ({proc.returncode}):\n{proc.stdout}{proc.stderr}")
     return [line for line in proc.stdout.splitlines() if ERROR.match(line)], proc.returncode
 

@@ -1,6 +1,7 @@
 """Equation numbers: a formula_number region becomes the number of the display formula right before or
 after it (the SDK's rule: adjacent only; a number with no formula beside it is dropped). Markdown writes
 it as \\tag{}, HTML at the formula's right."""
+
 from __future__ import annotations
 
 from ..document import Region, Task
@@ -16,8 +17,13 @@ def merge_formula_numbers(regions: list[Region]) -> tuple[list[Region], dict[int
             continue
         before = regions[i - 1] if i > 0 else None
         after = regions[i + 1] if i + 1 < len(regions) else None
-        target = (before if before is not None and before.task is Task.FORMULA and id(before) not in tags
-                  else after if after is not None and after.task is Task.FORMULA else None)
+        target = (
+            before
+            if before is not None and before.task is Task.FORMULA and id(before) not in tags
+            else after
+            if after is not None and after.task is Task.FORMULA
+            else None
+        )
         if target is not None:
             tags[id(target)] = _formula_number(region.content)
     return kept, tags

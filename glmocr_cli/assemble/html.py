@@ -1,4 +1,5 @@
 """Regions -> one self-contained HTML page: inline CSS, figures as data: URIs, no external resources."""
+
 from __future__ import annotations
 
 import base64
@@ -19,7 +20,23 @@ table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #999;padding
 .formula-source{font-family:monospace;background:#f6f6f6;padding:.5rem}.page-break{border:0;border-top:1px dashed #bbb;margin:2rem 0}
 .flag{background:#fff3cd}.furniture{color:#777;font-size:.9em}figure{margin:1rem 0}img{max-width:100%}"""
 
-_TABLE_TAGS = {"table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "colgroup", "col", "br", "b", "i", "sub", "sup"}
+_TABLE_TAGS = {
+    "table",
+    "thead",
+    "tbody",
+    "tfoot",
+    "tr",
+    "td",
+    "th",
+    "caption",
+    "colgroup",
+    "col",
+    "br",
+    "b",
+    "i",
+    "sub",
+    "sup",
+}
 _TABLE_ATTRS = {"rowspan", "colspan"}
 
 
@@ -32,8 +49,11 @@ class _TableSanitizer(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         if tag in _TABLE_TAGS:
-            kept = "".join(f' {k}="{html.escape(v or "")}"' for k, v in attrs
-                           if (k in _TABLE_ATTRS and (v or "").isdigit()) or (k == "dir" and v in ("rtl", "ltr")))
+            kept = "".join(
+                f' {k}="{html.escape(v or "")}"'
+                for k, v in attrs
+                if (k in _TABLE_ATTRS and (v or "").isdigit()) or (k == "dir" and v in ("rtl", "ltr"))
+            )
             self.out.append(f"<{tag}{kept}>")
 
     def handle_endtag(self, tag):
@@ -152,8 +172,9 @@ def _region_html(region: Region, page_lang: str | None = None, number: str | Non
     if problems:  # text a reader should doubt; notes such as "furniture" are not shown as doubts
         css = f"{css} flag".strip()
         return f'<p class="{css}" title="{html.escape(", ".join(problems))}"{attrs}>{text}</p>'
-    listed = (_rich_list_html(region.rich, attrs) if region.kind == "list" and region.rich else None) \
-        or _list_html(region.content, attrs + (f' class="{css}"' if css else ""))
+    listed = (_rich_list_html(region.rich, attrs) if region.kind == "list" and region.rich else None) or _list_html(
+        region.content, attrs + (f' class="{css}"' if css else "")
+    )
     if listed:
         return listed
     return f'<p class="{css}"{attrs}>{text}</p>' if css else f"<p{attrs}>{text}</p>"
@@ -185,5 +206,7 @@ def render_html(doc: DocResult, *, keep_furniture: bool = False) -> str:
             if piece:
                 body.append(piece)
     title = html.escape(doc.relative_path.name)
-    return (f'<!DOCTYPE html>\n<html lang="{lang}" dir="{direction_}"><head><meta charset="utf-8">'
-            f"<title>{title}</title><style>{_CSS}</style></head>\n<body>\n" + "\n".join(body) + "\n</body></html>\n")
+    return (
+        f'<!DOCTYPE html>\n<html lang="{lang}" dir="{direction_}"><head><meta charset="utf-8">'
+        f"<title>{title}</title><style>{_CSS}</style></head>\n<body>\n" + "\n".join(body) + "\n</body></html>\n"
+    )

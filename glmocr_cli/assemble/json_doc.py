@@ -1,4 +1,5 @@
 """The document model as JSON and back, and its JSON Schema (glmocr_cli/schema/document.schema.json)."""
+
 from __future__ import annotations
 
 import json
@@ -67,6 +68,12 @@ def _page(data: dict) -> PageResult:
 def load_document(data: dict) -> DocResult:
     """The document model back from NAME.json (render_json's inverse), so Markdown and HTML can be
     rebuilt without recognising again. Crop bytes are not in the JSON: the crops stay on disk."""
-    return DocResult(source=Path(data["source"]), relative_path=Path(data["relative_path"]), sha256=data["sha256"],
-                     pages=[_page(p) for p in data["pages"]], engine=data.get("engine", {}),
-                     options=data.get("options", {}), timings=data.get("timings", {}))
+    return DocResult(
+        source=Path(data["source"]),
+        relative_path=Path(data["relative_path"]),
+        sha256=data["sha256"],
+        pages=[_page(p) for p in data["pages"]],
+        engine=data.get("engine", {}),
+        options=data.get("options", {}),
+        timings=data.get("timings", {}),
+    )

@@ -1,4 +1,5 @@
 """--layout-vis: the page with a coloured, labelled box per region and its reading-order number."""
+
 from __future__ import annotations
 
 import colorsys

@@ -1,4 +1,5 @@
 """Regions -> Markdown, as the reference SDK writes it, in small fix-ups applied in order."""
+
 from __future__ import annotations
 
 import re
@@ -30,8 +31,10 @@ def _heading(region: Region) -> str:
 
 
 # What refine/formulas.py did with a formula, said where a reader of the Markdown source sees it.
-FORMULA_NOTES = {"latex-from-glyphs": "<!-- formula: LaTeX written from the PDF's glyphs -->\n",
-                 "image-crop": "<!-- formula: kept as an image crop (not read as LaTeX) -->\n"}
+FORMULA_NOTES = {
+    "latex-from-glyphs": "<!-- formula: LaTeX written from the PDF's glyphs -->\n",
+    "image-crop": "<!-- formula: kept as an image crop (not read as LaTeX) -->\n",
+}
 
 
 def _formula(region: Region, image_dir: str, tag: str | None) -> str:
@@ -109,8 +112,14 @@ def _join_hyphenated(blocks):
         page, block, region, flags = item
         if merged:
             prev_page, prev_block, prev_region, prev_flags = merged[-1]
-            if (_is_paragraph(prev_region) and _is_paragraph(region) and prev_block.endswith("-")
-                    and len(prev_block) > 1 and prev_block[-2].isalpha() and block[:1].islower()):
+            if (
+                _is_paragraph(prev_region)
+                and _is_paragraph(region)
+                and prev_block.endswith("-")
+                and len(prev_block) > 1
+                and prev_block[-2].isalpha()
+                and block[:1].islower()
+            ):
                 merged[-1] = (prev_page, prev_block[:-1] + block, prev_region, prev_flags + flags)
                 continue
         merged.append(item)
@@ -128,8 +137,12 @@ def _bullets_between_bullets(blocks, doc: DocResult):
         prev, item, nxt = out[i - 1], out[i], out[i + 1]
         if not (plain(prev) and plain(item) and plain(nxt)) or item[1].startswith("- "):
             continue
-        if (prev[1].startswith("- ") and nxt[1].startswith("- ")
-                and abs(left(item) - left(prev)) <= 10 and abs(left(item) - left(nxt)) <= 10):
+        if (
+            prev[1].startswith("- ")
+            and nxt[1].startswith("- ")
+            and abs(left(item) - left(prev)) <= 10
+            and abs(left(item) - left(nxt)) <= 10
+        ):
             out[i] = (item[0], "- " + item[1], item[2], item[3])
     return out
 

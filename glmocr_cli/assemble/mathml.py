@@ -2,6 +2,7 @@
 stays one self-contained file). latex2mathml converts; its output is then kept to MathML elements and
 presentation attributes (no namespace URL: HTML5 knows <math>), text escaped, since the LaTeX may come from a model and latex2mathml passes
 \\text{} through as markup. The equation number stands at the right, as in print."""
+
 from __future__ import annotations
 
 import html
@@ -11,13 +12,68 @@ from html.parser import HTMLParser
 from latex2mathml.converter import convert
 
 _TAG = re.compile(r"\\tag\*?\{([^{}]*)\}")
-_ELEMENTS = {"math", "mrow", "mi", "mn", "mo", "ms", "mtext", "mspace", "msup", "msub", "msubsup", "mfrac", "msqrt",
-             "mroot", "mover", "munder", "munderover", "mtable", "mtr", "mtd", "mstyle", "mpadded", "mphantom",
-             "menclose", "merror", "mlabeledtr", "semantics"}
-_ATTRIBUTES = {"display", "mathvariant", "stretchy", "fence", "form", "separator", "lspace", "rspace",
-               "accent", "accentunder", "linethickness", "columnalign", "rowalign", "columnspacing", "rowspacing",
-               "width", "height", "depth", "displaystyle", "scriptlevel", "minsize", "maxsize", "movablelimits",
-               "notation", "columnlines", "rowlines", "frame", "symmetric", "largeop", "mathsize", "bevelled"}
+_ELEMENTS = {
+    "math",
+    "mrow",
+    "mi",
+    "mn",
+    "mo",
+    "ms",
+    "mtext",
+    "mspace",
+    "msup",
+    "msub",
+    "msubsup",
+    "mfrac",
+    "msqrt",
+    "mroot",
+    "mover",
+    "munder",
+    "munderover",
+    "mtable",
+    "mtr",
+    "mtd",
+    "mstyle",
+    "mpadded",
+    "mphantom",
+    "menclose",
+    "merror",
+    "mlabeledtr",
+    "semantics",
+}
+_ATTRIBUTES = {
+    "display",
+    "mathvariant",
+    "stretchy",
+    "fence",
+    "form",
+    "separator",
+    "lspace",
+    "rspace",
+    "accent",
+    "accentunder",
+    "linethickness",
+    "columnalign",
+    "rowalign",
+    "columnspacing",
+    "rowspacing",
+    "width",
+    "height",
+    "depth",
+    "displaystyle",
+    "scriptlevel",
+    "minsize",
+    "maxsize",
+    "movablelimits",
+    "notation",
+    "columnlines",
+    "rowlines",
+    "frame",
+    "symmetric",
+    "largeop",
+    "mathsize",
+    "bevelled",
+}
 _SAFE_VALUE = re.compile(r"^[\w .#%+\-:/]*$")
 
 
@@ -28,8 +84,11 @@ class _MathSanitizer(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         if tag in _ELEMENTS:
-            kept = "".join(f' {k}="{html.escape(v or "")}"' for k, v in attrs
-                           if k in _ATTRIBUTES and _SAFE_VALUE.match(v or "") and "script" not in (v or "").lower())
+            kept = "".join(
+                f' {k}="{html.escape(v or "")}"'
+                for k, v in attrs
+                if k in _ATTRIBUTES and _SAFE_VALUE.match(v or "") and "script" not in (v or "").lower()
+            )
             self.out.append(f"<{tag}{kept}>")
 
     def handle_startendtag(self, tag, attrs):

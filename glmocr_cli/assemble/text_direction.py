@@ -4,6 +4,7 @@ When Tesseract read a region its language is known (`tesseract:ara` -> `ar`); ot
 is all that is known, written as a BCP 47 tag with an undetermined language (`und-Cyrl`), except
 where a script belongs to one language (Hangul: `ko`, kana: `ja`).
 """
+
 from __future__ import annotations
 
 from ..document import Region
@@ -11,9 +12,21 @@ from ..recognize.script import dominant_script
 from ..recognize.tesseract_ocr import BCP47
 
 RTL_SCRIPTS = frozenset({"arabic", "hebrew"})
-SCRIPT_TAGS = {"latin": "und-Latn", "cjk": "und-Hani", "arabic": "und-Arab", "hebrew": "und-Hebr", "hangul": "ko",
-               "cyrillic": "und-Cyrl", "greek": "und-Grek", "devanagari": "und-Deva", "thai": "th",
-               "bengali": "und-Beng", "tamil": "und-Taml", "georgian": "und-Geor", "armenian": "und-Armn"}
+SCRIPT_TAGS = {
+    "latin": "und-Latn",
+    "cjk": "und-Hani",
+    "arabic": "und-Arab",
+    "hebrew": "und-Hebr",
+    "hangul": "ko",
+    "cyrillic": "und-Cyrl",
+    "greek": "und-Grek",
+    "devanagari": "und-Deva",
+    "thai": "th",
+    "bengali": "und-Beng",
+    "tamil": "und-Taml",
+    "georgian": "und-Geor",
+    "armenian": "und-Armn",
+}
 
 
 def _has_kana(text: str) -> bool:

@@ -4,6 +4,7 @@ An engine is built once per worker process (models load once) and then fed pages
 takes an iterable so that an engine may batch regions across pages (the GLM engine does); results
 come back in the order the pages went in.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator

@@ -3,6 +3,7 @@
 Loading a model onto a device torch cannot use fails deep inside from_pretrained with a message that
 blames the checkpoint; this says what is wrong in one line instead.
 """
+
 from __future__ import annotations
 
 
@@ -20,10 +21,12 @@ def pick_device(device: str = "auto") -> str:
         return device
     if device == "cuda" or device.startswith("cuda:"):
         if not torch.cuda.is_available():
-            reason = ("this torch build has no CUDA support" if torch.version.cuda is None
-                      else "no CUDA device is visible")
-            raise DeviceError(f"--device {device}: {reason} (torch {torch.__version__}); "
-                              "use --device cpu or --device auto")
+            reason = (
+                "this torch build has no CUDA support" if torch.version.cuda is None else "no CUDA device is visible"
+            )
+            raise DeviceError(
+                f"--device {device}: {reason} (torch {torch.__version__}); use --device cpu or --device auto"
+            )
         index = device.partition(":")[2]
         if index and (not index.isdigit() or int(index) >= torch.cuda.device_count()):
             raise DeviceError(f"--device {device}: this machine has {torch.cuda.device_count()} CUDA device(s)")

@@ -1,4 +1,5 @@
 """Pick and build the engine a run asks for."""
+
 from __future__ import annotations
 
 from ..config import ConfigError, Settings
@@ -31,7 +32,8 @@ def resolve_engine(settings: Settings) -> tuple[str, str | None]:
             raise ConfigError(str(exc)) from None  # names the folder or the pull command
         return "lite", f"GLM-OCR weights not found; using the bundled lite engine. {WEIGHTS_HINT}"
     from .device import DeviceError, pick_device
-    try:   # before any model is loaded: a missing CUDA is not a broken checkpoint
+
+    try:  # before any model is loaded: a missing CUDA is not a broken checkpoint
         pick_device(settings.device)
     except DeviceError as exc:
         raise ConfigError(str(exc)) from None

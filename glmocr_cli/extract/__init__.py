@@ -5,6 +5,7 @@ page as rows of text lines), values.py (value grammars), labels.py (label-value 
 (company and address), total.py (the amount to pay), extractor.py (the lite entry point) and
 model_answers.py (the glm engine's per-page answers merged).
 """
+
 from .extractor import extract_key_values
 from .keys import KeySpec, parse_key_spec
 from .model_answers import merge_model_answers

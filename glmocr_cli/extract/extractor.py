@@ -3,6 +3,7 @@
 Labelled keys are found next to their label (labels.py). The issuer's company and address and the
 amount to pay are rarely labelled and follow rules of their own (issuer.py, total.py).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -35,7 +36,12 @@ def extract_key_values(doc: DocResult, keys: list[KeySpec]) -> dict:
             printed = find_currencies(total.line.text) if total else []
             if printed:
                 found = Found(printed[0], total.line, 0.5 * total.confidence)
-        results[key.name] = found.to_json() if found else {"value": None, "page": None, "bbox": None,
-                                                           "confidence": None}
-    return {"schema_version": 1, "source": doc.relative_path.as_posix(), "engine": doc.engine.get("name"),
-            "keys": results}
+        results[key.name] = (
+            found.to_json() if found else {"value": None, "page": None, "bbox": None, "confidence": None}
+        )
+    return {
+        "schema_version": 1,
+        "source": doc.relative_path.as_posix(),
+        "engine": doc.engine.get("name"),
+        "keys": results,
+    }

@@ -1,4 +1,5 @@
 """Word-level fuzzy matching that tolerates one OCR slip in a longer word."""
+
 from __future__ import annotations
 
 import re

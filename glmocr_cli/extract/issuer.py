@@ -12,6 +12,7 @@ Rules that hold for invoices, receipts and bills in general:
 - The address follows it: after registration numbers and dates, from the first line with a number,
   up to the first phone, tax-id, e-mail, date or heading line, a gap or a change of size or column.
 """
+
 from __future__ import annotations
 
 import re
@@ -24,24 +25,92 @@ from .lines import PageLine, group_rows
 from .normalize import address_commas, clean_name, slashed_abbreviations, split_number_from_word
 from .values import ValueMatch, find_amounts, find_dates
 
-COMPANY_WORDS = {"company", "vendor", "merchant", "store", "shop", "seller", "supplier", "issuer", "business",
-                 "restaurant", "organisation", "organization"}
+COMPANY_WORDS = {
+    "company",
+    "vendor",
+    "merchant",
+    "store",
+    "shop",
+    "seller",
+    "supplier",
+    "issuer",
+    "business",
+    "restaurant",
+    "organisation",
+    "organization",
+}
 OTHER_PARTIES = {"customer", "billing", "shipping", "delivery", "debtor", "buyer", "recipient", "email", "ip", "web"}
-LEGAL_SUFFIXES = ("sdn bhd", "bhd", "ltd", "limited", "llc", "inc", "gmbh", "ag", "sa", "s a", "plc", "corp",
-                  "co", "s b", "pte", "pty", "bv", "nv", "srl", "spa", "sarl", "kg", "oy", "ab", "as", "llp", "lp")
-DOCUMENT_HEADINGS = {"tax", "invoice", "receipt", "simplified", "official", "cash", "bill", "sales", "copy",
-                     "welcome", "to", "original", "duplicate", "credit", "note", "order", "quotation", "statement",
-                     "delivery", "customer", "merchant", "payment", "slip", "check", "cheque", "guest"}
+LEGAL_SUFFIXES = (
+    "sdn bhd",
+    "bhd",
+    "ltd",
+    "limited",
+    "llc",
+    "inc",
+    "gmbh",
+    "ag",
+    "sa",
+    "s a",
+    "plc",
+    "corp",
+    "co",
+    "s b",
+    "pte",
+    "pty",
+    "bv",
+    "nv",
+    "srl",
+    "spa",
+    "sarl",
+    "kg",
+    "oy",
+    "ab",
+    "as",
+    "llp",
+    "lp",
+)
+DOCUMENT_HEADINGS = {
+    "tax",
+    "invoice",
+    "receipt",
+    "simplified",
+    "official",
+    "cash",
+    "bill",
+    "sales",
+    "copy",
+    "welcome",
+    "to",
+    "original",
+    "duplicate",
+    "credit",
+    "note",
+    "order",
+    "quotation",
+    "statement",
+    "delivery",
+    "customer",
+    "merchant",
+    "payment",
+    "slip",
+    "check",
+    "cheque",
+    "guest",
+}
 ADDRESS_OPENER = re.compile(r"\S*\d\S*,")  # "12, Jalan ...", "K3-113, ...": a house number and a comma
 HEADING_RUN = "(?:" + "|".join(sorted(DOCUMENT_HEADINGS, key=len, reverse=True)) + ")+"
-CONTACT = re.compile(r"(?i)\b(tel|telephone|telefon|t[ée]l[ée]phone|phone|ph|fax|hp|h/p|mobile?|mob|whatsapp|e-?mail|"
-                     r"website|internet|hotline|careline|helpline)\b|@|www\.|https?:"
-                     r"|\w\.(?:com|net|org|biz|info|io)\b"  # a web address without "www."
-                     r"|(?<![\w-])\+?\d(?:[ -]?\d){7,}(?![\w-])")  # or a phone number: 8+ digits in groups
+CONTACT = re.compile(
+    r"(?i)\b(tel|telephone|telefon|t[ée]l[ée]phone|phone|ph|fax|hp|h/p|mobile?|mob|whatsapp|e-?mail|"
+    r"website|internet|hotline|careline|helpline)\b|@|www\.|https?:"
+    r"|\w\.(?:com|net|org|biz|info|io)\b"  # a web address without "www."
+    r"|(?<![\w-])\+?\d(?:[ -]?\d){7,}(?![\w-])"
+)  # or a phone number: 8+ digits in groups
 TAX_ID = re.compile(r"(?i)\b(gst|vat|sst|tax|abn|tin|ein|uid|mwst|reg|regn|registration|roc|co\.? ?no|company no)\b")
 REGISTRATION = re.compile(r"^\(?[A-Z]{0,3}\d{4,}[-\u00b7. ]?[A-Z]?\)?$")  # "(JM0517726)", "789417-W", "(65351-M)"
 # A short label ending in No/Reg/ID and one code of five or more digits: "BR No.: 0195932-X".
-LABELLED_CODE = re.compile(r"(?i)^\(?(?:[a-z.]{1,8}\s?){0,3}(?:no|nr|reg|id|#)\.?\s*[:.]?\s*\(?[a-z]{0,3}\d{5,}[- ]?[a-z]?\)?$")
+LABELLED_CODE = re.compile(
+    r"(?i)^\(?(?:[a-z.]{1,8}\s?){0,3}(?:no|nr|reg|id|#)\.?\s*[:.]?\s*\(?[a-z]{0,3}\d{5,}[- ]?[a-z]?\)?$"
+)
 # Any short label, a colon and one such code, also when OCR garbled the label: "Company ro : 1174703-K".
 COLON_CODE = re.compile(r"(?i)^[a-z][a-z .]{0,23}[:：]\s*\(?[a-z]{0,3}\d{5,}[-\u00b7]?[a-z]?\)?$")
 # A row the recogniser could barely read is logo art or a stamp, not the printed name: its score is
@@ -49,7 +118,6 @@ COLON_CODE = re.compile(r"(?i)^[a-z][a-z .]{0,23}[:：]\s*\(?[a-z]{0,3}\d{5,}[-\
 # (Tesseract's confidences run lower than PP-OCR's).
 NAME_MIN_SCORE = 0.75
 NAME_SCORE_DROP = 0.2
-
 
 
 def is_company_key(key: KeySpec) -> bool:
@@ -65,8 +133,12 @@ def _rows(lines: list[PageLine]) -> list[PageLine]:
     """One merged line per row: "ACME" + "ACME TRADING CO" -> "ACME ACME TRADING CO"."""
     merged = []
     for row in group_rows(lines):
-        box = (min(ln.bbox[0] for ln in row), min(ln.bbox[1] for ln in row),
-               max(ln.bbox[2] for ln in row), max(ln.bbox[3] for ln in row))
+        box = (
+            min(ln.bbox[0] for ln in row),
+            min(ln.bbox[1] for ln in row),
+            max(ln.bbox[2] for ln in row),
+            max(ln.bbox[3] for ln in row),
+        )
         merged.append(PageLine(" ".join(ln.text for ln in row), box, min(ln.score for ln in row), row[0].page))
     return merged
 
@@ -131,8 +203,13 @@ def _is_heading(text: str) -> bool:
 
 def _ends_header(text: str) -> bool:
     """Rows after which the issuer's name is over: contact, registration, date, heading or an amount."""
-    return bool(CONTACT.search(text) or _is_registration(text) or find_dates(text) or _is_heading(text)
-                or _has_decimal_amount(text))
+    return bool(
+        CONTACT.search(text)
+        or _is_registration(text)
+        or find_dates(text)
+        or _is_heading(text)
+        or _has_decimal_amount(text)
+    )
 
 
 def _min_name_score(rows: list[PageLine]) -> float:
@@ -147,8 +224,12 @@ def _company_start(rows: list[PageLine], limit: int) -> int | None:
 
     def is_name(i: int) -> bool:
         text = _name_text(rows[i].text)
-        return (rows[i].score >= min_score and _is_name_like(text) and not CONTACT.search(text)
-                and not _is_registration(text))
+        return (
+            rows[i].score >= min_score
+            and _is_name_like(text)
+            and not CONTACT.search(text)
+            and not _is_registration(text)
+        )
 
     first = next((i for i in range(limit) if is_name(i)), None)
     if first is None:
@@ -158,8 +239,12 @@ def _company_start(rows: list[PageLine], limit: int) -> int | None:
     if legal is None:
         return first
     start = legal  # walk up over rows of the same size that run straight into it
-    while start > first and is_name(start - 1) and not re.search(r"\d", rows[start - 1].text) \
-            and _joins(rows[start - 1], rows[start]):
+    while (
+        start > first
+        and is_name(start - 1)
+        and not re.search(r"\d", rows[start - 1].text)
+        and _joins(rows[start - 1], rows[start])
+    ):
         start -= 1
     return start
 
@@ -196,18 +281,25 @@ def _company_rows(rows: list[PageLine]) -> tuple[list[PageLine], int]:
     # The name is above the body (the top part of the printed text: a photo's margins do not count)
     # and above the address.
     top, bottom = min(r.bbox[1] for r in rows), max(r.bbox[3] for r in rows)
-    limit = next((i for i, r in enumerate(rows)
-                  if r.bbox[1] >= top + 0.45 * (bottom - top) or ADDRESS_OPENER.match(r.text)), len(rows))
+    limit = next(
+        (i for i, r in enumerate(rows) if r.bbox[1] >= top + 0.45 * (bottom - top) or ADDRESS_OPENER.match(r.text)),
+        len(rows),
+    )
     start = _company_start(rows, limit)
     if start is None:
         return [], len(rows)
     company = [rows[start]]
-    for row in rows[start + 1:]:
+    for row in rows[start + 1 :]:
         name = _name_text(company[-1].text)
         if _ends_with_suffix(name) or name != company[-1].text:
             break  # a legal suffix or a registration number ends the name
-        if not (_is_name_like(row.text) and not re.search(r"\d", row.text) and _joins(company[-1], row)
-                and _similar_height(row, company[0]) and not CONTACT.search(row.text)):
+        if not (
+            _is_name_like(row.text)
+            and not re.search(r"\d", row.text)
+            and _joins(company[-1], row)
+            and _similar_height(row, company[0])
+            and not CONTACT.search(row.text)
+        ):
             break
         company.append(row)
     company[-1] = replace(company[-1], text=_name_text(company[-1].text))
@@ -223,17 +315,27 @@ def _address_rows(rows: list[PageLine]) -> list[PageLine]:
         if not address:
             if _is_registration(row.text) or _ends_with_suffix(_name_text(row.text)):
                 continue  # company and tax numbers, or a party's legal name ("Owned by X Sdn Bhd 123-W")
-            if _is_address_start(row.text) and not contact_or_date and not _is_heading(row.text) \
-                    and not _has_decimal_amount(row.text):
+            if (
+                _is_address_start(row.text)
+                and not contact_or_date
+                and not _is_heading(row.text)
+                and not _has_decimal_amount(row.text)
+            ):
                 address.append(row)
             elif _is_heading(row.text) or CONTACT.search(row.text) or _has_decimal_amount(row.text):
                 break  # the header is over: no address printed
             continue
         last = address[-1]
         shares_column = min(row.bbox[2], last.bbox[2]) > max(row.bbox[0], last.bbox[0])
-        if (contact_or_date or _is_registration(row.text) or not _is_addressish(row.text)
-                or row.bbox[1] - last.bbox[3] > 1.2 * last.height or not _similar_height(row, last, 0.45)
-                or not shares_column or (_ends_with_suffix(row.text) and _is_name_like(row.text))):
+        if (
+            contact_or_date
+            or _is_registration(row.text)
+            or not _is_addressish(row.text)
+            or row.bbox[1] - last.bbox[3] > 1.2 * last.height
+            or not _similar_height(row, last, 0.45)
+            or not shares_column
+            or (_ends_with_suffix(row.text) and _is_name_like(row.text))
+        ):
             break
         address.append(row)
     return address

@@ -3,6 +3,7 @@
 A key's label synonyms come from its name (and description): a key whose name holds a concept's
 words ("total", "date", "invoice number") gets that concept's labels in several languages.
 """
+
 from __future__ import annotations
 
 import json
@@ -14,27 +15,87 @@ from typing import Any
 
 # Label texts per concept. A key whose name contains the concept's words gets these as synonyms.
 SYNONYMS: dict[str, tuple[str, ...]] = {
-    "total": ("total", "total amount", "grand total", "amount due", "total due", "balance due", "total payable",
-              "amount payable", "net total", "nett total", "to pay", "bill amount", "invoice total", "tot", "ttl",
-              "jumlah", "summe", "gesamtbetrag", "montant total", "importe total", "totale"),
+    "total": (
+        "total",
+        "total amount",
+        "grand total",
+        "amount due",
+        "total due",
+        "balance due",
+        "total payable",
+        "amount payable",
+        "net total",
+        "nett total",
+        "to pay",
+        "bill amount",
+        "invoice total",
+        "tot",
+        "ttl",
+        "jumlah",
+        "summe",
+        "gesamtbetrag",
+        "montant total",
+        "importe total",
+        "totale",
+    ),
     "amount": ("amount", "bill amount", "amount due", "total", "betrag", "montant", "importe", "importo"),
     "date": ("date", "invoice date", "bill date", "receipt date", "issue date", "dated", "datum", "fecha", "tarikh"),
     "account": ("account", "account number", "account no", "acct", "iban", "konto", "compte", "conto"),
     "currency": ("currency", "währung", "devise", "valuta", "moneda"),
     "creditor": ("creditor", "payable to", "pay to", "payee", "beneficiary", "zahlbar an", "payable à"),
     "debtor": ("debtor", "payable by", "payer", "bill to", "customer", "zahlbar durch"),
-    "invoice number": ("invoice number", "invoice no", "invoice #", "bill no", "receipt no", "receipt #",
-                       "document no", "doc no", "reference"),
+    "invoice number": (
+        "invoice number",
+        "invoice no",
+        "invoice #",
+        "bill no",
+        "receipt no",
+        "receipt #",
+        "document no",
+        "doc no",
+        "reference",
+    ),
     "tax": ("tax", "gst", "vat", "sst", "total tax", "total gst", "mwst", "tva"),
     "subtotal": ("subtotal", "sub total", "sub-total"),
     "phone": ("phone", "tel", "telephone", "mobile", "telefon"),
     "email": ("email", "e-mail", "mail"),
 }
 # Words that make a key's value a money amount (its type when the schema does not say).
-MONEY_WORDS = {"total", "amount", "price", "sum", "balance", "due", "tax", "vat", "gst", "subtotal", "fee", "cost",
-               "paid", "payable", "charge", "tip", "discount"}
-NAME_WORDS = {"name", "company", "vendor", "merchant", "store", "shop", "seller", "supplier", "creditor", "debtor",
-              "payee", "payer", "customer", "beneficiary"}
+MONEY_WORDS = {
+    "total",
+    "amount",
+    "price",
+    "sum",
+    "balance",
+    "due",
+    "tax",
+    "vat",
+    "gst",
+    "subtotal",
+    "fee",
+    "cost",
+    "paid",
+    "payable",
+    "charge",
+    "tip",
+    "discount",
+}
+NAME_WORDS = {
+    "name",
+    "company",
+    "vendor",
+    "merchant",
+    "store",
+    "shop",
+    "seller",
+    "supplier",
+    "creditor",
+    "debtor",
+    "payee",
+    "payer",
+    "customer",
+    "beneficiary",
+}
 GENERIC_WORDS = {"name", "value", "amount", "number", "no", "the", "of", "full"}
 
 
@@ -93,7 +154,9 @@ def _derive_synonyms(name: str, description: str | None) -> list[str]:
     if description and len(_words(description)) <= 5:
         synonyms.append(" ".join(_words(description)))
     # "Invoice number" is printed "Invoice No.", "Invoice #", "Invoice Nr."
-    synonyms += [re.sub(r"\bnumber\b", short, s) for s in synonyms if "number" in s.split() for short in ("no", "#", "nr")]
+    synonyms += [
+        re.sub(r"\bnumber\b", short, s) for s in synonyms if "number" in s.split() for short in ("no", "#", "nr")
+    ]
     return list(dict.fromkeys(s for s in synonyms if s))
 
 
@@ -130,4 +193,3 @@ def parse_key_spec(spec: str) -> list[KeySpec]:
     if not names:
         raise ValueError("no key names given")
     return [KeySpec(name) for name in dict.fromkeys(names)]
-

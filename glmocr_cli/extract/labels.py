@@ -5,6 +5,7 @@ synonyms, and the value is the rest of the label's line, the text to its right o
 the line below it. Typed keys (dates, amounts, accounts, currencies, names) only take a value of
 their type, as printed on the document.
 """
+
 from __future__ import annotations
 
 import re
@@ -24,7 +25,7 @@ MAX_GAP = 20.0  # line heights between a label and a value to its right (further
 @dataclass
 class LabelMatch:
     score: float  # 0-100
-    start: int    # the label's character span in the line
+    start: int  # the label's character span in the line
     end: int
 
 
@@ -41,7 +42,7 @@ def match_label(text: str, synonyms: list[str], max_offset: int = 2) -> LabelMat
         size = len(synonym.split())
         target = _norm(synonym.replace(" ", ""))
         for i in range(min(max_offset + 1, len(tokens) - size + 1)):
-            window = "".join(t[2] for t in tokens[i:i + size])
+            window = "".join(t[2] for t in tokens[i : i + size])
             if len(target) <= 3 or len(window) <= 3:
                 score = 100.0 if window == target else 0.0
             else:
@@ -66,8 +67,12 @@ class Found:
         start, end = self.value.start, self.value.end
         inline = 0 <= start < end <= len(self.line.text) and self.line.text[start:end] == self.value.text
         bbox = self.line.sub_bbox(start, end) if inline else self.line.bbox
-        data = {"value": self.value.text, "page": self.line.page, "bbox": [round(v, 1) for v in bbox],
-                "confidence": round(self.confidence, 3)}
+        data = {
+            "value": self.value.text,
+            "page": self.line.page,
+            "bbox": [round(v, 1) for v in bbox],
+            "confidence": round(self.confidence, 3),
+        }
         if self.value.normalized is not None and self.value.normalized != self.value.text:
             data["normalized"] = self.value.normalized
         if self.value.currency:
@@ -80,15 +85,27 @@ class Found:
 def _candidates(line: PageLine, label: LabelMatch, lines: list[PageLine], index: int):
     """Where a label's value may be, nearest first: after it on its line, to its right on the same
     row, then below it (lines that overlap the label horizontally, up to three rows down)."""
-    rest = line.text[label.end:]
+    rest = line.text[label.end :]
     if rest.strip(LABEL_SEPARATORS):
         yield line, label.end
-    right = [ln for ln in lines if ln is not line and level_with(ln, line)
-             and line.bbox[2] - 0.2 * line.height <= ln.bbox[0] <= line.bbox[2] + MAX_GAP * line.height]
+    right = [
+        ln
+        for ln in lines
+        if ln is not line
+        and level_with(ln, line)
+        and line.bbox[2] - 0.2 * line.height <= ln.bbox[0] <= line.bbox[2] + MAX_GAP * line.height
+    ]
     yield from ((ln, 0) for ln in sorted(right, key=lambda ln: ln.bbox[0]))
     lx0, _, lx1, _ = line.sub_bbox(label.start, label.end)  # "Currency" of a "Currency Amount" line
-    below = [ln for ln in lines[index + 1:] if ln.bbox[1] > line.centre_y and not same_row(ln, line)
-             and ln.bbox[1] - line.bbox[3] < 3.5 * line.height and ln.bbox[0] < lx1 and ln.bbox[2] > lx0]
+    below = [
+        ln
+        for ln in lines[index + 1 :]
+        if ln.bbox[1] > line.centre_y
+        and not same_row(ln, line)
+        and ln.bbox[1] - line.bbox[3] < 3.5 * line.height
+        and ln.bbox[0] < lx1
+        and ln.bbox[2] > lx0
+    ]
     yield from ((ln, 0) for ln in sorted(below, key=lambda ln: ln.bbox[1])[:3])
 
 
@@ -107,10 +124,10 @@ def find_labelled(pages: list[list[PageLine]], key: KeySpec) -> Found | None:
                     continue
                 # Rank by the label's match and the value's distance; OCR confidence only scales the
                 # result, so of two equally good labels the first in reading order wins.
-                strength = label.score / 100 * (0.97 ** rank)
+                strength = label.score / 100 * (0.97**rank)
                 if strength > best_strength + 1e-9:
                     value = replace(values[0], start=values[0].start + offset, end=values[0].end + offset)
-                    best = Found(value, cand, strength * cand.score, line.text[label.start:label.end])
+                    best = Found(value, cand, strength * cand.score, line.text[label.start : label.end])
                     best_strength = strength
                 break
     return best
@@ -122,9 +139,12 @@ def find_unlabelled(pages: list[list[PageLine]], key: KeySpec) -> Found | None:
     run into a word or code ("HD03-04-06" is an item code) and values whose separator OCR lost."""
     if key.type not in ("date", "account", "currency"):
         return None
-    found = [(is_outsized(line, lines), _doubtful(line.text, value), n, value.start, value, line)
-             for lines in pages for n, line in enumerate(lines)
-             for value in VALUE_FINDERS[key.type](line.text)]
+    found = [
+        (is_outsized(line, lines), _doubtful(line.text, value), n, value.start, value, line)
+        for lines in pages
+        for n, line in enumerate(lines)
+        for value in VALUE_FINDERS[key.type](line.text)
+    ]
     if not found:
         return None
     *_, value, line = min(found, key=lambda item: item[:4])
@@ -134,4 +154,4 @@ def find_unlabelled(pages: list[list[PageLine]], key: KeySpec) -> Found | None:
 def _doubtful(text: str, value: ValueMatch) -> int:
     """1 for a value glued to the letters or digits before it, or rebuilt from OCR'd text."""
     glued = value.start > 0 and text[value.start - 1].isalnum()
-    return int(glued or text[value.start:value.end] != value.text)
+    return int(glued or text[value.start : value.end] != value.text)

@@ -1,4 +1,5 @@
 """The finished document as text lines with boxes, rows and the tests of "same row" and "level with"."""
+
 from __future__ import annotations
 
 import re
@@ -53,8 +54,10 @@ def page_lines(doc: DocResult) -> list[list[PageLine]]:
 
 
 def _html_rows(html: str) -> list[list[str]]:
-    return [[unescape(re.sub(r"<[^>]+>", " ", cell)) for cell in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S | re.I)]
-            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", html, re.S | re.I)]
+    return [
+        [unescape(re.sub(r"<[^>]+>", " ", cell)) for cell in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S | re.I)]
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", html, re.S | re.I)
+    ]
 
 
 def _grid_lines(rows: list[list[str]], bbox, confidence: float | None, page: int) -> list[PageLine]:
@@ -65,8 +68,15 @@ def _grid_lines(rows: list[list[str]], bbox, confidence: float | None, page: int
     lines = []
     for i, cells in enumerate(rows):
         step_x = (x1 - x0) / max(1, len(cells))
-        lines += [PageLine(_clean(text), (x0 + j * step_x, y0 + i * step_y, x0 + (j + 1) * step_x, y0 + (i + 1) * step_y),
-                           confidence or 1.0, page) for j, text in enumerate(cells)]
+        lines += [
+            PageLine(
+                _clean(text),
+                (x0 + j * step_x, y0 + i * step_y, x0 + (j + 1) * step_x, y0 + (i + 1) * step_y),
+                confidence or 1.0,
+                page,
+            )
+            for j, text in enumerate(cells)
+        ]
     return lines
 
 
@@ -98,7 +108,6 @@ def level_with(a: PageLine, b: PageLine) -> bool:
     half of the smaller one's height."""
     overlap = min(a.bbox[3], b.bbox[3]) - max(a.bbox[1], b.bbox[1])
     return overlap >= 0.5 * min(a.height, b.height)
-
 
 
 def is_outsized(line: PageLine, lines: list[PageLine]) -> bool:

@@ -2,6 +2,7 @@
 
 The model answers values, not boxes; the box is that of the region whose text holds the value.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -28,8 +29,11 @@ def merge_model_answers(doc: DocResult, key_names: list[str]) -> dict[str, Any]:
         for page in doc.pages:
             answer = (page.key_values or {}).get(name)
             if answer and answer.get("value") not in (None, ""):
-                keys[name] = {"value": answer["value"], "page": page.index + 1,
-                              "bbox": _locate(doc, page.index, answer["value"]), "confidence": None}
+                keys[name] = {
+                    "value": answer["value"],
+                    "page": page.index + 1,
+                    "bbox": _locate(doc, page.index, answer["value"]),
+                    "confidence": None,
+                }
                 break
-    return {"schema_version": 1, "source": doc.relative_path.as_posix(), "engine": doc.engine.get("name"),
-            "keys": keys}
+    return {"schema_version": 1, "source": doc.relative_path.as_posix(), "engine": doc.engine.get("name"), "keys": keys}

@@ -6,6 +6,7 @@ payment lines (cash, card, change), an amount equal to tendered minus change, a 
 amount (a summary table's total row holds several). A rounding adjustment printed after it is
 applied when the rounded amount is printed too. Without any label, the most repeated amount.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -16,24 +17,109 @@ from .labels import Found, match_label
 from .lines import PageLine, level_with, same_row
 from .values import ValueMatch, find_amounts, find_currencies
 
-TOTAL_WORDS = ("total", "amount", "amt", "due", "payable", "pay", "balance", "jumlah", "summe", "gesamtbetrag", "montant",
-               "importe", "betrag", "totale")
-STRONG_WORDS = {"grand", "rounded", "round", "incl", "inclusive", "amount", "amt", "due", "payable", "net", "nett",
-                "final", "pay", "bill", "invoice"}
-NOT_TOTAL_WORDS = {"sub", "subtotal", "qty", "quantity", "item", "items", "count", "tax", "gst", "vat", "sst",
-                   "service", "disc", "discount", "saving", "savings", "change", "cash", "tender", "tendered",
-                   "paid", "rounding", "adjustment", "adj", "excl", "excluding", "exclusive", "excluded", "before",
-                   "point", "points", "weight", "unit", "deposit", "tip", "rate", "ht",  # HT: French "before tax"
-                   "gross"}  # before discounts and adjustments
+TOTAL_WORDS = (
+    "total",
+    "amount",
+    "amt",
+    "due",
+    "payable",
+    "pay",
+    "balance",
+    "jumlah",
+    "summe",
+    "gesamtbetrag",
+    "montant",
+    "importe",
+    "betrag",
+    "totale",
+)
+STRONG_WORDS = {
+    "grand",
+    "rounded",
+    "round",
+    "incl",
+    "inclusive",
+    "amount",
+    "amt",
+    "due",
+    "payable",
+    "net",
+    "nett",
+    "final",
+    "pay",
+    "bill",
+    "invoice",
+}
+NOT_TOTAL_WORDS = {
+    "sub",
+    "subtotal",
+    "qty",
+    "quantity",
+    "item",
+    "items",
+    "count",
+    "tax",
+    "gst",
+    "vat",
+    "sst",
+    "service",
+    "disc",
+    "discount",
+    "saving",
+    "savings",
+    "change",
+    "cash",
+    "tender",
+    "tendered",
+    "paid",
+    "rounding",
+    "adjustment",
+    "adj",
+    "excl",
+    "excluding",
+    "exclusive",
+    "excluded",
+    "before",
+    "point",
+    "points",
+    "weight",
+    "unit",
+    "deposit",
+    "tip",
+    "rate",
+    "ht",  # HT: French "before tax"
+    "gross",
+}  # before discounts and adjustments
 INCLUSIVE_WORDS = {"incl", "inclusive", "including", "includes", "inc"}
-PAYMENT_WORDS = {"cash", "card", "visa", "mastercard", "master", "amex", "change", "tender", "tendered", "paid",
-                 "payment", "received", "credit", "debit", "eftpos", "nets", "cheque", "voucher"}
+PAYMENT_WORDS = {
+    "cash",
+    "card",
+    "visa",
+    "mastercard",
+    "master",
+    "amex",
+    "change",
+    "tender",
+    "tendered",
+    "paid",
+    "payment",
+    "received",
+    "credit",
+    "debit",
+    "eftpos",
+    "nets",
+    "cheque",
+    "voucher",
+}
 
 
 def is_total_key(key: KeySpec) -> bool:
     words = key.words
-    return key.type == "amount" and bool(words & {"total", "amount", "due", "payable", "balance"}) \
+    return (
+        key.type == "amount"
+        and bool(words & {"total", "amount", "due", "payable", "balance"})
         and not words & (NOT_TOTAL_WORDS - {"paid"})
+    )
 
 
 # -- the total ------------------------------------------------------------------------------------
@@ -47,7 +133,9 @@ def _total_strength(label_text: str, key: KeySpec) -> float:
         return 0.0
     inclusive = any(_like(t, INCLUSIVE_WORDS) for t in tokens)
     for t in tokens:
-        if t.startswith("sub") or (_like(t, NOT_TOTAL_WORDS) and not (inclusive and _like(t, {"tax", "gst", "vat", "sst"}))):
+        if t.startswith("sub") or (
+            _like(t, NOT_TOTAL_WORDS) and not (inclusive and _like(t, {"tax", "gst", "vat", "sst"}))
+        ):
             return 0.0
     return 1.0 + sum(1 for t in tokens if _like(t, STRONG_WORDS) or _like(t, INCLUSIVE_WORDS)) * 0.5
 
@@ -55,7 +143,7 @@ def _total_strength(label_text: str, key: KeySpec) -> float:
 def _label_part(line: PageLine) -> tuple[str, int]:
     """The text before the line's first amount, and where it ends."""
     amounts = find_amounts(line.text)
-    end = amounts[0].start if amounts and any(c.isalpha() for c in line.text[:amounts[0].start]) else len(line.text)
+    end = amounts[0].start if amounts and any(c.isalpha() for c in line.text[: amounts[0].start]) else len(line.text)
     return line.text[:end], end
 
 
@@ -71,6 +159,7 @@ def _amount_beside(line: PageLine, end: int, lines: list[PageLine], index: int) 
         # The amount level with the label; of those about equally level, the rightmost (the amount column).
         def misalignment(item):
             return round(abs(item[1].centre_y - line.centre_y) / (0.15 * line.height)), -item[1].bbox[2]
+
         return min(found, key=misalignment)
     if not row and index + 1 < len(lines):
         below = lines[index + 1]
@@ -85,7 +174,7 @@ def _amount_beside(line: PageLine, end: int, lines: list[PageLine], index: int) 
 
 
 def _opens_with(tokens: list[str], words) -> bool:
-    """"CASH 50.00", "Amount Paid 42.40", "Amount Change: 0.00": one of `words` first, or exactly second
+    """ "CASH 50.00", "Amount Paid 42.40", "Amount Change: 0.00": one of `words` first, or exactly second
     (one OCR slip allowed there would read "Service Charge" as a change line)."""
     return bool(tokens) and (_like(tokens[0], words) or (len(tokens) > 1 and tokens[1] in words))
 
@@ -110,9 +199,13 @@ def find_total(pages: list[list[PageLine]], key: KeySpec) -> Found | None:
             next_candidate = candidates[n + 1][1] if n + 1 < len(candidates) else len(lines)
             before_payment = any(i < p <= next_candidate for p in payments)
             found = _apply_rounding(Found(amount, source, 0.0, label), lines, i, payments)
-            score = (strength + (1.5 if before_payment else 0.0) + 0.01 * n  # later wins ties
-                     + (2.0 if paid is not None and abs(float(found.value.normalized) - paid) < 0.005 else 0.0)
-                     - (1.0 if _is_table_row(lines, lines[i]) else 0.0))
+            score = (
+                strength
+                + (1.5 if before_payment else 0.0)
+                + 0.01 * n  # later wins ties
+                + (2.0 if paid is not None and abs(float(found.value.normalized) - paid) < 0.005 else 0.0)
+                - (1.0 if _is_table_row(lines, lines[i]) else 0.0)
+            )
             if score > best_score:
                 found.confidence = min(1.0, 0.4 + 0.15 * score) * source.score
                 best, best_score = _settle_with_paid(found, lines, paid), score
@@ -183,7 +276,7 @@ def _amount_paid(lines: list[PageLine], payments: list[int]) -> float | None:
 
 
 def _is_table_row(lines: list[PageLine], line: PageLine) -> bool:
-    """"TOTAL: 16.98 1.02" under a tax summary: a column total of a table, not the amount to pay."""
+    """ "TOTAL: 16.98 1.02" under a tax summary: a column total of a table, not the amount to pay."""
     return len({a.normalized for a in _row_amounts(lines, line)}) >= 2
 
 
@@ -199,7 +292,7 @@ def _apply_rounding(found: Found, lines: list[PageLine], index: int, payments: l
         if not adjust or float(adjust[-1].normalized) == 0:
             return found
         target = f"{float(found.value.normalized) + float(adjust[-1].normalized):.2f}"
-        for ln in lines[j + 1:stop]:
+        for ln in lines[j + 1 : stop]:
             for a in find_amounts(ln.text):
                 if a.normalized == target:
                     return Found(a, ln, found.confidence, found.label, found.extra)
@@ -209,7 +302,13 @@ def _apply_rounding(found: Found, lines: list[PageLine], index: int, payments: l
 
 def _most_repeated_amount(pages: list[list[PageLine]]) -> Found | None:
     """No total label: the total is usually printed more than once (total, amount paid)."""
-    amounts = [(a, ln) for lines in pages for ln in lines for a in find_amounts(ln.text) if a.has_decimals and float(a.normalized) > 0]
+    amounts = [
+        (a, ln)
+        for lines in pages
+        for ln in lines
+        for a in find_amounts(ln.text)
+        if a.has_decimals and float(a.normalized) > 0
+    ]
     if not amounts:
         return None
     counts = Counter(a.normalized for a, _ in amounts)

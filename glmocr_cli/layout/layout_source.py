@@ -5,6 +5,7 @@ DocLayNet (Western reports, papers, manuals; page headers/footers, list items, f
 auto: the model that measured best for the kind of page (born-digital with a usable text layer,
 or a scan read by OCR); the figures are in the README's layout table.
 """
+
 from __future__ import annotations
 
 from PIL import Image

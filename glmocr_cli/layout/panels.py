@@ -6,6 +6,7 @@ the cards, and it is not a table: a table's cells share their rules, cards stand
 and each holds prose rather than a cell's few words. Layout boxes that reach over two cards (a
 table box over the grid, one formula box over two formulas on one row) are cut back to the cards.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -13,10 +14,10 @@ from collections.abc import Sequence
 from ..document import BBox, LayoutRegion, PageImage, TextLine
 from ..recognize.text_lines import area, intersection
 
-MIN_WIDTH = 0.15     # of the page's width
-MIN_HEIGHT = 0.05    # of the page's height
-MIN_GAP_PT = 2.0     # cards stand apart; a table's cell rectangles touch
-MIN_WORDS = 8        # a card holds prose, not a cell's few words
+MIN_WIDTH = 0.15  # of the page's width
+MIN_HEIGHT = 0.05  # of the page's height
+MIN_GAP_PT = 2.0  # cards stand apart; a table's cell rectangles touch
+MIN_WORDS = 8  # a card holds prose, not a cell's few words
 
 
 def _frames(page: PageImage) -> list[BBox]:
@@ -70,16 +71,24 @@ def fit_to_panels(found: list[LayoutRegion], panels: Sequence[BBox]) -> list[Lay
         return found
     kept = []
     for region in found:
-        inside = [p for p in panels if intersection(region.bbox, p) > 0.1 * (area(p) or 1.0)
-                  or intersection(region.bbox, p) > 0.3 * (area(region.bbox) or 1.0)]
+        inside = [
+            p
+            for p in panels
+            if intersection(region.bbox, p) > 0.1 * (area(p) or 1.0)
+            or intersection(region.bbox, p) > 0.3 * (area(region.bbox) or 1.0)
+        ]
         if len(inside) < 2:
             kept.append(region)
             continue
         if region.label == "table":
             continue
         for panel in inside:
-            part = (max(region.bbox[0], panel[0]), max(region.bbox[1], panel[1]),
-                    min(region.bbox[2], panel[2]), min(region.bbox[3], panel[3]))
+            part = (
+                max(region.bbox[0], panel[0]),
+                max(region.bbox[1], panel[1]),
+                min(region.bbox[2], panel[2]),
+                min(region.bbox[3], panel[3]),
+            )
             kept.append(LayoutRegion(part, region.label, region.native_label, region.score))
     return kept
 

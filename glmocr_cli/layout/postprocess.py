@@ -10,6 +10,7 @@ merge mode "small"); image, seal and chart are never dropped as contained -> rea
 unclip (ratio 1: a no-op up to rounding, kept for identical integers) -> clip to the page, integer
 pixels, empty boxes dropped.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -24,8 +25,8 @@ class Detection:
     bbox: tuple[float, float, float, float]
     label: str
     score: float
-    rank: float          # position in the model's reading order (smaller reads first)
-    index: int = 0       # position in the detector's output after post-processing
+    rank: float  # position in the model's reading order (smaller reads first)
+    index: int = 0  # position in the detector's output after post-processing
 
 
 @dataclass
@@ -37,7 +38,7 @@ class LayoutPostprocessConfig:
     image_max_area_landscape: float = 0.82
     image_max_area_portrait: float = 0.93
     containment: float = 0.8
-    keep_smaller: tuple[str, ...] = ("reference",)              # merge mode "small"; others "large"
+    keep_smaller: tuple[str, ...] = ("reference",)  # merge mode "small"; others "large"
     never_contained: tuple[str, ...] = ("image", "seal", "chart")
     unclip: tuple[float, float] = (1.0, 1.0)
 
@@ -74,7 +75,9 @@ def nms(dets: list[Detection], iou_same: float, iou_cross: float) -> list[Detect
     return [dets[i] for i in kept]
 
 
-def drop_page_sized_images(dets: list[Detection], width: int, height: int, cfg: LayoutPostprocessConfig) -> list[Detection]:
+def drop_page_sized_images(
+    dets: list[Detection], width: int, height: int, cfg: LayoutPostprocessConfig
+) -> list[Detection]:
     """An `image` box covering nearly the whole page is the page itself, not a figure (when it is
     not the only box, and never all boxes)."""
     if len(dets) <= 1:
@@ -100,8 +103,15 @@ def remove_contained(dets: list[Detection], cfg: LayoutPostprocessConfig) -> lis
     """A box inside another box goes ("large": keep the container), except that a container of a
     `reference` box goes instead ("small"); `never_contained` labels are never dropped as contained."""
     n = len(dets)
-    inside = [[i != j and dets[i].label not in cfg.never_contained
-               and contained(dets[i].bbox, dets[j].bbox, cfg.containment) for j in range(n)] for i in range(n)]
+    inside = [
+        [
+            i != j
+            and dets[i].label not in cfg.never_contained
+            and contained(dets[i].bbox, dets[j].bbox, cfg.containment)
+            for j in range(n)
+        ]
+        for i in range(n)
+    ]
     keep = [not any(inside[i][j] for j in range(n) if dets[j].label not in cfg.keep_smaller) for i in range(n)]
     for label in cfg.keep_smaller:
         small = [dets[i].label == label for i in range(n)]
@@ -127,14 +137,16 @@ def to_page_pixels(bbox, width: int, height: int) -> tuple[int, int, int, int] |
     return int(x0), int(y0), int(x1), int(y1)
 
 
-def postprocess(dets: list[Detection], width: int, height: int,
-                cfg: LayoutPostprocessConfig | None = None) -> list[Detection]:
+def postprocess(
+    dets: list[Detection], width: int, height: int, cfg: LayoutPostprocessConfig | None = None
+) -> list[Detection]:
     """Apply the SDK's steps; returns detections in reading order, integer boxes, `index` set."""
     cfg = cfg or LayoutPostprocessConfig()
     # In reading order first, as transformers' post_process_object_detection hands them to the SDK:
     # NMS breaks score ties by position.
-    dets = sorted((d for d in dets if d.score >= cfg.class_thresholds.get(d.label, cfg.threshold)),
-                  key=lambda d: d.rank)
+    dets = sorted(
+        (d for d in dets if d.score >= cfg.class_thresholds.get(d.label, cfg.threshold)), key=lambda d: d.rank
+    )
     if not dets:
         return []
     dets = nms(dets, cfg.nms_iou_same, cfg.nms_iou_cross)

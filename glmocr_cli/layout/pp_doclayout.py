@@ -6,6 +6,7 @@ ratio with the config's `resample` filter (cv2, which the processor's `antialias
 documented to approximate), rescale, normalise. Decoding follows `post_process_object_detection`: sigmoid scores, top-k over
 queries x classes, boxes cx,cy,w,h -> x0,y0,x1,y1 in page pixels, reading order from `order_logits`.
 """
+
 from __future__ import annotations
 
 import json
@@ -43,7 +44,7 @@ class Preprocessing:
     std: tuple[float, float, float] = (1.0, 1.0, 1.0)
     do_rescale: bool = True
     do_normalize: bool = True
-    resample: int = 3            # PIL code; the processor's default is bicubic
+    resample: int = 3  # PIL code; the processor's default is bicubic
 
     @classmethod
     def from_dir(cls, path: Path) -> "Preprocessing":
@@ -52,21 +53,25 @@ class Preprocessing:
             raise LayoutCheckpointError(f"{path}: no preprocessor_config.json")
         cfg = json.loads(file.read_text())
         size = cfg.get("size", {"height": 800, "width": 800})
-        return cls(height=int(size["height"]), width=int(size["width"]),
-                   rescale_factor=float(cfg.get("rescale_factor", 1 / 255)),
-                   mean=tuple(cfg.get("image_mean", (0.0, 0.0, 0.0))),
-                   std=tuple(cfg.get("image_std", (1.0, 1.0, 1.0))),
-                   do_rescale=bool(cfg.get("do_rescale", True)),
-                   do_normalize=bool(cfg.get("do_normalize", True)),
-                   resample=_resample_code(cfg.get("resample", 3), file))
+        return cls(
+            height=int(size["height"]),
+            width=int(size["width"]),
+            rescale_factor=float(cfg.get("rescale_factor", 1 / 255)),
+            mean=tuple(cfg.get("image_mean", (0.0, 0.0, 0.0))),
+            std=tuple(cfg.get("image_std", (1.0, 1.0, 1.0))),
+            do_rescale=bool(cfg.get("do_rescale", True)),
+            do_normalize=bool(cfg.get("do_normalize", True)),
+            resample=_resample_code(cfg.get("resample", 3), file),
+        )
 
     def __call__(self, images: list[Image.Image]) -> torch.Tensor:
         """RGB PIL images -> float tensor [N, 3, height, width]."""
         batch = []
         for image in images:
             arr = np.asarray(image.convert("RGB"))
-            arr = cv2.resize(arr, (self.width, self.height),
-                             interpolation=RESAMPLE_FILTERS[self.resample]).astype(np.float32)
+            arr = cv2.resize(arr, (self.width, self.height), interpolation=RESAMPLE_FILTERS[self.resample]).astype(
+                np.float32
+            )
             if self.do_rescale:
                 arr = arr * self.rescale_factor
             if self.do_normalize:
@@ -79,8 +84,7 @@ def _resample_code(value, file: Path) -> int:
     code = int(value) if isinstance(value, (int, float)) or str(value).isdigit() else None
     if code not in RESAMPLE_FILTERS:
         name = RESAMPLE_NAMES.get(code, repr(value))
-        raise LayoutCheckpointError(f"{file}: resample {name} is not supported "
-                                    "(nearest, bilinear, bicubic or lanczos)")
+        raise LayoutCheckpointError(f"{file}: resample {name} is not supported (nearest, bilinear, bicubic or lanczos)")
     return code
 
 
@@ -92,8 +96,9 @@ def checked_id2label(path: Path) -> dict[int, str]:
     except (OSError, ValueError) as exc:
         raise LayoutCheckpointError(f"{file}: unreadable ({exc})") from exc
     if not isinstance(names, dict) or not names:
-        raise LayoutCheckpointError(f"{file}: no id2label; the layout classes cannot be named "
-                                    "(a PP-DocLayout-V3 config lists its 25 labels)")
+        raise LayoutCheckpointError(
+            f"{file}: no id2label; the layout classes cannot be named (a PP-DocLayout-V3 config lists its 25 labels)"
+        )
     return {int(k): str(v) for k, v in names.items()}
 
 
@@ -116,7 +121,8 @@ def check_heads_tied(model) -> None:
             if pa.shape != pb.shape or not torch.equal(pa, pb):
                 raise LayoutCheckpointError(
                     f"PP-DocLayout-V3 detection heads are not tied ({name}); this transformers version "
-                    "loads the checkpoint wrongly (GLM-OCR issues #179/#180)")
+                    "loads the checkpoint wrongly (GLM-OCR issues #179/#180)"
+                )
 
 
 class PPDocLayoutV3:
@@ -124,8 +130,15 @@ class PPDocLayoutV3:
 
     native_name = "PP-DocLayout-V3"
 
-    def __init__(self, path: Path, *, device: str = "cpu", dtype: torch.dtype = torch.float32,
-                 postprocess_config: LayoutPostprocessConfig | None = None, raw_threshold: float = 0.05):
+    def __init__(
+        self,
+        path: Path,
+        *,
+        device: str = "cpu",
+        dtype: torch.dtype = torch.float32,
+        postprocess_config: LayoutPostprocessConfig | None = None,
+        raw_threshold: float = 0.05,
+    ):
         from transformers import PPDocLayoutV3ForObjectDetection
 
         self.path = Path(path)
@@ -146,9 +159,13 @@ class PPDocLayoutV3:
     @torch.inference_mode()
     def detect(self, images: list[Image.Image]) -> list[list[LayoutRegion]]:
         start = time.perf_counter()
-        results = [[LayoutRegion(bbox=d.bbox, label=d.label, native_label=d.label, score=d.score)
-                    for d in postprocess(raw, image.width, image.height, self.config)]
-                   for raw, image in zip(self.raw_detections(images), images)]
+        results = [
+            [
+                LayoutRegion(bbox=d.bbox, label=d.label, native_label=d.label, score=d.score)
+                for d in postprocess(raw, image.width, image.height, self.config)
+            ]
+            for raw, image in zip(self.raw_detections(images), images)
+        ]
         self.last_seconds = time.perf_counter() - start
         return results
 
@@ -157,8 +174,12 @@ class PPDocLayoutV3:
         """Per image, the model's detections above `raw_threshold`, before post-processing."""
         pixels = self.preprocess(images).to(self.device, self.dtype)
         out = self.model(pixel_values=pixels)
-        return [self._decode(out.logits[i], out.pred_boxes[i], order_ranks(out.order_logits[i:i + 1].float())[0],
-                             images[i].size) for i in range(len(images))]
+        return [
+            self._decode(
+                out.logits[i], out.pred_boxes[i], order_ranks(out.order_logits[i : i + 1].float())[0], images[i].size
+            )
+            for i in range(len(images))
+        ]
 
     def _decode(self, logits, boxes, ranks, size) -> list[Detection]:
         width, height = size
@@ -167,11 +188,16 @@ class PPDocLayoutV3:
         flat, index = torch.topk(scores.flatten(), scores.shape[0])
         labels, queries = index % num_classes, index // num_classes
         cx, cy, w, h = boxes.float()[queries].unbind(-1)
-        xyxy = torch.stack([(cx - w / 2) * width, (cy - h / 2) * height,
-                            (cx + w / 2) * width, (cy + h / 2) * height], dim=-1)
-        return [Detection(tuple(float(v) for v in xyxy[k]), self._label(int(labels[k])), float(flat[k]),
-                          float(ranks[queries[k]]))
-                for k in range(len(flat)) if float(flat[k]) >= self.raw_threshold]
+        xyxy = torch.stack(
+            [(cx - w / 2) * width, (cy - h / 2) * height, (cx + w / 2) * width, (cy + h / 2) * height], dim=-1
+        )
+        return [
+            Detection(
+                tuple(float(v) for v in xyxy[k]), self._label(int(labels[k])), float(flat[k]), float(ranks[queries[k]])
+            )
+            for k in range(len(flat))
+            if float(flat[k]) >= self.raw_threshold
+        ]
 
     def _label(self, class_id: int) -> str:
         name = self.id2label.get(class_id, "")

@@ -5,6 +5,7 @@ read before the right one), and only then for horizontal gaps (bands read top to
 width title above two columns therefore blocks the column split until it has been cut off as its
 own band, which is how people read such a page.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -30,8 +31,9 @@ def _split(indices: list[int], boxes: Sequence[BBox], axis: int, min_gap: float)
 def _gutters(indices: list[int], boxes: Sequence[BBox], gap_x: float) -> list[tuple[float, float]]:
     """The empty vertical strips between the columns of a band."""
     columns = _split(indices, boxes, 0, gap_x)
-    return [(max(boxes[i][2] for i in left), min(boxes[i][0] for i in right))
-            for left, right in zip(columns, columns[1:])]
+    return [
+        (max(boxes[i][2] for i in left), min(boxes[i][0] for i in right)) for left, right in zip(columns, columns[1:])
+    ]
 
 
 def _merge_column_bands(bands: list[list[int]], boxes: Sequence[BBox], gap_x: float) -> list[list[int]]:
@@ -41,8 +43,9 @@ def _merge_column_bands(bands: list[list[int]], boxes: Sequence[BBox], gap_x: fl
     previous: list[tuple[float, float]] = []
     for band in bands:
         gutters = _gutters(band, boxes, gap_x)
-        shared = [(max(a0, b0), min(a1, b1)) for a0, a1 in previous for b0, b1 in gutters
-                  if min(a1, b1) - max(a0, b0) > 0]
+        shared = [
+            (max(a0, b0), min(a1, b1)) for a0, a1 in previous for b0, b1 in gutters if min(a1, b1) - max(a0, b0) > 0
+        ]
         if merged and shared:
             merged[-1].extend(band)
             previous = shared
@@ -88,8 +91,9 @@ def _panel_of(box: BBox, panels: Sequence[BBox]) -> int | None:
     return next((k for k, p in enumerate(panels) if p[0] <= cx <= p[2] and p[1] <= cy <= p[3]), None)
 
 
-def reading_order(boxes: Sequence[BBox], page_width: float, page_height: float,
-                  panels: Sequence[BBox] = ()) -> list[int]:
+def reading_order(
+    boxes: Sequence[BBox], page_width: float, page_height: float, panels: Sequence[BBox] = ()
+) -> list[int]:
     """Indices of boxes in reading order. Boxes inside one panel (a card of a grid, a sidebar) are
     read together, the panel standing as one box among the others (layout/panels.py)."""
     # Small tolerances: columns need a real gutter, bands only need not to overlap much.

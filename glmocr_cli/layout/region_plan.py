@@ -5,6 +5,7 @@ words) and settles: tables the model missed (PDF rulings; lines standing in a gr
 are really tables or pages of text, each line wholly in one region, and stray lines joined to the
 region they continue. Lines that fit nowhere are returned for the engine to make paragraphs of.
 """
+
 from __future__ import annotations
 
 import unicodedata
@@ -26,7 +27,7 @@ TABLE_MARGIN = 4.0  # px around a table found from its lines, so the reader sees
 class RegionPlan:
     found: list[LayoutRegion]
     tasks: list[Task]
-    members: list[list[TextLine]]           # the lines each region holds
+    members: list[list[TextLine]]  # the lines each region holds
     strays: list[TextLine] = field(default_factory=list)
 
 
@@ -87,17 +88,30 @@ def is_code(words: Sequence[TextLine], share: float = 0.6) -> bool:
     return bool(words) and mono >= share * sum(len(w.text) for w in words)
 
 
-def plan_regions(page: PageImage, found: list[LayoutRegion], lines: Sequence[TextLine], tasks: dict[str, Task],
-                 width: int, height: int, lines_are_words: bool = False, read_by_script_model: bool = False,
-                 min_confidence: float = 0.0, panels: Sequence[BBox] = ()) -> RegionPlan:
+def plan_regions(
+    page: PageImage,
+    found: list[LayoutRegion],
+    lines: Sequence[TextLine],
+    tasks: dict[str, Task],
+    width: int,
+    height: int,
+    lines_are_words: bool = False,
+    read_by_script_model: bool = False,
+    min_confidence: float = 0.0,
+    panels: Sequence[BBox] = (),
+) -> RegionPlan:
     found = fit_to_panels(add_pdf_tables(page, found, from_words=lines_are_words), panels)
     mono_page = lines_are_words and is_code(lines)  # a typewritten page: its tables are monospaced too
     owned, leftovers = assign_lines(lines, [r.bbox for r in found])
     plan = RegionPlan([], [], [], [lines[k] for k in leftovers])
     for region, indices in zip(found, owned):
         task, members = tasks.get(region.label, Task.TEXT), [lines[k] for k in indices]
-        if read_by_script_model and task in (Task.SKIP, Task.FORMULA) and members \
-                and sum(ln.score for ln in members) / len(members) >= min_confidence:
+        if (
+            read_by_script_model
+            and task in (Task.SKIP, Task.FORMULA)
+            and members
+            and sum(ln.score for ln in members) / len(members) >= min_confidence
+        ):
             # the layout model knows Latin and Chinese pages: text in another script can look like a
             # formula or a picture to it, but Tesseract read it confidently
             plan.strays.extend(members)
@@ -111,7 +125,7 @@ def plan_regions(page: PageImage, found: list[LayoutRegion], lines: Sequence[Tex
         elif task is Task.SKIP and (is_text_dense(members, region.bbox) or is_page_sized_image(region, width, height)):
             plan.strays.extend(members)  # a photographed page of text, not a picture
             continue
-        elif task in (Task.FORMULA, Task.SKIP) and members:   # prose at the box's edges is text of its own
+        elif task in (Task.FORMULA, Task.SKIP) and members:  # prose at the box's edges is text of its own
             min_words = FORMULA_PROSE_WORDS if task is Task.FORMULA else PICTURE_PROSE_WORDS
             kept, members, given = peel_prose(region, members, reads_as_words, min_words)
             for lines_back in given:
@@ -133,8 +147,12 @@ def plan_regions(page: PageImage, found: list[LayoutRegion], lines: Sequence[Tex
         whole = len(plan.strays) >= 0.5 * len(lines) and looks_like_table(plan.strays)
         for members in [list(plan.strays)] if whole else table_runs(plan.strays):
             x0, y0, x1, y1 = bbox_union([ln.bbox for ln in members])
-            box = (max(0.0, x0 - TABLE_MARGIN), max(0.0, y0 - TABLE_MARGIN),
-                   min(float(width), x1 + TABLE_MARGIN), min(float(height), y1 + TABLE_MARGIN))
+            box = (
+                max(0.0, x0 - TABLE_MARGIN),
+                max(0.0, y0 - TABLE_MARGIN),
+                min(float(width), x1 + TABLE_MARGIN),
+                min(float(height), y1 + TABLE_MARGIN),
+            )
             plan.found.append(LayoutRegion(box, "table", "lines-in-grid", 0.0))
             plan.tasks.append(Task.TABLE)
             plan.members.append(members)

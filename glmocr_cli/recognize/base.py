@@ -1,5 +1,6 @@
 """The interface between the GLM engine and whatever reads region crops: the in-process model
 (recognize/glm/recognizer.py) or an OpenAI-compatible server (recognize/remote.py)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -10,9 +11,9 @@ from PIL import Image
 
 @dataclass
 class CropRequest:
-    image: Image.Image       # RGB crop, already prepared (multiples of 28)
-    prompt: str              # e.g. "Text Recognition:"
-    key: object = None       # caller's handle (page, region) to route the answer back
+    image: Image.Image  # RGB crop, already prepared (multiples of 28)
+    prompt: str  # e.g. "Text Recognition:"
+    key: object = None  # caller's handle (page, region) to route the answer back
     max_new_tokens: int | None = None  # None: the recogniser's own limit
     # asked between decode steps: True ends this crop's decode there (a server's client gone, its time up)
     should_stop: Callable[[], bool] | None = None
@@ -23,10 +24,10 @@ class CropAnswer:
     key: object
     text: str
     tokens: int
-    finish_reason: str       # "stop" | "length" | "stopped" (its should_stop said so)
+    finish_reason: str  # "stop" | "length" | "stopped" (its should_stop said so)
     seconds: float
     stats: dict = field(default_factory=dict)
-    flags: list[str] = field(default_factory=list)   # e.g. "decoder-failed": copied onto the region
+    flags: list[str] = field(default_factory=list)  # e.g. "decoder-failed": copied onto the region
 
 
 class CropRecognizer(Protocol):

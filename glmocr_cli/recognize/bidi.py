@@ -3,6 +3,7 @@
 Recognisers return each line's characters in logical (reading) order already; what remains is the
 order of boxes: pieces of one row read from the right, and a table's first column is its rightmost.
 """
+
 from __future__ import annotations
 
 import re

@@ -6,6 +6,7 @@ text alone shows reliably. Reading a few of the layer's longest lines from the p
 comparing their letters tells. The check runs on text layers in scripts that Tesseract reads (the
 pages PP-OCRv6 could not check), so Latin and Chinese pages cost nothing more.
 """
+
 from __future__ import annotations
 
 from ..document import PageImage
@@ -51,6 +52,7 @@ def text_layer_garbled(page: PageImage, router: ScriptRouter) -> bool:
     samples = _layer_lines(page)
     if not samples:
         return False
-    agreement = [letter_agreement(text, router.reader.read_line(page.image, bbox, language).text)
-                 for bbox, text in samples]
+    agreement = [
+        letter_agreement(text, router.reader.read_line(page.image, bbox, language).text) for bbox, text in samples
+    ]
     return sum(agreement) / len(agreement) < MIN_LETTER_AGREEMENT

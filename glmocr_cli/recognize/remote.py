@@ -5,6 +5,7 @@ Crops go as lossless PNG data URLs, so a remote run reads exactly the pixels a l
 Connection errors, time-outs, 429 and 5xx are retried with exponential backoff and full jitter
 (honouring Retry-After); when the tries are spent the document fails with a one-line reason.
 """
+
 from __future__ import annotations
 
 import base64
@@ -32,11 +33,20 @@ def png_data_url(image) -> str:
 
 
 class RemoteRecognizer:
-    def __init__(self, url: str, *, model: str | None = None, concurrency: int = Settings.recognizer_concurrency,
-                 timeout: float = Settings.recognizer_timeout,
-                 retries: int = 6, backoff: float = 0.5, max_backoff: float = 20.0,
-                 repetition_penalty: float = Settings.repetition_penalty,
-                 max_new_tokens: int = Settings.max_new_tokens, api_key: str | None = None):
+    def __init__(
+        self,
+        url: str,
+        *,
+        model: str | None = None,
+        concurrency: int = Settings.recognizer_concurrency,
+        timeout: float = Settings.recognizer_timeout,
+        retries: int = 6,
+        backoff: float = 0.5,
+        max_backoff: float = 20.0,
+        repetition_penalty: float = Settings.repetition_penalty,
+        max_new_tokens: int = Settings.max_new_tokens,
+        api_key: str | None = None,
+    ):
         import httpx
 
         self.base = url.rstrip("/")
@@ -46,8 +56,7 @@ class RemoteRecognizer:
         self.repetition_penalty, self.max_new_tokens = repetition_penalty, max_new_tokens
         key = api_key if api_key is not None else os.environ.get("GLMOCR_API_KEY")
         headers = {"Authorization": f"Bearer {key}"} if key else {}
-        self.client = httpx.Client(timeout=timeout, headers=headers,
-                                   limits=httpx.Limits(max_connections=concurrency))
+        self.client = httpx.Client(timeout=timeout, headers=headers, limits=httpx.Limits(max_connections=concurrency))
         self.pool = ThreadPoolExecutor(concurrency, thread_name_prefix="glmocr-remote")
         self._model = model
 
@@ -70,13 +79,18 @@ class RemoteRecognizer:
     def _one(self, request: CropRequest) -> CropAnswer:
         body = {
             "model": self.model,
-            "messages": [{"role": "user", "content": [
-                {"type": "image_url", "image_url": {"url": png_data_url(request.image)}},
-                {"type": "text", "text": request.prompt},
-            ]}],
+            "messages": [
+                {
+                    "role": "user",
+                    "content": [
+                        {"type": "image_url", "image_url": {"url": png_data_url(request.image)}},
+                        {"type": "text", "text": request.prompt},
+                    ],
+                }
+            ],
             "max_tokens": request.max_new_tokens or self.max_new_tokens,
             "temperature": 0.0,
-            "top_k": 1,                        # vLLM / SGLang sampling extensions
+            "top_k": 1,  # vLLM / SGLang sampling extensions
             "repetition_penalty": self.repetition_penalty,
         }
         started = time.perf_counter()
@@ -84,8 +98,14 @@ class RemoteRecognizer:
         choice = answer["choices"][0]
         usage = answer.get("usage") or {}
         finish = "length" if choice.get("finish_reason") == "length" else "stop"
-        return CropAnswer(request.key, choice["message"]["content"] or "", int(usage.get("completion_tokens") or 0),
-                          finish, round(time.perf_counter() - started, 4), dict(answer.get("glmocr_stats") or {}))
+        return CropAnswer(
+            request.key,
+            choice["message"]["content"] or "",
+            int(usage.get("completion_tokens") or 0),
+            finish,
+            round(time.perf_counter() - started, 4),
+            dict(answer.get("glmocr_stats") or {}),
+        )
 
     def _send(self, method: str, path: str, body: dict | None = None) -> dict:
         import httpx
@@ -105,7 +125,7 @@ class RemoteRecognizer:
             except httpx.TransportError as exc:  # refused, reset, timed out
                 last = f"{type(exc).__name__}: {exc}"
             if attempt < self.retries:
-                cap = min(self.max_backoff, self.backoff * 2 ** attempt)
+                cap = min(self.max_backoff, self.backoff * 2**attempt)
                 time.sleep(wait if wait is not None else random.uniform(0, cap))  # full jitter
         raise RecognizerUnavailable(f"{self.base}{path}: gave up after {self.retries + 1} tries ({last})")
 

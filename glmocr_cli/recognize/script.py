@@ -3,6 +3,7 @@
 The bundled PP-OCRv6 recogniser reads Latin and Chinese (and digits and punctuation); text in any
 other script comes out as confident-looking noise, so it must be flagged rather than trusted.
 """
+
 from __future__ import annotations
 
 import unicodedata
@@ -12,10 +13,21 @@ from functools import lru_cache
 SUPPORTED_BY_LITE = frozenset({"latin", "cjk"})
 
 _PREFIXES = (
-    ("LATIN", "latin"), ("CJK", "cjk"), ("HIRAGANA", "cjk"), ("KATAKANA", "cjk"),
-    ("ARABIC", "arabic"), ("HEBREW", "hebrew"), ("HANGUL", "hangul"), ("CYRILLIC", "cyrillic"),
-    ("GREEK", "greek"), ("DEVANAGARI", "devanagari"), ("THAI", "thai"), ("BENGALI", "bengali"),
-    ("TAMIL", "tamil"), ("GEORGIAN", "georgian"), ("ARMENIAN", "armenian"),
+    ("LATIN", "latin"),
+    ("CJK", "cjk"),
+    ("HIRAGANA", "cjk"),
+    ("KATAKANA", "cjk"),
+    ("ARABIC", "arabic"),
+    ("HEBREW", "hebrew"),
+    ("HANGUL", "hangul"),
+    ("CYRILLIC", "cyrillic"),
+    ("GREEK", "greek"),
+    ("DEVANAGARI", "devanagari"),
+    ("THAI", "thai"),
+    ("BENGALI", "bengali"),
+    ("TAMIL", "tamil"),
+    ("GEORGIAN", "georgian"),
+    ("ARMENIAN", "armenian"),
 )
 
 

@@ -8,6 +8,7 @@ page's language is found by letting each installed Tesseract model read the wide
 languages; then every unread line is read by Tesseract in that language. Pages PP-OCRv6 reads well
 never reach Tesseract, so Latin and Chinese pages cost nothing more.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,16 +18,22 @@ from PIL import Image
 
 from ..document import BBox, TextLine
 from .script import SUPPORTED_BY_LITE, char_script, dominant_script
-from .tesseract_ocr import (SCRIPT_LANGUAGES, TesseractReader, binding_missing, installed_languages,
-                            package_for_script, script_of_language)
+from .tesseract_ocr import (
+    SCRIPT_LANGUAGES,
+    TesseractReader,
+    binding_missing,
+    installed_languages,
+    package_for_script,
+    script_of_language,
+)
 from .text_lines import area, intersection
 
 # A page goes to Tesseract when at least this share of its detected lines is unread.
 MIN_UNREAD_SHARE = 0.3
 # PP-OCRv6 output on a script it does not know: low scores, or far fewer characters than the box holds.
 MIN_PP_SCORE = 0.65
-SURE_PP_SCORE = 0.9          # on a page in another script, PP-OCR lines below this are read again
-MIN_CHARS_PER_HEIGHT = 0.3   # letters and digits per line height of box width (Latin ~2, CJK ~1)
+SURE_PP_SCORE = 0.9  # on a page in another script, PP-OCR lines below this are read again
+MIN_CHARS_PER_HEIGHT = 0.3  # letters and digits per line height of box width (Latin ~2, CJK ~1)
 TRIAL_LINES = 2
 # Garbage from a script it does not know reads as odd words: one or two letters, letters mixed with
 # digits or with another script ('CI4α', '4tUIr'). Half the words odd marks a line unread; on the
@@ -49,22 +56,26 @@ def odd_word_share(text: str) -> float:
 @dataclass
 class ScriptReading:
     lines: list[TextLine]
-    language: str | None = None            # Tesseract language used on this page
-    script: str | None = None              # script Tesseract read
+    language: str | None = None  # Tesseract language used on this page
+    script: str | None = None  # script Tesseract read
     tesseract_lines: int = 0
-    confidence: float = 0.0                # the chosen language's trial confidence (0-100)
-    unread_share: float = 0.0              # share of detected lines PP-OCRv6 did not read
-    problems: list[str] = field(default_factory=list)   # for the page warning
-    unsupported: bool = False              # text in a script nothing installed reads
-    unreadable: bool = False               # text nothing installed reads, script unknown
+    confidence: float = 0.0  # the chosen language's trial confidence (0-100)
+    unread_share: float = 0.0  # share of detected lines PP-OCRv6 did not read
+    problems: list[str] = field(default_factory=list)  # for the page warning
+    unsupported: bool = False  # text in a script nothing installed reads
+    unreadable: bool = False  # text nothing installed reads, script unknown
 
 
 def pp_line_unread(line: TextLine) -> bool:
     width, height = line.bbox[2] - line.bbox[0], max(1.0, line.bbox[3] - line.bbox[1])
     chars = sum(ch.isalnum() for ch in line.text)
     script = dominant_script(line.text)
-    return (line.score < MIN_PP_SCORE or chars < MIN_CHARS_PER_HEIGHT * width / height
-            or (script is not None and script not in SUPPORTED_BY_LITE) or odd_word_share(line.text) >= MAX_ODD_WORDS)
+    return (
+        line.score < MIN_PP_SCORE
+        or chars < MIN_CHARS_PER_HEIGHT * width / height
+        or (script is not None and script not in SUPPORTED_BY_LITE)
+        or odd_word_share(line.text) >= MAX_ODD_WORDS
+    )
 
 
 def _matches(box: BBox, line: TextLine) -> bool:
@@ -81,8 +92,11 @@ def unread_boxes(lines: list[TextLine], detected: list[BBox]) -> tuple[list[Text
 def _candidates(hint: str | None, only: bool = True) -> list[str]:
     """One installed language per script (the trial reads a few lines with each), hinted script first."""
     installed = set(installed_languages())
-    scripts = [hint] if only and hint in SCRIPT_LANGUAGES else [
-        *([hint] if hint in SCRIPT_LANGUAGES else []), *(s for s in SCRIPT_LANGUAGES if s != hint)]
+    scripts = (
+        [hint]
+        if only and hint in SCRIPT_LANGUAGES
+        else [*([hint] if hint in SCRIPT_LANGUAGES else []), *(s for s in SCRIPT_LANGUAGES if s != hint)]
+    )
     chosen = []
     for script in scripts:
         chosen += [lang for lang in SCRIPT_LANGUAGES[script] if lang in installed][:1]
@@ -101,8 +115,9 @@ class ScriptRouter:
             self._reader = TesseractReader()
         return self._reader
 
-    def route(self, image: Image.Image, lines: list[TextLine], detected: list[BBox],
-              layer_script: str | None = None) -> ScriptReading:
+    def route(
+        self, image: Image.Image, lines: list[TextLine], detected: list[BBox], layer_script: str | None = None
+    ) -> ScriptReading:
         kept, unread = unread_boxes(lines, detected)
         share = len(unread) / max(1, len(detected))
         hinted = layer_script is not None and layer_script not in SUPPORTED_BY_LITE
@@ -120,15 +135,20 @@ class ScriptRouter:
                 language, conf = self.reader.best_language(image, sample, _candidates(None))
             if language is None:
                 script = seen_script or self.reader.detect_script(image)
-                return self._unreadable(lines, script, f"no installed Tesseract language reads it "
-                                                       f"(best confidence {conf:.0f}/100)")
+                return self._unreadable(
+                    lines, script, f"no installed Tesseract language reads it (best confidence {conf:.0f}/100)"
+                )
         script = script_of_language(language.split("+")[0])
         if self.forced is None and script in SUPPORTED_BY_LITE:
             return ScriptReading(lines, unread_share=share)  # blurry Latin or Chinese: PP-OCR's reading stands
         read = [self.reader.read_line(image, box, language) for box in unread]
         # A short line in this script can pass for a shaky Latin word: the better reading wins.
-        kept = [max(ln, self.reader.read_line(image, ln.bbox, language), key=lambda x: x.score)
-                if ln.score < SURE_PP_SCORE else ln for ln in kept]
+        kept = [
+            max(ln, self.reader.read_line(image, ln.bbox, language), key=lambda x: x.score)
+            if ln.score < SURE_PP_SCORE
+            else ln
+            for ln in kept
+        ]
         read = [ln for ln in read if ln.text]
         return ScriptReading(kept + read, language, script, len(read), conf, share)
 
@@ -136,8 +156,10 @@ class ScriptRouter:
     def _unreadable(lines: list[TextLine], script: str | None, why: str) -> ScriptReading:
         if script in (None, "latin"):  # not known to be another script: unread, not unsupported
             advice = "apt-get install tesseract-ocr-LANG for its language, or use --ocr-lang"
-            return ScriptReading(lines, problems=[f"text the lite recogniser cannot read: {why}; to read it: {advice}"],
-                                 unreadable=True)
+            return ScriptReading(
+                lines, problems=[f"text the lite recogniser cannot read: {why}; to read it: {advice}"], unreadable=True
+            )
         advice = f"apt-get install {package_for_script(script)}"
-        return ScriptReading(lines, problems=[f"text in {script} script: {why}; to read it: {advice}"],
-                             unsupported=True, script=script)
+        return ScriptReading(
+            lines, problems=[f"text in {script} script: {why}; to read it: {advice}"], unsupported=True, script=script
+        )

@@ -4,6 +4,7 @@ SLANet can misread a photographed or skewed table: it then puts the lines of sev
 into one cell, so that its rows interleave on the page (a line of row 1 lies between two lines that
 it assigns to row 3). Such a structure is worse than a plain grid from the text lines.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -29,14 +30,24 @@ def _cell_rows(tokens: Sequence[str]) -> list[tuple[int, bool]]:
     return cells
 
 
-def rows_interleave(tokens: Sequence[str], cells: np.ndarray, lines: Sequence[TextLine],
-                    origin: tuple[float, float], max_share: float = 0.1) -> bool:
+def rows_interleave(
+    tokens: Sequence[str],
+    cells: np.ndarray,
+    lines: Sequence[TextLine],
+    origin: tuple[float, float],
+    max_share: float = 0.1,
+) -> bool:
     """True when more than max_share of the lines sit inside the vertical extent of another row."""
     layout = _cell_rows(tokens)
     if len(lines) < 4 or not len(cells) or len(layout) != len(cells):
         return False
-    boxes = np.array([[ln.bbox[0] - origin[0], ln.bbox[1] - origin[1], ln.bbox[2] - origin[0],
-                       ln.bbox[3] - origin[1]] for ln in lines], dtype=np.float64)
+    boxes = np.array(
+        [
+            [ln.bbox[0] - origin[0], ln.bbox[1] - origin[1], ln.bbox[2] - origin[0], ln.bbox[3] - origin[1]]
+            for ln in lines
+        ],
+        dtype=np.float64,
+    )
     rows: dict[int, list[np.ndarray]] = {}
     for box, cell in zip(boxes, _best_cells(boxes, cells.astype(np.float64))):
         row, spanning = layout[cell]

@@ -7,6 +7,7 @@ on a born-digital page can be missed too. Two kinds of evidence find them:
   page has long pieces);
 - PyMuPDF's table finder on the page's vector rulings.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -19,9 +20,9 @@ from .text_lines import area, group_into_rows, intersection
 
 @dataclass
 class TableShape:
-    rows: int               # rows of text
-    multi_piece_rows: int   # rows holding pieces in two or more columns
-    columns: int            # column ranges shared by the pieces of different rows
+    rows: int  # rows of text
+    multi_piece_rows: int  # rows holding pieces in two or more columns
+    columns: int  # column ranges shared by the pieces of different rows
 
 
 def _column_ranges(rows: Sequence[Sequence[TextLine]]) -> list[tuple[float, float]]:
@@ -51,8 +52,9 @@ def table_shape(lines: Sequence[TextLine]) -> TableShape:
     return TableShape(len(rows), sum(1 for row in rows if len(row) >= 2 and columns_used(row) >= 2), len(columns))
 
 
-def looks_like_table(lines: Sequence[TextLine], min_rows: int = 3, min_share: float = 0.6,
-                     max_words: float = 4.0) -> bool:
+def looks_like_table(
+    lines: Sequence[TextLine], min_rows: int = 3, min_share: float = 0.6, max_words: float = 4.0
+) -> bool:
     """Lines standing in a grid: at least three rows, most of them spread over two or more shared
     columns, and short pieces (cells), unlike the long lines of text columns."""
     if len(lines) < 2 * min_rows:
@@ -61,11 +63,14 @@ def looks_like_table(lines: Sequence[TextLine], min_rows: int = 3, min_share: fl
     if words[len(words) // 2] > max_words:
         return False
     shape = table_shape(lines)
-    return (shape.columns >= 2 and shape.multi_piece_rows >= min_rows
-            and shape.multi_piece_rows >= min_share * shape.rows)
+    return (
+        shape.columns >= 2 and shape.multi_piece_rows >= min_rows and shape.multi_piece_rows >= min_share * shape.rows
+    )
 
 
-def _ruled_areas(pdf_page, min_rules: int = 3, min_length: float = 0.15, max_gap: float = 150.0) -> list[tuple[float, float, float, float]]:
+def _ruled_areas(
+    pdf_page, min_rules: int = 3, min_length: float = 0.15, max_gap: float = 150.0
+) -> list[tuple[float, float, float, float]]:
     """Areas (PDF points) fenced by three or more long horizontal rules of the same extent, as tables
     are (booktabs: top, middle, bottom). Cheap: the page's vector paths only, no text."""
     width = pdf_page.rect.width
@@ -95,18 +100,30 @@ def _ruled_areas(pdf_page, min_rules: int = 3, min_length: float = 0.15, max_gap
     for rule in sorted(joined, key=lambda r: (round(r[0] / 5), round(r[2] / 5), r[1])):
         group = groups[-1] if groups else None
         # Same extent and not far below the last rule of the group (a table's rows are close).
-        if group and abs(group[0][0] - rule[0]) < 5 and abs(group[0][2] - rule[2]) < 5 \
-                and 1 < rule[1] - group[-1][1] < max_gap:
+        if (
+            group
+            and abs(group[0][0] - rule[0]) < 5
+            and abs(group[0][2] - rule[2]) < 5
+            and 1 < rule[1] - group[-1][1] < max_gap
+        ):
             group.append(rule)
-        elif not (group and abs(group[0][0] - rule[0]) < 5 and abs(group[0][2] - rule[2]) < 5
-                  and abs(rule[1] - group[-1][1]) <= 1):
+        elif not (
+            group
+            and abs(group[0][0] - rule[0]) < 5
+            and abs(group[0][2] - rule[2]) < 5
+            and abs(rule[1] - group[-1][1]) <= 1
+        ):
             groups.append([rule])
-    return [(min(r[0] for r in g), min(r[1] for r in g), max(r[2] for r in g), max(r[1] for r in g))
-            for g in groups if len(g) >= min_rules]
+    return [
+        (min(r[0] for r in g), min(r[1] for r in g), max(r[2] for r in g), max(r[1] for r in g))
+        for g in groups
+        if len(g) >= min_rules
+    ]
 
 
-def pdf_tables(page: PageImage, known: Sequence[BBox] = (), min_rows: int = 2, min_cols: int = 2,
-               from_words: bool = True) -> list[BBox]:
+def pdf_tables(
+    page: PageImage, known: Sequence[BBox] = (), min_rows: int = 2, min_cols: int = 2, from_words: bool = True
+) -> list[BBox]:
     """Boxes (page pixels) of tables that no known table box covers: ruled ones with some text, and
     ones without rulings that the words' alignment shows.
 

@@ -1,4 +1,5 @@
 """Cells on a grid -> HTML with rowspan/colspan, and a grid from text boxes when nothing better exists."""
+
 from __future__ import annotations
 
 import html
@@ -53,7 +54,9 @@ def cells_to_html(cells: Sequence[Cell], tolerance: float = 3.0) -> str:
         for c in range(len(xs) - 1):
             if (r, c) in placed:
                 cell, rowspan, colspan = placed[(r, c)]
-                spans = (f' rowspan="{rowspan}"' if rowspan > 1 else "") + (f' colspan="{colspan}"' if colspan > 1 else "")
+                spans = (f' rowspan="{rowspan}"' if rowspan > 1 else "") + (
+                    f' colspan="{colspan}"' if colspan > 1 else ""
+                )
                 tds.append(f"<td{spans}>{html.escape(cell.text)}</td>")
             elif (r, c) not in covered:
                 tds.append("<td></td>")
@@ -71,8 +74,9 @@ def grid_from_lines(lines: Sequence[TextLine]) -> str:
     # Column ranges: union of overlapping x-intervals of single boxes, from rows with the most boxes
     # (spanning header cells would otherwise glue columns together).
     widest = max(len(row) for row in rows)
-    intervals = sorted((ln.bbox[0], ln.bbox[2]) for row in rows if len(row) >= max(2, widest - 1) for ln in row) \
-        or sorted((ln.bbox[0], ln.bbox[2]) for ln in lines)
+    intervals = sorted(
+        (ln.bbox[0], ln.bbox[2]) for row in rows if len(row) >= max(2, widest - 1) for ln in row
+    ) or sorted((ln.bbox[0], ln.bbox[2]) for ln in lines)
     columns: list[list[float]] = []
     for x0, x1 in intervals:
         if columns and x0 <= columns[-1][1]:
@@ -95,7 +99,9 @@ def grid_from_lines(lines: Sequence[TextLine]) -> str:
         while k < len(columns):
             if k in cells:
                 span = spans[k]
-                tds.append(f"<td{f' colspan={chr(34)}{span}{chr(34)}' if span > 1 else ''}>{html.escape(' '.join(cells[k]))}</td>")
+                tds.append(
+                    f"<td{f' colspan={chr(34)}{span}{chr(34)}' if span > 1 else ''}>{html.escape(' '.join(cells[k]))}</td>"
+                )
                 k += span
             else:
                 tds.append("<td></td>")

@@ -4,6 +4,7 @@ text lines, level with each other ('OTSL' over 'HTML', '0.965' over '0.969'), is
 PyMuPDF's finder sees cells between rulings only; booktabs-style tables rule groups of rows, not
 rows. Cells holding one line (a label for the group) then span the new rows.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -16,7 +17,7 @@ from .table_grid import Cell
 @dataclass
 class StackedCell:
     bbox: BBox
-    lines: list[tuple[BBox, str]]   # the cell's text lines, top to bottom
+    lines: list[tuple[BBox, str]]  # the cell's text lines, top to bottom
 
 
 def _level(a: Sequence[tuple[BBox, str]], b: Sequence[tuple[BBox, str]]) -> bool:
@@ -41,14 +42,23 @@ def split_stacked_rows(cells: Sequence[StackedCell]) -> list[Cell]:
         k = max(counts, default=1)
         stacked = [c for c in filled if len(c.lines) == k]
         single = all(len(c.lines) in (1, k) for c in filled)
-        if crossed or k < 2 or len(stacked) < 2 or 2 * len(stacked) < len(filled) or not single \
-                or not all(_level(stacked[0].lines, c.lines) for c in stacked[1:]):
+        if (
+            crossed
+            or k < 2
+            or len(stacked) < 2
+            or 2 * len(stacked) < len(filled)
+            or not single
+            or not all(_level(stacked[0].lines, c.lines) for c in stacked[1:])
+        ):
             out.extend(Cell(c.bbox, " ".join(text for _, text in c.lines)) for c in band)
             continue
         reference = stacked[0].lines
         # Cut between consecutive lines, at the same heights for every cell of the band.
-        cuts = [band[0].bbox[1]] + [(reference[i][0][3] + reference[i + 1][0][1]) / 2 for i in range(k - 1)] \
+        cuts = (
+            [band[0].bbox[1]]
+            + [(reference[i][0][3] + reference[i + 1][0][1]) / 2 for i in range(k - 1)]
             + [band[0].bbox[3]]
+        )
         for cell in band:
             if len(cell.lines) != k:
                 out.append(Cell(cell.bbox, " ".join(text for _, text in cell.lines)))

@@ -9,6 +9,7 @@ table_matcher), which carries this notice:
     Licensed under the Apache License, Version 2.0 (http://www.apache.org/licenses/LICENSE-2.0).
     Distributed on an "AS IS" BASIS, WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND.
 """
+
 from __future__ import annotations
 
 import html
@@ -60,7 +61,7 @@ class SlanetTable:
         ratio = _SIDE / max(h, w)
         resized = cv2.resize(bgr, (max(1, int(w * ratio)), max(1, int(h * ratio))))
         padded = np.zeros((_SIDE, _SIDE, 3), dtype=np.float32)
-        padded[:resized.shape[0], :resized.shape[1]] = (resized.astype(np.float32) / 255.0 - _MEAN) / _STD
+        padded[: resized.shape[0], : resized.shape[1]] = (resized.astype(np.float32) / 255.0 - _MEAN) / _STD
         boxes, probs = self.session.run(None, {self.session.get_inputs()[0].name: padded.transpose(2, 0, 1)[None]})
         ids, scores = probs[0].argmax(axis=1), probs[0].max(axis=1)
         end = len(self.tokens) - 1
@@ -97,13 +98,19 @@ def _best_cells(lines: np.ndarray, cells: np.ndarray) -> list[int]:
     return best
 
 
-def fill_structure(tokens: Sequence[str], cells: np.ndarray, lines: Sequence[TextLine],
-                   origin: tuple[float, float]) -> str:
+def fill_structure(
+    tokens: Sequence[str], cells: np.ndarray, lines: Sequence[TextLine], origin: tuple[float, float]
+) -> str:
     """Structure tokens + OCR lines (page pixels) -> HTML; lines go to their best cell, in reading order."""
     matched: dict[int, list[TextLine]] = {}
     if len(lines) and len(cells):
-        boxes = np.array([[ln.bbox[0] - origin[0], ln.bbox[1] - origin[1], ln.bbox[2] - origin[0],
-                           ln.bbox[3] - origin[1]] for ln in lines], dtype=np.float64)
+        boxes = np.array(
+            [
+                [ln.bbox[0] - origin[0], ln.bbox[1] - origin[1], ln.bbox[2] - origin[0], ln.bbox[3] - origin[1]]
+                for ln in lines
+            ],
+            dtype=np.float64,
+        )
         for line, cell in zip(lines, _best_cells(boxes, cells.astype(np.float64))):
             matched.setdefault(cell, []).append(line)
     out, cell_index = [], 0
@@ -115,8 +122,10 @@ def fill_structure(tokens: Sequence[str], cells: np.ndarray, lines: Sequence[Tex
             continue
         if token == "<td></td>":
             out.append("<td>")
-        texts = [ln.text.strip() for ln in sorted(matched.get(cell_index, []),
-                                                  key=lambda ln: (round(ln.bbox[1] / 8), ln.bbox[0]))]
+        texts = [
+            ln.text.strip()
+            for ln in sorted(matched.get(cell_index, []), key=lambda ln: (round(ln.bbox[1] / 8), ln.bbox[0]))
+        ]
         out.append(html.escape(" ".join(t for t in texts if t)))
         out.append("</td>")
         cell_index += 1

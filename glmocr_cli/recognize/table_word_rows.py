@@ -13,6 +13,7 @@ line with a cell over several columns (years over their sub-columns) is a tier o
 lines between such lines collapse into one tier ('Margin of' over 'error (±)'), and a cell of the
 last tier with nothing above it ('Category' beside the years) spans the tiers.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -125,12 +126,15 @@ def header_tiers(rows: Sequence[Row]) -> list[Row]:
     if not data or data < 2:
         return list(rows)
     centres = _column_centres(rows)
-    head = [{k: WordCell(c.row, c.col, c.colspan, c.text, c.bbox, c.rowspan) for k, c in row.items()}
-            for row in rows[:data]]
+    head = [
+        {k: WordCell(c.row, c.col, c.colspan, c.text, c.bbox, c.rowspan) for k, c in row.items()} for row in rows[:data]
+    ]
     tiers: list[Row] = []
     spanning_last = True
     for i, row in enumerate(head):
-        spanning = any(c.colspan > 1 for c in row.values()) or (i + 1 < len(head) and _spread(row, head[i + 1], centres))
+        spanning = any(c.colspan > 1 for c in row.values()) or (
+            i + 1 < len(head) and _spread(row, head[i + 1], centres)
+        )
         if tiers and not spanning and not spanning_last:
             tiers[-1] = _join(tiers[-1], row)
         else:

@@ -7,6 +7,7 @@ only reaches into a gutter narrows it, while one that crosses a gutter whole (a 
 year columns, a title) spans the columns on both sides. A lone currency sign joins the number to its
 right and a lone percent sign the number to its left, so that '$ 1,234' is one cell.
 """
+
 from __future__ import annotations
 
 import html
@@ -92,10 +93,17 @@ def row_pieces(row: Sequence[Word], gap: float = 0.5) -> list[Piece]:
         height = max(word.bbox[3] - word.bbox[1], (last.bbox[3] - last.bbox[1]) if last else 0.0)
         # Two numbers side by side are two cells however close (columns set tight), but for a
         # group of thousands set with a space ("100 000").
-        apart = last is not None and is_number(last.words[-1].text) and is_number(word.text) \
+        apart = (
+            last is not None
+            and is_number(last.words[-1].text)
+            and is_number(word.text)
             and not (_THOUSANDS.match(word.text) and re.fullmatch(r"\d{1,3}", last.words[-1].text))
-        if last is not None and not apart and (word.bbox[0] - last.bbox[2] < gap * height
-                                               or _sign_joins(last.words[-1].text, word.text)):
+        )
+        if (
+            last is not None
+            and not apart
+            and (word.bbox[0] - last.bbox[2] < gap * height or _sign_joins(last.words[-1].text, word.text))
+        ):
             last.words.append(word)
             last.bbox = _union([last.bbox, word.bbox])
         else:
@@ -103,8 +111,9 @@ def row_pieces(row: Sequence[Word], gap: float = 0.5) -> list[Piece]:
     return pieces
 
 
-def _empty_runs(intervals: Sequence[tuple[float, float]], left: float, right: float,
-                min_width: float) -> list[tuple[float, float]]:
+def _empty_runs(
+    intervals: Sequence[tuple[float, float]], left: float, right: float, min_width: float
+) -> list[tuple[float, float]]:
     """Stretches of [left, right] that no interval covers, at least min_width wide, inner ones only."""
     runs, edge = [], left
     for a, b in sorted(intervals):
@@ -124,8 +133,7 @@ def find_gutters(rows: Sequence[Sequence[Piece]], min_width: float) -> list[tupl
     data = [p for r in rows if len(r) >= typical for p in r]
     left, right = min(p.bbox[0] for r in rows for p in r), max(p.bbox[2] for r in rows for p in r)
     gutters = _empty_runs([(p.bbox[0], p.bbox[2]) for p in data], left, right, min_width)
-    inside = [p for r in rows for p in r
-              if not any(p.bbox[0] <= a and p.bbox[2] >= b for a, b in gutters)]
+    inside = [p for r in rows for p in r if not any(p.bbox[0] <= a and p.bbox[2] >= b for a, b in gutters)]
     narrowed = []
     for a, b in gutters:
         # Pieces reaching in from either side narrow the gutter; one that the headers fill (a
@@ -146,8 +154,9 @@ def _split_at_gutters(piece: Piece, gutters: Sequence[tuple[float, float]]) -> l
     out = [Piece(piece.words[0].bbox, [piece.words[0]])]
     for word in piece.words[1:]:
         last = out[-1]
-        cut = any(last.bbox[2] <= b and word.bbox[0] >= a and a <= (last.bbox[2] + word.bbox[0]) / 2 <= b
-                  for a, b in gutters) and not _sign_joins(last.words[-1].text, word.text)
+        cut = any(
+            last.bbox[2] <= b and word.bbox[0] >= a and a <= (last.bbox[2] + word.bbox[0]) / 2 <= b for a, b in gutters
+        ) and not _sign_joins(last.words[-1].text, word.text)
         if cut:
             out.append(Piece(word.bbox, [word]))
         else:
@@ -166,8 +175,10 @@ def grid_rows(words: Sequence[Word], gutters_out: list | None = None) -> list[di
     gutters = find_gutters(rows, min_width=0.3 * heights[len(heights) // 2])
     if gutters_out is not None:
         gutters_out.extend(gutters)
-    bounds = [(gutters[k - 1][1] if k else float("-inf"), gutters[k][0] if k < len(gutters) else float("inf"))
-              for k in range(len(gutters) + 1)]
+    bounds = [
+        (gutters[k - 1][1] if k else float("-inf"), gutters[k][0] if k < len(gutters) else float("inf"))
+        for k in range(len(gutters) + 1)
+    ]
     out: list[dict[int, WordCell]] = []
     for r, row in enumerate(rows):
         placed: dict[int, WordCell] = {}
@@ -175,7 +186,9 @@ def grid_rows(words: Sequence[Word], gutters_out: list | None = None) -> list[di
             hit = [k for k, (a, b) in enumerate(bounds) if piece.bbox[0] < b and piece.bbox[2] > a]
             if not hit:
                 centre = (piece.bbox[0] + piece.bbox[2]) / 2
-                hit = [min(range(len(bounds)), key=lambda k: abs(min(max(centre, bounds[k][0]), bounds[k][1]) - centre))]
+                hit = [
+                    min(range(len(bounds)), key=lambda k: abs(min(max(centre, bounds[k][0]), bounds[k][1]) - centre))
+                ]
             start, span = hit[0], hit[-1] - hit[0] + 1
             if start in placed:
                 placed[start].text += " " + piece.text
@@ -205,7 +218,9 @@ def cells_html(rows: Sequence[dict[int, WordCell]]) -> str:
                 continue
             span = min(cell.colspan, n_cols - k)
             covered.update((r + i, k + j) for i in range(cell.rowspan) for j in range(span))
-            attrs = (f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else "") + (f' colspan="{span}"' if span > 1 else "")
+            attrs = (f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else "") + (
+                f' colspan="{span}"' if span > 1 else ""
+            )
             tds.append(f"<td{attrs}>{html.escape(cell.text)}</td>")
         out.append("<tr>" + "".join(tds) + "</tr>")
     return "<table>" + "".join(out) + "</table>"
@@ -303,12 +318,16 @@ def table_boxes(words: Sequence[Word], min_rows: int = 3, max_header: int = 3) -
             above = first - 1
             # A header cell may be wider than its column's values, not much wider than the table.
             reach = 0.25 * (right - left) + 2 * _row_height(rows[above]) if above >= 0 else 0.0
-            if above < 0 or not _close(rows[above], rows[first], 1) or any(len(p.words) > 6 for p in rows[above]) \
-                    or min(p.bbox[0] for p in rows[above]) < left - reach \
-                    or max(p.bbox[2] for p in rows[above]) > right + reach:
+            if (
+                above < 0
+                or not _close(rows[above], rows[first], 1)
+                or any(len(p.words) > 6 for p in rows[above])
+                or min(p.bbox[0] for p in rows[above]) < left - reach
+                or max(p.bbox[2] for p in rows[above]) > right + reach
+            ):
                 break
             first = above
-        members = [p.bbox for r in rows[first:end + 1] for p in r]
+        members = [p.bbox for r in rows[first : end + 1] for p in r]
         boxes.append(_union(members))
     return boxes
 

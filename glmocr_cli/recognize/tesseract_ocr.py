@@ -12,6 +12,7 @@ The trained data is Debian's (`tesseract-ocr-ara`, ...), found through TESSDATA_
 standard folders. tesserocr is optional: without it, or without the language pack, pages in those
 scripts stay flagged `unsupported-script` and the warning names what to install.
 """
+
 from __future__ import annotations
 
 import os
@@ -23,8 +24,12 @@ from PIL import Image
 
 from ..document import BBox, TextLine
 
-TESSDATA_DIRS = ("/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata",
-                 "/usr/share/tessdata", "/usr/local/share/tessdata")
+TESSDATA_DIRS = (
+    "/usr/share/tesseract-ocr/5/tessdata",
+    "/usr/share/tesseract-ocr/4.00/tessdata",
+    "/usr/share/tessdata",
+    "/usr/local/share/tessdata",
+)
 NOT_LANGUAGES = {"osd", "equ"}
 
 # Our script names (recognize/script.py) -> Tesseract languages that read them, preferred first.
@@ -44,14 +49,49 @@ SCRIPT_LANGUAGES: dict[str, tuple[str, ...]] = {
     "latin": ("eng",),
 }
 # Tesseract's OSD script names -> ours.
-OSD_SCRIPTS = {"Arabic": "arabic", "Hangul": "hangul", "Korean": "hangul", "Cyrillic": "cyrillic", "Greek": "greek",
-               "Hebrew": "hebrew", "Devanagari": "devanagari", "Thai": "thai", "Bengali": "bengali",
-               "Tamil": "tamil", "Georgian": "georgian", "Armenian": "armenian", "Japanese": "cjk", "Han": "cjk",
-               "Latin": "latin"}
+OSD_SCRIPTS = {
+    "Arabic": "arabic",
+    "Hangul": "hangul",
+    "Korean": "hangul",
+    "Cyrillic": "cyrillic",
+    "Greek": "greek",
+    "Hebrew": "hebrew",
+    "Devanagari": "devanagari",
+    "Thai": "thai",
+    "Bengali": "bengali",
+    "Tamil": "tamil",
+    "Georgian": "georgian",
+    "Armenian": "armenian",
+    "Japanese": "cjk",
+    "Han": "cjk",
+    "Latin": "latin",
+}
 # BCP 47 tags for the HTML lang attribute.
-BCP47 = {"ara": "ar", "fas": "fa", "urd": "ur", "kor": "ko", "rus": "ru", "ukr": "uk", "bul": "bg", "srp": "sr",
-         "ell": "el", "heb": "he", "yid": "yi", "hin": "hi", "mar": "mr", "nep": "ne", "tha": "th", "ben": "bn",
-         "tam": "ta", "kat": "ka", "hye": "hy", "jpn": "ja", "chi_sim": "zh-Hans", "chi_tra": "zh-Hant", "eng": "en"}
+BCP47 = {
+    "ara": "ar",
+    "fas": "fa",
+    "urd": "ur",
+    "kor": "ko",
+    "rus": "ru",
+    "ukr": "uk",
+    "bul": "bg",
+    "srp": "sr",
+    "ell": "el",
+    "heb": "he",
+    "yid": "yi",
+    "hin": "hi",
+    "mar": "mr",
+    "nep": "ne",
+    "tha": "th",
+    "ben": "bn",
+    "tam": "ta",
+    "kat": "ka",
+    "hye": "hy",
+    "jpn": "ja",
+    "chi_sim": "zh-Hans",
+    "chi_tra": "zh-Hant",
+    "eng": "en",
+}
 
 # A language must read the sample lines at least this confident (Tesseract's 0-100) to be chosen:
 # the right model reads clean lines at 90+, the wrong ones at 10-55 (bench/scripts.py pages).
@@ -124,8 +164,14 @@ def line_crop(image: Image.Image, bbox: BBox) -> Image.Image:
 
     height = bbox[3] - bbox[1]
     slack = 0.08 * height  # diacritics stick out a little of the detector's box
-    crop = image.crop((int(max(0, bbox[0] - slack)), int(max(0, bbox[1] - slack)),
-                       int(min(image.width, bbox[2] + slack)), int(min(image.height, bbox[3] + slack))))
+    crop = image.crop(
+        (
+            int(max(0, bbox[0] - slack)),
+            int(max(0, bbox[1] - slack)),
+            int(min(image.width, bbox[2] + slack)),
+            int(min(image.height, bbox[3] + slack)),
+        )
+    )
     return ImageOps.expand(crop, border=max(4, int(0.25 * height)), fill=_margin_colour(crop))
 
 

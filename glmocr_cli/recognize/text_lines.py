@@ -1,4 +1,5 @@
 """Lines -> paragraphs: which lines belong to a region, and how they read as text."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -67,8 +68,7 @@ def split_into_blocks(lines: Sequence[TextLine]) -> list[list[TextLine]]:
 
 
 def bbox_union(boxes: Sequence[BBox]) -> BBox:
-    return (min(b[0] for b in boxes), min(b[1] for b in boxes),
-            max(b[2] for b in boxes), max(b[3] for b in boxes))
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
 def rows_to_blocks(lines: Sequence[TextLine], max_gap: float = 1.5) -> list[list[TextLine]]:

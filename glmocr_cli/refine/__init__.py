@@ -1,6 +1,7 @@
 """Document-level fix-ups between recognition and assembly, one job per module (like marker's
 processors): each takes the document model and returns it improved. Steps that need the PDF's
 text-layer styles do nothing on OCR'd regions, so both engines run the whole list."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -16,14 +17,14 @@ from .paragraphs import refine_paragraphs
 from .whole_lines import mend_cut_lines
 
 STEPS: tuple[Callable[[DocResult], DocResult], ...] = (
-    mend_cut_lines,      # a text-layer line cut by a layout box goes wholly to one region
-    find_furniture,      # running headers / footers / page numbers by repetition and position
-    refine_formulas,     # captions out of formulas, equations out of headings, LaTeX from glyphs
-    find_code,           # monospaced blocks
-    find_contents,       # a table of contents: entries with dot leaders, never headings
-    find_headings,       # heading levels from size and weight; the title of page 1
-    find_lists,          # one item per line, nesting from indent
-    refine_paragraphs,   # hyphen joins, paragraph breaks, inline bold/italic/sup/sub
+    mend_cut_lines,  # a text-layer line cut by a layout box goes wholly to one region
+    find_furniture,  # running headers / footers / page numbers by repetition and position
+    refine_formulas,  # captions out of formulas, equations out of headings, LaTeX from glyphs
+    find_code,  # monospaced blocks
+    find_contents,  # a table of contents: entries with dot leaders, never headings
+    find_headings,  # heading levels from size and weight; the title of page 1
+    find_lists,  # one item per line, nesting from indent
+    refine_paragraphs,  # hyphen joins, paragraph breaks, inline bold/italic/sup/sub
 )
 
 
@@ -36,6 +37,7 @@ def refine_document(doc: DocResult, tasks: dict[str, Task] | None = None) -> Doc
             doc = step(doc, tasks) if step is find_furniture else step(doc)
         except Exception as exc:  # noqa: BLE001 - a fix-up must not cost the user the document
             if doc.pages:
-                doc.pages[0].warnings.append(f"{doc.source}: refine step {step.__name__} skipped "
-                                             f"({type(exc).__name__}: {exc})")
+                doc.pages[0].warnings.append(
+                    f"{doc.source}: refine step {step.__name__} skipped ({type(exc).__name__}: {exc})"
+                )
     return doc

@@ -2,6 +2,7 @@
 they are, indented by the glyph positions; consecutive code regions of a page are one block. A
 layout box that holds prose and code lines together is split at the rows set wholly in mono.
 Rows that open with a bullet glyph are a list, whatever their font."""
+
 from __future__ import annotations
 
 import re
@@ -23,8 +24,12 @@ def _bulleted(rows: list[list[TextLine]]) -> bool:
 
 
 def _is_code(region: Region) -> bool:
-    return (region.task is Task.TEXT and is_styled(region) and share(region, "mono") >= MIN_MONO_SHARE
-            and not _bulleted(rows_of(region)))
+    return (
+        region.task is Task.TEXT
+        and is_styled(region)
+        and share(region, "mono") >= MIN_MONO_SHARE
+        and not _bulleted(rows_of(region))
+    )
 
 
 def _mono_row(row: list[TextLine]) -> bool:
@@ -42,9 +47,17 @@ def _split_mixed(page: PageResult, region: Region) -> None:
     parts = []
     for run in runs:
         lines = [ln for row in run for ln in row]
-        parts.append(replace(region, lines=lines, content=" ".join(ln.text for ln in lines),
-                             bbox=bbox_union([ln.bbox for ln in lines]), flags=list(region.flags),
-                             timings={}, stats={}))
+        parts.append(
+            replace(
+                region,
+                lines=lines,
+                content=" ".join(ln.text for ln in lines),
+                bbox=bbox_union([ln.bbox for ln in lines]),
+                flags=list(region.flags),
+                timings={},
+                stats={},
+            )
+        )
     first, *rest = parts
     region.lines, region.content, region.bbox = first.lines, first.content, first.bbox
     insert_after(page, region, *rest)
@@ -74,6 +87,7 @@ def _merge_runs(page: PageResult) -> None:
     def absorb(previous: Region, _: Region) -> None:
         previous.rich = _verbatim(previous)
         previous.content = previous.rich
+
     merge_runs(page, lambda previous, region: previous.kind == "code" and region.kind == "code", absorb)
 
 

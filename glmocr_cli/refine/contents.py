@@ -1,6 +1,7 @@
 """A table of contents: rows that end in a dot leader and a page number ("2.1 Syntax . . . . 2")
 are entries, one per line, nested by their indent, and never headings (a chapter's entry is set
 bold and large like the chapter's heading). The leader becomes one ellipsis."""
+
 from __future__ import annotations
 
 import re
@@ -37,9 +38,14 @@ def _entries(region: Region) -> list[tuple[float, str]] | None:
 
 def find_contents(doc: DocResult) -> DocResult:
     for page in doc.pages:
-        found = [(region, entries) for region in page.ordered_regions()
-                 if region.task is Task.TEXT and region.kind is None and region.lines
-                 and (entries := _entries(region)) is not None]
+        found = [
+            (region, entries)
+            for region in page.ordered_regions()
+            if region.task is Task.TEXT
+            and region.kind is None
+            and region.lines
+            and (entries := _entries(region)) is not None
+        ]
         if not found:
             continue
         heights = sorted(ln.bbox[3] - ln.bbox[1] for region, _ in found for ln in region.lines)
@@ -62,4 +68,5 @@ def _merge_adjacent(page: PageResult, contents: list[Region]) -> None:
     def absorb(previous: Region, region: Region) -> None:
         previous.rich += "\n" + region.rich
         previous.content += "\n" + region.content
+
     merge_runs(page, lambda previous, region: id(previous) in marked and id(region) in marked, absorb)

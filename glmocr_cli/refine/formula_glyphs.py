@@ -5,6 +5,7 @@ A formula split across layout boxes (the detector cut `L(t + n) = ...` into a "t
 one formula: its extent grows along its own row to the glyphs set close beside it, and over and under
 a fraction rule to the numerator and denominator, so later steps see it whole.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,9 +18,9 @@ Box = tuple[float, float, float, float]
 @dataclass(frozen=True)
 class Glyph:
     char: str
-    box: Box                        # the glyph's cell (font ascender to descender)
-    origin: tuple[float, float]     # pen position: x, baseline y
-    size: float                     # font size in points
+    box: Box  # the glyph's cell (font ascender to descender)
+    origin: tuple[float, float]  # pen position: x, baseline y
+    size: float  # font size in points
     font: str
 
     @property
@@ -34,6 +35,7 @@ class Glyph:
 @dataclass(frozen=True)
 class Rule:
     """A horizontal stroke: a fraction bar, a root's overbar or an overline."""
+
     x0: float
     x1: float
     y: float
@@ -46,6 +48,7 @@ class Rule:
 @dataclass
 class PageMath:
     """All glyphs and horizontal rules of one page (read once, asked per formula)."""
+
     glyphs: list[Glyph]
     rules: list[Rule]
 
@@ -60,8 +63,9 @@ def read_page_math(page: pymupdf.Page) -> PageMath:
             for span in line["spans"]:
                 for char in span["chars"]:
                     if char["c"].strip():
-                        glyphs.append(Glyph(char["c"], tuple(char["bbox"]), tuple(char["origin"]), span["size"],
-                                            span["font"]))
+                        glyphs.append(
+                            Glyph(char["c"], tuple(char["bbox"]), tuple(char["origin"]), span["size"], span["font"])
+                        )
     rules: list[Rule] = []
     try:
         paths = page.get_cdrawings()
@@ -92,8 +96,11 @@ def formula_extent(math: PageMath, box: Box, gap_em: float = 1.2) -> Box | None:
         for rule in math.rules:
             if x0 - 1 <= rule.x0 and rule.x1 <= x1 + 1 and y0 - 2 <= rule.y <= y1 + 2:
                 for g in math.glyphs:  # a fraction's parts stand within its rule's width, one line away
-                    if rule.x0 - 1 <= g.cx <= rule.x1 + 1 and abs(g.cy - rule.y) < 1.6 * g.size \
-                            and not (x0 <= g.cx <= x1 and y0 <= g.cy <= y1):
+                    if (
+                        rule.x0 - 1 <= g.cx <= rule.x1 + 1
+                        and abs(g.cy - rule.y) < 1.6 * g.size
+                        and not (x0 <= g.cx <= x1 and y0 <= g.cy <= y1)
+                    ):
                         x0, y0, x1, y1 = min(x0, g.box[0]), min(y0, g.box[1]), max(x1, g.box[2]), max(y1, g.box[3])
                         grown = True
         for g in math.glyphs:

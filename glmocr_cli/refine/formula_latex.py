@@ -5,6 +5,7 @@ smaller), tall brackets as \\left( \\right), letters' styles from their fonts, a
 the far right as \\tag{}. None when a glyph cannot be named (private-use codes, unknown encodings):
 the caller keeps the image crop then.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,32 +15,141 @@ from dataclasses import dataclass
 
 from .formula_glyphs import Glyph, Rule
 
-GREEK = dict(zip("αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩϵϑϕϱςϖ",
-                 r"\alpha \beta \gamma \delta \epsilon \zeta \eta \theta \iota \kappa \lambda \mu \nu \xi \pi \rho "
-                 r"\sigma \tau \upsilon \phi \chi \psi \omega \Gamma \Delta \Theta \Lambda \Xi \Pi \Sigma \Upsilon "
-                 r"\Phi \Psi \Omega \epsilon \vartheta \phi \varrho \varsigma \varpi".split()))
+GREEK = dict(
+    zip(
+        "αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩϵϑϕϱςϖ",
+        r"\alpha \beta \gamma \delta \epsilon \zeta \eta \theta \iota \kappa \lambda \mu \nu \xi \pi \rho "
+        r"\sigma \tau \upsilon \phi \chi \psi \omega \Gamma \Delta \Theta \Lambda \Xi \Pi \Sigma \Upsilon "
+        r"\Phi \Psi \Omega \epsilon \vartheta \phi \varrho \varsigma \varpi".split(),
+    )
+)
 GREEK["ε"], GREEK["φ"] = r"\varepsilon", r"\varphi"
-OPERATORS = {"×": r"\times", "·": r"\cdot", "÷": r"\div", "±": r"\pm", "∓": r"\mp", "≤": r"\leq", "≥": r"\geq",
-             "≠": r"\neq", "≈": r"\approx", "≡": r"\equiv", "∝": r"\propto", "∼": r"\sim", "→": r"\rightarrow",
-             "←": r"\leftarrow", "↔": r"\leftrightarrow", "⇒": r"\Rightarrow", "⇔": r"\Leftrightarrow",
-             "∈": r"\in", "∉": r"\notin", "⊂": r"\subset", "⊆": r"\subseteq", "⊃": r"\supset", "⊇": r"\supseteq",
-             "∪": r"\cup", "∩": r"\cap", "∞": r"\infty", "∂": r"\partial", "∇": r"\nabla", "∑": r"\sum",
-             "∏": r"\prod", "∫": r"\int", "∮": r"\oint", "⋃": r"\bigcup", "⋂": r"\bigcap", "√": r"\surd",
-             "−": "-", "–": "-", "′": "'", "″": "''", "…": r"\ldots", "⋯": r"\cdots", "⋅": r"\cdot", "∗": "*",
-             "∀": r"\forall", "∃": r"\exists", "¬": r"\neg", "∧": r"\wedge", "∨": r"\vee", "∅": r"\emptyset",
-             "⊕": r"\oplus", "⊗": r"\otimes", "∘": r"\circ", "°": r"^{\circ}", "ℓ": r"\ell", "ħ": r"\hbar",
-             "⟨": r"\langle", "⟩": r"\rangle", "‖": r"\|", "∣": "|", "⌊": r"\lfloor", "⌋": r"\rfloor",
-             "⌈": r"\lceil", "⌉": r"\rceil", "≪": r"\ll", "≫": r"\gg", "≺": r"\prec", "≻": r"\succ",
-             "∖": r"\setminus", "∠": r"\angle", "⊥": r"\perp", "∥": r"\parallel", "↦": r"\mapsto",
-             "⟶": r"\longrightarrow", "∴": r"\therefore", "≜": r"\triangleq", "≃": r"\simeq", "≅": r"\cong",
-             "{": r"\{", "}": r"\}", "%": r"\%", "#": r"\#", "&": r"\&", "_": r"\_", "$": r"\$", "~": r"\sim",
-             "<": "<", ">": ">", "|": "|", "^": r"\hat{}", "\\": r"\backslash"}
+OPERATORS = {
+    "×": r"\times",
+    "·": r"\cdot",
+    "÷": r"\div",
+    "±": r"\pm",
+    "∓": r"\mp",
+    "≤": r"\leq",
+    "≥": r"\geq",
+    "≠": r"\neq",
+    "≈": r"\approx",
+    "≡": r"\equiv",
+    "∝": r"\propto",
+    "∼": r"\sim",
+    "→": r"\rightarrow",
+    "←": r"\leftarrow",
+    "↔": r"\leftrightarrow",
+    "⇒": r"\Rightarrow",
+    "⇔": r"\Leftrightarrow",
+    "∈": r"\in",
+    "∉": r"\notin",
+    "⊂": r"\subset",
+    "⊆": r"\subseteq",
+    "⊃": r"\supset",
+    "⊇": r"\supseteq",
+    "∪": r"\cup",
+    "∩": r"\cap",
+    "∞": r"\infty",
+    "∂": r"\partial",
+    "∇": r"\nabla",
+    "∑": r"\sum",
+    "∏": r"\prod",
+    "∫": r"\int",
+    "∮": r"\oint",
+    "⋃": r"\bigcup",
+    "⋂": r"\bigcap",
+    "√": r"\surd",
+    "−": "-",
+    "–": "-",
+    "′": "'",
+    "″": "''",
+    "…": r"\ldots",
+    "⋯": r"\cdots",
+    "⋅": r"\cdot",
+    "∗": "*",
+    "∀": r"\forall",
+    "∃": r"\exists",
+    "¬": r"\neg",
+    "∧": r"\wedge",
+    "∨": r"\vee",
+    "∅": r"\emptyset",
+    "⊕": r"\oplus",
+    "⊗": r"\otimes",
+    "∘": r"\circ",
+    "°": r"^{\circ}",
+    "ℓ": r"\ell",
+    "ħ": r"\hbar",
+    "⟨": r"\langle",
+    "⟩": r"\rangle",
+    "‖": r"\|",
+    "∣": "|",
+    "⌊": r"\lfloor",
+    "⌋": r"\rfloor",
+    "⌈": r"\lceil",
+    "⌉": r"\rceil",
+    "≪": r"\ll",
+    "≫": r"\gg",
+    "≺": r"\prec",
+    "≻": r"\succ",
+    "∖": r"\setminus",
+    "∠": r"\angle",
+    "⊥": r"\perp",
+    "∥": r"\parallel",
+    "↦": r"\mapsto",
+    "⟶": r"\longrightarrow",
+    "∴": r"\therefore",
+    "≜": r"\triangleq",
+    "≃": r"\simeq",
+    "≅": r"\cong",
+    "{": r"\{",
+    "}": r"\}",
+    "%": r"\%",
+    "#": r"\#",
+    "&": r"\&",
+    "_": r"\_",
+    "$": r"\$",
+    "~": r"\sim",
+    "<": "<",
+    ">": ">",
+    "|": "|",
+    "^": r"\hat{}",
+    "\\": r"\backslash",
+}
 DOUBLE_STRUCK = {"ℝ": "R", "ℕ": "N", "ℤ": "Z", "ℚ": "Q", "ℂ": "C", "ℙ": "P", "ℍ": "H"}
 BIG_OPERATORS = {"∑", "∏", "⋃", "⋂", "∫", "∮"}
 OPENING, CLOSING = "([{⟨|‖⌊⌈", ")]}⟩|‖⌋⌉"
-FUNCTIONS = {"sin", "cos", "tan", "cot", "sec", "csc", "log", "ln", "exp", "lim", "max", "min", "sup", "inf",
-             "det", "arg", "deg", "dim", "ker", "gcd", "sinh", "cosh", "tanh", "arcsin", "arccos", "arctan", "Pr",
-             "lg", "hom"}
+FUNCTIONS = {
+    "sin",
+    "cos",
+    "tan",
+    "cot",
+    "sec",
+    "csc",
+    "log",
+    "ln",
+    "exp",
+    "lim",
+    "max",
+    "min",
+    "sup",
+    "inf",
+    "det",
+    "arg",
+    "deg",
+    "dim",
+    "ker",
+    "gcd",
+    "sinh",
+    "cosh",
+    "tanh",
+    "arcsin",
+    "arccos",
+    "arctan",
+    "Pr",
+    "lg",
+    "hom",
+}
 _PLAIN = re.compile(r"^[A-Za-z0-9+\-=()\[\]/.,:;!'*?@]$")
 _BOLD_FONT = re.compile(r"bold|black|heavy|cmbx|cmmib|cmbsy|[-,]bd?\b", re.I)
 _ITALIC_FONT = re.compile(r"italic|oblique|cmmi|cmti|-it\b|mathit", re.I)
@@ -68,10 +178,11 @@ class FormulaLatex:
 @dataclass
 class _Atom:
     """One item of a row: a glyph, or a built fraction / root / operator with limits."""
+
     latex: str
     box: tuple[float, float, float, float]
-    glyph: Glyph | None = None      # set for plain glyphs (which may be scripts)
-    size: float = 0.0               # the body size of what it holds
+    glyph: Glyph | None = None  # set for plain glyphs (which may be scripts)
+    size: float = 0.0  # the body size of what it holds
 
     @property
     def cx(self) -> float:
@@ -91,8 +202,14 @@ def _letter_latex(ch: str, font: str) -> str:
     name = unicodedata.name(ch, "")
     if name.startswith("MATHEMATICAL "):
         plain = unicodedata.normalize("NFKC", ch)
-        for word, command in (("DOUBLE-STRUCK", r"\mathbb"), ("FRAKTUR", r"\mathfrak"), ("SCRIPT", r"\mathcal"),
-                              ("BOLD", r"\mathbf"), ("SANS-SERIF", r"\mathsf"), ("MONOSPACE", r"\mathtt")):
+        for word, command in (
+            ("DOUBLE-STRUCK", r"\mathbb"),
+            ("FRAKTUR", r"\mathfrak"),
+            ("SCRIPT", r"\mathcal"),
+            ("BOLD", r"\mathbf"),
+            ("SANS-SERIF", r"\mathsf"),
+            ("MONOSPACE", r"\mathtt"),
+        ):
             if word in name:
                 return f"{command}{{{plain}}}"
         return GREEK.get(plain, plain)
@@ -127,8 +244,7 @@ def char_latex(glyph: Glyph) -> str:
     ch = glyph.char
     if _tex_slot_code(glyph):
         raise _Unnamed(ch)
-    if ch.isascii() and ch.isalnum() or unicodedata.name(ch, "").startswith("MATHEMATICAL ") \
-            or ch in DOUBLE_STRUCK:
+    if ch.isascii() and ch.isalnum() or unicodedata.name(ch, "").startswith("MATHEMATICAL ") or ch in DOUBLE_STRUCK:
         return _letter_latex(ch, glyph.font)
     if ch in GREEK:
         return rf"\boldsymbol{{{GREEK[ch]}}}" if _BOLD_FONT.search(glyph.font) else GREEK[ch]
@@ -139,11 +255,49 @@ def char_latex(glyph: Glyph) -> str:
     raise _Unnamed(ch)
 
 
-_SPACED = {"=", "+", "-", "<", ">", r"\pm", r"\mp", r"\times", r"\cdot", r"\div", r"\leq", r"\geq", r"\neq",
-           r"\approx", r"\equiv", r"\sim", r"\simeq", r"\cong", r"\propto", r"\in", r"\notin", r"\subset",
-           r"\subseteq", r"\supset", r"\supseteq", r"\cup", r"\cap", r"\rightarrow", r"\leftarrow",
-           r"\Rightarrow", r"\Leftrightarrow", r"\leftrightarrow", r"\mapsto", r"\ll", r"\gg", r"\oplus",
-           r"\otimes", r"\wedge", r"\vee", r"\setminus", r"\triangleq"}
+_SPACED = {
+    "=",
+    "+",
+    "-",
+    "<",
+    ">",
+    r"\pm",
+    r"\mp",
+    r"\times",
+    r"\cdot",
+    r"\div",
+    r"\leq",
+    r"\geq",
+    r"\neq",
+    r"\approx",
+    r"\equiv",
+    r"\sim",
+    r"\simeq",
+    r"\cong",
+    r"\propto",
+    r"\in",
+    r"\notin",
+    r"\subset",
+    r"\subseteq",
+    r"\supset",
+    r"\supseteq",
+    r"\cup",
+    r"\cap",
+    r"\rightarrow",
+    r"\leftarrow",
+    r"\Rightarrow",
+    r"\Leftrightarrow",
+    r"\leftrightarrow",
+    r"\mapsto",
+    r"\ll",
+    r"\gg",
+    r"\oplus",
+    r"\otimes",
+    r"\wedge",
+    r"\vee",
+    r"\setminus",
+    r"\triangleq",
+}
 
 
 def _join(tokens: list[str]) -> str:
@@ -152,8 +306,13 @@ def _join(tokens: list[str]) -> str:
     into a letter."""
     out = ""
     for k, token in enumerate(tokens):
-        binary = token in _SPACED and k > 0 and tokens[k - 1] not in _SPACED and not tokens[k - 1].endswith(
-            ("(", "[", r"\{", "{}")) and k + 1 < len(tokens)
+        binary = (
+            token in _SPACED
+            and k > 0
+            and tokens[k - 1] not in _SPACED
+            and not tokens[k - 1].endswith(("(", "[", r"\{", "{}"))
+            and k + 1 < len(tokens)
+        )
         if binary:
             out += f" {token} "
             continue
@@ -171,8 +330,9 @@ def _union(boxes) -> tuple[float, float, float, float]:
 def _main_size(items: list[_Atom]) -> float:
     """The row's body size: the largest size that at least a third of its glyphs reach (big operators
     and tall brackets are few; scripts are smaller)."""
-    sizes = sorted((a.size for a in items if a.glyph is not None), reverse=True) or \
-        sorted((a.size for a in items), reverse=True)
+    sizes = sorted((a.size for a in items if a.glyph is not None), reverse=True) or sorted(
+        (a.size for a in items), reverse=True
+    )
     for size in sizes:
         if sum(s >= 0.95 * size for s in sizes) >= len(sizes) / 3:
             return size
@@ -189,12 +349,23 @@ def _root(items: list[_Atom], bar: Rule, wider: list[Rule]):
     for sign in (a for a in items if a.glyph is not None and a.glyph.char == "√"):
         if not (abs(bar.x0 - sign.box[2]) < 0.6 * sign.size and sign.box[1] - 0.4 * sign.size <= bar.y <= sign.cy):
             continue
-        fence = min((r.y for r in wider if r.y > bar.y and r.x0 <= sign.box[0] + 1 and r.x1 >= bar.x1 - 1),
-                    default=sign.box[3])
-        radicand = [a for a in items if a is not sign and bar.x0 - 0.5 <= a.cx <= bar.x1 + 0.5
-                    and bar.y < a.cy < min(sign.box[3], fence)]
-        index = [a for a in items if a.glyph is not None and a is not sign and a.size < 0.85 * sign.size
-                 and sign.box[0] - sign.size <= a.cx < sign.cx and a.cy < sign.cy]
+        fence = min(
+            (r.y for r in wider if r.y > bar.y and r.x0 <= sign.box[0] + 1 and r.x1 >= bar.x1 - 1), default=sign.box[3]
+        )
+        radicand = [
+            a
+            for a in items
+            if a is not sign and bar.x0 - 0.5 <= a.cx <= bar.x1 + 0.5 and bar.y < a.cy < min(sign.box[3], fence)
+        ]
+        index = [
+            a
+            for a in items
+            if a.glyph is not None
+            and a is not sign
+            and a.size < 0.85 * sign.size
+            and sign.box[0] - sign.size <= a.cx < sign.cx
+            and a.cy < sign.cy
+        ]
         body = _row(radicand)
         latex = rf"\sqrt[{_row(index)}]{{{body}}}" if index else rf"\sqrt{{{body}}}"
         box = _union([a.box for a in [sign, *radicand, *index]] + [(bar.x0, bar.y, bar.x1, bar.y)])
@@ -221,14 +392,18 @@ def _limits(items: list[_Atom], size: float):
         if glyph is None or glyph.char not in BIG_OPERATORS:
             continue
         reach = 0.6 * (op.box[2] - op.box[0]) + 0.3 * size
-        near = [a for a in items if a is not op and a.size < op.size
-                and abs(a.cx - op.cx) <= reach + 0.5 * (a.box[2] - a.box[0])]
+        near = [
+            a
+            for a in items
+            if a is not op and a.size < op.size and abs(a.cx - op.cx) <= reach + 0.5 * (a.box[2] - a.box[0])
+        ]
         over = [a for a in near if a.box[3] <= op.box[1] + 0.35 * op.size]
         under = [a for a in near if a.box[1] >= op.box[3] - 0.35 * op.size]
         if not over and not under:
             continue
-        latex = OPERATORS[glyph.char] + (f"_{{{_row(under)}}}" if under else "") + \
-            (f"^{{{_row(over)}}}" if over else "")
+        latex = (
+            OPERATORS[glyph.char] + (f"_{{{_row(under)}}}" if under else "") + (f"^{{{_row(over)}}}" if over else "")
+        )
         return _Atom(latex, _union(a.box for a in [op, *over, *under]), size=op.size), [op, *over, *under]
     return None
 
@@ -238,7 +413,7 @@ def _structures(items: list[_Atom], rules: list[Rule]) -> list[_Atom]:
     the outer), then big operators with their limits."""
     rules = sorted(rules, key=lambda r: r.width)
     for k, rule in enumerate(rules):
-        found = _root(items, rule, rules[k + 1:]) or _fraction(items, rule)
+        found = _root(items, rule, rules[k + 1 :]) or _fraction(items, rule)
         if found:
             atom, used = found
             items = [a for a in items if all(a is not u for u in used)] + [atom]
@@ -284,9 +459,13 @@ def _base_tokens(atoms: list[_Atom], suffixes: list[str], size: float) -> list[s
     while k < len(atoms):
         if _upright_letter(atoms[k]):
             end = k + 1
-            while end < len(atoms) and _upright_letter(atoms[end]) and not suffixes[end - 1] and \
-                    _letter(atoms[end]).font == _letter(atoms[k]).font and \
-                    atoms[end].box[0] - atoms[end - 1].box[2] < 0.15 * size:
+            while (
+                end < len(atoms)
+                and _upright_letter(atoms[end])
+                and not suffixes[end - 1]
+                and _letter(atoms[end]).font == _letter(atoms[k]).font
+                and atoms[end].box[0] - atoms[end - 1].box[2] < 0.15 * size
+            ):
                 end += 1
             word = "".join(_letter(a).char for a in atoms[k:end])
             if end - k > 1 and word in FUNCTIONS:
@@ -346,8 +525,9 @@ def _row(items: list[_Atom], rules: Sequence[Rule] = ()) -> str:
 
 
 def _script_latex(places: dict[str, list[_Atom]]) -> str:
-    return "".join(f"{mark}{{{_row(places[place])}}}" for place, mark in (("sub", "_"), ("sup", "^"))
-                   if places.get(place))
+    return "".join(
+        f"{mark}{{{_row(places[place])}}}" for place, mark in (("sub", "_"), ("sup", "^")) if places.get(place)
+    )
 
 
 def _split_tag(glyphs: list[Glyph]) -> tuple[list[Glyph], str | None]:

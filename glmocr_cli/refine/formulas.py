@@ -7,6 +7,7 @@ A formula the layout cut into two boxes (part of it taken for a heading) is one 
 A one-line text region that reads as an equation (a relation sign, raised or lowered pieces or math
 italic, no prose words) is a display formula, never a heading.
 """
+
 from __future__ import annotations
 
 import re
@@ -110,7 +111,7 @@ def _box_pt(region: Region, page: PageResult) -> tuple[float, float, float, floa
     if region.bbox_pt:
         x0, y0, x1, y1 = region.bbox_pt
         return x0, y0, x1, y1
-    assert page.size_pt is not None   # only pages read from a PDF have formulas read from glyphs
+    assert page.size_pt is not None  # only pages read from a PDF have formulas read from glyphs
     scale = page.width / page.size_pt[0]
     x0, y0, x1, y1 = region.bbox
     return x0 / scale, y0 / scale, x1 / scale, y1 / scale
@@ -132,14 +133,20 @@ def _latex_from_glyphs(region: Region, page: PageResult, math: PageMath) -> bool
     found = formula_latex(*formula_parts(math, extent))
     if found is not None and _PROSE_IN_LATEX.search(found.latex):  # grown into a sentence beside it
         extent = formula_extent(math, box, gap_em=0.0)
-        assert extent is not None   # the same glyphs lie inside the same box: only the growing differs
+        assert extent is not None  # the same glyphs lie inside the same box: only the growing differs
         found = formula_latex(*formula_parts(math, extent))
     if found is None or _PROSE_IN_LATEX.search(found.latex):
         return False
-    swallowed = [r for r in page.regions if r is not region and r.task in (Task.TEXT, Task.FORMULA, Task.ABANDON)
-                 and (r.label != "formula_number" or found.tag) and _inside(_box_pt(r, page), extent)]
+    swallowed = [
+        r
+        for r in page.regions
+        if r is not region
+        and r.task in (Task.TEXT, Task.FORMULA, Task.ABANDON)
+        and (r.label != "formula_number" or found.tag)
+        and _inside(_box_pt(r, page), extent)
+    ]
     page.regions = [r for r in page.regions if all(r is not s for s in swallowed)]
-    assert page.size_pt is not None   # math is only read from PDF pages
+    assert page.size_pt is not None  # math is only read from PDF pages
     scale = page.width / page.size_pt[0]
     x0, y0, x1, y1 = extent
     region.bbox_pt = (round(x0, 2), round(y0, 2), round(x1, 2), round(y1, 2))
@@ -169,8 +176,11 @@ def _refine_page(page: PageResult, pdf: _PdfMath) -> None:
             continue  # already joined into a formula beside it
         text = " ".join(row_text(row) for row in rows_of(region)) if region.lines else ""
         if region.task is Task.FORMULA and text and _is_caption_or_prose(text):
-            region.label, region.task, region.content = "figure_title" if CAPTION.match(text) else "text", \
-                Task.TEXT, text
+            region.label, region.task, region.content = (
+                "figure_title" if CAPTION.match(text) else "text",
+                Task.TEXT,
+                text,
+            )
             region.image_name, region.image_png = None, None
             region.flags.append("not-a-formula")
             continue

@@ -14,6 +14,7 @@ The last one pulls the other way: a page whose only text is a short line (a cove
 frame of a scan) has no body to set furniture apart from, so that line is text, even where the layout
 model called it a header; so is a header or footer the layout found in the middle of the page.
 """
+
 from __future__ import annotations
 
 import re
@@ -23,14 +24,14 @@ from ..document import DEFAULT_LABEL_TASKS, DocResult, PageResult, Region, Task
 from ..text_patterns import CAPTION, PAGE_NUMBER
 from .words import body_size, is_styled, region_size, rows_of, share
 
-MARGIN = 0.12            # share of the page height that counts as top / bottom margin band
-NUMBER_MARGIN = 0.2      # a lone page number may sit a little further in
+MARGIN = 0.12  # share of the page height that counts as top / bottom margin band
+NUMBER_MARGIN = 0.2  # a lone page number may sit a little further in
 CAPTIONS = {"figure_caption", "table_caption", "figure_title", "table_title"}
 FURNITURE = {"header", "footer", "number", "header_image", "footer_image"}
-GAP_LINES = 1.0          # the gap between furniture and the body, in body letter heights
-SMALLER = 0.85           # OCR'd furniture: letter height under this share of the body's
-BODY_LINES = 3           # lines of body text a page needs before anything on it is furniture by position
-MID_PAGE = (0.3, 0.7)    # a header/footer box wholly inside this band of the page height is text
+GAP_LINES = 1.0  # the gap between furniture and the body, in body letter heights
+SMALLER = 0.85  # OCR'd furniture: letter height under this share of the body's
+BODY_LINES = 3  # lines of body text a page needs before anything on it is furniture by position
+MID_PAGE = (0.3, 0.7)  # a header/footer box wholly inside this band of the page height is text
 
 
 def _key(text: str) -> str:
@@ -47,9 +48,13 @@ def _band(region: Region, page: PageResult, margin: float) -> str | None:
 
 def _textual(region: Region) -> bool:
     """Text that could be furniture: captions never are (they sit by their figure, often low)."""
-    return (region.task in (Task.TEXT, Task.ABANDON) and bool(region.content.strip())
-            and region.label != "figure_title" and region.native_label not in CAPTIONS
-            and not CAPTION.match(region.content))
+    return (
+        region.task in (Task.TEXT, Task.ABANDON)
+        and bool(region.content.strip())
+        and region.label != "figure_title"
+        and region.native_label not in CAPTIONS
+        and not CAPTION.match(region.content)
+    )
 
 
 def _mark(region: Region, label: str, tasks: dict[str, Task] | None) -> None:
@@ -60,8 +65,14 @@ def _mark(region: Region, label: str, tasks: dict[str, Task] | None) -> None:
 
 def _outermost(region: Region, page: PageResult, band: str) -> bool:
     """No body text lies between the region and the page edge (a page number may: it is furniture too)."""
-    others = [r for r in page.regions if r is not region and r.task is Task.TEXT and r.label not in FURNITURE
-              and not PAGE_NUMBER.match(r.content.strip())]
+    others = [
+        r
+        for r in page.regions
+        if r is not region
+        and r.task is Task.TEXT
+        and r.label not in FURNITURE
+        and not PAGE_NUMBER.match(r.content.strip())
+    ]
     if band == "top":
         return not any(r.bbox[3] <= region.bbox[1] + 1 for r in others)
     return not any(r.bbox[1] >= region.bbox[3] - 1 for r in others)
@@ -82,8 +93,9 @@ def find_furniture(doc: DocResult, tasks: dict[str, Task] | None = None) -> DocR
                 seen[(band, _key(region.content))].add(page.index)
     repeats = max(2, (len(pages) + 1) // 2)
     body = body_size(doc)
-    body_heights = sorted(_letter_height(r) for p in pages for r in p.regions
-                          if r.task is Task.TEXT and r.label == "text" and r.lines) or [0.0]
+    body_heights = sorted(
+        _letter_height(r) for p in pages for r in p.regions if r.task is Task.TEXT and r.label == "text" and r.lines
+    ) or [0.0]
     body_height = body_heights[len(body_heights) // 2]
 
     for page in pages:
@@ -97,12 +109,20 @@ def find_furniture(doc: DocResult, tasks: dict[str, Task] | None = None) -> DocR
                 _mark(region, "number" if PAGE_NUMBER.match(text) else "header" if band == "top" else "footer", tasks)
             elif number_band and PAGE_NUMBER.match(text) and _outermost(region, page, number_band):
                 _mark(region, "number", tasks)
-            elif band and region.task is Task.TEXT and _outermost(region, page, band) and _is_small_line(
-                    region, body, body_height) and _set_apart(region, page, band, body_height):
+            elif (
+                band
+                and region.task is Task.TEXT
+                and _outermost(region, page, band)
+                and _is_small_line(region, body, body_height)
+                and _set_apart(region, page, band, body_height)
+            ):
                 _mark(region, "header" if band == "top" else "footer", tasks)
-            elif region.task is Task.ABANDON and region.label == "header" and not (
-                    band and len(seen[(band, _key(text))]) >= 2) and (
-                    _stands_out(region, body, body_height) or _opens_the_document(region, page, len(pages))):
+            elif (
+                region.task is Task.ABANDON
+                and region.label == "header"
+                and not (band and len(seen[(band, _key(text))]) >= 2)
+                and (_stands_out(region, body, body_height) or _opens_the_document(region, page, len(pages)))
+            ):
                 region.label, region.task = "paragraph_title", Task.TEXT  # a title, not a running header
         _keep_lone_text(page, seen, tasks)
     return doc
@@ -110,8 +130,15 @@ def find_furniture(doc: DocResult, tasks: dict[str, Task] | None = None) -> DocR
 
 def _body(page: PageResult, but: Region | None = None) -> list[Region]:
     """The page's text that is not furniture (page numbers not yet labelled included)."""
-    return [r for r in page.regions if r is not but and r.task is Task.TEXT and r.label not in FURNITURE
-            and r.content.strip() and not PAGE_NUMBER.match(r.content.strip())]
+    return [
+        r
+        for r in page.regions
+        if r is not but
+        and r.task is Task.TEXT
+        and r.label not in FURNITURE
+        and r.content.strip()
+        and not PAGE_NUMBER.match(r.content.strip())
+    ]
 
 
 def _body_lines(page: PageResult, but: Region | None = None) -> int:
@@ -137,7 +164,7 @@ def _keep_lone_text(page: PageResult, seen: dict[tuple[str, str], set[int]], tas
             continue
         band = _band(region, page, MARGIN)
         if band and len(seen[(band, _key(region.content))]) >= 2:
-            continue   # a running header: other pages repeat it
+            continue  # a running header: other pages repeat it
         middle = region.bbox[1] >= MID_PAGE[0] * page.height and region.bbox[3] <= MID_PAGE[1] * page.height
         if lone or middle:
             region.label, region.task = "text", (tasks or DEFAULT_LABEL_TASKS).get("text", Task.TEXT)

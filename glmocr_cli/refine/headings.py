@@ -5,6 +5,7 @@ found that is set like body text is a paragraph. A region that opens with headin
 in body text is split in two. The first heading on page 1 with no body text above it is the
 document's title (level 1); the other heading styles get levels 2.. from the largest down.
 """
+
 from __future__ import annotations
 
 import re
@@ -57,9 +58,16 @@ def _split_leading_heading(page: PageResult, region: Region, body: float) -> Reg
     if not _looks_like_heading(probe, body) or _looks_like_heading(rest_probe, body):
         return None
     rest = [ln for row in rows[1:] for ln in row]
-    body_region = replace(region, lines=rest, bbox=bbox_union([ln.bbox for ln in rest]), content=" ".join(
-        ln.text for ln in rest), flags=list(region.flags), timings={}, stats={},
-        label="text")  # the body under the heading, even where the layout called the whole box a title
+    body_region = replace(
+        region,
+        lines=rest,
+        bbox=bbox_union([ln.bbox for ln in rest]),
+        content=" ".join(ln.text for ln in rest),
+        flags=list(region.flags),
+        timings={},
+        stats={},
+        label="text",
+    )  # the body under the heading, even where the layout called the whole box a title
     region.lines, region.content = head, row_text(head)
     region.bbox = bbox_union([ln.bbox for ln in head])
     return body_region
@@ -84,9 +92,23 @@ def _split_heading_styles(page: PageResult, region: Region, body: float) -> None
     parts = [[ln for k in run for ln in rows[k]] for run in runs]
     region.lines, region.content = parts[0], row_text(parts[0])
     region.bbox = bbox_union([ln.bbox for ln in parts[0]])
-    insert_after(page, region, *(replace(region, lines=part, content=row_text(part), label="paragraph_title",
-                                         bbox=bbox_union([ln.bbox for ln in part]), flags=list(region.flags),
-                                         timings={}, stats={}) for part in parts[1:]))
+    insert_after(
+        page,
+        region,
+        *(
+            replace(
+                region,
+                lines=part,
+                content=row_text(part),
+                label="paragraph_title",
+                bbox=bbox_union([ln.bbox for ln in part]),
+                flags=list(region.flags),
+                timings={},
+                stats={},
+            )
+            for part in parts[1:]
+        ),
+    )
 
 
 def _same_style(a: tuple[float, bool, bool], b: tuple[float, bool, bool]) -> bool:
@@ -123,8 +145,12 @@ def find_headings(doc: DocResult) -> DocResult:
             elif region.label in HEADING_LABELS and _reads_as_paragraph(region, body):
                 region.label = "text"  # set like the body: a paragraph the model took for a title
 
-    headings = [r for p in doc.pages for r in p.regions
-                if r.task is Task.TEXT and r.label in HEADING_LABELS and r.content.strip()]
+    headings = [
+        r
+        for p in doc.pages
+        for r in p.regions
+        if r.task is Task.TEXT and r.label in HEADING_LABELS and r.content.strip()
+    ]
     title = _title(doc.pages[0], body) if doc.pages and doc.pages[0].index == 0 else None
     styles = sorted({_style_key(r) for r in headings if r is not title}, key=lambda k: (-k[0], not k[1], not k[2]))
     for region in headings:
@@ -160,8 +186,12 @@ def _title_case_line(text: str) -> bool:
     """A short line whose longer words all open upper-case and that ends without punctuation."""
     words = text.split()
     long_words = [w for w in words if len(w.strip("()-")) >= 4]
-    return (1 <= len(words) <= 10 and bool(long_words) and all(w[:1].isupper() for w in long_words)
-            and not text.rstrip().endswith((".", ",", ";", ":", "!", "?")))
+    return (
+        1 <= len(words) <= 10
+        and bool(long_words)
+        and all(w[:1].isupper() for w in long_words)
+        and not text.rstrip().endswith((".", ",", ";", ":", "!", "?"))
+    )
 
 
 def _is_paragraph_below(region: Region | None, above: Region) -> bool:
@@ -169,8 +199,11 @@ def _is_paragraph_below(region: Region | None, above: Region) -> bool:
         return False
     rows = rows_of(region)
     height = max(ln.bbox[3] - ln.bbox[1] for ln in above.lines)
-    return len(rows) >= 2 and 0 <= region.bbox[1] - above.bbox[3] < 3 * height and \
-        region.bbox[0] - height < above.bbox[0] < region.bbox[2]
+    return (
+        len(rows) >= 2
+        and 0 <= region.bbox[1] - above.bbox[3] < 3 * height
+        and region.bbox[0] - height < above.bbox[0] < region.bbox[2]
+    )
 
 
 def _side_headings_by_shape(page: PageResult) -> None:
@@ -191,9 +224,15 @@ def _side_headings_by_shape(page: PageResult) -> None:
                 rest = [ln for row in rows[1:] for ln in row]
                 # A region read row by row (a form's label: value rows) keeps its rows under the heading.
                 joint = "\n" if "\n" in region.content else " "
-                body = replace(region, lines=rest, bbox=bbox_union([ln.bbox for ln in rest]),
-                               content=joint.join(row_text(row) for row in rows[1:]), flags=list(region.flags),
-                               timings={}, stats={})
+                body = replace(
+                    region,
+                    lines=rest,
+                    bbox=bbox_union([ln.bbox for ln in rest]),
+                    content=joint.join(row_text(row) for row in rows[1:]),
+                    flags=list(region.flags),
+                    timings={},
+                    stats={},
+                )
                 region.lines, region.content, region.label = head, row_text(head), "paragraph_title"
                 region.bbox = bbox_union([ln.bbox for ln in head])
                 insert_after(page, region, body)

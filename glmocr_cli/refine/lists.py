@@ -1,6 +1,7 @@
 """Lists: a line that opens with a bullet glyph or an enumerator ('1.', 'a)', 'iv.') starts an item;
 the lines after it, up to the next marker, continue that item. Nesting comes from the marker's
 indent. Works on text-layer lines and on OCR lines alike."""
+
 from __future__ import annotations
 
 import re
@@ -33,8 +34,9 @@ def _marker(row: list[TextLine]) -> tuple[str, str, list[TextLine]] | None:
     return (f"{number}." if number else "-"), first, rest
 
 
-def _unseen_markers(region: Region, rows: list[list[TextLine]],
-                    markers: list) -> list[tuple[str, str, list[TextLine]] | None]:
+def _unseen_markers(
+    region: Region, rows: list[list[TextLine]], markers: list
+) -> list[tuple[str, str, list[TextLine]] | None]:
     """OCR often drops bullet glyphs (or reads a few). Rows that share one left edge, with the
     region's box reaching a marker's width left of it, start items where a row follows a short row
     and opens upper-case; a row that starts left of the edge may hold the unread bullet's space."""
@@ -45,11 +47,13 @@ def _unseen_markers(region: Region, rows: list[list[TextLine]],
     rights = [row[-1].bbox[2] for row in rows]
     plain = [x for x, m in zip(lefts, markers) if m is None]
     edge = sorted(plain)[len(plain) // 2] if plain else min(lefts)
-    starts = {0} | {r for r in range(1, len(rows)) if max(rights) - rights[r - 1] > 3 * height
-                    and rows[r][0].text[:1].isupper()}
+    starts = {0} | {
+        r for r in range(1, len(rows)) if max(rights) - rights[r - 1] > 3 * height and rows[r][0].text[:1].isupper()
+    }
     starts |= {r for r, m in enumerate(markers) if m is not None}
-    aligned = all(abs(x - edge) <= 0.5 * height or (r in starts and x < edge)
-                  for r, x in enumerate(lefts) if markers[r] is None)
+    aligned = all(
+        abs(x - edge) <= 0.5 * height or (r in starts and x < edge) for r, x in enumerate(lefts) if markers[r] is None
+    )
     if not aligned or edge - region.bbox[0] < height or len(starts) < 2:
         return markers
     return [markers[r] or (("-", "", row) if r in starts else None) for r, row in enumerate(rows)]
@@ -87,22 +91,33 @@ def _rebuild(region: Region, vocab: set[str]) -> bool:
             lead.append(row)
     # OCR'd rows: a row's left edge may include an unread bullet, so nesting is not measured
     depths = indent_depths([x for _, x, _ in items], unit) if is_styled(region) else [0] * len(items)
-    lines = [f"{'  ' * depth}{marker} {join_words(item_rows, vocab, markup=True)}"
-             for (marker, _, item_rows), depth in zip(items, depths)]
-    plain = [f"{mark} {join_words(item_rows, vocab, markup=False)}".strip()
-             for mark, (_, _, item_rows) in zip(printed, items)]
+    lines = [
+        f"{'  ' * depth}{marker} {join_words(item_rows, vocab, markup=True)}"
+        for (marker, _, item_rows), depth in zip(items, depths)
+    ]
+    plain = [
+        f"{mark} {join_words(item_rows, vocab, markup=False)}".strip()
+        for mark, (_, _, item_rows) in zip(printed, items)
+    ]
     intro = join_words(lead, vocab, markup=True) if lead else ""
     after = join_words(tail, vocab, markup=True) if tail else ""
     region.kind = "list"
     region.rich = (intro + "\n\n" if intro else "") + "\n".join(lines) + ("\n\n" + after if after else "")
-    region.content = (((join_words(lead, vocab, markup=False) + "\n") if lead else "") + "\n".join(plain)
-                      + ("\n" + join_words(tail, vocab, markup=False) if tail else ""))
+    region.content = (
+        ((join_words(lead, vocab, markup=False) + "\n") if lead else "")
+        + "\n".join(plain)
+        + ("\n" + join_words(tail, vocab, markup=False) if tail else "")
+    )
     return True
 
 
 def _candidate(region: Region) -> bool:
-    return region.task is Task.TEXT and region.kind in (None, "list") and region.label not in (
-        "doc_title", "paragraph_title", "content") and bool(region.lines)
+    return (
+        region.task is Task.TEXT
+        and region.kind in (None, "list")
+        and region.label not in ("doc_title", "paragraph_title", "content")
+        and bool(region.lines)
+    )
 
 
 def _continues(previous: Region, region: Region) -> bool:
@@ -124,7 +139,12 @@ def find_lists(doc: DocResult) -> DocResult:
                 merged.append(region)
                 continue
             previous = merged[-1] if merged else None
-            if previous is not None and previous.kind == "list" and _candidate(previous) and _continues(previous, region):
+            if (
+                previous is not None
+                and previous.kind == "list"
+                and _candidate(previous)
+                and _continues(previous, region)
+            ):
                 previous.lines = previous.lines + region.lines  # one list split by the layout
                 previous.bbox = bbox_union([previous.bbox, region.bbox])
                 _rebuild(previous, vocab)

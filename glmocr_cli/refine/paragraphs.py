@@ -5,6 +5,7 @@ first-line indents, and bold / italic / superscript / subscript kept as inline M
 Only regions whose content is still the plain join of their words are rewritten, so a step that
 repaired the text before (a script fix, say) is never undone.
 """
+
 from __future__ import annotations
 
 from ..document import DocResult, Task, TextLine

@@ -1,6 +1,7 @@
 """A text-layer line belongs wholly to one region: when a layout box cut a line (its first word left
 in another region, e.g. 'The' + 'Birth of Word Processing'), the words move to the text region that
 holds most of the line, and a region left empty goes."""
+
 from __future__ import annotations
 
 import re
@@ -33,8 +34,9 @@ def _visual_lines(regions: list[Region]) -> dict[int, int]:
             parent[n] = parent[parent[n]]
             n = parent[n]
         return n
+
     for i, ((ka, la), a) in enumerate(pieces):
-        for (kb, lb), b in pieces[i + 1:]:
+        for (kb, lb), b in pieces[i + 1 :]:
             if ka == kb or la == lb:
                 continue
             height = min(a[3] - a[1], b[3] - b[1])

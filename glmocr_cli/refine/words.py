@@ -1,5 +1,6 @@
 """What refine/ steps share: a region's words grouped into visual lines, the document's body text
 style, and words joined back into text (line-end hyphens, inline emphasis)."""
+
 from __future__ import annotations
 
 import re
@@ -45,8 +46,12 @@ def body_size(doc: DocResult) -> float | None:
     """The font size most characters of the document's text regions are set in."""
     return char_weighted(
         (round(ln.style.size * 2) / 2, len(ln.text))
-        for page in doc.pages for r in page.regions if r.task is Task.TEXT
-        for ln in r.lines if ln.style is not None and ln.style.size and not ln.style.script)
+        for page in doc.pages
+        for r in page.regions
+        if r.task is Task.TEXT
+        for ln in r.lines
+        if ln.style is not None and ln.style.size and not ln.style.script
+    )
 
 
 def region_size(region: Region) -> float:
@@ -80,8 +85,11 @@ def joins_hyphen(left: str, right: str, vocab: set[str]) -> str | None:
         return None
     last, first = left.split()[-1], right.split()[0]  # OCR lines hold several words
     stem, head = _WORD_CHARS.sub("", last[:-1]).lower(), _WORD_CHARS.sub("", first).lower()
-    if f"{stem}{head}" not in vocab and (f"{stem}-{head}" in vocab or stem in HYPHEN_PREFIXES or (
-            len(stem) >= 3 and len(head) >= 3 and stem in vocab and head in vocab)):
+    if f"{stem}{head}" not in vocab and (
+        f"{stem}-{head}" in vocab
+        or stem in HYPHEN_PREFIXES
+        or (len(stem) >= 3 and len(head) >= 3 and stem in vocab and head in vocab)
+    ):
         return left + right  # a compound word that happens to break at its hyphen
     return left[:-1] + right
 
@@ -100,8 +108,9 @@ def _inline(line: TextLine) -> str:
     return text
 
 
-def join_words(rows: Sequence[Sequence[TextLine]], vocab: set[str], markup: bool,
-               paragraph_breaks: set[int] | None = None) -> str:
+def join_words(
+    rows: Sequence[Sequence[TextLine]], vocab: set[str], markup: bool, paragraph_breaks: set[int] | None = None
+) -> str:
     """Rows of words -> text: line-end hyphens joined, paragraph breaks as blank lines, and with
     markup, runs of bold / italic words (that the region's majority is not) marked up."""
     words = [ln for row in rows for ln in row]
@@ -136,7 +145,7 @@ def _render_runs(pieces: list[tuple[str, bool, bool]]) -> str:
         end = k
         while end + 1 < len(pieces) and pieces[end + 1][1:] == (bold, italic) and pieces[end + 1][0] != "\n\n":
             end += 1
-        run = " ".join(p[0] for p in pieces[k:end + 1])
+        run = " ".join(p[0] for p in pieces[k : end + 1])
         if bold or italic:
             mark = "**" if bold and not italic else "*" if italic and not bold else "***"
             run = f"{mark}{run}{mark}"
@@ -185,8 +194,9 @@ def keep_regions(page: PageResult, kept: list[Region]) -> None:
             region.order = rank
 
 
-def merge_runs(page: PageResult, joins: Callable[[Region, Region], bool],
-               absorb: Callable[[Region, Region], None]) -> None:
+def merge_runs(
+    page: PageResult, joins: Callable[[Region, Region], bool], absorb: Callable[[Region, Region], None]
+) -> None:
     """Regions read one after another that `joins(previous, region)` accepts become one: lines and
     box joined, then `absorb(previous, region)` mends the text of the merged region."""
     kept: list[Region] = []

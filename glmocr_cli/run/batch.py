@@ -4,6 +4,7 @@ The main process opens each document only to check it and count its pages; worke
 recognise the pages. At most a few chunks are in flight, so memory stays flat however many pages
 there are. When every chunk of a document is back, the document is assembled and written here.
 """
+
 from __future__ import annotations
 
 import time
@@ -24,33 +25,49 @@ from ..writers.outputs import write_document
 from .damage import judge_document
 from .lifecycle import raise_if_interrupted
 from .rebuild import rebuild_formats
-from .state import (file_sha256, fingerprint, read_stamp, remove_stamp, stale_outputs, stamped_flags,
-                    stored_run_verdict, write_stamp)
+from .state import (
+    file_sha256,
+    fingerprint,
+    read_stamp,
+    remove_stamp,
+    stale_outputs,
+    stamped_flags,
+    stored_run_verdict,
+    write_stamp,
+)
 from .worker import ChunkResult, ChunkTask, PageWorker, one_line
 
-HEARTBEAT_SECONDS = 5.0   # how often the loop wakes with nothing finished (timeouts, progress lines)
+HEARTBEAT_SECONDS = 5.0  # how often the loop wakes with nothing finished (timeouts, progress lines)
 
 
 @dataclass
 class DocOutcome:
     path: Path
     relative_path: Path
-    status: str                     # converted | skipped | failed
+    status: str  # converted | skipped | failed
     pages: int = 0
     seconds: float = 0.0
     error: str | None = None
     detail: str | None = None
     warnings: list[str] = field(default_factory=list)
-    flags: list[str] = field(default_factory=list)     # "page 3: unsupported-script", for --fail-on flagged
+    flags: list[str] = field(default_factory=list)  # "page 3: unsupported-script", for --fail-on flagged
     outputs: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, summed over pages
-    rebuilt: bool = False           # Markdown/HTML rebuilt from the stored NAME.json, not recognised again
+    rebuilt: bool = False  # Markdown/HTML rebuilt from the stored NAME.json, not recognised again
 
     def to_json(self) -> dict[str, Any]:
-        return {"path": str(self.path), "relative_path": self.relative_path.as_posix(), "status": self.status,
-                "pages": self.pages, "seconds": round(self.seconds, 3), "error": self.error,
-                "warnings": self.warnings, "outputs": self.outputs, "rebuilt": self.rebuilt,
-                "timings": {k: round(v, 4) for k, v in self.timings.items()}}
+        return {
+            "path": str(self.path),
+            "relative_path": self.relative_path.as_posix(),
+            "status": self.status,
+            "pages": self.pages,
+            "seconds": round(self.seconds, 3),
+            "error": self.error,
+            "warnings": self.warnings,
+            "outputs": self.outputs,
+            "rebuilt": self.rebuilt,
+            "timings": {k: round(v, 4) for k, v in self.timings.items()},
+        }
 
 
 @dataclass
@@ -64,8 +81,8 @@ class _DocState:
     engine: dict | None = None
     error: str | None = None
     detail: str | None = None
-    repair_note: str | None = None      # MuPDF rebuilt a damaged file
-    stamp: dict | None = None           # the previous run's stamp, for removing its stale crops
+    repair_note: str | None = None  # MuPDF rebuilt a damaged file
+    stamp: dict | None = None  # the previous run's stamp, for removing its stale crops
 
 
 class Reporter:
@@ -73,7 +90,7 @@ class Reporter:
 
     def start(self, documents: int) -> None: ...
     def warn(self, message: str) -> None: ...
-    def error(self, message: str) -> None: ...   # a run-level problem that even -q prints
+    def error(self, message: str) -> None: ...  # a run-level problem that even -q prints
     def document_started(self, item: InputFile, pages: int) -> None: ...
     def pages_done(self, count: int) -> None: ...
     def document_finished(self, outcome: DocOutcome) -> None: ...
@@ -103,12 +120,19 @@ def _stage_seconds(pages: list[PageResult]) -> dict[str, float]:
 
 
 def _chunk(indices: list[int], size: int) -> list[list[int]]:
-    return [indices[i:i + size] for i in range(0, len(indices), size)]
+    return [indices[i : i + size] for i in range(0, len(indices), size)]
 
 
 class BatchConverter:
-    def __init__(self, settings: Settings, out_dir: Path, *, engine_name: str,
-                 key_extractor: Callable[[DocResult], dict] | None = None, reporter: Reporter | None = None):
+    def __init__(
+        self,
+        settings: Settings,
+        out_dir: Path,
+        *,
+        engine_name: str,
+        key_extractor: Callable[[DocResult], dict] | None = None,
+        reporter: Reporter | None = None,
+    ):
         self.settings, self.out_dir = settings, out_dir
         self.reporter = reporter or Reporter()
         self.key_extractor = key_extractor
@@ -119,8 +143,9 @@ class BatchConverter:
         self.chunk_pages = 1 if engine_name == "lite" else max(1, settings.batch_size // 2)
         self.page_ranges = parse_page_ranges(settings.pages) if settings.pages else None
         recognition_options = {k: v for k, v in settings.output_affecting().items() if k != "formats"}
-        self.fingerprint = fingerprint({"name": engine_name, "model": settings.model,
-                                        "layout_model": settings.layout_model}, recognition_options)
+        self.fingerprint = fingerprint(
+            {"name": engine_name, "model": settings.model, "layout_model": settings.layout_model}, recognition_options
+        )
         self.outcomes: dict[int, DocOutcome] = {}  # finished so far: readable after an interrupt
 
     # -- opening documents in the main process -------------------------------------------------
@@ -132,27 +157,45 @@ class BatchConverter:
             stamp = read_stamp(self.out_dir, item.relative_path)
             verdict = stored_run_verdict(self.out_dir, stamp, sha, self.fingerprint, item.stem, self.settings.formats)
             if not self.settings.force and verdict == "current":
-                return None, DocOutcome(item.path, item.relative_path, "skipped", pages=stamp.get("pages", 0),
-                                        flags=stamped_flags(self.out_dir, item.relative_path))
+                return None, DocOutcome(
+                    item.path,
+                    item.relative_path,
+                    "skipped",
+                    pages=stamp.get("pages", 0),
+                    flags=stamped_flags(self.out_dir, item.relative_path),
+                )
             if not self.settings.force and verdict == "formats" and (rebuilt := self._rebuild(item, sha, stamp)):
                 return None, rebuilt
-            source = open_source(item.path, password=self.settings.password, dpi=self.settings.dpi,
-                                 renderer=self.settings.renderer, max_pixels=self.settings.max_image_pixels)
+            source = open_source(
+                item.path,
+                password=self.settings.password,
+                dpi=self.settings.dpi,
+                renderer=self.settings.renderer,
+                max_pixels=self.settings.max_image_pixels,
+            )
             count = source.page_count
             repair_note = getattr(source, "repair_note", None)
             source.close()
         except SourceError as exc:
             return None, DocOutcome(item.path, item.relative_path, "failed", error=str(exc))
         except PermissionError:
-            return None, DocOutcome(item.path, item.relative_path, "failed", error="permission denied (file is not readable)")
+            return None, DocOutcome(
+                item.path, item.relative_path, "failed", error="permission denied (file is not readable)"
+            )
         except OSError as exc:
-            return None, DocOutcome(item.path, item.relative_path, "failed", error=f"cannot read file: {exc.strerror or exc}")
-        except UnsafeOutputPath as exc:   # e.g. a folder under -o that is a symlink leading out of it
+            return None, DocOutcome(
+                item.path, item.relative_path, "failed", error=f"cannot read file: {exc.strerror or exc}"
+            )
+        except UnsafeOutputPath as exc:  # e.g. a folder under -o that is a symlink leading out of it
             return None, DocOutcome(item.path, item.relative_path, "failed", error=f"cannot write output: {exc}")
         indices = [i for i in range(count) if page_selected(self.page_ranges, i + 1)]
         if not indices:
-            return None, DocOutcome(item.path, item.relative_path, "failed",
-                                    error=f"--pages {self.settings.pages} selects none of its {count} pages")
+            return None, DocOutcome(
+                item.path,
+                item.relative_path,
+                "failed",
+                error=f"--pages {self.settings.pages} selects none of its {count} pages",
+            )
         state = _DocState(item, sha, indices, time.perf_counter(), 0, repair_note=repair_note, stamp=stamp)
         self.reporter.document_started(item, len(indices))
         return state, None
@@ -163,55 +206,117 @@ class BatchConverter:
         seconds = time.perf_counter() - state.started
         if state.error:
             remove_stamp(self.out_dir, item.relative_path)
-            return DocOutcome(item.path, item.relative_path, "failed", len(state.pages), seconds,
-                              error=state.error, detail=state.detail)
+            return DocOutcome(
+                item.path,
+                item.relative_path,
+                "failed",
+                len(state.pages),
+                seconds,
+                error=state.error,
+                detail=state.detail,
+            )
         started = time.perf_counter()
         pages = [state.pages[i] for i in state.page_indices]
-        doc = DocResult(source=item.path, relative_path=item.relative_path, sha256=state.sha256, pages=pages,
-                        engine=state.engine or {}, options=self.settings.output_affecting(), output_stem=item.stem)
+        doc = DocResult(
+            source=item.path,
+            relative_path=item.relative_path,
+            sha256=state.sha256,
+            pages=pages,
+            engine=state.engine or {},
+            options=self.settings.output_affecting(),
+            output_stem=item.stem,
+        )
         doc.timings = {"recognition_wall": round(seconds, 4)}
         doc = refine_document(doc, self.settings.label_tasks())  # document-level fix-ups (refine/), both engines
         judged = judge_document(doc, state.repair_note)
         if not judged.may_stamp:
             remove_stamp(self.out_dir, item.relative_path)
         if judged.error:
-            return DocOutcome(item.path, item.relative_path, "failed", len(pages), seconds, error=judged.error,
-                              warnings=doc.warnings)
+            return DocOutcome(
+                item.path, item.relative_path, "failed", len(pages), seconds, error=judged.error, warnings=doc.warnings
+            )
         if pages and judged.warnings:  # document-level warnings go into NAME.json with the first page's
             pages[0].warnings[:0] = judged.warnings
         try:
             key_values = self.key_extractor(doc) if self.key_extractor else None
-            written = write_document(doc, self.out_dir, self.settings.formats,
-                                     keep_furniture=self.settings.keep_furniture, key_values=key_values)
+            written = write_document(
+                doc,
+                self.out_dir,
+                self.settings.formats,
+                keep_furniture=self.settings.keep_furniture,
+                key_values=key_values,
+            )
             for stale in stale_outputs(self.out_dir, state.stamp, written):
                 stale.unlink(missing_ok=True)
             if judged.may_stamp:
-                write_stamp(self.out_dir, item.relative_path, state.sha256, self.fingerprint, written,
-                            stem=item.stem, pages=len(pages), flags=flagged_pages(pages), source=item.path)
+                write_stamp(
+                    self.out_dir,
+                    item.relative_path,
+                    state.sha256,
+                    self.fingerprint,
+                    written,
+                    stem=item.stem,
+                    pages=len(pages),
+                    flags=flagged_pages(pages),
+                    source=item.path,
+                )
         except OSError as exc:
-            return DocOutcome(item.path, item.relative_path, "failed", len(pages), seconds,
-                              error=f"cannot write output: {exc.strerror or exc} ({exc.filename or self.out_dir})")
+            return DocOutcome(
+                item.path,
+                item.relative_path,
+                "failed",
+                len(pages),
+                seconds,
+                error=f"cannot write output: {exc.strerror or exc} ({exc.filename or self.out_dir})",
+            )
         except UnsafeOutputPath as exc:
-            return DocOutcome(item.path, item.relative_path, "failed", len(pages), seconds,
-                              error=f"cannot write output: {exc}")
-        return DocOutcome(item.path, item.relative_path, "converted", len(pages), time.perf_counter() - state.started,
-                          warnings=doc.warnings, flags=flagged_pages(pages), outputs=[p.relative_to(self.out_dir).as_posix() for p in written],
-                          timings={**_stage_seconds(pages), "assemble_and_write": time.perf_counter() - started})
+            return DocOutcome(
+                item.path, item.relative_path, "failed", len(pages), seconds, error=f"cannot write output: {exc}"
+            )
+        return DocOutcome(
+            item.path,
+            item.relative_path,
+            "converted",
+            len(pages),
+            time.perf_counter() - state.started,
+            warnings=doc.warnings,
+            flags=flagged_pages(pages),
+            outputs=[p.relative_to(self.out_dir).as_posix() for p in written],
+            timings={**_stage_seconds(pages), "assemble_and_write": time.perf_counter() - started},
+        )
 
     def _rebuild(self, item: InputFile, sha: str, stamp: dict) -> DocOutcome | None:
         """Only the output formats changed: Markdown/HTML from the stored NAME.json (run/rebuild.py).
         None when that JSON cannot be read back (hand-edited, older schema): then recognise again."""
         started = time.perf_counter()
         try:
-            doc, outputs = rebuild_formats(self.out_dir, stamp, self.settings.formats,
-                                           keep_furniture=self.settings.keep_furniture)
-            flags = flagged_pages(doc.pages)   # the stored document's problems stay known to --fail-on
-            write_stamp(self.out_dir, item.relative_path, sha, self.fingerprint, outputs,
-                        stem=item.stem, pages=len(doc.pages), flags=flags, source=item.path)
+            doc, outputs = rebuild_formats(
+                self.out_dir, stamp, self.settings.formats, keep_furniture=self.settings.keep_furniture
+            )
+            flags = flagged_pages(doc.pages)  # the stored document's problems stay known to --fail-on
+            write_stamp(
+                self.out_dir,
+                item.relative_path,
+                sha,
+                self.fingerprint,
+                outputs,
+                stem=item.stem,
+                pages=len(doc.pages),
+                flags=flags,
+                source=item.path,
+            )
         except (ValueError, KeyError, TypeError, AttributeError):
             return None
-        return DocOutcome(item.path, item.relative_path, "converted", len(doc.pages), time.perf_counter() - started,
-                          flags=flags, outputs=[p.relative_to(self.out_dir).as_posix() for p in outputs], rebuilt=True)
+        return DocOutcome(
+            item.path,
+            item.relative_path,
+            "converted",
+            len(doc.pages),
+            time.perf_counter() - started,
+            flags=flags,
+            outputs=[p.relative_to(self.out_dir).as_posix() for p in outputs],
+            rebuilt=True,
+        )
 
     # -- the loop --------------------------------------------------------------------------------
     def _start_pool(self):
@@ -237,7 +342,7 @@ class BatchConverter:
 
     def run(self, inputs: list[InputFile]) -> list[DocOutcome]:
         self.reporter.start(len(inputs))
-        outcomes = self.outcomes   # kept on the converter: an interrupted run's summary reads them
+        outcomes = self.outcomes  # kept on the converter: an interrupted run's summary reads them
         try:
             pool = self._start_pool()
         except BaseException:
@@ -259,7 +364,7 @@ class BatchConverter:
         in_flight: dict[Any, int] = {}
         limit = 2 * self.workers
         timeout = self.settings.document_timeout or None
-        clocks: dict[int, float] = {}   # doc_id -> when a worker began its first chunk (--document-timeout)
+        clocks: dict[int, float] = {}  # doc_id -> when a worker began its first chunk (--document-timeout)
         seen_log_lines: set[str] = set()
 
         def record(doc_id: int, outcome: DocOutcome) -> None:
@@ -290,8 +395,10 @@ class BatchConverter:
             for doc_id, state in list(states.items()):
                 if state.error or doc_id not in clocks or now - clocks[doc_id] <= timeout:
                     continue
-                state.error = f"stopped after --document-timeout {timeout:g} s ({len(state.pages)} of " \
-                              f"{len(state.page_indices)} pages done)"
+                state.error = (
+                    f"stopped after --document-timeout {timeout:g} s ({len(state.pages)} of "
+                    f"{len(state.page_indices)} pages done)"
+                )
                 for task in [t for t in tasks if t.doc_id == doc_id]:
                     tasks.remove(task)
                     state.chunks_left -= 1
@@ -316,7 +423,7 @@ class BatchConverter:
                     tasks.extend(ChunkTask(doc_id, item.path, c) for c in chunks)
                 task = tasks.popleft()
                 in_flight[pool.submit(task)] = task.doc_id
-                raise_if_interrupted()   # an in-process pool ran the chunk just now
+                raise_if_interrupted()  # an in-process pool ran the chunk just now
             if not in_flight:
                 continue
             wake = HEARTBEAT_SECONDS
@@ -324,9 +431,17 @@ class BatchConverter:
                 now = time.perf_counter()
                 start_clocks(now)
                 waiting = any(doc_id not in clocks for doc_id in in_flight.values())
-                wake = min([wake, 0.5 if waiting else wake,
-                            *(max(0.05, clocks[d] + timeout - now) for d, s in states.items()
-                              if not s.error and d in clocks)])
+                wake = min(
+                    [
+                        wake,
+                        0.5 if waiting else wake,
+                        *(
+                            max(0.05, clocks[d] + timeout - now)
+                            for d, s in states.items()
+                            if not s.error and d in clocks
+                        ),
+                    ]
+                )
             done, _ = wait(list(in_flight), timeout=wake, return_when=FIRST_COMPLETED)
             for future in done:
                 doc_id = in_flight.pop(future)

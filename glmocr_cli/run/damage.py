@@ -4,6 +4,7 @@ A PDF that MuPDF had to repair, or whose pages' content could not be read in ful
 when nothing at all could be read from such a file the document fails. A document with damaged
 pages is written but not stamped up to date, so the next run tries it again.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -15,9 +16,9 @@ DAMAGED = "damaged"
 
 @dataclass
 class Verdict:
-    error: str | None = None                  # the document fails with this reason
+    error: str | None = None  # the document fails with this reason
     warnings: list[str] = field(default_factory=list)  # document-level, beside the pages' own
-    may_stamp: bool = True                    # False: the next run retries the document
+    may_stamp: bool = True  # False: the next run retries the document
 
 
 def _has_content(doc: DocResult) -> bool:
@@ -33,6 +34,8 @@ def judge_document(doc: DocResult, repair_note: str | None) -> Verdict:
         return Verdict(warnings=["nothing was recognised on any page (blank or unreadable)"])
     warnings = [repair_note] if repair_note else []
     if damaged:
-        warnings.append(f"{len(damaged)} of {len(doc.pages)} pages damaged (page "
-                        f"{', '.join(map(str, damaged[:10]))}); not marked up to date, the next run retries")
+        warnings.append(
+            f"{len(damaged)} of {len(doc.pages)} pages damaged (page "
+            f"{', '.join(map(str, damaged[:10]))}); not marked up to date, the next run retries"
+        )
     return Verdict(warnings=warnings, may_stamp=not damaged)

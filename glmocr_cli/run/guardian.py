@@ -6,6 +6,7 @@ processes with the driver, but its agents (dashboard, runtime-env) are re-parent
 The guardian keeps a list of the main process's descendants and, when the main process has gone,
 kills those still running (checked by start time, so a reused pid is never hit). Linux (/proc).
 """
+
 from __future__ import annotations
 
 import os
@@ -66,9 +67,15 @@ def start_guardian() -> None:
     """Watch this process from outside (once per process; Linux only)."""
     if _started or not Path("/proc/self/stat").exists():
         return
-    _started.append(subprocess.Popen([sys.executable, "-m", "glmocr_cli.run.guardian", str(os.getpid())],
-                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL, start_new_session=True))
+    _started.append(
+        subprocess.Popen(
+            [sys.executable, "-m", "glmocr_cli.run.guardian", str(os.getpid())],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ was started with it ignored (`nohup`). SIGKILL cannot be caught, so each worker 
 end: the kernel's parent-death signal (Linux prctl) and, where that is missing, a thread that
 watches the parent's pid.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -17,7 +18,7 @@ import sys
 import threading
 import time
 
-EXIT_TERMINATED = 128 + signal.SIGTERM   # 143, what shells and supervisors expect after SIGTERM
+EXIT_TERMINATED = 128 + signal.SIGTERM  # 143, what shells and supervisors expect after SIGTERM
 PR_SET_PDEATHSIG = 1
 WATCH_SECONDS = 1.0
 
@@ -30,7 +31,7 @@ class Terminated(KeyboardInterrupt):
         self.signum = signum
 
 
-_terminated: int | None = None   # the signal that ended the run
+_terminated: int | None = None  # the signal that ended the run
 _interrupted = False
 
 
@@ -51,7 +52,7 @@ def handle_sigterm_like_sigint() -> None:
     signals are remembered, so one that lands in library code with a bare `except:` is not lost."""
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _raise_terminated)
-        if signal.getsignal(signal.SIGHUP) is signal.SIG_DFL:   # nohup's ignored SIGHUP stays ignored
+        if signal.getsignal(signal.SIGHUP) is signal.SIG_DFL:  # nohup's ignored SIGHUP stays ignored
             signal.signal(signal.SIGHUP, _raise_terminated)
         if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
             signal.signal(signal.SIGINT, _raise_interrupted)
@@ -84,7 +85,7 @@ def _set_parent_death_signal(sig: int) -> bool:
 
 
 def _parent_gone(parent_pid: int) -> bool:
-    if os.getppid() != parent_pid:   # re-parented to init or a subreaper: the parent has died
+    if os.getppid() != parent_pid:  # re-parented to init or a subreaper: the parent has died
         return True
     try:
         os.kill(parent_pid, 0)

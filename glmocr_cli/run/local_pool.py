@@ -5,6 +5,7 @@ The worker processes come from pebble's ProcessPool because a running chunk can 
 cancelling its future ends that worker and starts a fresh one (--document-timeout), which the
 standard ProcessPoolExecutor cannot do.
 """
+
 from __future__ import annotations
 
 import os
@@ -15,14 +16,15 @@ from .worker import ChunkTask, PageWorker, init_process, run_in_process
 
 
 class ProcessWorkerPool:
-    reports_running = True   # a future is running once a worker has taken its chunk
+    reports_running = True  # a future is running once a worker has taken its chunk
 
     def __init__(self, settings: Settings, workers: int, threads: int):
         from pebble import ProcessPool
 
         self.size = workers
-        self.pool = ProcessPool(max_workers=workers, initializer=init_process,
-                                initargs=(settings, threads, os.getpid()))
+        self.pool = ProcessPool(
+            max_workers=workers, initializer=init_process, initargs=(settings, threads, os.getpid())
+        )
 
     def submit(self, task: ChunkTask) -> Future:
         return self.pool.schedule(run_in_process, args=[task])

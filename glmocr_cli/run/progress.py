@@ -1,4 +1,5 @@
 """Progress for people and for logs: rich bars on a terminal, one plain line per document otherwise."""
+
 from __future__ import annotations
 
 import sys
@@ -19,7 +20,7 @@ def _describe(outcome: DocOutcome) -> str:
     return f"converted  {outcome.path} ({outcome.pages} page{'s' * (outcome.pages != 1)}, {outcome.seconds:.1f} s{how})"
 
 
-PROGRESS_SECONDS = 30.0   # a log shows the run is alive at least this often, however long a document
+PROGRESS_SECONDS = 30.0  # a log shows the run is alive at least this often, however long a document
 
 
 class PlainReporter(Reporter):
@@ -31,7 +32,7 @@ class PlainReporter(Reporter):
         self.total = self.done = self.pages = self.pages_total = 0
         self.started = self.last_line = time.perf_counter()
         self.progress_seconds = progress_seconds
-        self.running: dict[str, int] = {}   # documents started and not finished: path -> pages
+        self.running: dict[str, int] = {}  # documents started and not finished: path -> pages
 
     def _print(self, text: str) -> None:
         """One event, one line: names inside it are shown escaped (display.py)."""
@@ -60,8 +61,10 @@ class PlainReporter(Reporter):
         if now - self.last_line < self.progress_seconds:
             return
         doing = ", ".join(f"{path} ({pages} pages)" for path, pages in list(self.running.items())[:2])
-        self._print(f"progress: {self.pages}/{self.pages_total} pages, {self.done}/{self.total} documents, "
-                    f"{now - self.started:.0f} s" + (f"; working on {doing}" if doing else ""))
+        self._print(
+            f"progress: {self.pages}/{self.pages_total} pages, {self.done}/{self.total} documents, "
+            f"{now - self.started:.0f} s" + (f"; working on {doing}" if doing else "")
+        )
 
     def warn(self, message: str) -> None:
         self._print(f"warning: {message}")
@@ -92,13 +95,26 @@ class RichReporter(PlainReporter):
     def __init__(self, verbose: bool = False):
         super().__init__(sys.stderr, verbose)
         from rich.console import Console
-        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
-                                   TimeRemainingColumn)
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
 
         self.console = Console(stderr=True)
-        self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                 TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TimeRemainingColumn(),
-                                 console=self.console, transient=False)
+        self.progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]}"),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            console=self.console,
+            transient=False,
+        )
         self.doc_task = self.page_task = None
 
     def _write(self, text: str) -> None:
@@ -124,7 +140,7 @@ class RichReporter(PlainReporter):
         self.progress.update(self.page_task, advance=count, rate=f"{self.pages / max(seconds, 1e-9):.2f} pages/s")
 
     def heartbeat(self) -> None:
-        pass   # the bars show progress live
+        pass  # the bars show progress live
 
     def document_finished(self, outcome: DocOutcome) -> None:
         super().document_finished(outcome)

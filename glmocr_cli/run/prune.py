@@ -6,6 +6,7 @@ any output path (writers/output_paths.py: under -o, the document's own NAME.* fi
 images/ and layout/ pictures), never a file another document's stamp also lists, and never a file
 whose content is no longer what this tool wrote (hand-edited: kept and named).
 """
+
 from __future__ import annotations
 
 import json
@@ -19,15 +20,19 @@ from .state import file_sha256
 
 @dataclass
 class StaleDocument:
-    source: str                          # the input that is gone
+    source: str  # the input that is gone
     stamp: Path
-    outputs: list[Path] = field(default_factory=list)   # may be removed
-    kept: list[Path] = field(default_factory=list)      # listed, but changed by hand or shared
+    outputs: list[Path] = field(default_factory=list)  # may be removed
+    kept: list[Path] = field(default_factory=list)  # listed, but changed by hand or shared
     pruned: bool = False
 
     def to_json(self, out_dir: Path) -> dict:
-        return {"input": self.source, "outputs": [p.relative_to(out_dir).as_posix() for p in self.outputs],
-                "kept": [p.relative_to(out_dir).as_posix() for p in self.kept], "pruned": self.pruned}
+        return {
+            "input": self.source,
+            "outputs": [p.relative_to(out_dir).as_posix() for p in self.outputs],
+            "kept": [p.relative_to(out_dir).as_posix() for p in self.kept],
+            "pruned": self.pruned,
+        }
 
 
 def _stamps(out_dir: Path) -> list[tuple[Path, dict]]:
@@ -36,7 +41,7 @@ def _stamps(out_dir: Path) -> list[tuple[Path, dict]]:
     if not state.is_dir() or state.is_symlink():
         return []
     found = []
-    for dirpath, _dirnames, filenames in os.walk(state):   # symlinked folders are not followed
+    for dirpath, _dirnames, filenames in os.walk(state):  # symlinked folders are not followed
         for name in sorted(filenames):
             if not name.endswith(".stamp.json"):
                 continue

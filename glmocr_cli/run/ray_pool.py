@@ -4,6 +4,7 @@ The batch loop stays the same (run/batch.py): only the `submit` function changes
 one engine (models loaded once per actor). Ray restarts an actor that dies and retries the chunk it
 was working on, so a killed worker costs time, never a document. Needs the `[ray]` extra.
 """
+
 from __future__ import annotations
 
 import os
@@ -22,20 +23,24 @@ def connect(address: str | None, num_cpus: int | None = None) -> dict[str, float
         raise ConfigError("--ray needs the Ray extra: pip install 'glmocr-cli[ray]'") from None
     if not ray.is_initialized():
         local = address in (None, "", "local")
-        kwargs: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False,
-                                  "configure_logging": False, "ignore_reinit_error": True}
+        kwargs: dict[str, Any] = {
+            "include_dashboard": False,
+            "log_to_driver": False,
+            "configure_logging": False,
+            "ignore_reinit_error": True,
+        }
         if local:
             kwargs["num_cpus"] = num_cpus or os.cpu_count() or 1
             from .guardian import start_guardian
 
-            start_guardian()   # the instance's agents outlive a killed driver otherwise
+            start_guardian()  # the instance's agents outlive a killed driver otherwise
         try:
             ray.init(address=None if local else address, **kwargs)
         except (ConnectionError, RuntimeError, ValueError) as exc:
             raise ConfigError(f"--ray {address}: cannot connect to the Ray cluster ({exc})") from None
         from .lifecycle import handle_sigterm_like_sigint
 
-        handle_sigterm_like_sigint()   # ray.init installs a SIGTERM handler of its own that aborts
+        handle_sigterm_like_sigint()  # ray.init installs a SIGTERM handler of its own that aborts
     return ray.cluster_resources()
 
 
@@ -53,8 +58,9 @@ class RayActorPool:
             size = max(1, int(resources.get("CPU", 1) // cpus_per_worker))
         if settings.workers > 0:
             size = min(size, settings.workers)
-        actor_class = ray.remote(num_cpus=cpus_per_worker, num_gpus=num_gpus_per_worker,
-                                 max_restarts=-1, max_task_retries=3)(_PageWorkerActor)
+        actor_class = ray.remote(
+            num_cpus=cpus_per_worker, num_gpus=num_gpus_per_worker, max_restarts=-1, max_task_retries=3
+        )(_PageWorkerActor)
         self.actors = [actor_class.remote(settings, cpus_per_worker) for _ in range(size)]
         self.in_flight = [0] * size
         self.size = size
@@ -88,7 +94,7 @@ class RayActorPool:
         started here goes with them (its processes also die with this one: Ray fate-shares them)."""
         import ray
 
-        if interrupted:   # disconnecting ends the actors this driver owns, without retrying their tasks
+        if interrupted:  # disconnecting ends the actors this driver owns, without retrying their tasks
             ray.shutdown()
             return
         for actor in self.actors:
@@ -121,12 +127,13 @@ class _Resilient(Future):
         super().__init__()
 
         def done(f: Future) -> None:
-            if self.cancelled():   # stopped by --document-timeout
+            if self.cancelled():  # stopped by --document-timeout
                 return
             try:
                 self.set_result(f.result())
             except Exception as exc:  # RayActorError, RayTaskError, ...
-                self.set_result(ChunkResult(task.doc_id, [], error=f"Ray worker failed: {one_line(exc)}",
-                                            detail=str(exc)))
+                self.set_result(
+                    ChunkResult(task.doc_id, [], error=f"Ray worker failed: {one_line(exc)}", detail=str(exc))
+                )
 
         inner.add_done_callback(done)

@@ -4,6 +4,7 @@ Used when a rerun differs from the stored one only in its output formats (or a M
 was deleted): recognition is the expensive part, and NAME.json holds everything the renderers read.
 Figure crops are read back from images/ for the HTML, which embeds them.
 """
+
 from __future__ import annotations
 
 import json
@@ -26,18 +27,19 @@ def load_stored_document(out_dir: Path, stem: Path) -> DocResult:
         for region in page.regions:
             if not region.image_name:
                 continue
-            crop = folder.crop(stem, region.image_name)   # the stored JSON is data too: checked
+            crop = folder.crop(stem, region.image_name)  # the stored JSON is data too: checked
             if crop.is_file():
                 region.image_png = crop.read_bytes()
     return doc
 
 
-def rebuild_formats(out_dir: Path, stamp: dict[str, Any], formats: list[str], *,
-                    keep_furniture: bool) -> tuple[DocResult, list[Path]]:
+def rebuild_formats(
+    out_dir: Path, stamp: dict[str, Any], formats: list[str], *, keep_furniture: bool
+) -> tuple[DocResult, list[Path]]:
     """Write the requested formats but JSON (which is the source) from the stored document; return
     it and every output the document now has (for the new stamp)."""
     stem = Path(stamp["stem"])
     doc = load_stored_document(out_dir, stem)
     written = write_formats(doc, out_dir, [fmt for fmt in formats if fmt != "json"], keep_furniture=keep_furniture)
-    kept = intact_outputs(out_dir, stamp)   # a hand-changed file is not vouched for again
+    kept = intact_outputs(out_dir, stamp)  # a hand-changed file is not vouched for again
     return doc, sorted(set(kept) | set(written))

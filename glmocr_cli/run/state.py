@@ -5,6 +5,7 @@ hash and the same fingerprint (engine, models, output-affecting options but the 
 version), and every output it lists is still there. When only the formats differ, Markdown and HTML
 are rebuilt from the stored NAME.json (run/rebuild.py).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -41,7 +42,7 @@ def _stamp_path(out_dir: Path, relative_path: Path) -> Path:
 def read_stamp(out_dir: Path, relative_path: Path) -> dict[str, Any] | None:
     try:
         stamp = json.loads(_stamp_path(out_dir, relative_path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):   # UnsafeOutputPath too: a .glmocr/ that leads elsewhere
+    except (OSError, ValueError):  # UnsafeOutputPath too: a .glmocr/ that leads elsewhere
         return None
     return stamp if isinstance(stamp, dict) else None
 
@@ -53,28 +54,33 @@ def _intact(folder: OutputFolder, stamp: dict[str, Any], entry: str) -> bool:
         return False
     recorded = stamp.get("output_sha256")
     if not isinstance(recorded, dict) or entry not in recorded:
-        return True   # a stamp from before hashes were recorded
+        return True  # a stamp from before hashes were recorded
     try:
         return file_sha256(path) == recorded[entry]
     except OSError:
         return False
 
 
-def stored_run_verdict(out_dir: Path, stamp: dict[str, Any] | None, sha256: str, print_: str, stem: Path,
-                       formats: list[str]) -> str:
+def stored_run_verdict(
+    out_dir: Path, stamp: dict[str, Any] | None, sha256: str, print_: str, stem: Path, formats: list[str]
+) -> str:
     """'current' (skip), 'formats' (only output formats are missing or hand-changed: rebuild them
     from the stored NAME.json) or 'redo' (recognise again).
 
     The fingerprint leaves the output formats out, so asking for another format never redoes
     recognition when the stored JSON can supply it. An output whose content differs from what was
     written (hand-edited, truncated) counts as missing."""
-    if not stamp or stamp.get("sha256") != sha256 or stamp.get("fingerprint") != print_ \
-            or stamp.get("stem") != stem.as_posix():
+    if (
+        not stamp
+        or stamp.get("sha256") != sha256
+        or stamp.get("fingerprint") != print_
+        or stamp.get("stem") != stem.as_posix()
+    ):
         return "redo"
     folder = OutputFolder(out_dir)
     entries = stamp.get("outputs", [])
     if not isinstance(entries, list) or any(folder.from_stamp(p) is None for p in entries):
-        return "redo"   # a stamp naming a path outside -o was not written by this tool
+        return "redo"  # a stamp naming a path outside -o was not written by this tool
     outputs = set(entries)
     broken = {p for p in outputs if not _intact(folder, stamp, p)}
     # A missing Markdown/HTML can be rebuilt; a missing crop or JSON cannot.
@@ -94,18 +100,34 @@ def intact_outputs(out_dir: Path, stamp: dict[str, Any]) -> list[Path]:
     return [folder.checked(p) for p in stamp.get("outputs", []) if _intact(folder, stamp, p)]
 
 
-def write_stamp(out_dir: Path, relative_path: Path, sha256: str, print_: str, outputs: list[Path], *,
-                stem: Path, pages: int, flags: list[str] | None = None, source: Path | None = None) -> None:
+def write_stamp(
+    out_dir: Path,
+    relative_path: Path,
+    sha256: str,
+    print_: str,
+    outputs: list[Path],
+    *,
+    stem: Path,
+    pages: int,
+    flags: list[str] | None = None,
+    source: Path | None = None,
+) -> None:
     """Written after every output of a document, and only for a document converted in full.
     `flags`: its flagged pages, so --fail-on flagged also fails a rerun that skips it.
     `output_sha256`: what each output held, so a hand-changed one is not taken as up to date.
     `source`: the input's absolute path, so outputs of inputs that are gone can be named (prune.py)."""
     folder = OutputFolder(out_dir)
     names = sorted({folder.relative(p) for p in outputs})
-    stamp = {"sha256": sha256, "fingerprint": print_, "stem": stem.as_posix(), "pages": pages,
-             "outputs": names, "flags": flags or [],
-             "output_sha256": {name: file_sha256(folder.checked(name)) for name in names},
-             "source": os.path.abspath(source) if source is not None else None}
+    stamp = {
+        "sha256": sha256,
+        "fingerprint": print_,
+        "stem": stem.as_posix(),
+        "pages": pages,
+        "outputs": names,
+        "flags": flags or [],
+        "output_sha256": {name: file_sha256(folder.checked(name)) for name in names},
+        "source": os.path.abspath(source) if source is not None else None,
+    }
     write_atomic(folder.stamp(relative_path), json.dumps(stamp, indent=1))
 
 

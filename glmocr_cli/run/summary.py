@@ -3,6 +3,7 @@
 It records what a cron job or CI step needs afterwards: the tool version, when the run started and
 ended, the options, each document's outcome, and whether the run was interrupted.
 """
+
 from __future__ import annotations
 
 import json
@@ -50,9 +51,27 @@ def _json_safe(value: Any) -> Any:
     return undecodable_as_escapes(str(value))
 
 
-def write_summary(path: Path, body: dict[str, Any], *, started: str, settings: Settings, inputs: list[str],
-                  output_dir: Path, warnings: list[str], interrupted: bool = False) -> None:
-    summary = {"tool": "glmocr-cli", "version": __version__, "started": started, "ended": now_iso(),
-               "interrupted": interrupted, "inputs": inputs, "output": str(output_dir),
-               "options": options_record(settings), "warnings": warnings, **body}
+def write_summary(
+    path: Path,
+    body: dict[str, Any],
+    *,
+    started: str,
+    settings: Settings,
+    inputs: list[str],
+    output_dir: Path,
+    warnings: list[str],
+    interrupted: bool = False,
+) -> None:
+    summary = {
+        "tool": "glmocr-cli",
+        "version": __version__,
+        "started": started,
+        "ended": now_iso(),
+        "interrupted": interrupted,
+        "inputs": inputs,
+        "output": str(output_dir),
+        "options": options_record(settings),
+        "warnings": warnings,
+        **body,
+    }
     write_atomic(path, json.dumps(_json_safe(summary), indent=2, ensure_ascii=False) + "\n")

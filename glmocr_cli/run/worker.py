@@ -3,6 +3,7 @@
 The same functions run in the main process when there is one worker, so results do not depend on
 the number of workers.
 """
+
 from __future__ import annotations
 
 import os
@@ -35,7 +36,7 @@ class ChunkResult:
     pages: list[PageResult]
     engine: dict | None = None
     error: str | None = None
-    detail: str | None = None   # traceback, shown with --verbose
+    detail: str | None = None  # traceback, shown with --verbose
     log_lines: list[str] = field(default_factory=list)  # third-party warnings met in a worker (run/logs.py)
 
 
@@ -62,8 +63,13 @@ class PageWorker:
             if self._source is not None:
                 self._source.close()
             self._source = None
-            self._source = open_source(path, password=self.settings.password, dpi=self.settings.dpi,
-                                       renderer=self.settings.renderer, max_pixels=self.settings.max_image_pixels)
+            self._source = open_source(
+                path,
+                password=self.settings.password,
+                dpi=self.settings.dpi,
+                renderer=self.settings.renderer,
+                max_pixels=self.settings.max_image_pixels,
+            )
             self._source_path = path
         return self._source
 
@@ -127,8 +133,8 @@ def init_process(settings: Settings, threads: int, parent_pid: int | None = None
     from .logs import CapturedLines, quiet_native_logs, route_third_party_logs
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)   # the parent's SIGTERM handler is not ours to run
-    signal.signal(signal.SIGHUP, signal.SIG_IGN)    # a closing terminal hangs up the whole group: the parent decides
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent's SIGTERM handler is not ours to run
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)  # a closing terminal hangs up the whole group: the parent decides
     if parent_pid is not None:
         die_with_parent(parent_pid)
     _LOG_LINES = CapturedLines()

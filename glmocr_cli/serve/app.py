@@ -10,6 +10,7 @@ time limit (`--request-timeout`, counted from its arrival, queue included): when
 decode stops between two steps and it is answered with what was read (finish_reason "length"). A client
 that disconnects has its request dropped from the queue, or its decode stopped at the next step.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -78,8 +79,11 @@ def parse_chat_request(body: Any, max_pixels: int, default_max_tokens: int) -> C
     max_tokens = chat.max_tokens or chat.max_completion_tokens or default_max_tokens
     from ..recognize.glm.recognizer import prepare_crop
 
-    return CropRequest(prepare_crop(decode_image(images[0], max_pixels)), "\n".join(chat.texts()) or "Text Recognition:",
-                       max_new_tokens=min(max_tokens, default_max_tokens))
+    return CropRequest(
+        prepare_crop(decode_image(images[0], max_pixels)),
+        "\n".join(chat.texts()) or "Text Recognition:",
+        max_new_tokens=min(max_tokens, default_max_tokens),
+    )
 
 
 class StopWhen:
@@ -108,7 +112,7 @@ async def answer_or_disconnect(request: Request, future: Future, poll: float = 0
         if done:
             return waiter.result()
         if await request.is_disconnected():
-            waiter.cancel()   # cancels the queued future too; a running decode stops on StopWhen
+            waiter.cancel()  # cancels the queued future too; a running decode stops on StopWhen
             raise ClientGone
 
 
@@ -126,10 +130,17 @@ class RefuseFirst:
         await self.app(scope, receive, send)
 
 
-def create_app(recognizer: CropRecognizer, *, model_name: str = "glm-ocr", api_key: str | None = None,
-               max_request_bytes: int = 20 * 2**20, max_image_pixels: int = Settings.max_image_pixels,
-               max_new_tokens: int = Settings.max_new_tokens, batch_size: int = Settings.batch_size,
-               request_timeout: float = 120.0):
+def create_app(
+    recognizer: CropRecognizer,
+    *,
+    model_name: str = "glm-ocr",
+    api_key: str | None = None,
+    max_request_bytes: int = 20 * 2**20,
+    max_image_pixels: int = Settings.max_image_pixels,
+    max_new_tokens: int = Settings.max_new_tokens,
+    batch_size: int = Settings.batch_size,
+    request_timeout: float = 120.0,
+):
     batcher = RequestBatcher(recognizer, batch_size=batch_size)
 
     @contextlib.asynccontextmanager
@@ -142,8 +153,9 @@ def create_app(recognizer: CropRecognizer, *, model_name: str = "glm-ocr", api_k
     app.state.counts = {"answered": 0, "client_gone": 0, "timed_out": 0}
 
     def error(status: int, message: str) -> JSONResponse:
-        return JSONResponse({"error": {"message": message, "type": "invalid_request_error", "code": status}},
-                            status_code=status)
+        return JSONResponse(
+            {"error": {"message": message, "type": "invalid_request_error", "code": status}}, status_code=status
+        )
 
     def refusal(request: Request) -> JSONResponse | None:
         if api_key and request.url.path.startswith("/v1/"):
@@ -176,7 +188,7 @@ def create_app(recognizer: CropRecognizer, *, model_name: str = "glm-ocr", api_k
                 return error(413, f"request body over {max_request_bytes} bytes")
         try:
             parsed = json.loads(body or b"null")
-        except (ValueError, RecursionError):   # bad UTF-8 or syntax; nesting deeper than Python's stack
+        except (ValueError, RecursionError):  # bad UTF-8 or syntax; nesting deeper than Python's stack
             return error(400, "body is not valid JSON")
         try:
             crop = parse_chat_request(parsed, max_image_pixels, max_new_tokens)
@@ -188,20 +200,33 @@ def create_app(recognizer: CropRecognizer, *, model_name: str = "glm-ocr", api_k
         except ClientGone:
             stop.client_gone.set()
             app.state.counts["client_gone"] += 1
-            return Response(status_code=499)   # nobody reads it; the connection is gone
+            return Response(status_code=499)  # nobody reads it; the connection is gone
         except Exception as exc:
             return error(500, f"recognition failed: {type(exc).__name__}: {exc}")
         tokens, stopped = result.tokens, result.finish_reason == "stopped"
         app.state.counts["timed_out" if stopped else "answered"] += 1
         return {
-            "id": f"chatcmpl-{uuid.uuid4().hex}", "object": "chat.completion", "created": int(time.time()),
+            "id": f"chatcmpl-{uuid.uuid4().hex}",
+            "object": "chat.completion",
+            "created": int(time.time()),
             "model": model_name,
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": result.text},
-                         "finish_reason": "length" if result.finish_reason in ("length", "stopped") else "stop"}],
-            "usage": {"prompt_tokens": result.stats.get("prompt_tokens", 0), "completion_tokens": tokens,
-                      "total_tokens": tokens + result.stats.get("prompt_tokens", 0)},
-            "glmocr_stats": {**result.stats, "seconds": result.seconds,
-                             **({"stopped": f"time limit of {request_timeout:g} s"} if stopped else {})},
+            "choices": [
+                {
+                    "index": 0,
+                    "message": {"role": "assistant", "content": result.text},
+                    "finish_reason": "length" if result.finish_reason in ("length", "stopped") else "stop",
+                }
+            ],
+            "usage": {
+                "prompt_tokens": result.stats.get("prompt_tokens", 0),
+                "completion_tokens": tokens,
+                "total_tokens": tokens + result.stats.get("prompt_tokens", 0),
+            },
+            "glmocr_stats": {
+                **result.stats,
+                "seconds": result.seconds,
+                **({"stopped": f"time limit of {request_timeout:g} s"} if stopped else {}),
+            },
         }
 
     return app

@@ -1,4 +1,5 @@
 """Gather crops from concurrent requests into batches for one recogniser (one model, one thread)."""
+
 from __future__ import annotations
 
 import queue

@@ -1,4 +1,5 @@
 """What `glmocr serve` checks before it loads a model or opens a socket."""
+
 from __future__ import annotations
 
 import ipaddress
@@ -21,8 +22,10 @@ def bind_refusal(host: str, api_key: str | None, allow_no_key: bool, api_key_env
     network run the model."""
     if api_key or allow_no_key or is_loopback(host):
         return None
-    return (f"--host {host} is reachable from other machines and {api_key_env} is not set: set {api_key_env} "
-            f"to require a key, bind 127.0.0.1, or pass --allow-no-key")
+    return (
+        f"--host {host} is reachable from other machines and {api_key_env} is not set: set {api_key_env} "
+        f"to require a key, bind 127.0.0.1, or pass --allow-no-key"
+    )
 
 
 def serve_advice(message: str) -> str:

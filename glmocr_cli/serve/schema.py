@@ -1,6 +1,7 @@
 """The shape of a `/v1/chat/completions` body, checked before anything is decoded: a wrong type
 anywhere (`"content": 5`, a numeric `image_url.url`, a string `max_tokens`) is a 400 with one line
 naming the field, never an exception deeper in."""
+
 from __future__ import annotations
 
 import re
@@ -10,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, Validat
 
 
 class _Part(BaseModel):
-    model_config = ConfigDict(extra="allow")   # clients send fields we do not read (detail, cache_control)
+    model_config = ConfigDict(extra="allow")  # clients send fields we do not read (detail, cache_control)
 
 
 class ImageURL(_Part):
@@ -55,8 +56,13 @@ class ChatRequest(_Part):
         return [text for text in found if text]
 
     def image_urls(self) -> list[str]:
-        return [part.url for message in self.messages if isinstance(message.content, list)
-                for part in message.content if isinstance(part, ImagePart)]
+        return [
+            part.url
+            for message in self.messages
+            if isinstance(message.content, list)
+            for part in message.content
+            if isinstance(part, ImagePart)
+        ]
 
 
 def _field_path(loc: tuple) -> str:
@@ -65,8 +71,11 @@ def _field_path(loc: tuple) -> str:
     for item in loc:
         if isinstance(item, int):
             path += f"[{item}]"
-        elif item.isidentifier() and item not in ("str", "int", "none", "list", "ImageURL", "ImagePart",
-                                                   "TextPart") and not path.endswith(f".{item}"):
+        elif (
+            item.isidentifier()
+            and item not in ("str", "int", "none", "list", "ImageURL", "ImagePart", "TextPart")
+            and not path.endswith(f".{item}")
+        ):
             path += f".{item}" if path else item
     return path or "body"
 
@@ -74,7 +83,7 @@ def _field_path(loc: tuple) -> str:
 def reason(error: ValidationError) -> str:
     """One line: the first wrong field and what it should be (a union's alternatives joined by 'or')."""
     errors = error.errors(include_url=False)
-    deepest = max(errors, key=lambda item: len(_field_path(item["loc"])))   # the most specific field
+    deepest = max(errors, key=lambda item: len(_field_path(item["loc"])))  # the most specific field
     first = _field_path(deepest["loc"])
     wants = []
     for item in errors:

@@ -1,4 +1,5 @@
 """Find the documents to convert: files, folders (recursive), or paths read from standard input."""
+
 from __future__ import annotations
 
 import errno
@@ -12,15 +13,19 @@ from typing import BinaryIO
 from ..writers.output_paths import output_stem_for
 
 SUPPORTED_SUFFIXES = (".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".bmp")
-OUTPUT_MARKER = ".glmocr"   # the state folder every output folder holds (run/state.py STATE_DIR)
-_SPECIAL_KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-                  (stat.S_ISSOCK, "a socket"))
+OUTPUT_MARKER = ".glmocr"  # the state folder every output folder holds (run/state.py STATE_DIR)
+_SPECIAL_KINDS = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
 
 
 @dataclass(frozen=True)
 class InputFile:
     path: Path
-    relative_path: Path    # mirrors under the output folder
+    relative_path: Path  # mirrors under the output folder
     error: str | None = None  # set when the input cannot even be listed
     warning: str | None = None  # set for a folder skipped on purpose (a symlink loop): reported, not a failure
     output_stem: Path | None = None  # outputs' path under -o, no suffix; see output_stems()
@@ -71,8 +76,9 @@ def _matches(relative: Path, patterns: list[str]) -> bool:
     return any(fnmatch.fnmatch(text, p) or fnmatch.fnmatch(relative.name, p) for p in patterns)
 
 
-def _walk(root: Path, include: list[str], exclude: list[str],
-          output_dir: Path | None = None) -> tuple[list[InputFile], list[InputFile]]:
+def _walk(
+    root: Path, include: list[str], exclude: list[str], output_dir: Path | None = None
+) -> tuple[list[InputFile], list[InputFile]]:
     """Files under root, following symlinked folders once (a symlink loop is reported, not followed).
 
     Output folders are not inputs: the run's own -o (left out without a word, so `convert . -o out`
@@ -93,17 +99,25 @@ def _walk(root: Path, include: list[str], exclude: list[str],
         here = Path(dirpath)
         st = here.stat()
         if (st.st_dev, st.st_ino) in seen_dirs:
-            problems.append(InputFile(here, here.relative_to(root),
-                                      warning="symlink loop: this folder was already visited; skipped"))
+            problems.append(
+                InputFile(
+                    here, here.relative_to(root), warning="symlink loop: this folder was already visited; skipped"
+                )
+            )
             dirnames[:] = []
             continue
         seen_dirs.add((st.st_dev, st.st_ino))
         is_own_output = (st.st_dev, st.st_ino) == own_output
         if is_own_output or os.path.lexists(here / OUTPUT_MARKER):
-            if not is_own_output or here == root:   # the -o inside an input folder goes without a word
+            if not is_own_output or here == root:  # the -o inside an input folder goes without a word
                 why = "the output folder (-o)" if is_own_output else f"an output folder (it holds {OUTPUT_MARKER})"
-                problems.append(InputFile(here, here.relative_to(root) if here != root else Path(here.name),
-                                          warning=f"{why}: its files are outputs, not inputs; skipped"))
+                problems.append(
+                    InputFile(
+                        here,
+                        here.relative_to(root) if here != root else Path(here.name),
+                        warning=f"{why}: its files are outputs, not inputs; skipped",
+                    )
+                )
             dirnames[:] = []
             continue
         dirnames.sort()
@@ -166,8 +180,7 @@ def discover_inputs(
             if kind := _special(path):
                 found = [InputFile(path, Path(path.name), not_regular_reason(kind))]
             elif path.is_file() and path.suffix.lower() not in SUPPORTED_SUFFIXES:
-                found = [InputFile(path, Path(path.name),
-                                   f"unsupported file type {path.suffix or '(no suffix)'!r}")]
+                found = [InputFile(path, Path(path.name), f"unsupported file type {path.suffix or '(no suffix)'!r}")]
         else:
             found = [InputFile(path, Path(path.name), "no such file or folder")]
         for item in found:
@@ -182,14 +195,19 @@ def output_stems(items: list[InputFile]) -> list[InputFile]:
     """Outputs are named after the input without its extension (x.pdf -> x.md), except when two
     inputs would share that name (x.pdf beside x.jpg): then each keeps its extension
     (x.pdf.md, x.jpg.md), so both convert and the names say which is which."""
+
     def usable(item: InputFile) -> bool:
         return item.error is None and item.warning is None
 
     by_stem: dict[str, set[Path]] = {}
     for item in filter(usable, items):
         by_stem.setdefault(item.stem.as_posix(), set()).add(item.relative_path)
-    return [replace(item, output_stem=output_stem_for(item.relative_path, keep_suffix=True))
-            if usable(item) and len(by_stem[item.stem.as_posix()]) > 1 else item for item in items]
+    return [
+        replace(item, output_stem=output_stem_for(item.relative_path, keep_suffix=True))
+        if usable(item) and len(by_stem[item.stem.as_posix()]) > 1
+        else item
+        for item in items
+    ]
 
 
 def _refuse_output_collisions(items: list[InputFile]) -> list[InputFile]:
@@ -200,9 +218,12 @@ def _refuse_output_collisions(items: list[InputFile]) -> list[InputFile]:
     for item in items:
         key = item.stem.as_posix()
         if item.error is None and item.warning is None and key in owners:
-            item = InputFile(item.path, item.relative_path,
-                             f"its outputs would overwrite those of {owners[key]}; convert it separately "
-                             "(another -o) or pass their common parent folder")
+            item = InputFile(
+                item.path,
+                item.relative_path,
+                f"its outputs would overwrite those of {owners[key]}; convert it separately "
+                "(another -o) or pass their common parent folder",
+            )
         elif item.error is None and item.warning is None:
             owners[key] = item.path
         checked.append(item)

@@ -3,6 +3,7 @@
 Pages are produced lazily so that a 500-page PDF never sits in memory whole; a worker process opens
 the document itself and renders only the pages it was given.
 """
+
 from __future__ import annotations
 
 import io
@@ -100,8 +101,9 @@ class PdfSource:
         except Exception as exc:  # PyMuPDF raises several types for damaged files
             raise SourceError(f"corrupt or truncated PDF ({exc})") from None
         # A file MuPDF had to rebuild (truncated, broken xref) may have lost content: say so.
-        self.repair_note = (f"damaged PDF, repaired by MuPDF ({'; '.join(_mupdf_warnings()[:3])})"
-                            if self.doc.is_repaired else None)
+        self.repair_note = (
+            f"damaged PDF, repaired by MuPDF ({'; '.join(_mupdf_warnings()[:3])})" if self.doc.is_repaired else None
+        )
         if self.doc.needs_pass:
             if not password:
                 raise SourceError("encrypted PDF: a password is needed (--password)")
@@ -121,11 +123,15 @@ class PdfSource:
             width_pt, height_pt = page.rect.width, page.rect.height
             dpi = fitting_dpi(width_pt, height_pt, self.dpi, max_pixels)
             if dpi < MIN_DPI:
-                raise SourceError(f"page {index + 1} is {width_pt:.0f}x{height_pt:.0f} pt: even at {MIN_DPI} DPI it "
-                                  f"would render to more than {max_pixels} pixels (--max-image-pixels)")
+                raise SourceError(
+                    f"page {index + 1} is {width_pt:.0f}x{height_pt:.0f} pt: even at {MIN_DPI} DPI it "
+                    f"would render to more than {max_pixels} pixels (--max-image-pixels)"
+                )
             if dpi < self.dpi:
-                notes.append(f"page {index + 1} is {width_pt:.0f}x{height_pt:.0f} pt: rendered at {dpi} DPI instead "
-                             f"of {self.dpi} to stay under {max_pixels} pixels (--max-image-pixels)")
+                notes.append(
+                    f"page {index + 1} is {width_pt:.0f}x{height_pt:.0f} pt: rendered at {dpi} DPI instead "
+                    f"of {self.dpi} to stay under {max_pixels} pixels (--max-image-pixels)"
+                )
             _mupdf_warnings()
             image = self._render_image(page, index, dpi)
             spans = self._text_spans(page, dpi / 72.0)
@@ -136,17 +142,28 @@ class PdfSource:
             raise SourceError(f"page {index + 1} cannot be rendered ({exc})") from None
         if complaints:  # MuPDF rendered what it could of a broken page: the rest is lost
             notes.append(f"page {index + 1}: damaged PDF content, MuPDF: {'; '.join(complaints[:3])}")
-        return PageImage(self.path, index, image, "pdf", dpi=dpi, size_pt=(width_pt, height_pt),
-                         text_spans=spans or None, pdf_page=page, warnings=notes, damaged=bool(complaints),
-                         rulings=read_rulings(page, dpi / 72.0) if spans else None)
+        return PageImage(
+            self.path,
+            index,
+            image,
+            "pdf",
+            dpi=dpi,
+            size_pt=(width_pt, height_pt),
+            text_spans=spans or None,
+            pdf_page=page,
+            warnings=notes,
+            damaged=bool(complaints),
+            rulings=read_rulings(page, dpi / 72.0) if spans else None,
+        )
 
     def _render_image(self, page: fitz.Page, index: int, dpi: int) -> Image.Image:
         scale = dpi / 72.0
         if self.renderer == "pdf2image":
             from pdf2image import convert_from_path  # optional: poppler's pdftoppm
 
-            images = convert_from_path(str(self.path), dpi=dpi, first_page=index + 1,
-                                       last_page=index + 1, userpw=self.password)
+            images = convert_from_path(
+                str(self.path), dpi=dpi, first_page=index + 1, last_page=index + 1, userpw=self.password
+            )
             return images[0].convert("RGB")
         pix = page.get_pixmap(matrix=fitz.Matrix(scale, scale), alpha=False, colorspace=fitz.csRGB)
         return Image.frombytes("RGB", (pix.width, pix.height), pix.samples)
@@ -174,8 +191,10 @@ class ImageSource:
         except Exception as exc:
             raise SourceError(f"not a readable image ({exc})") from None
         if width * height > max_pixels:
-            raise SourceError(f"image is {width}x{height} = {width * height} pixels, over the limit of "
-                              f"{max_pixels} (decompression bomb guard, --max-image-pixels)")
+            raise SourceError(
+                f"image is {width}x{height} = {width * height} pixels, over the limit of "
+                f"{max_pixels} (decompression bomb guard, --max-image-pixels)"
+            )
         self.page_count = getattr(self.image, "n_frames", 1)
 
     def render(self, index: int, max_pixels: int) -> PageImage:
@@ -193,8 +212,14 @@ class ImageSource:
         self.image.close()
 
 
-def open_source(path: Path, *, password: str | None = None, dpi: int = 200, renderer: str = "pymupdf",
-                max_pixels: int = Settings.max_image_pixels) -> PdfSource | ImageSource:
+def open_source(
+    path: Path,
+    *,
+    password: str | None = None,
+    dpi: int = 200,
+    renderer: str = "pymupdf",
+    max_pixels: int = Settings.max_image_pixels,
+) -> PdfSource | ImageSource:
     kind = sniff_kind(path)
     if kind == "pdf":
         return PdfSource(path, password, dpi, renderer)

@@ -5,6 +5,7 @@ order, alef first: `اإلنتاجية` for `الإنتاجية`, `خالل` for
 alef of such a pair has zero width (the ligature's whole advance sits on the lam that follows),
 while a real alef before a lam (the article `ال`) has its own width. Those pairs are swapped back.
 """
+
 from __future__ import annotations
 
 import pymupdf

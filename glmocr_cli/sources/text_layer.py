@@ -5,6 +5,7 @@ Words are built from glyphs rather than taken from PyMuPDF's word list so that (
 is restored where two glyphs stand apart, (b) ligature glyphs ("ﬁ") become plain letters, and
 (c) each word knows how it is set, which refine/ reads for headings, lists, code and formulas.
 """
+
 from __future__ import annotations
 
 import re
@@ -73,8 +74,12 @@ def _glyphs(row: list[dict]) -> list[tuple[str, tuple[float, float, float, float
 def _word(glyphs: list, main_size: float, baseline: float, line_no: int, block: int, scale) -> TextSpan:
     """glyphs: (char, bbox, span, baseline y); span carries its cached '_style' and 'size'."""
     first = glyphs[0][2]
-    box = scale(min(g[1][0] for g in glyphs), min(g[1][1] for g in glyphs),
-                max(g[1][2] for g in glyphs), max(g[1][3] for g in glyphs))
+    box = scale(
+        min(g[1][0] for g in glyphs),
+        min(g[1][1] for g in glyphs),
+        max(g[1][2] for g in glyphs),
+        max(g[1][3] for g in glyphs),
+    )
     if all(g[2] is first for g in glyphs):  # the common case: one span, one style
         text = plain_ligatures("".join(g[0] for g in glyphs))
         place = ""
@@ -85,8 +90,20 @@ def _word(glyphs: list, main_size: float, baseline: float, line_no: int, block: 
             elif origin_y > baseline + 0.1 * main_size:
                 place = "sub"
         bold, italic, mono = first["_style"]
-        return TextSpan(box, text, block, TextStyle(size=round(first["size"], 2), font=first["font"], bold=bold,
-                                                    italic=italic, mono=mono, line=line_no, script=place))
+        return TextSpan(
+            box,
+            text,
+            block,
+            TextStyle(
+                size=round(first["size"], 2),
+                font=first["font"],
+                bold=bold,
+                italic=italic,
+                mono=mono,
+                line=line_no,
+                script=place,
+            ),
+        )
     base = [g for g in glyphs if g[2]["size"] >= 0.85 * main_size] or glyphs
     span = max(base, key=lambda g: g[2]["size"])[2]
     votes = [g[2]["_style"] for g in base]
@@ -106,9 +123,16 @@ def _word(glyphs: list, main_size: float, baseline: float, line_no: int, block: 
         else:
             pieces.append((text, place))
     script = pieces[0][1] if len(pieces) == 1 else ""
-    style = TextStyle(size=round(span["size"], 2), font=span["font"], bold=bold, italic=italic, mono=mono,
-                      line=line_no, pieces=pieces if len(pieces) > 1 and len({p for _, p in pieces}) > 1 else [],
-                      script=script)
+    style = TextStyle(
+        size=round(span["size"], 2),
+        font=span["font"],
+        bold=bold,
+        italic=italic,
+        mono=mono,
+        line=line_no,
+        pieces=pieces if len(pieces) > 1 and len({p for _, p in pieces}) > 1 else [],
+        script=script,
+    )
     return TextSpan(box, "".join(t for t, _ in pieces), block, style)
 
 
@@ -121,6 +145,7 @@ def _scaler(page: fitz.Page, scale: float):
     def rotated(x0, y0, x1, y1):
         rect = fitz.Rect(x0, y0, x1, y1) * matrix
         return rect.x0, rect.y0, rect.x1, rect.y1
+
     return rotated
 
 
@@ -158,9 +183,12 @@ def read_words(page: fitz.Page, scale: float) -> list[TextSpan]:
             for k, glyph in enumerate(glyphs):
                 ch, box = glyph[0], glyph[1]
                 if ch.isspace() or ch == "\u00a0":
-                    if current and k + 1 < len(glyphs) and bool(_RTL.match(current[-1][0])) == bool(
-                            _RTL.match(glyphs[k + 1][0])) and _stray_space(box, current[-1][1], glyphs[k + 1][1],
-                                                                           glyph[2]["size"]):
+                    if (
+                        current
+                        and k + 1 < len(glyphs)
+                        and bool(_RTL.match(current[-1][0])) == bool(_RTL.match(glyphs[k + 1][0]))
+                        and _stray_space(box, current[-1][1], glyphs[k + 1][1], glyph[2]["size"])
+                    ):
                         continue  # a space placed far from the letters it sits between: not a break
                     if current:
                         words.append(_word(current, main_size, baseline, line_no, block_no, to_pixels))

@@ -5,6 +5,7 @@ Files get the mode any ordinary tool gives them (0666 & ~umask), not mkstemp's p
 Temporary names carry the writer's pid, so a later run can remove those a killed run left behind
 without touching the ones a live run is writing.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -34,7 +35,7 @@ def current_umask() -> int:
     return mask
 
 
-TEMP_NAME_KEEPS = 24   # bytes of the final name a temporary name starts with
+TEMP_NAME_KEEPS = 24  # bytes of the final name a temporary name starts with
 
 
 def _temp_prefix(path: Path) -> str:

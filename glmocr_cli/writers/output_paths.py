@@ -15,6 +15,7 @@ Names taken from inputs are made safe and stable (the same input always gets the
 - a name longer than the file system allows (255 bytes) is cut, keeping its extension, and gets
   `~` and 8 hex digits of a hash of the whole name, so two long names stay apart.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -22,8 +23,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-NAME_MAX = 255          # bytes in one file name (Linux, macOS, Windows alike)
-STATE_DIR = ".glmocr"   # stamps and the lock
+NAME_MAX = 255  # bytes in one file name (Linux, macOS, Windows alike)
+STATE_DIR = ".glmocr"  # stamps and the lock
 
 
 class UnsafeOutputPath(ValueError):
@@ -32,9 +33,9 @@ class UnsafeOutputPath(ValueError):
 
 def _escape_char(ch: str) -> str:
     code = ord(ch)
-    if 0xDC80 <= code <= 0xDCFF:          # a byte that was not UTF-8 (surrogateescape)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8 (surrogateescape)
         return f"%{code - 0xDC00:02X}"
-    if 0xD800 <= code <= 0xDFFF:          # any other lone surrogate cannot be written either
+    if 0xD800 <= code <= 0xDFFF:  # any other lone surrogate cannot be written either
         return "".join(f"%{b:02X}" for b in ch.encode("utf-8", "surrogatepass"))
     if code < 0x20 or 0x7F <= code < 0xA0:  # control characters (C0, DEL, C1)
         return "".join(f"%{b:02X}" for b in ch.encode("utf-8"))
@@ -75,7 +76,7 @@ def fit_name(name: str, limit: int = NAME_MAX, *, suffix: str | None = None) -> 
     if suffix is None or not name.endswith(suffix):
         dot = name.rfind(".", 1)
         suffix = name[dot:] if dot > 0 and name_bytes(name[dot:]) <= 16 else ""
-    return cut_to_bytes(name[:len(name) - len(suffix)], limit - len(suffix) - 9) + f"~{digest}{suffix}"
+    return cut_to_bytes(name[: len(name) - len(suffix)], limit - len(suffix) - 9) + f"~{digest}{suffix}"
 
 
 def output_stem_for(relative_path: Path, keep_suffix: bool = False) -> Path:
@@ -84,12 +85,12 @@ def output_stem_for(relative_path: Path, keep_suffix: bool = False) -> Path:
     if not parts:
         return Path("%00")
     if parts[0] == STATE_DIR:
-        parts[0] = "%2E" + STATE_DIR[1:]   # an input folder named .glmocr must not write into the state
+        parts[0] = "%2E" + STATE_DIR[1:]  # an input folder named .glmocr must not write into the state
     name = relative_path.name
     suffix = Path(name).suffix
-    stem = name[:-len(suffix)] if suffix and not keep_suffix else name
+    stem = name[: -len(suffix)] if suffix and not keep_suffix else name
     if stem in ("", ".", ".."):
-        stem = name      # `..pdf`: keep the extension rather than name a folder
+        stem = name  # `..pdf`: keep the extension rather than name a folder
     parts[-1] = safe_component(stem)
     return Path(*parts)
 
@@ -121,7 +122,7 @@ class OutputFolder:
             if not inside or len(rel.parts) < 2:
                 raise UnsafeOutputPath(f"{text!r} is not in the output folder's {area}/")
         path = self.root.joinpath(*rel.parts)
-        folder = path.parent.resolve()   # symlinked folders resolved: they must not lead out
+        folder = path.parent.resolve()  # symlinked folders resolved: they must not lead out
         if not folder.is_relative_to(self._resolved):
             raise UnsafeOutputPath(f"{text!r} leads outside the output folder (to {folder})")
         return path
@@ -144,14 +145,16 @@ class OutputFolder:
         return self.checked(stem.parent / "images" / name, area="images")
 
     def layout_picture(self, stem: Path, page_index: int) -> Path:
-        return self.checked(stem.parent / "layout" / fit_name(f"{stem.name}-page{page_index + 1:04d}.png", suffix=".png"),
-                            area="layout")
+        return self.checked(
+            stem.parent / "layout" / fit_name(f"{stem.name}-page{page_index + 1:04d}.png", suffix=".png"), area="layout"
+        )
 
     def stamp(self, relative_path: Path) -> Path:
         """.glmocr/INPUT-PATH.stamp.json: one per input (x.pdf and x.jpg have their own)."""
         safe = output_stem_for(relative_path, keep_suffix=True)
-        return self.checked(Path(STATE_DIR) / safe.parent / fit_name(f"{safe.name}.stamp.json", suffix=".stamp.json"),
-                            area=STATE_DIR)
+        return self.checked(
+            Path(STATE_DIR) / safe.parent / fit_name(f"{safe.name}.stamp.json", suffix=".stamp.json"), area=STATE_DIR
+        )
 
     def state_file(self, name: str) -> Path:
         return self.checked(Path(STATE_DIR) / name, area=STATE_DIR)
@@ -177,7 +180,7 @@ class OutputFolder:
 
         def named_after_it(separator: str) -> bool:
             if rel.name.startswith(name + separator):
-                return True   # a long name was cut (fit_name) but keeps at least its first 200 bytes
+                return True  # a long name was cut (fit_name) but keeps at least its first 200 bytes
             return name_bytes(name) > 200 and rel.name.startswith(cut_to_bytes(name, 200))
 
         if rel.parent.name in ("images", "layout") and rel.parent.parent == home:

@@ -3,6 +3,7 @@
 Every file is written atomically; the up-to-date stamp (see run/state.py) is written after all of
 them, so an interrupted document is simply redone by the next run.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,8 +25,9 @@ def document_stem(doc: DocResult) -> Path:
     return doc.output_stem or output_stem_for(doc.relative_path)
 
 
-def write_document(doc: DocResult, out_dir: Path, formats: list[str], *, keep_furniture: bool = False,
-                   key_values: dict | None = None) -> list[Path]:
+def write_document(
+    doc: DocResult, out_dir: Path, formats: list[str], *, keep_furniture: bool = False, key_values: dict | None = None
+) -> list[Path]:
     folder = OutputFolder(out_dir)
     stem = document_stem(doc)
     written: list[Path] = []
@@ -33,7 +35,7 @@ def write_document(doc: DocResult, out_dir: Path, formats: list[str], *, keep_fu
     for page in doc.pages:
         for region in page.regions:
             if region.image_png is not None:
-                assert region.image_name is not None   # the engines name every crop they make
+                assert region.image_name is not None  # the engines name every crop they make
                 region.image_name = folder.crop_name(stem, region.image_name)
                 path = folder.crop(stem, region.image_name)
                 write_atomic(path, region.image_png)

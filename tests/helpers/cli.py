@@ -1,4 +1,5 @@
 """Running `glmocr` as a user would, and comparing the outputs of two runs."""
+
 from __future__ import annotations
 
 import os
@@ -12,13 +13,21 @@ SHARED_DATA = ROOT.parent / "shared" / "data" / "dev"
 SAMPLES = ROOT / "samples"
 
 
-def run_cli(*args: str, stdin: str | None = None, env: dict | None = None, cwd: Path | None = None,
-            timeout: float = 600) -> subprocess.CompletedProcess:
+def run_cli(
+    *args: str, stdin: str | None = None, env: dict | None = None, cwd: Path | None = None, timeout: float = 600
+) -> subprocess.CompletedProcess:
     """Run `glmocr` as a user would (a real process, real exit code)."""
     full_env = {**os.environ, "PYTHONUNBUFFERED": "1", "HF_HUB_OFFLINE": "1", **(env or {})}
     full_env = {k: v for k, v in full_env.items() if not k.startswith("GLMOCR_") or k in (env or {})}
-    return subprocess.run([sys.executable, "-m", "glmocr_cli", *args], input=stdin, capture_output=True,
-                          text=True, env=full_env, cwd=cwd or ROOT, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "glmocr_cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=cwd or ROOT,
+        timeout=timeout,
+    )
 
 
 def ctrl_c_as_in_a_terminal() -> None:

@@ -1,5 +1,6 @@
 """Crops, references and a draft oracle for the decoder tests (tests/test_decoder.py, test_glm_faults.py,
 test_kv_cache.py) on the tiny checkpoint."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -8,8 +9,8 @@ from PIL import Image
 from glmocr_cli.recognize.glm.recognizer import CropRequest, prepare_crop
 from glmocr_cli.recognize.glm.requests import request_from_encoding
 
-SIZES = [(60, 30), (200, 40), (120, 120), (300, 90), (56, 56)]   # crops of different sizes
-BUDGETS = [24, 7, 15, 1, 18]                                      # max_new_tokens per crop
+SIZES = [(60, 30), (200, 40), (120, 120), (300, 90), (56, 56)]  # crops of different sizes
+BUDGETS = [24, 7, 15, 1, 18]  # max_new_tokens per crop
 
 
 def crops(seed: int = 0) -> list[CropRequest]:
@@ -23,11 +24,17 @@ def reference(recognizer, requests, budgets, eos, penalty):
     answers = []
     for request, budget in zip(requests, budgets):
         inputs = recognizer.encode([request])
-        out = recognizer.model.generate(**inputs, max_new_tokens=budget, do_sample=False, repetition_penalty=penalty,
-                                        eos_token_id=eos, pad_token_id=recognizer.pad_id)
-        ids = out[0, inputs["input_ids"].shape[1]:].tolist()
+        out = recognizer.model.generate(
+            **inputs,
+            max_new_tokens=budget,
+            do_sample=False,
+            repetition_penalty=penalty,
+            eos_token_id=eos,
+            pad_token_id=recognizer.pad_id,
+        )
+        ids = out[0, inputs["input_ids"].shape[1] :].tolist()
         cut = next((i for i, t in enumerate(ids) if t in eos), None)
-        answers.append(ids if cut is None else ids[:cut + 1])
+        answers.append(ids if cut is None else ids[: cut + 1])
     return answers
 
 
@@ -61,7 +68,7 @@ class Oracle:
         for index, done, drafts in self.proposals:
             truth = self.expected[index]
             if done >= len(finals[index]):
-                continue                   # proposed for a finished sequence: never verified
+                continue  # proposed for a finished sequence: never verified
             n = 0
             while n < len(drafts) and done + n < len(truth) and drafts[n] == truth[done + n]:
                 n += 1

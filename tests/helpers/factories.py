@@ -1,4 +1,5 @@
 """Small real documents made on the fly: PDFs with PyMuPDF, images with Pillow."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,12 +10,20 @@ from PIL import Image, ImageDraw, ImageFont
 
 from glmocr_cli.document import PageImage
 
-PARAGRAPH = ("The quick brown fox jumps over the lazy dog while the committee reviews "
-             "the annual budget report and approves the new library opening hours.")
+PARAGRAPH = (
+    "The quick brown fox jumps over the lazy dog while the committee reviews "
+    "the annual budget report and approves the new library opening hours."
+)
 
 
-def text_pdf(path: Path, pages: list[list[str]] | None = None, *, title: str | None = "Annual Report",
-             encrypt_password: str | None = None, fontsize: float = 12) -> Path:
+def text_pdf(
+    path: Path,
+    pages: list[list[str]] | None = None,
+    *,
+    title: str | None = "Annual Report",
+    encrypt_password: str | None = None,
+    fontsize: float = 12,
+) -> Path:
     """A born-digital PDF: a title and paragraphs per page (A5 to keep OCR quick)."""
     doc = pymupdf.open()
     for lines in pages or [[PARAGRAPH]]:
@@ -42,6 +51,7 @@ def render_to_image_pdf(src: Path, dst: Path, *, dpi: int = 150, rotate: int = 0
         img = Image.frombytes("RGB", (pix.width, pix.height), pix.samples).rotate(rotate, expand=True)
         new = out.new_page(width=img.width * 72 / dpi, height=img.height * 72 / dpi)
         import io
+
         buf = io.BytesIO()
         img.save(buf, format="PNG")
         new.insert_image(new.rect, stream=buf.getvalue())
@@ -61,5 +71,11 @@ def text_image(path: Path, lines: list[str], *, size=(1000, 400), fontsize: int 
 
 def noise_page(index: int, size=(640, 900), seed=0) -> PageImage:
     arr = np.random.default_rng(seed + index).integers(0, 256, (size[1], size[0], 3), dtype=np.uint8)
-    return PageImage(doc_path=Path("doc.pdf"), index=index, image=Image.fromarray(arr), source="pdf", dpi=72,
-                     size_pt=(size[0] / 2, size[1] / 2))
+    return PageImage(
+        doc_path=Path("doc.pdf"),
+        index=index,
+        image=Image.fromarray(arr),
+        source="pdf",
+        dpi=72,
+        size_pt=(size[0] / 2, size[1] / 2),
+    )

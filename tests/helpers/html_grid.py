@@ -1,4 +1,5 @@
 """Read our HTML tables back as rows of (text, rowspan, colspan) cells, checking the tags balance."""
+
 from __future__ import annotations
 
 from html.parser import HTMLParser

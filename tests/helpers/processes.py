@@ -1,4 +1,5 @@
 """Folders of scanned documents for runs that a test interrupts, and reading a child's log lines."""
+
 from __future__ import annotations
 
 import subprocess

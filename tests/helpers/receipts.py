@@ -1,4 +1,5 @@
 """Receipt-like pages made of OCR lines, for the key-value extraction tests."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,16 +8,36 @@ from glmocr_cli.document import DocResult, PageResult, Region, Task, TextLine
 from glmocr_cli.extract import extract_key_values, parse_key_spec
 
 
-def make_doc(lines: list[tuple[str, tuple[float, float, float, float]]], *, regions: list[Region] | None = None) -> DocResult:
+def make_doc(
+    lines: list[tuple[str, tuple[float, float, float, float]]], *, regions: list[Region] | None = None
+) -> DocResult:
     """One page; each (text, bbox) becomes an OCR line of a text region, as the lite engine makes them."""
     regions = list(regions or [])
     for text, bbox in lines:
-        regions.append(Region(index=len(regions), order=len(regions), label="text", native_label="text",
-                              task=Task.TEXT, bbox=bbox, score=1.0, content=text, lines=[TextLine(bbox, text, 0.99)]))
-    page = PageResult(index=0, width=800, height=1200, source="image", dpi=None, size_pt=None, rotation=0,
-                      regions=regions)
-    return DocResult(source=Path("bill.jpg"), relative_path=Path("bill.jpg"), sha256="", pages=[page],
-                     engine={"name": "lite"}, options={})
+        regions.append(
+            Region(
+                index=len(regions),
+                order=len(regions),
+                label="text",
+                native_label="text",
+                task=Task.TEXT,
+                bbox=bbox,
+                score=1.0,
+                content=text,
+                lines=[TextLine(bbox, text, 0.99)],
+            )
+        )
+    page = PageResult(
+        index=0, width=800, height=1200, source="image", dpi=None, size_pt=None, rotation=0, regions=regions
+    )
+    return DocResult(
+        source=Path("bill.jpg"),
+        relative_path=Path("bill.jpg"),
+        sha256="",
+        pages=[page],
+        engine={"name": "lite"},
+        options={},
+    )
 
 
 def row(y: float, *cells: tuple[float, str], height: float = 24) -> list[tuple[str, tuple[float, float, float, float]]]:

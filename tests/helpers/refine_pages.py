@@ -1,6 +1,7 @@
 """Small born-digital pages for the refine/ tests: PDFs written with PyMuPDF in known fonts and sizes,
 read back through the project's own PDF source, one region per text-layer block (as the lite
 engine does for text outside every layout box)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -27,16 +28,26 @@ def write_pdf(path: Path, pages: list[list[tuple]]) -> Path:
     for items in pages:
         page = doc.new_page(width=595, height=842)
         for x, y, text, font, size, *fontfile in items:
-            page.insert_text((x, y), text, fontname=font, fontsize=size,
-                             fontfile=str(fontfile[0]) if fontfile else None)
+            page.insert_text(
+                (x, y), text, fontname=font, fontsize=size, fontfile=str(fontfile[0]) if fontfile else None
+            )
     doc.save(path)
     return path
 
 
 def region(lines: list[TextLine], label: str = "text", task: Task = Task.TEXT, index: int = 0) -> Region:
-    return Region(index=index, order=index, label=label, native_label=label, task=task,
-                  bbox=bbox_union([ln.bbox for ln in lines]), score=1.0,
-                  content=" ".join(ln.text for ln in lines), text_source="text-layer", lines=lines)
+    return Region(
+        index=index,
+        order=index,
+        label=label,
+        native_label=label,
+        task=task,
+        bbox=bbox_union([ln.bbox for ln in lines]),
+        score=1.0,
+        content=" ".join(ln.text for ln in lines),
+        text_source="text-layer",
+        lines=lines,
+    )
 
 
 def doc_from_pdf(path: Path, labels: dict[tuple[int, int], tuple[str, Task]] | None = None) -> DocResult:
@@ -52,11 +63,22 @@ def doc_from_pdf(path: Path, labels: dict[tuple[int, int], tuple[str, Task]] | N
         for k, lines in enumerate(sorted(blocks.values(), key=lambda ls: min(ln.bbox[1] for ln in ls))):
             label, task = (labels or {}).get((index, k), ("text", Task.TEXT))
             regions.append(region(lines, label, task, k))
-        pages.append(PageResult(index=index, width=page.image.width, height=page.image.height, source="pdf",
-                                dpi=72, size_pt=page.size_pt, rotation=0, regions=regions))
+        pages.append(
+            PageResult(
+                index=index,
+                width=page.image.width,
+                height=page.image.height,
+                source="pdf",
+                dpi=72,
+                size_pt=page.size_pt,
+                rotation=0,
+                regions=regions,
+            )
+        )
     source.close()
-    return DocResult(source=path, relative_path=Path(path.name), sha256="0" * 64, pages=pages,
-                     engine={"name": "test"}, options={})
+    return DocResult(
+        source=path, relative_path=Path(path.name), sha256="0" * 64, pages=pages, engine={"name": "test"}, options={}
+    )
 
 
 def one_box(page: PageResult, label: str = "text", count: int | None = None) -> None:

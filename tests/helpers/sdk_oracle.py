@@ -5,6 +5,7 @@ It goes into build/oracles/ with `pip install --no-deps --target`: none of its d
 post-processing, image sizing, prompts, result formatting); what they import at module level is in
 our environment already, except portalocker (imported by `glmocr.utils`), installed beside it.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -27,13 +28,29 @@ def install_sdk(target: Path = TARGET) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix="glmocr-", dir=target.parent))
     try:
-        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                        "--no-deps", "--no-compile", "--target", str(staging), *PACKAGES],
-                       check=True, capture_output=True, text=True, timeout=300)
-        (staging / "bin").exists() and shutil.rmtree(staging / "bin")   # the SDK's console script
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "--no-deps",
+                "--no-compile",
+                "--target",
+                str(staging),
+                *PACKAGES,
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        (staging / "bin").exists() and shutil.rmtree(staging / "bin")  # the SDK's console script
         try:
             staging.rename(target)
-        except OSError:          # another process installed it first
+        except OSError:  # another process installed it first
             shutil.rmtree(staging, ignore_errors=True)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -45,11 +62,13 @@ def load_sdk():
     """Import the SDK from its folder; returns the `glmocr` package, or raises with pip's reason."""
     path = install_sdk()
     if str(path) not in sys.path:
-        sys.path.append(str(path))   # appended: our own modules always win a name clash
+        sys.path.append(str(path))  # appended: our own modules always win a name clash
     module = importlib.import_module("glmocr")
     if getattr(module, "__version__", None) != SDK_VERSION or not str(module.__file__).startswith(str(path)):
-        raise RuntimeError(f"imported glmocr {getattr(module, '__version__', '?')} from {module.__file__}, "
-                           f"expected {SDK_VERSION} from {path}")
+        raise RuntimeError(
+            f"imported glmocr {getattr(module, '__version__', '?')} from {module.__file__}, "
+            f"expected {SDK_VERSION} from {path}"
+        )
     return module
 
 
@@ -60,8 +79,10 @@ def sdk_or_skip():
     try:
         return load_sdk()
     except subprocess.CalledProcessError as exc:
-        pytest.skip(f"glmocr=={SDK_VERSION} (the oracle) cannot be installed: "
-                    f"{(exc.stderr or exc.stdout or '').strip().splitlines()[-1:]}")
+        pytest.skip(
+            f"glmocr=={SDK_VERSION} (the oracle) cannot be installed: "
+            f"{(exc.stderr or exc.stdout or '').strip().splitlines()[-1:]}"
+        )
     except (OSError, subprocess.TimeoutExpired) as exc:
         pytest.skip(f"glmocr=={SDK_VERSION} (the oracle) cannot be installed: {exc}")
 

@@ -1,17 +1,33 @@
 """A tiny GLM-OCR checkpoint in the real on-disk format (config, safetensors with the MTP layer,
 tokenizer with GLM's special tokens and chat template, Pillow image processor), for tests and benches."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
-SPECIALS = ["<|endoftext|>", "[MASK]", "[gMASK]", "<sop>", "<eop>", "<|system|>", "<|user|>", "<|assistant|>",
-            "<|observation|>", "<|begin_of_image|>", "<|end_of_image|>", "<|image|>", "<|begin_of_video|>",
-            "<|end_of_video|>", "<|video|>"]
+SPECIALS = [
+    "<|endoftext|>",
+    "[MASK]",
+    "[gMASK]",
+    "<sop>",
+    "<eop>",
+    "<|system|>",
+    "<|user|>",
+    "<|assistant|>",
+    "<|observation|>",
+    "<|begin_of_image|>",
+    "<|end_of_image|>",
+    "<|image|>",
+    "<|begin_of_video|>",
+    "<|end_of_video|>",
+    "<|video|>",
+]
 CHAT_TEMPLATE = (
     "[gMASK]<sop>{% for m in messages %}<|{{ m['role'] }}|>\n{% if m['content'] is string %}{{ m['content'] }}"
     "{% else %}{% for c in m['content'] %}{% if c['type'] == 'image' %}<|begin_of_image|><|image|><|end_of_image|>"
     "{% elif c['type'] == 'text' %}{{ c['text'] }}{% endif %}{% endfor %}{% endif %}{% endfor %}"
-    "{% if add_generation_prompt %}<|assistant|>\n{% endif %}")
+    "{% if add_generation_prompt %}<|assistant|>\n{% endif %}"
+)
 
 
 def build_tiny_glm_ocr(path: Path, *, seed: int = 0, mtp: bool = True) -> Path:
@@ -36,16 +52,43 @@ def build_tiny_glm_ocr(path: Path, *, seed: int = 0, mtp: bool = True) -> Path:
     torch.manual_seed(seed)
     eos = [ids["<|endoftext|>"], ids["<|user|>"]]
     # 16 decoder layers as the real checkpoint, so that its MTP layer sits at index 16 too.
-    text = dict(vocab_size=len(vocab) + 32, hidden_size=128, intermediate_size=256, num_hidden_layers=16,
-                num_attention_heads=2, num_key_value_heads=1, head_dim=64, pad_token_id=eos[0], eos_token_id=eos,
-                rope_parameters={"rope_type": "default", "rope_theta": 10000.0, "mrope_section": [8, 12, 12],
-                                 "partial_rotary_factor": 1.0})
-    vision = dict(depth=1, hidden_size=64, num_heads=2, intermediate_size=128, out_hidden_size=128,
-                  patch_size=14, spatial_merge_size=2, temporal_patch_size=2)
-    config = GlmOcrConfig(text_config=text, vision_config=vision, image_token_id=ids["<|image|>"],
-                          image_start_token_id=ids["<|begin_of_image|>"], image_end_token_id=ids["<|end_of_image|>"],
-                          video_token_id=ids["<|video|>"], video_start_token_id=ids["<|begin_of_video|>"],
-                          video_end_token_id=ids["<|end_of_video|>"])
+    text = dict(
+        vocab_size=len(vocab) + 32,
+        hidden_size=128,
+        intermediate_size=256,
+        num_hidden_layers=16,
+        num_attention_heads=2,
+        num_key_value_heads=1,
+        head_dim=64,
+        pad_token_id=eos[0],
+        eos_token_id=eos,
+        rope_parameters={
+            "rope_type": "default",
+            "rope_theta": 10000.0,
+            "mrope_section": [8, 12, 12],
+            "partial_rotary_factor": 1.0,
+        },
+    )
+    vision = dict(
+        depth=1,
+        hidden_size=64,
+        num_heads=2,
+        intermediate_size=128,
+        out_hidden_size=128,
+        patch_size=14,
+        spatial_merge_size=2,
+        temporal_patch_size=2,
+    )
+    config = GlmOcrConfig(
+        text_config=text,
+        vision_config=vision,
+        image_token_id=ids["<|image|>"],
+        image_start_token_id=ids["<|begin_of_image|>"],
+        image_end_token_id=ids["<|end_of_image|>"],
+        video_token_id=ids["<|video|>"],
+        video_start_token_id=ids["<|begin_of_video|>"],
+        video_end_token_id=ids["<|end_of_video|>"],
+    )
     model = GlmOcrForConditionalGeneration(config).eval()
     model.generation_config.eos_token_id, model.generation_config.pad_token_id = eos, eos[0]
     model.save_pretrained(path)
@@ -71,7 +114,9 @@ def add_mtp_layer(path: Path, model) -> None:
     for name, tensor in list(tensors.items()):
         if name.startswith("model.language_model.layers.0."):
             noise = torch.randn(tensor.shape, generator=generator, dtype=torch.float32) * 0.02
-            tensors[prefix + name.removeprefix("model.language_model.layers.0.")] = (tensor.float() + noise).to(tensor.dtype)
+            tensors[prefix + name.removeprefix("model.language_model.layers.0.")] = (tensor.float() + noise).to(
+                tensor.dtype
+            )
     tensors[prefix + "enorm.weight"] = torch.ones(hidden)
     tensors[prefix + "hnorm.weight"] = torch.ones(hidden)
     tensors[prefix + "eh_proj.weight"] = torch.randn(hidden, 2 * hidden, generator=generator) * 0.02

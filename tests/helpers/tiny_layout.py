@@ -3,6 +3,7 @@
 The converter loads it through `--layout-model DIR` exactly as it loads the downloaded
 `PaddlePaddle/PP-DocLayoutV3_safetensors`: config.json + model.safetensors + preprocessor_config.json.
 """
+
 from __future__ import annotations
 
 import json
@@ -15,31 +16,54 @@ from glmocr_cli.document import LABELS
 
 PREPROCESSOR_CONFIG = {
     "image_processor_type": "PPDocLayoutV3ImageProcessor",
-    "do_resize": True, "size": {"height": 800, "width": 800}, "resample": 3,
-    "do_rescale": True, "rescale_factor": 1 / 255,
-    "do_normalize": True, "image_mean": [0.0, 0.0, 0.0], "image_std": [1.0, 1.0, 1.0],
+    "do_resize": True,
+    "size": {"height": 800, "width": 800},
+    "resample": 3,
+    "do_rescale": True,
+    "rescale_factor": 1 / 255,
+    "do_normalize": True,
+    "image_mean": [0.0, 0.0, 0.0],
+    "image_std": [1.0, 1.0, 1.0],
 }
 
 
 def tiny_layout_config() -> PPDocLayoutV3Config:
     backbone = {
-        "model_type": "hgnet_v2", "stem_channels": [3, 8, 8],
-        "stage_in_channels": [8, 16, 32, 32], "stage_mid_channels": [8, 8, 16, 16],
-        "stage_out_channels": [16, 32, 32, 64], "stage_num_blocks": [1, 1, 1, 1],
-        "stage_numb_of_layers": [1, 1, 1, 1], "stage_downsample": [False, True, True, True],
-        "stage_light_block": [False, False, True, True], "stage_kernel_size": [3, 3, 5, 5],
-        "hidden_sizes": [16, 32, 32, 64], "return_idx": [0, 1, 2, 3],
+        "model_type": "hgnet_v2",
+        "stem_channels": [3, 8, 8],
+        "stage_in_channels": [8, 16, 32, 32],
+        "stage_mid_channels": [8, 8, 16, 16],
+        "stage_out_channels": [16, 32, 32, 64],
+        "stage_num_blocks": [1, 1, 1, 1],
+        "stage_numb_of_layers": [1, 1, 1, 1],
+        "stage_downsample": [False, True, True, True],
+        "stage_light_block": [False, False, True, True],
+        "stage_kernel_size": [3, 3, 5, 5],
+        "hidden_sizes": [16, 32, 32, 64],
+        "return_idx": [0, 1, 2, 3],
         "out_features": ["stage1", "stage2", "stage3", "stage4"],
     }
     return PPDocLayoutV3Config(
-        backbone_config=backbone, encoder_hidden_dim=32, encoder_in_channels=[32, 32, 64],
-        encoder_ffn_dim=64, encoder_attention_heads=2, d_model=32, decoder_in_channels=[32, 32, 32],
-        decoder_ffn_dim=64, decoder_layers=1, decoder_attention_heads=2, num_queries=30,
-        num_denoising=0, mask_feature_channels=[16, 16], x4_feat_dim=16, num_prototypes=8,
+        backbone_config=backbone,
+        encoder_hidden_dim=32,
+        encoder_in_channels=[32, 32, 64],
+        encoder_ffn_dim=64,
+        encoder_attention_heads=2,
+        d_model=32,
+        decoder_in_channels=[32, 32, 32],
+        decoder_ffn_dim=64,
+        decoder_layers=1,
+        decoder_attention_heads=2,
+        num_queries=30,
+        num_denoising=0,
+        mask_feature_channels=[16, 16],
+        x4_feat_dim=16,
+        num_prototypes=8,
         global_pointer_head_size=16,
         # Random mask heads give empty masks, and mask-derived reference boxes would all be points.
         mask_enhanced=False,
-        id2label=dict(enumerate(LABELS)), label2id={n: i for i, n in enumerate(LABELS)},
+        id2label=dict(enumerate(LABELS)),
+        label2id={n: i for i, n in enumerate(LABELS)},
     )
 
 

@@ -5,14 +5,15 @@ and engine tests on its lowest and its newest version. 5.4.0 is the first with t
 image processor (`image_processing_pil_glm46v`), which the recogniser uses because the official one
 needs torchvision; GlmOcr and PP-DocLayout-V3 exist from 5.2.
 """
+
 from __future__ import annotations
 
 import functools
 import inspect
 import sys
 
-LOWEST_TESTED = (5, 4, 0)    # the first with the Pillow GLM image processor
-NEWEST_TESTED = (5, 24)          # every 5.24.x: CI installs the newest one pyproject admits
+LOWEST_TESTED = (5, 4, 0)  # the first with the Pillow GLM image processor
+NEWEST_TESTED = (5, 24)  # every 5.24.x: CI installs the newest one pyproject admits
 
 
 def _version_tuple(version: str) -> tuple[int, ...]:
@@ -31,9 +32,11 @@ def untested_transformers_line(version: str) -> str | None:
     if LOWEST_TESTED <= parsed and parsed[:2] <= NEWEST_TESTED:
         return None
     low, high = ".".join(map(str, LOWEST_TESTED)), ".".join(map(str, NEWEST_TESTED))
-    return (f"glmocr: warning: transformers {version} is outside the tested range {low} .. {high}.x; "
-            f"GLM-OCR output may be wrong (pip install 'transformers>={low},<{NEWEST_TESTED[0]}."
-            f"{NEWEST_TESTED[1] + 1}')")
+    return (
+        f"glmocr: warning: transformers {version} is outside the tested range {low} .. {high}.x; "
+        f"GLM-OCR output may be wrong (pip install 'transformers>={low},<{NEWEST_TESTED[0]}."
+        f"{NEWEST_TESTED[1] + 1}')"
+    )
 
 
 @functools.cache
@@ -57,8 +60,10 @@ def cache_argument(layer_type: type) -> str:
     for name in ("cache", "past_key_values"):
         if name in params:
             return name
-    raise RuntimeError(f"{layer_type.__name__}.forward takes no KV cache argument (neither `cache` nor "
-                       "`past_key_values`); this transformers version is not supported")
+    raise RuntimeError(
+        f"{layer_type.__name__}.forward takes no KV cache argument (neither `cache` nor "
+        "`past_key_values`); this transformers version is not supported"
+    )
 
 
 def padding_blind_penalty(penalty: float, attention_mask):
@@ -79,7 +84,7 @@ def padding_blind_penalty(penalty: float, attention_mask):
             vocab = scores.shape[-1]
             positions = torch.arange(input_ids.shape[1], device=input_ids.device)
             ids = input_ids.masked_fill(positions[None, :] < pads.to(input_ids.device)[:, None], vocab)
-            ids = ids.clamp(max=vocab)             # padding (and ids past the head) land on a dropped column
+            ids = ids.clamp(max=vocab)  # padding (and ids past the head) land on a dropped column
             padded = torch.nn.functional.pad(scores, (0, 1))
             seen = torch.gather(padded, 1, ids)
             seen = torch.where(seen < 0, seen * penalty, seen / penalty)

@@ -10,26 +10,28 @@ The processor refuses a side ratio over 200 ("absolute aspect ratio must be smal
 SDK does nothing about it (the server then rejects the crop and the region is lost). We pad the
 short side with white, centred, so that such a crop is still read at its own scale.
 """
+
 from __future__ import annotations
 
 import math
 
 from PIL import Image
 
-FACTOR = 28                      # patch 14 x spatial merge 2
-FRAMES = 2                       # temporal patch: an image counts as two frames in smart_resize
-SDK_MIN_PIXELS = 112 * 112       # SDK config.yaml page_loader.min_pixels
-SDK_MAX_PIXELS = 71372800        # SDK config.yaml page_loader.max_pixels
-PROCESSOR_MIN_PIXELS = 12544     # zai-org/GLM-OCR preprocessor_config.json size.shortest_edge
-PROCESSOR_MAX_PIXELS = 9633792   # size.longest_edge (= 2 frames x 6,144 tokens x 28 x 28)
+FACTOR = 28  # patch 14 x spatial merge 2
+FRAMES = 2  # temporal patch: an image counts as two frames in smart_resize
+SDK_MIN_PIXELS = 112 * 112  # SDK config.yaml page_loader.min_pixels
+SDK_MAX_PIXELS = 71372800  # SDK config.yaml page_loader.max_pixels
+PROCESSOR_MIN_PIXELS = 12544  # zai-org/GLM-OCR preprocessor_config.json size.shortest_edge
+PROCESSOR_MAX_PIXELS = 9633792  # size.longest_edge (= 2 frames x 6,144 tokens x 28 x 28)
 # The real checkpoint's image-processor `size`, for the test and bench checkpoints we build.
 CHECKPOINT_PROCESSOR_SIZE = {"shortest_edge": PROCESSOR_MIN_PIXELS, "longest_edge": PROCESSOR_MAX_PIXELS}
-MAX_ASPECT = 200                 # the image processor's limit on max(side) / min(side)
-PAD_FILL = (255, 255, 255)       # the SDK's fill colour outside a region (crop_image_region)
+MAX_ASPECT = 200  # the image processor's limit on max(side) / min(side)
+PAD_FILL = (255, 255, 255)  # the SDK's fill colour outside a region (crop_image_region)
 
 
-def smart_resize(height: int, width: int, *, min_pixels: int, max_pixels: int, factor: int = FACTOR,
-                 frames: int = FRAMES) -> tuple[int, int]:
+def smart_resize(
+    height: int, width: int, *, min_pixels: int, max_pixels: int, factor: int = FACTOR, frames: int = FRAMES
+) -> tuple[int, int]:
     """(height, width) on the `factor` grid with frames*h*w within the bounds (SDK and transformers)."""
     h_bar, w_bar = round(height / factor) * factor, round(width / factor) * factor
     if frames * h_bar * w_bar > max_pixels:
@@ -78,7 +80,7 @@ def pad_to_aspect(image: Image.Image) -> Image.Image:
             break
         short += FACTOR // 2
     canvas = Image.new("RGB", size, PAD_FILL)
-    offset = ((0, (short - height) // 2) if wide else ((short - width) // 2, 0))
+    offset = (0, (short - height) // 2) if wide else ((short - width) // 2, 0)
     canvas.paste(image.convert("RGB"), offset)
     return canvas
 

@@ -10,6 +10,7 @@ the next prompt takes its slot, so one long table never holds up a batch of shor
 finished rows cost no compute. Greedy choices apply the repetition penalty exactly as transformers'
 RepetitionPenaltyLogitsProcessor does, over the prompt and every token before each verified position.
 """
+
 from __future__ import annotations
 
 import time
@@ -27,13 +28,14 @@ from .requests import DecodeRequest, DecodeResult
 @dataclass
 class Prefilled:
     """One prompt after prefill: its caches (one row each) and what the next step starts from."""
+
     cache: SlotKVCache
     mtp_cache: SlotKVCache | None
-    cur: torch.Tensor        # [1] the last chosen token, not yet in the cache
-    seen: torch.Tensor       # [1, V] tokens of prompt + output (for the repetition penalty)
-    delta: torch.Tensor      # [1] M-RoPE offset: rope position = cache index + delta
-    drafts: torch.Tensor     # [1, k]
-    bound: int = 0           # positions this sequence can ever need: prompt + budget + k + 1
+    cur: torch.Tensor  # [1] the last chosen token, not yet in the cache
+    seen: torch.Tensor  # [1, V] tokens of prompt + output (for the repetition penalty)
+    delta: torch.Tensor  # [1] M-RoPE offset: rope position = cache index + delta
+    drafts: torch.Tensor  # [1, k]
+    bound: int = 0  # positions this sequence can ever need: prompt + budget + k + 1
 
 
 class Batch:
@@ -41,7 +43,7 @@ class Batch:
 
     def __init__(self, decoder: "GlmDecoder"):
         self.slots: list[int | None] = []
-        self.bounds: list[int] = []     # per slot: the positions its sequence can ever need
+        self.bounds: list[int] = []  # per slot: the positions its sequence can ever need
         # Per slot: (token, main hidden state) of positions decoded without drafting, not yet fed to
         # the MTP layer; fed in one forward when drafting resumes.
         self.pending: list[list[tuple[int, torch.Tensor]]] = []
@@ -90,8 +92,9 @@ class Batch:
         self.cache.keep_rows(rows)
         if self.mtp_cache is not None:
             self.mtp_cache.keep_rows(rows)
-        self.cur, self.seen, self.delta, self.drafts = (t.index_select(0, rows) for t in
-                                                        (self.cur, self.seen, self.delta, self.drafts))
+        self.cur, self.seen, self.delta, self.drafts = (
+            t.index_select(0, rows) for t in (self.cur, self.seen, self.delta, self.drafts)
+        )
 
     def fit_caches(self) -> None:
         """Bound the caches by the longest sequence present, so a finished long answer frees its room."""
@@ -104,9 +107,18 @@ class Batch:
 class GlmDecoder:
     """`generate(requests)` -> one DecodeResult per request, in order. `mtp=None` decodes plainly."""
 
-    def __init__(self, model, *, mtp=None, draft_tokens: int = Settings.draft_tokens,
-                 repetition_penalty: float = Settings.repetition_penalty, batch_size: int = Settings.batch_size,
-                 eos_token_ids=(), draft_hook=None, draft_batch_limit: int | None = None):
+    def __init__(
+        self,
+        model,
+        *,
+        mtp=None,
+        draft_tokens: int = Settings.draft_tokens,
+        repetition_penalty: float = Settings.repetition_penalty,
+        batch_size: int = Settings.batch_size,
+        eos_token_ids=(),
+        draft_hook=None,
+        draft_batch_limit: int | None = None,
+    ):
         self.model = model
         self.lm = model.model.language_model
         self.head = model.lm_head
@@ -137,17 +149,20 @@ class GlmDecoder:
         cfg = self.model.config.text_config
         head_dim = getattr(cfg, "head_dim", None) or cfg.hidden_size // cfg.num_attention_heads
         layers = cfg.num_hidden_layers if main else 1
-        return SlotKVCache(layers, rows, cfg.num_key_value_heads, head_dim, dtype=self.dtype, device=self.device,
-                           capacity=capacity)
+        return SlotKVCache(
+            layers, rows, cfg.num_key_value_heads, head_dim, dtype=self.dtype, device=self.device, capacity=capacity
+        )
 
     def run_layers(self, layers, x: torch.Tensor, positions: torch.Tensor, cache: SlotKVCache) -> torch.Tensor:
         mask = cache.begin(x.shape[1])
         rotary = self.lm.rotary_emb(x, positions)
-        for layer in layers:   # transformers 5.24 calls the argument `cache`, earlier 5.x `past_key_values`
+        for layer in layers:  # transformers 5.24 calls the argument `cache`, earlier 5.x `past_key_values`
             x = layer(x, position_embeddings=rotary, attention_mask=mask, **{cache_argument(type(layer)): cache})
-        if cache.writes != len(layers):   # a layer that ignored the cache attended to nothing: garbage
-            raise RuntimeError(f"{len(layers) - cache.writes} of {len(layers)} decoder layers did not write "
-                               "the KV cache they were given")
+        if cache.writes != len(layers):  # a layer that ignored the cache attended to nothing: garbage
+            raise RuntimeError(
+                f"{len(layers) - cache.writes} of {len(layers)} decoder layers did not write "
+                "the KV cache they were given"
+            )
         return x
 
     def main_hidden(self, embeds, positions, cache) -> torch.Tensor:
@@ -184,11 +199,13 @@ class GlmDecoder:
         embeds = self.lm.embed_tokens(ids)
         if request.pixel_values is not None:
             grid = request.image_grid_thw.to(self.device)
-            features = self.model.model.get_image_features(request.pixel_values.to(self.device, self.dtype), grid,
-                                                           return_dict=True).pooler_output
-            image_mask = (ids == self.image_token_id)
-            embeds = embeds.masked_scatter(image_mask[..., None].expand_as(embeds),
-                                           torch.cat(features).to(embeds.dtype))
+            features = self.model.model.get_image_features(
+                request.pixel_values.to(self.device, self.dtype), grid, return_dict=True
+            ).pooler_output
+            image_mask = ids == self.image_token_id
+            embeds = embeds.masked_scatter(
+                image_mask[..., None].expand_as(embeds), torch.cat(features).to(embeds.dtype)
+            )
             positions, delta = self.rope_positions(ids, grid)
         else:
             positions = torch.arange(length, device=self.device).view(1, 1, -1).expand(3, 1, -1)
@@ -198,12 +215,12 @@ class GlmDecoder:
         cache.lengths += length
         seen = torch.zeros(1, self.vocab, dtype=torch.bool, device=self.device)
         seen[0, ids[0]] = True
-        cur = self.choose(self.head(hidden[:, -1]).float(), seen)          # [1]
+        cur = self.choose(self.head(hidden[:, -1]).float(), seen)  # [1]
         seen[0, cur] = True
         mtp_cache, drafts = None, torch.zeros(1, self.k, dtype=torch.long, device=self.device)
         if self.k:
             mtp_cache = self.new_cache(1, main=False, capacity=length + 64)
-            shifted = torch.cat([ids[:, 1:], cur.view(1, 1)], dim=1)    # token i+1 beside state i
+            shifted = torch.cat([ids[:, 1:], cur.view(1, 1)], dim=1)  # token i+1 beside state i
             out = self.mtp_block(shifted, hidden, positions, mtp_cache, zero_first=True)
             mtp_cache.lengths += length
             drafts = self.draft(out[:, -1:], seen, mtp_cache, delta)
@@ -214,13 +231,13 @@ class GlmDecoder:
         token = self.choose(self.mtp.logits(last[:, 0]), seen)
         drafts = [token]
         committed = mtp_cache.lengths.clone()
-        for _ in range(1, self.k):   # chained drafts: the block's output stands in for the hidden state
+        for _ in range(1, self.k):  # chained drafts: the block's output stands in for the hidden state
             positions = self.text_positions(mtp_cache.lengths + delta, 1)
             last = self.mtp_block(token[:, None], last, positions, mtp_cache)
             mtp_cache.lengths += 1
             token = self.choose(self.mtp.logits(last[:, 0]), seen)
             drafts.append(token)
-        mtp_cache.lengths = committed   # chain positions are rewritten by the next refresh
+        mtp_cache.lengths = committed  # chain positions are rewritten by the next refresh
         return torch.stack(drafts, dim=1)
 
     def verify(self, batch: Batch, drafting: bool = True) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -233,11 +250,11 @@ class GlmDecoder:
         logits = self.head(hidden).float()
         seen = batch.seen[:, None, :].repeat(1, steps, 1)
         rows = torch.arange(tokens.shape[0], device=self.device)
-        for j in range(1, steps):      # position j is penalised for the drafts before it too
+        for j in range(1, steps):  # position j is penalised for the drafts before it too
             seen[:, j:][rows, :, tokens[:, j]] = True
         targets = self.choose(logits, seen)
         accepted = torch.cumprod((drafts == targets[:, :-1]).long(), dim=1).sum(dim=1)
-        if self.accept_hook is not None and drafting:   # bench only: a chosen acceptance, same work
+        if self.accept_hook is not None and drafting:  # bench only: a chosen acceptance, same work
             accepted = self.accept_hook(drafts, targets, accepted)
             taken = torch.arange(drafts.shape[1], device=self.device)[None, :] < accepted[:, None]
             targets[:, :-1] = torch.where(taken, drafts, targets[:, :-1])
@@ -257,13 +274,14 @@ class GlmDecoder:
         counts = torch.tensor([len(p) for p in batch.pending], device=self.device)
         steps = int(counts.max())
         tokens = torch.zeros(len(batch.slots), steps, dtype=torch.long, device=self.device)
-        hidden = torch.zeros(len(batch.slots), steps, self.lm.norm.weight.shape[0], dtype=self.dtype,
-                             device=self.device)
+        hidden = torch.zeros(
+            len(batch.slots), steps, self.lm.norm.weight.shape[0], dtype=self.dtype, device=self.device
+        )
         for row, entries in enumerate(batch.pending):
             for j, (token, state) in enumerate(entries):
                 tokens[row, j], hidden[row, j] = token, state
         positions = self.text_positions(batch.mtp_cache.lengths + batch.delta, steps)
-        out = self.mtp_block(tokens, hidden, positions, batch.mtp_cache)   # padding lies past each length
+        out = self.mtp_block(tokens, hidden, positions, batch.mtp_cache)  # padding lies past each length
         batch.mtp_cache.lengths += counts
         rows = torch.arange(len(batch.slots), device=self.device)
         drafts = self.draft(out[rows, (counts - 1).clamp(min=0)][:, None], batch.seen, batch.mtp_cache, batch.delta)
@@ -307,11 +325,11 @@ class GlmDecoder:
         batch.cur = targets[rows, accepted]
         chosen, counts = targets.tolist(), accepted.tolist()
         for slot, index in enumerate(slots):
-            batch.seen[slot, targets[slot, :counts[slot] + 1]] = True
+            batch.seen[slot, targets[slot, : counts[slot] + 1]] = True
             result = results[index]
             result.steps += 1
             result.draft_proposed += self.k if drafting else 0
-            finished, taken = self.emit(requests[index], result, chosen[slot][:counts[slot] + 1])
+            finished, taken = self.emit(requests[index], result, chosen[slot][: counts[slot] + 1])
             # draft j stands at output position j-1 of this step: ones past an EOS or the budget don't count
             result.draft_accepted += min(counts[slot], taken)
             if finished:

@@ -4,6 +4,7 @@ The prompt is the model card's `请按下列JSON格式输出图中信息:` follo
 are empty strings; the model answers by filling that template. Answers may come in code fences, with
 trailing commas, single quotes or cut off by the token limit: parse what can be parsed.
 """
+
 from __future__ import annotations
 
 import json
@@ -28,8 +29,10 @@ def schema_keys(schema: str | Path | dict | list) -> list[str]:
 def template(keys_or_schema) -> dict:
     """Empty-valued template; nested object schemas become nested templates."""
     if isinstance(keys_or_schema, dict) and "properties" in keys_or_schema:
-        return {k: template(v) if isinstance(v, dict) and v.get("type") == "object" else ""
-                for k, v in keys_or_schema["properties"].items()}
+        return {
+            k: template(v) if isinstance(v, dict) and v.get("type") == "object" else ""
+            for k, v in keys_or_schema["properties"].items()
+        }
     return {k: "" for k in schema_keys(keys_or_schema)}
 
 
@@ -60,7 +63,7 @@ def _loads(text: str):
     start = text.find("{")
     if start < 0:
         return None
-    candidate = text[start:text.rfind("}") + 1] if "}" in text else text[start:]
+    candidate = text[start : text.rfind("}") + 1] if "}" in text else text[start:]
     for attempt in (candidate, re.sub(r",\s*([}\]])", r"\1", candidate)):
         try:
             value = json.loads(attempt)

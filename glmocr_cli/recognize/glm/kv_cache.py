@@ -10,6 +10,7 @@ so a long answer is copied a few times rather than every 256 tokens; it never gr
 the longest prompt + budget among the rows (the batch sets it), and shrinks back when the row that
 needed it leaves. Growth and shrinking go layer by layer, so the transient copy is one layer's.
 """
+
 from __future__ import annotations
 
 import torch
@@ -22,16 +23,17 @@ def round_up(n: int, step: int = GROW) -> int:
 
 
 class SlotKVCache:
-    def __init__(self, num_layers: int, rows: int, kv_heads: int, head_dim: int, *, dtype, device,
-                 capacity: int = GROW):
+    def __init__(
+        self, num_layers: int, rows: int, kv_heads: int, head_dim: int, *, dtype, device, capacity: int = GROW
+    ):
         shape = (rows, kv_heads, capacity, head_dim)
         self.keys = [torch.zeros(shape, dtype=dtype, device=device) for _ in range(num_layers)]
         self.values = [torch.zeros(shape, dtype=dtype, device=device) for _ in range(num_layers)]
         self.lengths = torch.zeros(rows, dtype=torch.long, device=device)
         self._write: tuple[torch.Tensor, torch.Tensor] | None = None
         self._span = 0
-        self.limit: int | None = None   # no row ever needs more positions than this (set by the batch)
-        self.writes = 0      # update() calls since begin(): the decoder checks every layer wrote
+        self.limit: int | None = None  # no row ever needs more positions than this (set by the batch)
+        self.writes = 0  # update() calls since begin(): the decoder checks every layer wrote
 
     @property
     def rows(self) -> int:
@@ -52,10 +54,14 @@ class SlotKVCache:
         self.writes = 0
         self.reserve(self._span)
         offsets = torch.arange(new_tokens, device=self.lengths.device)
-        columns = self.lengths[:, None] + offsets                       # [rows, T]
+        columns = self.lengths[:, None] + offsets  # [rows, T]
         rows = torch.arange(self.rows, device=self.lengths.device)[:, None].expand_as(columns)
         self._write = (rows, columns)
-        if self.rows and (new_tokens == 1 or self._span == new_tokens) and bool((self.lengths == self.lengths[0]).all()):
+        if (
+            self.rows
+            and (new_tokens == 1 or self._span == new_tokens)
+            and bool((self.lengths == self.lengths[0]).all())
+        ):
             # Every row sees every key (one new token, or a causal prefill from empty): no mask, which
             # lets SDPA take the same kernel as transformers' own decoding (bf16 results then agree).
             return None
@@ -67,7 +73,7 @@ class SlotKVCache:
         self.writes += 1
         self.keys[layer_idx][rows, :, columns] = key.transpose(1, 2)
         self.values[layer_idx][rows, :, columns] = value.transpose(1, 2)
-        return self.keys[layer_idx][:, :, :self._span], self.values[layer_idx][:, :, :self._span]
+        return self.keys[layer_idx][:, :, : self._span], self.values[layer_idx][:, :, : self._span]
 
     # ---- bookkeeping between forwards ----------------------------------------------------------
     @property
@@ -94,10 +100,10 @@ class SlotKVCache:
     def _resize(self, capacity: int) -> None:
         keep = min(capacity, self.capacity)
         for store in (self.keys, self.values):
-            for i, t in enumerate(store):     # one layer at a time: the old one is freed before the next
+            for i, t in enumerate(store):  # one layer at a time: the old one is freed before the next
                 resized = t.new_empty(t.shape[0], t.shape[1], capacity, t.shape[3])
                 resized[:, :, :keep] = t[:, :, :keep]
-                resized[:, :, keep:] = 0      # never garbage (NaN) under the mask: 0 x NaN is NaN
+                resized[:, :, keep:] = 0  # never garbage (NaN) under the mask: 0 x NaN is NaN
                 store[i] = resized
                 del t
 

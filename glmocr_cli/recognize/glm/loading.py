@@ -5,6 +5,7 @@ cache (`HF_HOME` / `HF_HUB_CACHE` honoured, looked up with `local_files_only`). 
 built the directory is checked so that the user gets one clear line instead of a stack trace: files
 present, safetensors complete (header vs file size), config of the expected architecture.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -24,20 +25,26 @@ REQUIRED_FILES = {
     LAYOUT_REPO: ("config.json", "preprocessor_config.json"),
 }
 PULL_COMMAND = "glmocr models pull"
-PULL_HINT = (f"get the weights with `{PULL_COMMAND}` (downloads {GLM_OCR_REPO} and {LAYOUT_REPO} "
-             "into the Hugging Face cache), or pass --model DIR --layout-model DIR")
+PULL_HINT = (
+    f"get the weights with `{PULL_COMMAND}` (downloads {GLM_OCR_REPO} and {LAYOUT_REPO} "
+    "into the Hugging Face cache), or pass --model DIR --layout-model DIR"
+)
 
 
 @dataclass
 class Checkpoint:
     repo_id: str
     path: Path
-    revision: str | None        # the cache snapshot's commit, when it came from the cache
-    content_hash: str           # quick hash of config + weight headers + edges of the weight data
+    revision: str | None  # the cache snapshot's commit, when it came from the cache
+    content_hash: str  # quick hash of config + weight headers + edges of the weight data
 
     def record(self) -> dict[str, str | None]:
-        return {"id": self.repo_id, "path": str(self.path), "revision": self.revision,
-                "content_hash": self.content_hash}
+        return {
+            "id": self.repo_id,
+            "path": str(self.path),
+            "revision": self.revision,
+            "content_hash": self.content_hash,
+        }
 
 
 def hub_cache_dir() -> Path:
@@ -45,13 +52,15 @@ def hub_cache_dir() -> Path:
     if os.environ.get("HF_HUB_CACHE"):
         return Path(os.environ["HF_HUB_CACHE"]).expanduser()
     home = os.environ.get("HF_HOME") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")), "huggingface")
+        os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")), "huggingface"
+    )
     return Path(home).expanduser() / "hub"
 
 
 def cached_snapshot(repo_id: str) -> Path | None:
     """The newest cached snapshot of `repo_id`, or None; works with HF_HUB_OFFLINE and no network."""
     from huggingface_hub import snapshot_download
+
     try:
         return Path(snapshot_download(repo_id, local_files_only=True, cache_dir=hub_cache_dir()))
     except Exception:  # LocalEntryNotFoundError and friends: not in the cache
@@ -94,9 +103,8 @@ def check_checkpoint(path: Path, repo_id: str) -> None:
     config = json.loads((path / "config.json").read_text())
     expected = EXPECTED_MODEL_TYPE[repo_id]
     if config.get("model_type") != expected:
-        raise CheckpointError(f"{path}: model_type is {config.get('model_type')!r}, expected {expected!r} "
-                              f"({repo_id})")
-    if repo_id == LAYOUT_REPO and not config.get("id2label"):   # transformers would invent 2 classes
+        raise CheckpointError(f"{path}: model_type is {config.get('model_type')!r}, expected {expected!r} ({repo_id})")
+    if repo_id == LAYOUT_REPO and not config.get("id2label"):  # transformers would invent 2 classes
         raise CheckpointError(f"{path}: config.json has no id2label; the layout classes cannot be named")
     missing = [f for f in REQUIRED_FILES[repo_id] if not (path / f).is_file()]
     if missing:
@@ -140,8 +148,9 @@ def resolve_checkpoint(explicit: str | Path | None, repo_id: str) -> Checkpoint:
     return Checkpoint(repo_id, path.resolve(), revision, content_hash(path))
 
 
-def find_checkpoint_dirs(model: str | Path | None, layout_model: str | Path | None, *,
-                         need_recognizer: bool = True) -> tuple[Path | None, Path] | None:
+def find_checkpoint_dirs(
+    model: str | Path | None, layout_model: str | Path | None, *, need_recognizer: bool = True
+) -> tuple[Path | None, Path] | None:
     """Both checkpoints when present and sound, else None (for `--engine auto`). With a remote
     recogniser (--recognizer-url) only the layout checkpoint is needed here."""
     try:

@@ -7,6 +7,7 @@ One draft step: x = eh_proj([enorm(embed(token[i+1])), hnorm(h[i])]) at position
 main model's hidden state after its final norm; the block's output, through shared_head, predicts
 token i+2. Chained drafts feed the block's output back in as h.
 """
+
 from __future__ import annotations
 
 import json
@@ -27,7 +28,7 @@ class MtpLayer(nn.Module):
         self.eh_proj = nn.Linear(2 * hidden, hidden, bias=False)
         self.block = GlmOcrTextDecoderLayer(text_config, layer_idx=0)  # layer 0 of its own KV cache
         self.head_norm = GlmOcrRMSNorm(hidden, eps=eps)
-        self.embed_tokens = embed_tokens   # the main model's when the checkpoint's copy is identical
+        self.embed_tokens = embed_tokens  # the main model's when the checkpoint's copy is identical
         self.head = head
 
     def inputs(self, tokens: torch.Tensor, hidden: torch.Tensor, zero_first: bool = False) -> torch.Tensor:
@@ -49,8 +50,16 @@ def mtp_prefix(config) -> str:
     return f"model.language_model.layers.{config.text_config.num_hidden_layers}."
 
 
-DTYPES = {"BF16": torch.bfloat16, "F16": torch.float16, "F32": torch.float32, "F64": torch.float64,
-          "I64": torch.int64, "I32": torch.int32, "U8": torch.uint8, "BOOL": torch.bool}
+DTYPES = {
+    "BF16": torch.bfloat16,
+    "F16": torch.float16,
+    "F32": torch.float32,
+    "F64": torch.float64,
+    "I64": torch.int64,
+    "I32": torch.int32,
+    "U8": torch.uint8,
+    "BOOL": torch.bool,
+}
 
 
 class SafetensorsFile:
@@ -72,7 +81,7 @@ class SafetensorsFile:
         info = self.header[key]
         dtype, shape = DTYPES[info["dtype"]], list(info["shape"])
         begin, end = info["data_offsets"]
-        if rows is not None:   # a block of rows (dimension 0) only
+        if rows is not None:  # a block of rows (dimension 0) only
             row_bytes = (end - begin) // max(1, shape[0])
             start, stop, _ = rows.indices(shape[0])
             begin, end, shape[0] = begin + start * row_bytes, begin + stop * row_bytes, stop - start
@@ -86,15 +95,19 @@ class SafetensorsFile:
         mine, theirs = self.header[key], other.header[other_key]
         if (mine["shape"], mine["dtype"]) != (theirs["shape"], theirs["dtype"]):
             return False
-        return _equal_in_blocks(lambda rows: self.read(key, rows), lambda rows: other.read(other_key, rows),
-                                mine["shape"][0])
+        return _equal_in_blocks(
+            lambda rows: self.read(key, rows), lambda rows: other.read(other_key, rows), mine["shape"][0]
+        )
 
     def equals(self, key: str, weight: torch.Tensor) -> bool:
         """Whether the stored tensor equals `weight` (read a block of rows at a time)."""
         if list(self.header[key]["shape"]) != list(weight.shape):
             return False
-        return _equal_in_blocks(lambda rows: self.read(key, rows).to(weight.device, weight.dtype),
-                                lambda rows: weight[rows].detach(), weight.shape[0])
+        return _equal_in_blocks(
+            lambda rows: self.read(key, rows).to(weight.device, weight.dtype),
+            lambda rows: weight[rows].detach(),
+            weight.shape[0],
+        )
 
 
 def _equal_in_blocks(read_a, read_b, rows: int, block: int = 4096) -> bool:
@@ -116,11 +129,15 @@ def checkpoint_files(path: Path) -> dict[str, SafetensorsFile]:
     return where
 
 
-def checkpoint_tensors(where: dict[str, SafetensorsFile], prefix: str,
-                       skip: tuple[str, ...] = ()) -> dict[str, torch.Tensor]:
+def checkpoint_tensors(
+    where: dict[str, SafetensorsFile], prefix: str, skip: tuple[str, ...] = ()
+) -> dict[str, torch.Tensor]:
     """Every tensor under `prefix` (prefix removed), except the names in `skip`."""
-    return {key.removeprefix(prefix): file.read(key) for key, file in where.items()
-            if key.startswith(prefix) and key.removeprefix(prefix) not in skip}
+    return {
+        key.removeprefix(prefix): file.read(key)
+        for key, file in where.items()
+        if key.startswith(prefix) and key.removeprefix(prefix) not in skip
+    }
 
 
 def load_mtp_layer(model, path: Path) -> MtpLayer | None:
@@ -140,8 +157,10 @@ def load_mtp_layer(model, path: Path) -> MtpLayer | None:
     # GLM-OCR stores copies of the embedding and lm_head with the MTP layer. They are compared with
     # the main model's in the file, block by block (comparing with the loaded weights would bring the
     # whole embedding table into memory), and loaded only when they differ.
-    for name, main_key, module in (("embed_tokens.weight", "model.language_model.embed_tokens.weight", embed),
-                                   ("shared_head.head.weight", "lm_head.weight", head)):
+    for name, main_key, module in (
+        ("embed_tokens.weight", "model.language_model.embed_tokens.weight", embed),
+        ("shared_head.head.weight", "lm_head.weight", head),
+    ):
         key = prefix + name
         if key not in where:
             continue
@@ -156,7 +175,7 @@ def load_mtp_layer(model, path: Path) -> MtpLayer | None:
             else:
                 head = nn.Linear(weight.shape[1], weight.shape[0], bias=False)
                 head.weight = nn.Parameter(weight, requires_grad=False)
-    with torch.device("meta"):   # no float32 copy on the way: the weights are assigned as loaded
+    with torch.device("meta"):  # no float32 copy on the way: the weights are assigned as loaded
         layer = MtpLayer(model.config.text_config, embed, head)
     state = {}
     for key, tensor in tensors.items():
@@ -172,4 +191,3 @@ def load_mtp_layer(model, path: Path) -> MtpLayer | None:
         raise ValueError(f"MTP layer in {path}: missing {sorted(missing)[:4]}, unexpected {sorted(unexpected)[:4]}")
     layer.load_state_dict(state, strict=False, assign=True)
     return layer.eval().requires_grad_(False)
-

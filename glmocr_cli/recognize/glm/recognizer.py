@@ -4,6 +4,7 @@ Requests are built with the recipe that works without torchvision (see the notes
 processor gives `pixel_values` / `image_grid_thw`, the tokenizer's chat template gives the prompt,
 and the single `<|image|>` is expanded to the crop's number of image tokens.
 """
+
 from __future__ import annotations
 
 from ..base import CropAnswer, CropRequest  # noqa: F401  (re-exported for the engine)
@@ -28,13 +29,21 @@ PROMPTS = {Task.TEXT: "Text Recognition:", Task.TABLE: "Table Recognition:", Tas
 class GlmRecognizer:
     """Holds model + tokenizer + image processor; `recognize(requests)` answers in input order."""
 
-    def __init__(self, model, tokenizer, image_processor, *, batch_size: int = Settings.batch_size,
-                 max_new_tokens: int = Settings.max_new_tokens,
-                 repetition_penalty: float = Settings.repetition_penalty, decoder=None):
+    def __init__(
+        self,
+        model,
+        tokenizer,
+        image_processor,
+        *,
+        batch_size: int = Settings.batch_size,
+        max_new_tokens: int = Settings.max_new_tokens,
+        repetition_penalty: float = Settings.repetition_penalty,
+        decoder=None,
+    ):
         self.model, self.tokenizer, self.image_processor = model, tokenizer, image_processor
         self.batch_size, self.max_new_tokens = batch_size, max_new_tokens
         self.repetition_penalty = repetition_penalty
-        self.decoder = decoder           # issue 4's MTP decoder, when available
+        self.decoder = decoder  # issue 4's MTP decoder, when available
         self.merge = int(getattr(image_processor, "merge_size", 2))
         self.image_token = "<|image|>"
         cfg = model.config
@@ -53,24 +62,29 @@ class GlmRecognizer:
         grids = vision["image_grid_thw"]
         rows = []
         for request, grid in zip(requests, grids):
-            n = int(grid.prod()) // self.merge ** 2
+            n = int(grid.prod()) // self.merge**2
             text = self.prompt_text(request.prompt).replace(self.image_token, self.image_token * n, 1)
             rows.append(self.tokenizer(text, add_special_tokens=False)["input_ids"])
         width = max(len(r) for r in rows)
         ids = torch.full((len(rows), width), self.pad_id, dtype=torch.long)
         mask = torch.zeros((len(rows), width), dtype=torch.long)
         for i, row in enumerate(rows):
-            ids[i, width - len(row):] = torch.tensor(row)
-            mask[i, width - len(row):] = 1
+            ids[i, width - len(row) :] = torch.tensor(row)
+            mask[i, width - len(row) :] = 1
         # Without mm_token_type_ids transformers silently falls back to 1-D positions (no M-RoPE).
         types = (ids == self.image_token_id).long()
-        return {"input_ids": ids, "attention_mask": mask, "mm_token_type_ids": types,
-                "pixel_values": vision["pixel_values"], "image_grid_thw": grids}
+        return {
+            "input_ids": ids,
+            "attention_mask": mask,
+            "mm_token_type_ids": types,
+            "pixel_values": vision["pixel_values"],
+            "image_grid_thw": grids,
+        }
 
     def batches(self, requests: list[CropRequest]) -> list[list[int]]:
         """Indices grouped into batches of similar crop area (little padding)."""
         order = sorted(range(len(requests)), key=lambda i: requests[i].image.width * requests[i].image.height)
-        return [order[i:i + self.batch_size] for i in range(0, len(order), self.batch_size)]
+        return [order[i : i + self.batch_size] for i in range(0, len(order), self.batch_size)]
 
     @torch.inference_mode()
     def recognize(self, requests: list[CropRequest]) -> list[CropAnswer]:
@@ -97,8 +111,9 @@ class GlmRecognizer:
         """
         budgets = [r.max_new_tokens or self.max_new_tokens for r in requests]
         try:
-            built = [request_from_encoding(self.encode([r]), b, should_stop=r.should_stop)
-                     for r, b in zip(requests, budgets)]
+            built = [
+                request_from_encoding(self.encode([r]), b, should_stop=r.should_stop) for r, b in zip(requests, budgets)
+            ]
             results = self.decoder.generate(built)
         except Exception as exc:
             warn(f"GLM-OCR decoder failed on a batch of {len(requests)} crops ({exc!r}); decoding each alone")
@@ -109,24 +124,34 @@ class GlmRecognizer:
         """One crop through our decoder; if that fails, through transformers `generate` on the crop alone
         (the same greedy answer: the decoder equals it token for token); if that fails too, an empty answer."""
         try:
-            return self._answer(request, self.decoder.generate([request_from_encoding(self.encode([request]), budget)])[0])
+            return self._answer(
+                request, self.decoder.generate([request_from_encoding(self.encode([request]), budget)])[0]
+            )
         except Exception as exc:
-            warn(f"GLM-OCR decoder failed on crop {index + 1} of {count} ({request.prompt!r}, "
-                 f"{request.image.width}x{request.image.height}): {exc!r}; reading it with transformers generate()")
+            warn(
+                f"GLM-OCR decoder failed on crop {index + 1} of {count} ({request.prompt!r}, "
+                f"{request.image.width}x{request.image.height}): {exc!r}; reading it with transformers generate()"
+            )
         try:
             answer = self._generate([request], budget)[0]
         except Exception as exc:
             warn(f"GLM-OCR cannot read crop {index + 1} of {count} ({request.prompt!r}): {exc!r}; left empty")
-            return CropAnswer(request.key, "", 0, "error", 0.0, {"decoder": "none"},
-                              ["decoder-failed", "recognition-failed"])
+            return CropAnswer(
+                request.key, "", 0, "error", 0.0, {"decoder": "none"}, ["decoder-failed", "recognition-failed"]
+            )
         answer.flags.append("decoder-failed")
         return answer
 
     def _answer(self, request: CropRequest, result) -> CropAnswer:
         ids = [t for t in result.token_ids if t not in self.eos_ids]
-        return CropAnswer(request.key, self.tokenizer.decode(ids, skip_special_tokens=True), len(ids),
-                          result.finish_reason, result.prefill_seconds + result.decode_seconds,
-                          {"decoder": self.decoder_name, **result.stats()})
+        return CropAnswer(
+            request.key,
+            self.tokenizer.decode(ids, skip_special_tokens=True),
+            len(ids),
+            result.finish_reason,
+            result.prefill_seconds + result.decode_seconds,
+            {"decoder": self.decoder_name, **result.stats()},
+        )
 
     def _generate(self, requests: list[CropRequest], max_new_tokens: int | None = None) -> list[CropAnswer]:
         start = time.perf_counter()
@@ -135,10 +160,15 @@ class GlmRecognizer:
         inputs = {k: v.to(device) for k, v in inputs.items()}
         inputs["pixel_values"] = inputs["pixel_values"].to(self.model.dtype)
         penalty = padding_blind_penalty(self.repetition_penalty, inputs["attention_mask"])
-        out = self.model.generate(**inputs, max_new_tokens=max_new_tokens or self.max_new_tokens, do_sample=False,
-                                  logits_processor=penalty, eos_token_id=self.eos_ids,
-                                  pad_token_id=self.pad_id)
-        new = out[:, inputs["input_ids"].shape[1]:].tolist()
+        out = self.model.generate(
+            **inputs,
+            max_new_tokens=max_new_tokens or self.max_new_tokens,
+            do_sample=False,
+            logits_processor=penalty,
+            eos_token_id=self.eos_ids,
+            pad_token_id=self.pad_id,
+        )
+        new = out[:, inputs["input_ids"].shape[1] :].tolist()
         seconds = (time.perf_counter() - start) / len(requests)
         answers = []
         for request, ids in zip(requests, new):
@@ -148,8 +178,6 @@ class GlmRecognizer:
             text = self.tokenizer.decode(ids, skip_special_tokens=True)
             answers.append(CropAnswer(request.key, text, len(ids), finish, seconds, {"decoder": "generate"}))
         return answers
-
-
 
 
 def warn(message: str) -> None:
@@ -230,7 +258,7 @@ def _inline_math(match: re.Match) -> str:
 
 def clean_text(text: str) -> str:
     text = _FENCE.sub("", text.strip())
-    text = re.sub(r"(\\t)+$", "", re.sub(r"^(\\t)+", "", text).lstrip()).rstrip()   # literal '\t' at the ends
+    text = re.sub(r"(\\t)+$", "", re.sub(r"^(\\t)+", "", text).lstrip()).rstrip()  # literal '\t' at the ends
     for run in _RUNS:
         text = run.sub(r"\1\1\1", text)
     text = cut_repetition(text)

@@ -5,6 +5,7 @@ A unit of 10+ characters repeated 10+ times in a row is kept once, and what foll
 failing that, when one line makes up 80% or more of 10+ lines, the answer ends at its first run of
 three.
 """
+
 from __future__ import annotations
 
 import re
@@ -21,7 +22,7 @@ def cut_consecutive_repeat(text: str) -> str | None:
     longest = len(text) // MIN_REPEATS
     pattern = re.compile(r"(.{%d,%d}?)\1{%d,}" % (MIN_UNIT, longest, MIN_REPEATS - 1), re.DOTALL)
     match = pattern.search(text)
-    return text[:match.start()] + match.group(1) if match else None
+    return text[: match.start()] + match.group(1) if match else None
 
 
 def cut_repeated_lines(text: str) -> str | None:
@@ -32,12 +33,12 @@ def cut_repeated_lines(text: str) -> str | None:
     common, count = Counter(lines).most_common(1)[0]
     if count < MIN_LINES or count / len(lines) < 0.8:
         return None
-    start = next((i for i in range(len(lines)) if lines[i:i + 3] == [common] * 3), None)
+    start = next((i for i in range(len(lines)) if lines[i : i + 3] == [common] * 3), None)
     if start is None:
         return None
     raw = text.split("\n")
     non_empty = [k for k, line in enumerate(raw) if line.strip()]
-    return "\n".join(raw[:non_empty[start] + 1])
+    return "\n".join(raw[: non_empty[start] + 1])
 
 
 def cut_repetition(text: str) -> str:
