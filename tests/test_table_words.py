@@ -188,3 +188,59 @@ def test_copies_of_one_table_side_by_side_become_one_table_each(tmp_path):
     lefts = sorted(b[0] for b in boxes)
     assert abs(lefts[0] - 72) < 3 and abs(lefts[1] - 252) < 3 and abs(lefts[2] - 432) < 3
     assert all(b[2] - b[0] < 150 for b in boxes)
+
+
+def test_leader_dots_and_a_typed_dash_rule_are_no_cells(tmp_path):
+    """A contents-style table: dot leaders run from each label to its first number and a row of
+    dashes is typed under the header; '...' standing for a missing value stays a cell."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    y = 100
+    page.insert_text((72, y), "Share", fontsize=9)
+    for x, head in ((250, "2001"), (320, "2002"), (390, "2003")):
+        _right(page, x, y, head)
+    y += 12
+    page.insert_text((72, y), "-" * 60, fontsize=9)
+    for label, values in (
+        ("0.99", ("800", "880", "960")),
+        ("0.95", ("160", "...", "192")),
+        ("0.90", ("80", "88", "96")),
+    ):
+        y += 12
+        page.insert_text((72, y), label + " " + "." * 30, fontsize=9)
+        for x, value in zip((250, 320, 390), values):
+            _right(page, x, y, value)
+    grid = parse_grid(
+        LiteTableRecognizer(use_model=False)
+        .recognize(_page_image(page, tmp_path / "t.pdf"), (60, 85, 420, y + 5), [])
+        .html
+    )
+    assert [[cell[0] for cell in row] for row in grid] == [
+        ["Share", "2001", "2002", "2003"],
+        ["0.99", "800", "880", "960"],
+        ["0.95", "160", "...", "192"],
+        ["0.90", "80", "88", "96"],
+    ]
+
+
+def test_copies_of_one_table_one_under_the_other_become_one_table_each(tmp_path):
+    """Two tables of one form stacked under one layout box: the spanning header line comes again at
+    the same left edge (the sub-headers differ), and each copy's columns stand apart from the other's."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    y = 100
+    for block, x_first in enumerate((200, 230)):
+        page.insert_text((250, y), "Group size", fontsize=9)
+        y += 12
+        page.insert_text((72, y), "Share", fontsize=9)
+        for k in range(3):
+            _right(page, x_first + 60 * k, y, f"{block + 1}.{k}")
+        for r in range(4):
+            y += 12
+            page.insert_text((72, y), f"0.{9 - r}", fontsize=9)
+            for k in range(3):
+                _right(page, x_first + 60 * k, y, f"{(block * 3 + k + 1) * (r + 2) * 111:,}")
+        y += 20
+    boxes = sorted(pdf_tables(_page_image(page, tmp_path / "t.pdf"), known=[(60, 88, 420, y)]), key=lambda b: b[1])
+    assert len(boxes) == 2
+    assert boxes[0][3] < 166 < boxes[1][1]

@@ -24,6 +24,9 @@ _TRAILING_SIGNS = {"%"}
 _NUMBER = re.compile(r"^[\(\[*+\-–−$€£]*\d[\d,.\s]*[\)\]%*]*$")
 _RTL = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 _THOUSANDS = re.compile(r"^\d{3}[\d,.]*$")
+# Leader dots between a label and its number, and rules typed as a row of dashes: drawing, not text
+# (five or more, so that '-' or '...' standing for a missing value stays a cell).
+_LEADER = re.compile(r"^[.\-_=·…–—]{5,}$")
 
 
 def is_number(text: str) -> bool:
@@ -261,7 +264,7 @@ def page_words(pdf_page, clip) -> list[Word]:
     words = []
     for x0, y0, x1, y1, text, *_ in pdf_page.get_text("words", clip=clip):
         cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-        if clip.x0 <= cx <= clip.x1 and clip.y0 <= cy <= clip.y1 and text.strip():
+        if clip.x0 <= cx <= clip.x1 and clip.y0 <= cy <= clip.y1 and text.strip() and not _LEADER.match(text.strip()):
             box = pymupdf.Rect(x0, y0, x1, y1) * turn
             words.append(Word((box.x0, box.y0, box.x1, box.y1), plain_ligatures(text)))
     return words
@@ -369,3 +372,25 @@ def side_by_side(words: Sequence[Word], min_rows: int = 3) -> list[BBox]:
                     boxes.append(_union(part))
             return boxes if len(boxes) >= 2 else []
     return []
+
+
+def stacked(words: Sequence[Word], min_rows: int = 3) -> list[BBox]:
+    """Copies of one table set one under the other in one box: the first text line (the header)
+    comes again, same text at the same left edge, and each part holds min_rows lines or more.
+    Returns each copy's box, or [] for one table."""
+    rows = text_rows(words)
+    if len(rows) < 2 * min_rows:
+        return []
+
+    def key(row: Sequence[Word]) -> tuple[str, float]:
+        return " ".join(w.text for w in row).lower(), row[0].bbox[0]
+
+    head, x0 = key(rows[0])
+    tolerance = 0.5 * _height(rows[0])
+    starts = [0] + [
+        i for i in range(min_rows, len(rows)) if key(rows[i])[0] == head and abs(key(rows[i])[1] - x0) <= tolerance
+    ]
+    parts = [rows[a:b] for a, b in zip(starts, [*starts[1:], len(rows)])]
+    if len(parts) < 2 or any(len(part) < min_rows for part in parts):
+        return []
+    return [_union([w.bbox for row in part for w in row]) for part in parts]
