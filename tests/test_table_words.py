@@ -244,3 +244,29 @@ def test_copies_of_one_table_one_under_the_other_become_one_table_each(tmp_path)
     boxes = sorted(pdf_tables(_page_image(page, tmp_path / "t.pdf"), known=[(60, 88, 420, y)]), key=lambda b: b[1])
     assert len(boxes) == 2
     assert boxes[0][3] < 166 < boxes[1][1]
+
+
+def test_numbers_set_between_the_two_lines_of_their_label_join_it(tmp_path):
+    """A label wrapped onto two lines with its numbers level with the middle of the two is one row."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    page.insert_text((72, 100), "Totals", fontsize=9)
+    for k, head in enumerate(("FY 2010", "FY 2011")):
+        _right(page, 300 + 60 * k, 100, head)
+    page.insert_text((72, 118), "Matters received", fontsize=9)
+    page.insert_text((72, 132), "By the office", fontsize=9)
+    for k, value in enumerate(("426", "365")):
+        _right(page, 300 + 60 * k, 125, value)
+    page.insert_text((72, 148), "Cases charged", fontsize=9)
+    for k, value in enumerate(("217", "197")):
+        _right(page, 300 + 60 * k, 148, value)
+    grid = parse_grid(
+        LiteTableRecognizer(use_model=False)
+        .recognize(_page_image(page, tmp_path / "t.pdf"), (60, 85, 420, 155), [])
+        .html
+    )
+    assert [[cell[0] for cell in row] for row in grid] == [
+        ["Totals", "FY 2010", "FY 2011"],
+        ["Matters received By the office", "426", "365"],
+        ["Cases charged", "217", "197"],
+    ]

@@ -72,6 +72,33 @@ def _continues(upper: Row, lower: Row, rules: Sequence[float], banded: bool) -> 
     return False
 
 
+def _label_only(row: Row) -> bool:
+    return set(row) == {0}
+
+
+def _join_centred(rows: Sequence[Row]) -> list[Row]:
+    """A label on two lines with its numbers set level with the middle of the two: the numbers'
+    line (empty label column) overlaps both label lines, and the three are one row."""
+    out: list[Row] = []
+    i = 0
+    while i < len(rows):
+        if (
+            i + 2 < len(rows)
+            and _label_only(rows[i])
+            and _label_only(rows[i + 2])
+            and 0 not in rows[i + 1]
+            and _numbers(rows[i + 1])
+            and _top(rows[i + 1]) < _bottom(rows[i])
+            and _top(rows[i + 2]) < _bottom(rows[i + 1])
+        ):
+            out.append(_join(_join(rows[i], rows[i + 1]), rows[i + 2]))
+            i += 3
+        else:
+            out.append(dict(rows[i]))
+            i += 1
+    return out
+
+
 def join_wrapped(rows: Sequence[Row], rules: Sequence[float] = ()) -> list[Row]:
     """Rows with the lines that continue them joined in; rules are horizontal rulings' y (same
     units as the cells' boxes). Three or more rules between lines make every rule a row border."""
@@ -79,6 +106,7 @@ def join_wrapped(rows: Sequence[Row], rules: Sequence[float] = ()) -> list[Row]:
         return []
     first, last = _bottom(rows[0]), _top(rows[-1])
     banded = sum(1 for y in rules if first <= y <= last) >= 3
+    rows = _join_centred(rows)
     out: list[Row] = [dict(rows[0])]
     for row in rows[1:]:
         if _continues(out[-1], row, rules, banded):
