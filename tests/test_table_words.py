@@ -270,3 +270,41 @@ def test_numbers_set_between_the_two_lines_of_their_label_join_it(tmp_path):
         ["Matters received By the office", "426", "365"],
         ["Cases charged", "217", "197"],
     ]
+
+
+def test_stray_rows_under_a_table_keeping_to_its_columns_join_it(tmp_path):
+    """The layout box cut a table short: the words of its last rows, under it and set in its columns,
+    join it; a paragraph line under the table stays out."""
+    from glmocr_cli.document import TextLine
+    from glmocr_cli.layout.line_regions import attach_word_rows_to_tables
+    from glmocr_cli.recognize.table_words import page_words
+
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    page.insert_text((72, 100), "Place", fontsize=9)
+    _right(page, 300, 100, "n")
+    _right(page, 360, 100, "%")
+    y = 100
+    rows = [("Residence", "60", "27.7"), ("Grounds", "58", "26.7"), ("Offices", "56", "25.8")]
+    for label, n, share in [*rows, ("Other", "15", "6.9"), ("Total", "217", "100.0")]:
+        y += 12
+        page.insert_text((72, y), label, fontsize=9)
+        _right(page, 300, y, n)
+        _right(page, 360, y, share)
+    page.insert_text((72, y + 14), "The places of 217 incidents, by share.", fontsize=9)
+    words = [TextLine(w.bbox, w.text, 1.0) for w in page_words(page, page.rect)]
+    members = [[w for w in words if w.bbox[3] < 140]]
+    strays = [w for w in words if w.bbox[3] >= 140]
+    boxes = [bbox_of(members[0])]
+    left = attach_word_rows_to_tables(strays, boxes, members, [True])
+    assert sorted(w.text for w in left) == sorted("The places of 217 incidents, by share.".split())
+    assert 160 < boxes[0][3] < 170
+
+
+def bbox_of(lines) -> tuple[float, float, float, float]:
+    return (
+        min(ln.bbox[0] for ln in lines),
+        min(ln.bbox[1] for ln in lines),
+        max(ln.bbox[2] for ln in lines),
+        max(ln.bbox[3] for ln in lines),
+    )

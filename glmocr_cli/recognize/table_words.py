@@ -394,3 +394,19 @@ def stacked(words: Sequence[Word], min_rows: int = 3) -> list[BBox]:
     if len(parts) < 2 or any(len(part) < min_rows for part in parts):
         return []
     return [_union([w.bbox for row in part for w in row]) for part in parts]
+
+
+def continues_below(table: Sequence[Word], below: Sequence[Word]) -> bool:
+    """Lines under a table (a text box the layout model cut off it) that are more of its rows: each
+    line's pieces keep to the table's columns, several per line, with a number among them."""
+    gutters: list[tuple[float, float]] = []
+    grid_rows(table, gutters)
+    rows = [row_pieces(r) for r in text_rows(below)]
+    if not gutters or not rows:
+        return False
+    for row in rows:
+        if len(row) < 2 or not any(is_number(p.text) for p in row[1:]):
+            return False
+        if any(p.bbox[0] < a and p.bbox[2] > b for p in row for a, b in gutters):
+            return False
+    return True
