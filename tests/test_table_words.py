@@ -308,3 +308,28 @@ def bbox_of(lines) -> tuple[float, float, float, float]:
         max(ln.bbox[2] for ln in lines),
         max(ln.bbox[3] for ln in lines),
     )
+
+
+def test_a_total_set_flush_right_in_the_label_column_stays_in_it(tmp_path):
+    """'Total' set flush right at the end of the label column, out where no other label reaches,
+    makes no column of its own."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    y = 100
+    rows = [("Category", "n", "%"), ("Related to a long relationship", "77", "33.9"), ("Retaliation", "31", "13.7")]
+    rows += [("Refused advances", "23", "10.1"), ("Academic stress", "22", "9.7")]
+    for label, n, share in rows:
+        page.insert_text((72, y), label, fontsize=9)
+        _right(page, 300, y, n)
+        _right(page, 360, y, share)
+        y += 12
+    _right(page, 230, y, "Total")
+    _right(page, 300, y, "175")
+    _right(page, 360, y, "100")
+    grid = parse_grid(
+        LiteTableRecognizer(use_model=False)
+        .recognize(_page_image(page, tmp_path / "t.pdf"), (60, 88, 420, y + 5), [])
+        .html
+    )
+    assert [[cell[0] for cell in row] for row in grid][-1] == ["Total", "175", "100"]
+    assert all(len(row) == 3 for row in grid)

@@ -177,3 +177,30 @@ def header_tiers(rows: Sequence[Row]) -> list[Row]:
                 cell.rowspan = len(tiers)
                 tiers[0][k] = cell
     return tiers + [dict(r) for r in rows[data:]]
+
+
+def fold_lone_columns(rows: Sequence[Row], min_rows: int = 4) -> list[Row]:
+    """A column that one label alone fills ('Total' set flush right in the label column, out in the
+    gutter) is no column: the label moves to the column on its left, empty in its row, where most
+    rows have a cell."""
+    out = [dict(row) for row in rows]
+    n_cols = max((c.col + c.colspan for row in out for c in row.values()), default=0)
+    for k in range(n_cols - 1, 0, -1):
+        here = [row for row in out if any(c.col <= k < c.col + c.colspan for c in row.values())]
+        left = sum(1 for row in out if k - 1 in row)
+        if len(here) != 1 or left < min_rows:
+            continue
+        row = here[0]
+        cell = row.get(k)
+        if cell is None or cell.colspan != 1 or is_number(cell.text) or k - 1 in row:
+            continue
+        if any(c.col < k - 1 < c.col + c.colspan for c in row.values()):
+            continue
+        for r, old in enumerate(out):
+            moved: Row = {}
+            for col, c in old.items():
+                if col >= k:
+                    c = WordCell(c.row, c.col - 1, c.colspan, c.text, c.bbox, c.rowspan)
+                moved[c.col] = c
+            out[r] = moved
+    return out

@@ -272,9 +272,9 @@ def page_words(pdf_page, clip) -> list[Word]:
 
 def words_table_html(pdf_page, clip) -> str | None:
     """The table inside clip (PDF points) from its words, wrapped lines and header tiers joined."""
-    from .table_word_rows import header_tiers, join_wrapped
+    from .table_word_rows import fold_lone_columns, header_tiers, join_wrapped
 
-    rows = grid_rows(page_words(pdf_page, clip))
+    rows = fold_lone_columns(grid_rows(page_words(pdf_page, clip)))
     if not rows:
         return None
     return cells_html(header_tiers(join_wrapped(rows, horizontal_rules(pdf_page, clip))))
