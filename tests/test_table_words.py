@@ -188,3 +188,148 @@ def test_copies_of_one_table_side_by_side_become_one_table_each(tmp_path):
     lefts = sorted(b[0] for b in boxes)
     assert abs(lefts[0] - 72) < 3 and abs(lefts[1] - 252) < 3 and abs(lefts[2] - 432) < 3
     assert all(b[2] - b[0] < 150 for b in boxes)
+
+
+def test_leader_dots_and_a_typed_dash_rule_are_no_cells(tmp_path):
+    """A contents-style table: dot leaders run from each label to its first number and a row of
+    dashes is typed under the header; '...' standing for a missing value stays a cell."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    y = 100
+    page.insert_text((72, y), "Share", fontsize=9)
+    for x, head in ((250, "2001"), (320, "2002"), (390, "2003")):
+        _right(page, x, y, head)
+    y += 12
+    page.insert_text((72, y), "-" * 60, fontsize=9)
+    for label, values in (
+        ("0.99", ("800", "880", "960")),
+        ("0.95", ("160", "...", "192")),
+        ("0.90", ("80", "88", "96")),
+    ):
+        y += 12
+        page.insert_text((72, y), label + " " + "." * 30, fontsize=9)
+        for x, value in zip((250, 320, 390), values):
+            _right(page, x, y, value)
+    grid = parse_grid(
+        LiteTableRecognizer(use_model=False)
+        .recognize(_page_image(page, tmp_path / "t.pdf"), (60, 85, 420, y + 5), [])
+        .html
+    )
+    assert [[cell[0] for cell in row] for row in grid] == [
+        ["Share", "2001", "2002", "2003"],
+        ["0.99", "800", "880", "960"],
+        ["0.95", "160", "...", "192"],
+        ["0.90", "80", "88", "96"],
+    ]
+
+
+def test_copies_of_one_table_one_under_the_other_become_one_table_each(tmp_path):
+    """Two tables of one form stacked under one layout box: the spanning header line comes again at
+    the same left edge (the sub-headers differ), and each copy's columns stand apart from the other's."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    y = 100
+    for block, x_first in enumerate((200, 230)):
+        page.insert_text((250, y), "Group size", fontsize=9)
+        y += 12
+        page.insert_text((72, y), "Share", fontsize=9)
+        for k in range(3):
+            _right(page, x_first + 60 * k, y, f"{block + 1}.{k}")
+        for r in range(4):
+            y += 12
+            page.insert_text((72, y), f"0.{9 - r}", fontsize=9)
+            for k in range(3):
+                _right(page, x_first + 60 * k, y, f"{(block * 3 + k + 1) * (r + 2) * 111:,}")
+        y += 20
+    boxes = sorted(pdf_tables(_page_image(page, tmp_path / "t.pdf"), known=[(60, 88, 420, y)]), key=lambda b: b[1])
+    assert len(boxes) == 2
+    assert boxes[0][3] < 166 < boxes[1][1]
+
+
+def test_numbers_set_between_the_two_lines_of_their_label_join_it(tmp_path):
+    """A label wrapped onto two lines with its numbers level with the middle of the two is one row."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    page.insert_text((72, 100), "Totals", fontsize=9)
+    for k, head in enumerate(("FY 2010", "FY 2011")):
+        _right(page, 300 + 60 * k, 100, head)
+    page.insert_text((72, 118), "Matters received", fontsize=9)
+    page.insert_text((72, 132), "By the office", fontsize=9)
+    for k, value in enumerate(("426", "365")):
+        _right(page, 300 + 60 * k, 125, value)
+    page.insert_text((72, 148), "Cases charged", fontsize=9)
+    for k, value in enumerate(("217", "197")):
+        _right(page, 300 + 60 * k, 148, value)
+    grid = parse_grid(
+        LiteTableRecognizer(use_model=False)
+        .recognize(_page_image(page, tmp_path / "t.pdf"), (60, 85, 420, 155), [])
+        .html
+    )
+    assert [[cell[0] for cell in row] for row in grid] == [
+        ["Totals", "FY 2010", "FY 2011"],
+        ["Matters received By the office", "426", "365"],
+        ["Cases charged", "217", "197"],
+    ]
+
+
+def test_stray_rows_under_a_table_keeping_to_its_columns_join_it(tmp_path):
+    """The layout box cut a table short: the words of its last rows, under it and set in its columns,
+    join it; a paragraph line under the table stays out."""
+    from glmocr_cli.document import TextLine
+    from glmocr_cli.layout.line_regions import attach_word_rows_to_tables
+    from glmocr_cli.recognize.table_words import page_words
+
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    page.insert_text((72, 100), "Place", fontsize=9)
+    _right(page, 300, 100, "n")
+    _right(page, 360, 100, "%")
+    y = 100
+    rows = [("Residence", "60", "27.7"), ("Grounds", "58", "26.7"), ("Offices", "56", "25.8")]
+    for label, n, share in [*rows, ("Other", "15", "6.9"), ("Total", "217", "100.0")]:
+        y += 12
+        page.insert_text((72, y), label, fontsize=9)
+        _right(page, 300, y, n)
+        _right(page, 360, y, share)
+    page.insert_text((72, y + 14), "The places of 217 incidents, by share.", fontsize=9)
+    words = [TextLine(w.bbox, w.text, 1.0) for w in page_words(page, page.rect)]
+    members = [[w for w in words if w.bbox[3] < 140]]
+    strays = [w for w in words if w.bbox[3] >= 140]
+    boxes = [bbox_of(members[0])]
+    left = attach_word_rows_to_tables(strays, boxes, members, [True])
+    assert sorted(w.text for w in left) == sorted("The places of 217 incidents, by share.".split())
+    assert 160 < boxes[0][3] < 170
+
+
+def bbox_of(lines) -> tuple[float, float, float, float]:
+    return (
+        min(ln.bbox[0] for ln in lines),
+        min(ln.bbox[1] for ln in lines),
+        max(ln.bbox[2] for ln in lines),
+        max(ln.bbox[3] for ln in lines),
+    )
+
+
+def test_a_total_set_flush_right_in_the_label_column_stays_in_it(tmp_path):
+    """'Total' set flush right at the end of the label column, out where no other label reaches,
+    makes no column of its own."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    y = 100
+    rows = [("Category", "n", "%"), ("Related to a long relationship", "77", "33.9"), ("Retaliation", "31", "13.7")]
+    rows += [("Refused advances", "23", "10.1"), ("Academic stress", "22", "9.7")]
+    for label, n, share in rows:
+        page.insert_text((72, y), label, fontsize=9)
+        _right(page, 300, y, n)
+        _right(page, 360, y, share)
+        y += 12
+    _right(page, 230, y, "Total")
+    _right(page, 300, y, "175")
+    _right(page, 360, y, "100")
+    grid = parse_grid(
+        LiteTableRecognizer(use_model=False)
+        .recognize(_page_image(page, tmp_path / "t.pdf"), (60, 88, 420, y + 5), [])
+        .html
+    )
+    assert [[cell[0] for cell in row] for row in grid][-1] == ["Total", "175", "100"]
+    assert all(len(row) == 3 for row in grid)

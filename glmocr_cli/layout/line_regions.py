@@ -141,3 +141,35 @@ def attach_rows_to_tables(
             if changed:
                 break
     return left
+
+
+def attach_word_rows_to_tables(
+    strays: Sequence[TextLine],
+    boxes: list[BBox],
+    members: list[list[TextLine]],
+    is_table: Sequence[bool],
+    max_gap: float = 1.5,
+) -> list[TextLine]:
+    """attach_rows_to_tables for a text layer's words: a stray row right under a table joins it only
+    when its pieces keep to the table's columns, with a number among them (a prose line under a
+    table has many words too). Rows are taken downward, so the table's cut-off rows all join."""
+    from ..recognize.table_words import Word, continues_below
+
+    left = list(strays)
+    for j, table in enumerate(is_table):
+        if not table or not members[j]:
+            continue
+        cells = [Word(ln.bbox, ln.text) for ln in members[j]]
+        for row in sorted(group_into_rows(left), key=lambda r: min(ln.bbox[1] for ln in r)):
+            box, target = bbox_union([ln.bbox for ln in row]), boxes[j]
+            height = _height(box)
+            if not -height < box[1] - target[3] < max_gap * height:
+                continue
+            if box[0] < target[0] - 2 * height or box[2] > target[2] + 2 * height:
+                continue
+            if not continues_below(cells, [Word(ln.bbox, ln.text) for ln in row]):
+                continue
+            members[j].extend(row)
+            boxes[j] = bbox_union([target, box])
+            left = [ln for ln in left if not any(ln is r for r in row)]
+    return left

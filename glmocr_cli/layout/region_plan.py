@@ -17,7 +17,7 @@ from ..recognize.table_detect import looks_like_table, pdf_tables, table_runs
 from ..recognize.text_lines import area, bbox_union, intersection
 from .give_back import FORMULA_PROSE_WORDS, PICTURE_PROSE_WORDS, peel_prose, text_region
 from .grid_text import promote_grid_text
-from .line_regions import assign_lines, attach_rows_to_tables, attach_strays
+from .line_regions import assign_lines, attach_rows_to_tables, attach_strays, attach_word_rows_to_tables
 from .panels import fit_to_panels
 
 TABLE_MARGIN = 4.0  # px around a table found from its lines, so the reader sees its edges
@@ -160,8 +160,11 @@ def plan_regions(
             plan.strays = [ln for ln in plan.strays if id(ln) not in taken]
 
     boxes = [r.bbox for r in plan.found]
+    is_table = [t is Task.TABLE for t in plan.tasks]
     if not lines_are_words:
-        plan.strays = attach_rows_to_tables(plan.strays, boxes, plan.members, [t is Task.TABLE for t in plan.tasks])
+        plan.strays = attach_rows_to_tables(plan.strays, boxes, plan.members, is_table)
+    else:
+        plan.strays = attach_word_rows_to_tables(plan.strays, boxes, plan.members, is_table)
     accepts = [task in (Task.TEXT, Task.ABANDON) for task in plan.tasks]
     plan.strays = attach_strays(plan.strays, boxes, plan.members, accepts)
     plan.found = [LayoutRegion(box, r.label, r.native_label, r.score, r.polygon) for r, box in zip(plan.found, boxes)]

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..document import BBox, PageImage, TextLine
-from .table_words import page_words, side_by_side, table_boxes
+from .table_words import page_words, side_by_side, stacked, table_boxes
 from .text_lines import area, group_into_rows, intersection
 
 
@@ -175,10 +175,12 @@ def pdf_tables(
 
 
 def _copies(words, box: BBox, scale: float) -> list[BBox]:
-    """Boxes (page pixels) of the side-by-side copies of one table inside box, or []."""
+    """Boxes (page pixels) of the copies of one table inside box, side by side or one under the
+    other, or []."""
     x0, y0, x1, y1 = (v / scale for v in box)
     inside = [w for w in words if x0 <= (w.bbox[0] + w.bbox[2]) / 2 <= x1 and y0 <= (w.bbox[1] + w.bbox[3]) / 2 <= y1]
-    return [(a * scale, b * scale, c * scale, d * scale) for a, b, c, d in side_by_side(inside)]
+    copies = side_by_side(inside) or stacked(inside)
+    return [(a * scale, b * scale, c * scale, d * scale) for a, b, c, d in copies]
 
 
 def table_runs(lines: Sequence[TextLine], min_rows: int = 3, min_wide_rows: int = 2) -> list[list[TextLine]]:

@@ -72,6 +72,33 @@ def _continues(upper: Row, lower: Row, rules: Sequence[float], banded: bool) -> 
     return False
 
 
+def _label_only(row: Row) -> bool:
+    return set(row) == {0}
+
+
+def _join_centred(rows: Sequence[Row]) -> list[Row]:
+    """A label on two lines with its numbers set level with the middle of the two: the numbers'
+    line (empty label column) overlaps both label lines, and the three are one row."""
+    out: list[Row] = []
+    i = 0
+    while i < len(rows):
+        if (
+            i + 2 < len(rows)
+            and _label_only(rows[i])
+            and _label_only(rows[i + 2])
+            and 0 not in rows[i + 1]
+            and _numbers(rows[i + 1])
+            and _top(rows[i + 1]) < _bottom(rows[i])
+            and _top(rows[i + 2]) < _bottom(rows[i + 1])
+        ):
+            out.append(_join(_join(rows[i], rows[i + 1]), rows[i + 2]))
+            i += 3
+        else:
+            out.append(dict(rows[i]))
+            i += 1
+    return out
+
+
 def join_wrapped(rows: Sequence[Row], rules: Sequence[float] = ()) -> list[Row]:
     """Rows with the lines that continue them joined in; rules are horizontal rulings' y (same
     units as the cells' boxes). Three or more rules between lines make every rule a row border."""
@@ -79,6 +106,7 @@ def join_wrapped(rows: Sequence[Row], rules: Sequence[float] = ()) -> list[Row]:
         return []
     first, last = _bottom(rows[0]), _top(rows[-1])
     banded = sum(1 for y in rules if first <= y <= last) >= 3
+    rows = _join_centred(rows)
     out: list[Row] = [dict(rows[0])]
     for row in rows[1:]:
         if _continues(out[-1], row, rules, banded):
@@ -149,3 +177,30 @@ def header_tiers(rows: Sequence[Row]) -> list[Row]:
                 cell.rowspan = len(tiers)
                 tiers[0][k] = cell
     return tiers + [dict(r) for r in rows[data:]]
+
+
+def fold_lone_columns(rows: Sequence[Row], min_rows: int = 4) -> list[Row]:
+    """A column that one label alone fills ('Total' set flush right in the label column, out in the
+    gutter) is no column: the label moves to the column on its left, empty in its row, where most
+    rows have a cell."""
+    out = [dict(row) for row in rows]
+    n_cols = max((c.col + c.colspan for row in out for c in row.values()), default=0)
+    for k in range(n_cols - 1, 0, -1):
+        here = [row for row in out if any(c.col <= k < c.col + c.colspan for c in row.values())]
+        left = sum(1 for row in out if k - 1 in row)
+        if len(here) != 1 or left < min_rows:
+            continue
+        row = here[0]
+        cell = row.get(k)
+        if cell is None or cell.colspan != 1 or is_number(cell.text) or k - 1 in row:
+            continue
+        if any(c.col < k - 1 < c.col + c.colspan for c in row.values()):
+            continue
+        for r, old in enumerate(out):
+            moved: Row = {}
+            for col, c in old.items():
+                if col >= k:
+                    c = WordCell(c.row, c.col - 1, c.colspan, c.text, c.bbox, c.rowspan)
+                moved[c.col] = c
+            out[r] = moved
+    return out

@@ -24,6 +24,9 @@ _TRAILING_SIGNS = {"%"}
 _NUMBER = re.compile(r"^[\(\[*+\-–−$€£]*\d[\d,.\s]*[\)\]%*]*$")
 _RTL = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 _THOUSANDS = re.compile(r"^\d{3}[\d,.]*$")
+# Leader dots between a label and its number, and rules typed as a row of dashes: drawing, not text
+# (five or more, so that '-' or '...' standing for a missing value stays a cell).
+_LEADER = re.compile(r"^[.\-_=·…–—]{5,}$")
 
 
 def is_number(text: str) -> bool:
@@ -261,7 +264,7 @@ def page_words(pdf_page, clip) -> list[Word]:
     words = []
     for x0, y0, x1, y1, text, *_ in pdf_page.get_text("words", clip=clip):
         cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-        if clip.x0 <= cx <= clip.x1 and clip.y0 <= cy <= clip.y1 and text.strip():
+        if clip.x0 <= cx <= clip.x1 and clip.y0 <= cy <= clip.y1 and text.strip() and not _LEADER.match(text.strip()):
             box = pymupdf.Rect(x0, y0, x1, y1) * turn
             words.append(Word((box.x0, box.y0, box.x1, box.y1), plain_ligatures(text)))
     return words
@@ -269,9 +272,9 @@ def page_words(pdf_page, clip) -> list[Word]:
 
 def words_table_html(pdf_page, clip) -> str | None:
     """The table inside clip (PDF points) from its words, wrapped lines and header tiers joined."""
-    from .table_word_rows import header_tiers, join_wrapped
+    from .table_word_rows import fold_lone_columns, header_tiers, join_wrapped
 
-    rows = grid_rows(page_words(pdf_page, clip))
+    rows = fold_lone_columns(grid_rows(page_words(pdf_page, clip)))
     if not rows:
         return None
     return cells_html(header_tiers(join_wrapped(rows, horizontal_rules(pdf_page, clip))))
@@ -369,3 +372,41 @@ def side_by_side(words: Sequence[Word], min_rows: int = 3) -> list[BBox]:
                     boxes.append(_union(part))
             return boxes if len(boxes) >= 2 else []
     return []
+
+
+def stacked(words: Sequence[Word], min_rows: int = 3) -> list[BBox]:
+    """Copies of one table set one under the other in one box: the first text line (the header)
+    comes again, same text at the same left edge, and each part holds min_rows lines or more.
+    Returns each copy's box, or [] for one table."""
+    rows = text_rows(words)
+    if len(rows) < 2 * min_rows:
+        return []
+
+    def key(row: Sequence[Word]) -> tuple[str, float]:
+        return " ".join(w.text for w in row).lower(), row[0].bbox[0]
+
+    head, x0 = key(rows[0])
+    tolerance = 0.5 * _height(rows[0])
+    starts = [0] + [
+        i for i in range(min_rows, len(rows)) if key(rows[i])[0] == head and abs(key(rows[i])[1] - x0) <= tolerance
+    ]
+    parts = [rows[a:b] for a, b in zip(starts, [*starts[1:], len(rows)])]
+    if len(parts) < 2 or any(len(part) < min_rows for part in parts):
+        return []
+    return [_union([w.bbox for row in part for w in row]) for part in parts]
+
+
+def continues_below(table: Sequence[Word], below: Sequence[Word]) -> bool:
+    """Lines under a table (a text box the layout model cut off it) that are more of its rows: each
+    line's pieces keep to the table's columns, several per line, with a number among them."""
+    gutters: list[tuple[float, float]] = []
+    grid_rows(table, gutters)
+    rows = [row_pieces(r) for r in text_rows(below)]
+    if not gutters or not rows:
+        return False
+    for row in rows:
+        if len(row) < 2 or not any(is_number(p.text) for p in row[1:]):
+            return False
+        if any(p.bbox[0] < a and p.bbox[2] > b for p in row for a, b in gutters):
+            return False
+    return True
