@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..document import BBox
+from .panels import panel_of
 
 
 def _split(indices: list[int], boxes: Sequence[BBox], axis: int, min_gap: float) -> list[list[int]]:
@@ -85,12 +86,6 @@ def text_extent(line_boxes: Sequence[BBox], gutter: float) -> BBox:
     return (min(b[0] for b in main), min(b[1] for b in main), max(b[2] for b in main), max(b[3] for b in main))
 
 
-def _panel_of(box: BBox, panels: Sequence[BBox]) -> int | None:
-    """The panel holding the box's centre."""
-    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
-    return next((k for k, p in enumerate(panels) if p[0] <= cx <= p[2] and p[1] <= cy <= p[3]), None)
-
-
 def reading_order(
     boxes: Sequence[BBox], page_width: float, page_height: float, panels: Sequence[BBox] = ()
 ) -> list[int]:
@@ -105,8 +100,8 @@ def reading_order(
     units: list[BBox] = []
     unit_of: list[int | None] = []  # the panel each unit stands for (None: a box outside panels)
     for i, box in enumerate(boxes):
-        panel = _panel_of(box, panels)
-        if panel is None:
+        panel = panel_of(box, panels)
+        if panel < 0:
             units.append(box)
             unit_of.append(None)
             members[len(units) - 1] = [i]
