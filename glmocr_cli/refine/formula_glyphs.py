@@ -15,13 +15,10 @@ import pymupdf
 Box = tuple[float, float, float, float]
 
 
-@dataclass(frozen=True)
-class Glyph:
-    char: str
-    box: Box  # the glyph's cell (font ascender to descender)
-    origin: tuple[float, float]  # pen position: x, baseline y
-    size: float  # font size in points
-    font: str
+class Centred:
+    """The centre of a `box` (glyphs and the items built from them are placed by it)."""
+
+    box: Box
 
     @property
     def cx(self) -> float:
@@ -30,6 +27,15 @@ class Glyph:
     @property
     def cy(self) -> float:
         return (self.box[1] + self.box[3]) / 2
+
+
+@dataclass(frozen=True)
+class Glyph(Centred):
+    char: str
+    box: Box  # the glyph's cell (font ascender to descender)
+    origin: tuple[float, float]  # pen position: x, baseline y
+    size: float  # font size in points
+    font: str
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .formula_glyphs import Glyph, Rule
+from .formula_glyphs import Centred, Glyph, Rule
 
 GREEK = dict(
     zip(
@@ -176,21 +176,13 @@ class FormulaLatex:
 
 
 @dataclass
-class _Atom:
+class _Atom(Centred):
     """One item of a row: a glyph, or a built fraction / root / operator with limits."""
 
     latex: str
     box: tuple[float, float, float, float]
     glyph: Glyph | None = None  # set for plain glyphs (which may be scripts)
     size: float = 0.0  # the body size of what it holds
-
-    @property
-    def cx(self) -> float:
-        return (self.box[0] + self.box[2]) / 2
-
-    @property
-    def cy(self) -> float:
-        return (self.box[1] + self.box[3]) / 2
 
 
 def _glyph_atom(glyph: Glyph) -> _Atom:
