@@ -18,7 +18,7 @@ from PIL import Image
 
 from helpers.cli import run_cli
 from helpers.factories import noise_page
-from glmocr_cli.document import Task
+from glmocr_cli.document import FURNITURE_LABELS, Task
 from glmocr_cli.engines.glm import WEIGHTS_HINT, GlmEngine, find_glm_checkpoints
 from glmocr_cli.layout.postprocess import LayoutPostprocessConfig
 from glmocr_cli.recognize.glm.loading import CheckpointError, resolve_checkpoint, GLM_OCR_REPO
@@ -30,6 +30,7 @@ from glmocr_cli.recognize.glm.recognizer import (
     clean_output,
     fit_to_grid,
     prepare_crop,
+    prompt_for,
 )
 
 
@@ -70,16 +71,18 @@ def test_regions_prompts_crops_and_record(dirs):
     results = list(engine.process_pages(pages))
     assert [r.index for r in results] == [0, 1, 2]
     seen = {id(q.key): q for q in engine.recognizer.seen}
-    recognised = 0
+    recognised = furniture_read = 0
     for page, result in zip(pages, results):
         assert result.regions and [r.order for r in result.ordered_regions()] == list(range(len(result.regions)))
         for region in result.regions:
             assert region.task is engine.tasks[region.label] and region.text_source == "glm"
             assert region.bbox_pt == pytest.approx(tuple(v / 2 for v in region.bbox), abs=0.02)
             request = seen.get(id(region))
-            if region.task in PROMPTS:
+            prompt = prompt_for(region.task, region.label)
+            if region.task in PROMPTS or region.label in FURNITURE_LABELS:
                 recognised += 1
-                assert request.prompt == PROMPTS[region.task]
+                furniture_read += region.task is Task.ABANDON
+                assert request.prompt == prompt == PROMPTS[Task.TEXT if region.task is Task.ABANDON else region.task]
                 x0, y0, x1, y1 = sdk_crop_box(region.bbox, result.width, result.height)  # the SDK's crop
                 assert request.image.size == fit_to_grid(x1 - x0, y1 - y0)
                 assert request.image.width % 28 == 0 and request.image.height % 28 == 0
@@ -90,6 +93,7 @@ def test_regions_prompts_crops_and_record(dirs):
                 assert Image.open(io.BytesIO(region.image_png)).size[0] >= 1
                 assert region.image_name == f"page{page.index + 1}_region{region.index}.png"
     assert recognised == len(engine.recognizer.seen) > 3  # crops from several pages, one pass
+    assert furniture_read  # headers, footers and the like are read as text for the JSON
     record = engine.describe()
     assert record["name"] == "glm"
     for key, path in (("recognizer", dirs[0]), ("layout", dirs[1])):

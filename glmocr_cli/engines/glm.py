@@ -32,7 +32,7 @@ from ..recognize.glm.loading import (
     resolve_checkpoint,
 )
 from ..recognize.glm.crops import prepare_crop, sdk_crop_box
-from ..recognize.glm.recognizer import PROMPTS, CropRequest, GlmRecognizer, clean_output
+from ..recognize.glm.recognizer import CropRequest, GlmRecognizer, clean_output, prompt_for
 
 hf_logging.disable_progress_bar()  # our own progress display owns the terminal and the logs
 
@@ -210,10 +210,11 @@ class GlmEngine:
             result.timings["layout"] = layout_seconds
             results.append(result)
             for region in result.regions:
-                if region.task in PROMPTS:
+                prompt = prompt_for(region.task, region.label)
+                if prompt is not None:
                     box = sdk_crop_box(region.bbox, result.width, result.height)  # the SDK's crop pixels
                     crop = prepare_crop(result.upright_image.crop(box))
-                    requests.append(CropRequest(crop, PROMPTS[region.task], key=region))
+                    requests.append(CropRequest(crop, prompt, key=region))
         start = time.perf_counter()
         for answer in self.recognizer.recognize(requests):
             region = cast(Region, answer.key)

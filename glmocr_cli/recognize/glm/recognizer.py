@@ -17,13 +17,22 @@ from html.parser import HTMLParser
 import torch
 
 from ...config import Settings
-from ...document import Task
+from ...document import FURNITURE_LABELS, Task
 from .compat import padding_blind_penalty
 from .crops import fit_to_grid, pad_to_aspect, prepare_crop  # noqa: F401  (crop geometry lives in crops.py)
 from .repetition import cut_repetition
 from .requests import request_from_encoding
 
 PROMPTS = {Task.TEXT: "Text Recognition:", Task.TABLE: "Table Recognition:", Task.FORMULA: "Formula Recognition:"}
+
+
+def prompt_for(task: Task, label: str) -> str | None:
+    """The prompt a region is read with, None when it is not read. Page furniture (running headers, footers,
+    footnotes, page numbers, side notes) is read as text although the SDK drops it: the JSON keeps its text
+    (as the lite engine's does) while the Markdown leaves it out unless --keep-furniture."""
+    if task is Task.ABANDON and label in FURNITURE_LABELS:
+        return PROMPTS[Task.TEXT]
+    return PROMPTS.get(task)
 
 
 class GlmRecognizer:
