@@ -6,7 +6,7 @@ usage (from the project root):
 
 Each set is converted the way a user does (`glmocr convert SRC -o WORK/NAME`), then every Markdown and HTML
 file is hashed as written and every JSON file with its `timings` objects dropped (wall-clock figures are the
-one thing two identical runs differ in). The dev sets are read from ../shared/data and skipped when absent.
+one thing two identical runs differ in) and the checkout's path written `<checkout>` (so two clones compare). The dev sets are read from ../shared/data and skipped when absent.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ def _without_timings(value: object) -> object:
 
 
 def file_digest(path: Path) -> str:
-    data = path.read_bytes()
+    data = path.read_bytes().replace(str(ROOT).encode(), b"<checkout>")  # JSON names the input by its path
     if path.suffix == ".json":
         data = json.dumps(_without_timings(json.loads(data)), sort_keys=True, ensure_ascii=False).encode()
     return hashlib.sha256(data).hexdigest()
