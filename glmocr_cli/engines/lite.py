@@ -28,14 +28,8 @@ from ..layout.form_rows import join_form_rows
 from ..layout.line_regions import grow_to_lines
 from ..layout.panels import find_panels, split_by_panels
 from ..layout.region_plan import plan_regions
-from ..recognize.text_lines import (
-    bbox_union,
-    intersection,
-    lines_to_paragraph,
-    rows_text,
-    rows_to_blocks,
-    split_into_blocks,
-)
+from ..geometry import bbox_union, intersection, rows_to_blocks, split_into_blocks
+from ..recognize.text_lines import lines_to_paragraph, rows_text
 from .lite_rules import (
     drop_duplicate_regions,
     label_formula_numbers,

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..document import BBox, TextLine
-from ..recognize.text_lines import area, bbox_union, group_into_rows, intersection
+from ..geometry import area, bbox_union, group_into_rows, intersection
 
 
 def _height(box: BBox) -> float:

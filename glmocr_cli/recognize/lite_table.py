@@ -18,7 +18,7 @@ from .table_grid import cells_to_html, grid_from_lines
 from .table_rows import StackedCell, split_stacked_rows
 from .table_words import horizontal_rules, words_table_html
 from .table_slanet import SlanetTable, crop_box, fill_structure, slanet_model_path
-from .text_lines import area, intersection
+from ..geometry import area, intersection
 
 
 @dataclass

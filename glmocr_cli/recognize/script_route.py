@@ -26,7 +26,7 @@ from .tesseract_ocr import (
     package_for_script,
     script_of_language,
 )
-from .text_lines import area, intersection
+from ..geometry import area, intersection
 
 # A page goes to Tesseract when at least this share of its detected lines is unread.
 MIN_UNREAD_SHARE = 0.3

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..document import BBox, TextLine
-from .text_lines import group_into_rows
+from ..geometry import group_into_rows
 
 
 @dataclass

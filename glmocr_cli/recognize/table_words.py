@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..document import BBox
+from ..geometry import bbox_union
 
 # Signs that stand apart from their number in financial tables ("$    1,234", "12.5  %").
 _LEADING_SIGNS = {"$", "€", "£", "¥", "US$"}
@@ -83,10 +84,6 @@ def _height(words: Sequence[Word]) -> float:
     return max(w.bbox[3] - w.bbox[1] for w in words)
 
 
-def _union(boxes: Sequence[BBox]) -> BBox:
-    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
-
-
 def row_pieces(row: Sequence[Word], gap: float = 0.5) -> list[Piece]:
     """Words closer than `gap` line heights form one piece; a lone currency or percent sign joins
     its number whatever the gap."""
@@ -108,7 +105,7 @@ def row_pieces(row: Sequence[Word], gap: float = 0.5) -> list[Piece]:
             and (word.bbox[0] - last.bbox[2] < gap * height or _sign_joins(last.words[-1].text, word.text))
         ):
             last.words.append(word)
-            last.bbox = _union([last.bbox, word.bbox])
+            last.bbox = bbox_union([last.bbox, word.bbox])
         else:
             pieces.append(Piece(word.bbox, [word]))
     return pieces
@@ -164,7 +161,7 @@ def _split_at_gutters(piece: Piece, gutters: Sequence[tuple[float, float]]) -> l
             out.append(Piece(word.bbox, [word]))
         else:
             last.words.append(word)
-            last.bbox = _union([last.bbox, word.bbox])
+            last.bbox = bbox_union([last.bbox, word.bbox])
     return out
 
 
@@ -196,7 +193,7 @@ def grid_rows(words: Sequence[Word], gutters_out: list | None = None) -> list[di
             if start in placed:
                 placed[start].text += " " + piece.text
                 placed[start].colspan = max(placed[start].colspan, span)
-                placed[start].bbox = _union([placed[start].bbox, piece.bbox])
+                placed[start].bbox = bbox_union([placed[start].bbox, piece.bbox])
             else:
                 placed[start] = WordCell(r, start, span, piece.text, piece.bbox)
         out.append(placed)
@@ -331,7 +328,7 @@ def table_boxes(words: Sequence[Word], min_rows: int = 3, max_header: int = 3) -
                 break
             first = above
         members = [p.bbox for r in rows[first : end + 1] for p in r]
-        boxes.append(_union(members))
+        boxes.append(bbox_union(members))
     return boxes
 
 
@@ -369,7 +366,7 @@ def side_by_side(words: Sequence[Word], min_rows: int = 3) -> list[BBox]:
             for a, b in zip(edges, edges[1:]):
                 part = [w.bbox for w in words if a <= (w.bbox[0] + w.bbox[2]) / 2 < b]
                 if part:
-                    boxes.append(_union(part))
+                    boxes.append(bbox_union(part))
             return boxes if len(boxes) >= 2 else []
     return []
 
@@ -393,7 +390,7 @@ def stacked(words: Sequence[Word], min_rows: int = 3) -> list[BBox]:
     parts = [rows[a:b] for a, b in zip(starts, [*starts[1:], len(rows)])]
     if len(parts) < 2 or any(len(part) < min_rows for part in parts):
         return []
-    return [_union([w.bbox for row in part for w in row]) for part in parts]
+    return [bbox_union([w.bbox for row in part for w in row]) for part in parts]
 
 
 def continues_below(table: Sequence[Word], below: Sequence[Word]) -> bool:
