@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..document import LayoutRegion, Task, TextLine
-from ..recognize.table_detect import table_runs
+from .table_detect import table_runs
 from ..geometry import bbox_union, group_into_rows
 
 

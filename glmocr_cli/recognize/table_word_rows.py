@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..geometry import bbox_union
-from .table_words import WordCell, is_number
+from ..layout.table_words import WordCell, is_number
 
 Row = dict[int, WordCell]
 

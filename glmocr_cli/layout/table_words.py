@@ -10,7 +10,6 @@ right and a lone percent sign the number to its left, so that '$ 1,234' is one c
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -200,56 +199,6 @@ def grid_rows(words: Sequence[Word], gutters_out: list | None = None) -> list[di
     return out
 
 
-def cells_html(rows: Sequence[dict[int, WordCell]]) -> str:
-    """Rows of cells as an HTML table with spans; grid positions no cell covers are empty cells."""
-    if not rows or not any(rows):
-        return "<table></table>"
-    n_cols = max(c.col + c.colspan for row in rows for c in row.values())
-    covered: set[tuple[int, int]] = set()
-    out = []
-    for r, row in enumerate(rows):
-        tds = []
-        for k in range(n_cols):
-            if (r, k) in covered:
-                continue
-            cell = row.get(k)
-            if cell is None:
-                tds.append("<td></td>")
-                continue
-            span = min(cell.colspan, n_cols - k)
-            covered.update((r + i, k + j) for i in range(cell.rowspan) for j in range(span))
-            attrs = (f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else "") + (
-                f' colspan="{span}"' if span > 1 else ""
-            )
-            tds.append(f"<td{attrs}>{html.escape(cell.text)}</td>")
-        out.append("<tr>" + "".join(tds) + "</tr>")
-    return "<table>" + "".join(out) + "</table>"
-
-
-def horizontal_rules(pdf_page, clip, min_share: float = 0.5) -> list[float]:
-    """y of horizontal rulings inside clip (PDF points, unrotated) across at least min_share of its
-    width: drawn lines, and thin rectangles (rules drawn as bars); in the upright page's frame."""
-    import pymupdf
-
-    turn = pdf_page.rotation_matrix
-    frame = clip * turn
-    ys = []
-    for path in pdf_page.get_cdrawings():
-        for item in path.get("items", ()):
-            if item[0] == "l":
-                box = pymupdf.Rect(pymupdf.Point(item[1]) * turn, pymupdf.Point(item[2]) * turn).normalize()
-            elif item[0] == "re":
-                box = pymupdf.Rect(item[1]) * turn
-            else:
-                continue
-            y = (box.y0 + box.y1) / 2
-            if box.height >= 2 or not frame.y0 <= y <= frame.y1:
-                continue
-            if min(box.x1, frame.x1) - max(box.x0, frame.x0) >= min_share * frame.width:
-                ys.append(y)
-    return sorted(ys)
-
-
 def page_words(pdf_page, clip) -> list[Word]:
     """The text layer's words whose centres lie inside clip (PDF points, unrotated page), with boxes
     in the upright page's frame (a landscape page stored turned reads left to right)."""
@@ -265,16 +214,6 @@ def page_words(pdf_page, clip) -> list[Word]:
             box = pymupdf.Rect(x0, y0, x1, y1) * turn
             words.append(Word((box.x0, box.y0, box.x1, box.y1), plain_ligatures(text)))
     return words
-
-
-def words_table_html(pdf_page, clip) -> str | None:
-    """The table inside clip (PDF points) from its words, wrapped lines and header tiers joined."""
-    from .table_word_rows import fold_lone_columns, header_tiers, join_wrapped
-
-    rows = fold_lone_columns(grid_rows(page_words(pdf_page, clip)))
-    if not rows:
-        return None
-    return cells_html(header_tiers(join_wrapped(rows, horizontal_rules(pdf_page, clip))))
 
 
 def _is_grid_row(pieces: Sequence[Piece]) -> bool:
