@@ -216,7 +216,7 @@ def _stale_outputs(out_dir: Path, items: list, prune_them: bool, warn) -> list:
 def ocr_languages_report() -> str:
     """The OCR languages this machine can read (Tesseract's installed data), as `config show` and
     `models list` print them."""
-    from .recognize.ocr_languages import describe_ocr_languages
+    from .ocr_languages import describe_ocr_languages
 
     return describe_ocr_languages()
 

@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import script_pages as sp  # noqa: E402
 
-from glmocr_cli.recognize import tesseract_ocr  # noqa: E402
+from glmocr_cli import ocr_languages  # noqa: E402
 
 pytestmark = pytest.mark.slow  # Tesseract on generated pages
 
@@ -34,12 +34,12 @@ def _need_fonts(*names: str) -> None:
 
 
 def _need_tesseract(*languages: str) -> None:
-    missing = tesseract_ocr.binding_missing()
+    missing = ocr_languages.binding_missing()
     if missing:
         pytest.skip(f"Tesseract not available: {missing}")
-    absent = [lang for lang in languages if lang not in tesseract_ocr.installed_languages()]
+    absent = [lang for lang in languages if lang not in ocr_languages.installed_languages()]
     if absent:
-        pytest.skip(f"needs apt-get install {' '.join(tesseract_ocr.debian_package(a) for a in absent)}")
+        pytest.skip(f"needs apt-get install {' '.join(ocr_languages.debian_package(a) for a in absent)}")
 
 
 @pytest.fixture(scope="module")
@@ -244,7 +244,7 @@ def test_ocr_lang_is_checked_and_languages_are_listed(cli, tmp_path):
     shown = cli("config", "show")
     assert shown.returncode == 0
     line = next(ln for ln in shown.stdout.splitlines() if ln.startswith("ocr languages:"))
-    for lang in tesseract_ocr.installed_languages():
+    for lang in ocr_languages.installed_languages():
         assert lang in line
     assert "ocr languages:" in cli("models", "list").stdout
 
@@ -252,7 +252,7 @@ def test_ocr_lang_is_checked_and_languages_are_listed(cli, tmp_path):
 def _tessdata_with(tmp_path: Path, languages: list[str]) -> Path:
     folder = tmp_path / "tessdata"
     folder.mkdir()
-    source = tesseract_ocr.tessdata_dir()
+    source = ocr_languages.tessdata_dir()
     for lang in languages:
         (folder / f"{lang}.traineddata").symlink_to(source / f"{lang}.traineddata")
     return folder

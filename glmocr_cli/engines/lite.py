@@ -15,11 +15,11 @@ from typing import Any
 from ..config import Settings
 from ..document import BBox, LayoutRegion, PageImage, PageResult, Region, Task, TextLine
 from ..layout.layout_source import LayoutSource
-from ..layout.postprocess import label_tasks
+from ..document import label_tasks
 from ..layout.reading_order import reading_order, text_extent
 from ..recognize.lite_ocr import MODEL_NAMES as OCR_MODEL_NAMES
 from ..recognize.lite_ocr import LiteOcr
-from ..recognize.script import SUPPORTED_BY_LITE, dominant_script
+from ..scripts import SUPPORTED_BY_LITE, dominant_script
 from ..recognize.script_route import ScriptReading, ScriptRouter
 from ..recognize.bidi import read_lines, rtl_table
 from ..recognize.layer_check import layer_script, text_layer_garbled

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from ..document import TextLine
-from .script import dominant_script
+from ..scripts import dominant_script
 from ..geometry import group_into_rows
 from .text_lines import join_rows
 

@@ -17,12 +17,11 @@ from dataclasses import dataclass, field
 from PIL import Image
 
 from ..document import BBox, TextLine
-from .script import SUPPORTED_BY_LITE, char_script, dominant_script
+from ..ocr_languages import binding_missing, installed_languages
+from ..scripts import SUPPORTED_BY_LITE, char_script, dominant_script
 from .tesseract_ocr import (
     SCRIPT_LANGUAGES,
     TesseractReader,
-    binding_missing,
-    installed_languages,
     package_for_script,
     script_of_language,
 )
