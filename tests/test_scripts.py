@@ -50,7 +50,7 @@ def pp_ocr():
 
 
 def _route(pp_ocr, image, router=None):
-    from glmocr_cli.recognize.script_route import ScriptRouter
+    from glmocr_cli.recognize.scripts.script_route import ScriptRouter
 
     router = router or ScriptRouter()
     ocr = pp_ocr.read_page(image, detect_orientation=False)
@@ -103,7 +103,7 @@ def test_latin_and_cjk_pages_never_reach_tesseract(pp_ocr, name):
 
 def test_rtl_rows_read_right_to_left_and_table_cells_in_logical_order():
     from glmocr_cli.document import TextLine
-    from glmocr_cli.recognize.bidi import read_lines, rtl_table
+    from glmocr_cli.recognize.scripts.bidi import read_lines, rtl_table
     from glmocr_cli.recognize.text_lines import lines_to_paragraph
 
     # one row in two pieces (a wide gap between words), then a second row
@@ -222,8 +222,8 @@ def test_lam_alef_repair_leaves_a_plain_arabic_layer_alone(tmp_path):
 def test_garbled_text_layer_detected_and_a_good_one_trusted(shared_data):
     import pymupdf
 
-    from glmocr_cli.recognize.layer_check import text_layer_garbled
-    from glmocr_cli.recognize.script_route import ScriptRouter
+    from glmocr_cli.recognize.scripts.layer_check import text_layer_garbled
+    from glmocr_cli.recognize.scripts.script_route import ScriptRouter
     from glmocr_cli.sources.documents import open_source
 
     _need_tesseract("ara")

@@ -9,7 +9,7 @@ import pymupdf
 from PIL import Image
 
 from glmocr_cli.document import PageImage
-from glmocr_cli.recognize.lite_table import LiteTableRecognizer
+from glmocr_cli.recognize.tables.lite_table import LiteTableRecognizer
 from glmocr_cli.layout.table_detect import pdf_tables
 from helpers.html_grid import parse_grid
 

@@ -20,9 +20,9 @@ from ..layout.reading_order import reading_order, text_extent
 from ..recognize.lite_ocr import MODEL_NAMES as OCR_MODEL_NAMES
 from ..recognize.lite_ocr import LiteOcr
 from ..scripts import SUPPORTED_BY_LITE, dominant_script
-from ..recognize.script_route import ScriptReading, ScriptRouter
-from ..recognize.bidi import read_lines, rtl_table
-from ..recognize.layer_check import layer_script, text_layer_garbled
+from ..recognize.scripts.script_route import ScriptReading, ScriptRouter
+from ..recognize.scripts.bidi import read_lines, rtl_table
+from ..recognize.scripts.layer_check import layer_script, text_layer_garbled
 from ..layout.columns import side_by_side, text_columns
 from ..layout.form_rows import join_form_rows
 from ..layout.line_regions import grow_to_lines
@@ -68,7 +68,7 @@ class LiteEngine:
         self.layout = LayoutSource(settings.layout_source, threads=threads)
         self.ocr = LiteOcr(threads=threads)
         self.scripts = ScriptRouter(settings.ocr_lang)
-        from ..recognize.lite_table import LiteTableRecognizer
+        from ..recognize.tables.lite_table import LiteTableRecognizer
 
         self.tables = LiteTableRecognizer(threads=threads)
 

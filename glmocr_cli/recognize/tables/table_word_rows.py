@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..geometry import bbox_union
-from ..layout.table_words import WordCell, is_number
+from ...geometry import bbox_union
+from ...layout.table_words import WordCell, is_number
 
 Row = dict[int, WordCell]
 

@@ -20,8 +20,8 @@ from pathlib import Path
 
 from PIL import Image
 
-from ..document import BBox, TextLine
-from ..ocr_languages import binding_missing, debian_package, installed_languages, tessdata_dir
+from ...document import BBox, TextLine
+from ...ocr_languages import binding_missing, debian_package, installed_languages, tessdata_dir
 
 # Our script names (scripts.py) -> Tesseract languages that read them, preferred first.
 SCRIPT_LANGUAGES: dict[str, tuple[str, ...]] = {

@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from ..layout.table_words import WordCell, grid_rows, page_words
+from ...layout.table_words import WordCell, grid_rows, page_words
 from .table_word_rows import fold_lone_columns, header_tiers, join_wrapped
 
 
