@@ -46,7 +46,7 @@ fmt: install
 
 # docs/cli.md is written from the options table (glmocr_cli/config.py); tests/test_cli_reference.py checks it.
 docs: install
-	$(BIN)/python -m glmocr_cli.cli_reference > docs/cli.md
+	$(BIN)/python -m glmocr_cli.cli.reference > docs/cli.md
 
 bench: install
 	$(BIN)/python bench/quality.py

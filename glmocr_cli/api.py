@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -89,7 +90,7 @@ def _key_extractor(settings: Settings, engine: str):
 
 
 def convert(
-    inputs: list[str | Path],
+    inputs: Sequence[str | Path],
     output_dir: str | Path,
     settings: Settings | None = None,
     *,
