@@ -188,7 +188,7 @@ def models_pull(
 ) -> None:
     """Download (or resume) zai-org/GLM-OCR and PaddlePaddle/PP-DocLayoutV3_safetensors into the
     Hugging Face cache (HF_HOME, HF_ENDPOINT and HF_HUB_OFFLINE are honoured)."""
-    from ..models import ModelsError, pull
+    from ..checkpoints import ModelsError, pull
 
     try:
         for path in pull(revision=revision):
@@ -213,7 +213,7 @@ def models_list(
     layout_model: Annotated[Optional[str], Opt(help="PP-DocLayout-V3 checkpoint folder.")] = None,
 ) -> None:
     """What is present, where, and how big."""
-    from ..models import list_models
+    from ..checkpoints import list_models
 
     _print_models(list_models(model, layout_model))
     from ..api import ocr_languages_report
@@ -227,7 +227,7 @@ def models_verify(
     layout_model: Annotated[Optional[str], Opt(help="PP-DocLayout-V3 checkpoint folder.")] = None,
 ) -> None:
     """Files complete and configs of the expected architecture; exit 1 if not."""
-    from ..models import verify
+    from ..checkpoints import verify
 
     raise typer.Exit(0 if _print_models(verify(model, layout_model)) else 1)
 
