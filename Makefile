@@ -1,6 +1,6 @@
 # glmocr-cli: `make demo` converts samples/ into out/; `make test` runs the test suite.
 # Developers: `make test-fast` (no process, Ray, serve, Tesseract, oracle or GPU-bench tests; < 3 min),
-# `make lint` (ruff, format check, mypy baseline), `make fmt` (format and apply safe lint fixes).
+# `make lint` (ruff, format check, import layers, mypy baseline), `make fmt` (format and apply safe lint fixes).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -31,6 +31,7 @@ test-fast: install
 lint: install
 	$(BIN)/ruff check .
 	$(MAKE) --no-print-directory fmt-check
+	$(BIN)/lint-imports
 	$(MAKE) --no-print-directory mypy
 
 fmt-check: install
@@ -46,7 +47,7 @@ fmt: install
 
 # docs/cli.md is written from the options table (glmocr_cli/config.py); tests/test_cli_reference.py checks it.
 docs: install
-	$(BIN)/python -m glmocr_cli.cli_reference > docs/cli.md
+	$(BIN)/python -m glmocr_cli.cli.reference > docs/cli.md
 
 bench: install
 	$(BIN)/python bench/quality.py

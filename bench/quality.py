@@ -29,7 +29,7 @@ from rapidfuzz.distance import Levenshtein
 from glmocr_cli.api import convert_document
 from glmocr_cli.config import Settings
 from glmocr_cli.document import PageResult, Task
-from glmocr_cli.recognize.script import dominant_script
+from glmocr_cli.scripts import dominant_script
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "dev" / "pdf"
 

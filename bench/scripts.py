@@ -36,7 +36,7 @@ CHECKS_TOOL = ROOT.parent / "shared" / "tools" / "checks.py"
 import script_pages as sp  # noqa: E402
 from quality import counter_f1  # noqa: E402
 
-from glmocr_cli.recognize import tesseract_ocr  # noqa: E402
+from glmocr_cli import ocr_languages  # noqa: E402
 
 NED_BAR, F1_BAR, CHECKS_BAR = 0.05, 0.90, 0.80
 LATIN_DEV = ("2305.03393v1-pg9", "code_and_formula", "multi_page", "amt_handbook_sample")
@@ -145,7 +145,7 @@ def arabic_checks(work: Path) -> bool:
 
 def missing_pack(work: Path) -> bool:
     """A Korean page where only English (and OSD) trained data is installed."""
-    source = tesseract_ocr.tessdata_dir()
+    source = ocr_languages.tessdata_dir()
     tessdata = work / "tessdata-eng-only"
     tessdata.mkdir()
     for name in ("eng", "osd"):
@@ -191,11 +191,11 @@ def main() -> int:
     parser.add_argument("--latin", action="store_true", help="also check the Latin dev PDFs never reach Tesseract")
     parser.add_argument("--keep", type=Path, help="keep the outputs in this folder")
     args = parser.parse_args()
-    missing = tesseract_ocr.binding_missing()
+    missing = ocr_languages.binding_missing()
     if missing or sp.fonts_missing():
         print(f"cannot run: {missing or ''} {' '.join(sp.fonts_missing())} (see README: multilingual OCR)")
         return 1
-    print(f"tesseract languages: {', '.join(tesseract_ocr.installed_languages())}")
+    print(f"tesseract languages: {', '.join(ocr_languages.installed_languages())}")
     with tempfile.TemporaryDirectory() as tmp:
         work = args.keep or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -89,7 +90,7 @@ def _key_extractor(settings: Settings, engine: str):
 
 
 def convert(
-    inputs: list[str | Path],
+    inputs: Sequence[str | Path],
     output_dir: str | Path,
     settings: Settings | None = None,
     *,
@@ -216,7 +217,7 @@ def _stale_outputs(out_dir: Path, items: list, prune_them: bool, warn) -> list:
 def ocr_languages_report() -> str:
     """The OCR languages this machine can read (Tesseract's installed data), as `config show` and
     `models list` print them."""
-    from .recognize.ocr_languages import describe_ocr_languages
+    from .ocr_languages import describe_ocr_languages
 
     return describe_ocr_languages()
 

@@ -135,7 +135,7 @@ class Settings:
 
     def label_tasks(self) -> dict[str, Any]:
         """The run's label -> Task mapping: the SDK's, furniture kept on --keep-furniture, --label-task."""
-        from .layout.postprocess import label_tasks
+        from .document import label_tasks
 
         return label_tasks(self.label_task_overrides(), self.keep_furniture)
 
@@ -193,7 +193,7 @@ class Settings:
                     "pdftoppm (Debian: apt-get install poppler-utils)"
                 )
         if self.ocr_lang != "auto":
-            from .recognize.ocr_languages import check_ocr_languages
+            from .ocr_languages import check_ocr_languages
 
             check_ocr_languages(self.ocr_lang)
 

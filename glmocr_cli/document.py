@@ -103,6 +103,17 @@ PROBLEM_FLAGS = frozenset(
 # Furniture that `--keep-furniture` turns back into text regions.
 FURNITURE_LABELS = ("header", "footer", "footnote", "number", "aside_text")
 
+
+def label_tasks(overrides: dict[str, Task | str] | None = None, keep_furniture: bool = False) -> dict[str, Task]:
+    """The SDK's label -> task mapping, with furniture kept as text on request and user overrides."""
+    tasks = dict(DEFAULT_LABEL_TASKS)
+    if keep_furniture:
+        tasks.update({name: Task.TEXT for name in FURNITURE_LABELS})
+    for name, task in (overrides or {}).items():
+        tasks[name] = Task(task)
+    return tasks
+
+
 BBox = tuple[float, float, float, float]  # x0, y0, x1, y1 in page pixels
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import typer
 
-from glmocr_cli.cli import app
-from glmocr_cli.cli_reference import render
+from glmocr_cli.cli.commands import app
+from glmocr_cli.cli.reference import render
 from glmocr_cli.config import ConfigError, Settings, load_settings
 from glmocr_cli.options import default_of, spec_of
 
@@ -20,7 +20,7 @@ DOCS = Path(__file__).resolve().parents[1] / "docs" / "cli.md"
 
 def test_docs_cli_md_is_the_table_as_generated():
     assert DOCS.read_text(encoding="utf-8") == render(), (
-        "docs/cli.md drifted from the options table: run `make docs` (python -m glmocr_cli.cli_reference > docs/cli.md)"
+        "docs/cli.md drifted from the options table: run `make docs` (python -m glmocr_cli.cli.reference > docs/cli.md)"
     )
 
 

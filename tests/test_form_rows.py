@@ -13,7 +13,7 @@ from PIL import Image, ImageDraw, ImageFont
 from glmocr_cli.config import Settings
 from glmocr_cli.document import LayoutRegion, PageImage, TextLine
 from glmocr_cli.engines.lite import LiteEngine
-from glmocr_cli.recognize.text_lines import bbox_union
+from glmocr_cli.geometry import bbox_union
 
 LABELS = ["Name:", "Date:", "Country:", "Product:"]
 VALUES = ["Marvin Kastenbaum", "March 27, 1984", "Belgium", "Lucky Strike Filter"]

@@ -264,7 +264,7 @@ def test_quiet_lines_say_why_fail_on_flagged_exits_1():
 
 
 def test_paths_on_stdin_keep_their_bytes_one_a_line_or_nul_separated(monkeypatch: pytest.MonkeyPatch):
-    from glmocr_cli.cli import _stdin_paths
+    from glmocr_cli.cli.commands import _stdin_paths
 
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"in/caf\xe9.pdf\nin/b.pdf\n")))
     assert _stdin_paths() == [os.fsdecode(b"in/caf\xe9.pdf"), "in/b.pdf"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from glmocr_cli.document import TextLine
 from glmocr_cli.layout.columns import side_by_side, text_columns
 from glmocr_cli.layout.line_regions import assign_lines, attach_rows_to_tables, attach_strays, grow_to_lines
-from glmocr_cli.recognize.table_detect import looks_like_table
+from glmocr_cli.layout.table_detect import looks_like_table
 
 
 def line(x0, y0, x1, y1, text="word"):

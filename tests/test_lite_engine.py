@@ -70,7 +70,7 @@ def test_dev_scan_rotated_180_reads_like_upright(shared_data: Path, engines):
 
 @pytest.mark.slow
 def test_arabic_page_is_read_by_tesseract_or_flagged_and_text_layer_gives_it_exactly(shared_data: Path, engines):
-    from glmocr_cli.recognize.tesseract_ocr import binding_missing, installed_languages
+    from glmocr_cli.ocr_languages import binding_missing, installed_languages
 
     pdf = shared_data / "pdf" / "right_to_left_01.pdf"
     ocr = engines["off"].process_page(render(pdf, dpi=150))

@@ -12,8 +12,8 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from glmocr_cli.document import PageImage
-from glmocr_cli.recognize.lite_table import LiteTableRecognizer
-from glmocr_cli.recognize.table_grid import Cell, cells_to_html
+from glmocr_cli.recognize.tables.lite_table import LiteTableRecognizer
+from glmocr_cli.recognize.tables.table_grid import Cell, cells_to_html
 from helpers.html_grid import parse_grid
 
 ROOT = Path(__file__).resolve().parents[1]

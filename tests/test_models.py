@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from glmocr_cli.models import ModelsError, list_models, pull, verify
+from glmocr_cli.checkpoints import ModelsError, list_models, pull, verify
 from glmocr_cli.recognize.glm.loading import GLM_OCR_REPO, LAYOUT_REPO
 
 

@@ -25,12 +25,8 @@ from glmocr_cli.run.state import read_stamp, stale_outputs, stored_run_verdict, 
 from glmocr_cli.run.summary import write_summary
 from glmocr_cli.sources.discover import discover_inputs
 from glmocr_cli.writers.atomic import write_atomic
-from glmocr_cli.writers.output_paths import (
-    NAME_MAX,
-    OutputFolder,
-    UnsafeOutputPath,
-    output_stem_for,
-)
+from glmocr_cli.output_names import NAME_MAX, output_stem_for
+from glmocr_cli.writers.output_paths import OutputFolder, UnsafeOutputPath
 from glmocr_cli.writers.outputs import write_document
 
 LATIN1 = os.fsdecode(b"caf\xe9")  # how os.listdir hands over a byte that is not UTF-8

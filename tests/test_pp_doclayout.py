@@ -9,11 +9,10 @@ import pytest
 import torch
 from PIL import Image
 
-from glmocr_cli.document import LABELS, Task
+from glmocr_cli.document import LABELS, Task, label_tasks
 from glmocr_cli.layout.postprocess import (
     Detection,
     LayoutPostprocessConfig,
-    label_tasks,
     nms,
     postprocess,
     remove_contained,

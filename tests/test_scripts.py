@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import script_pages as sp  # noqa: E402
 
-from glmocr_cli.recognize import tesseract_ocr  # noqa: E402
+from glmocr_cli import ocr_languages  # noqa: E402
 
 pytestmark = pytest.mark.slow  # Tesseract on generated pages
 
@@ -34,12 +34,12 @@ def _need_fonts(*names: str) -> None:
 
 
 def _need_tesseract(*languages: str) -> None:
-    missing = tesseract_ocr.binding_missing()
+    missing = ocr_languages.binding_missing()
     if missing:
         pytest.skip(f"Tesseract not available: {missing}")
-    absent = [lang for lang in languages if lang not in tesseract_ocr.installed_languages()]
+    absent = [lang for lang in languages if lang not in ocr_languages.installed_languages()]
     if absent:
-        pytest.skip(f"needs apt-get install {' '.join(tesseract_ocr.debian_package(a) for a in absent)}")
+        pytest.skip(f"needs apt-get install {' '.join(ocr_languages.debian_package(a) for a in absent)}")
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +50,7 @@ def pp_ocr():
 
 
 def _route(pp_ocr, image, router=None):
-    from glmocr_cli.recognize.script_route import ScriptRouter
+    from glmocr_cli.recognize.scripts.script_route import ScriptRouter
 
     router = router or ScriptRouter()
     ocr = pp_ocr.read_page(image, detect_orientation=False)
@@ -103,7 +103,7 @@ def test_latin_and_cjk_pages_never_reach_tesseract(pp_ocr, name):
 
 def test_rtl_rows_read_right_to_left_and_table_cells_in_logical_order():
     from glmocr_cli.document import TextLine
-    from glmocr_cli.recognize.bidi import read_lines, rtl_table
+    from glmocr_cli.recognize.scripts.bidi import read_lines, rtl_table
     from glmocr_cli.recognize.text_lines import lines_to_paragraph
 
     # one row in two pieces (a wide gap between words), then a second row
@@ -222,8 +222,8 @@ def test_lam_alef_repair_leaves_a_plain_arabic_layer_alone(tmp_path):
 def test_garbled_text_layer_detected_and_a_good_one_trusted(shared_data):
     import pymupdf
 
-    from glmocr_cli.recognize.layer_check import text_layer_garbled
-    from glmocr_cli.recognize.script_route import ScriptRouter
+    from glmocr_cli.recognize.scripts.layer_check import text_layer_garbled
+    from glmocr_cli.recognize.scripts.script_route import ScriptRouter
     from glmocr_cli.sources.documents import open_source
 
     _need_tesseract("ara")
@@ -244,7 +244,7 @@ def test_ocr_lang_is_checked_and_languages_are_listed(cli, tmp_path):
     shown = cli("config", "show")
     assert shown.returncode == 0
     line = next(ln for ln in shown.stdout.splitlines() if ln.startswith("ocr languages:"))
-    for lang in tesseract_ocr.installed_languages():
+    for lang in ocr_languages.installed_languages():
         assert lang in line
     assert "ocr languages:" in cli("models", "list").stdout
 
@@ -252,7 +252,7 @@ def test_ocr_lang_is_checked_and_languages_are_listed(cli, tmp_path):
 def _tessdata_with(tmp_path: Path, languages: list[str]) -> Path:
     folder = tmp_path / "tessdata"
     folder.mkdir()
-    source = tesseract_ocr.tessdata_dir()
+    source = ocr_languages.tessdata_dir()
     for lang in languages:
         (folder / f"{lang}.traineddata").symlink_to(source / f"{lang}.traineddata")
     return folder

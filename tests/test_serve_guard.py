@@ -23,7 +23,7 @@ def hook(event, args):
         sys.stderr.write("SOCKET OPENED\\n"); sys.stderr.flush(); os._exit(99)
 sys.addaudithook(hook)
 sys.argv = ["glmocr"] + sys.argv[1:]
-from glmocr_cli.cli import main
+from glmocr_cli.cli.commands import main
 main()
 """
 

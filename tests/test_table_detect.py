@@ -9,9 +9,9 @@ from PIL import Image
 
 from glmocr_cli.document import LayoutRegion, PageImage, TextLine
 from glmocr_cli.layout.region_plan import add_pdf_tables
-from glmocr_cli.recognize.lite_table import _vector_table
-from glmocr_cli.recognize.table_detect import pdf_tables, table_runs
-from glmocr_cli.recognize.table_rows import StackedCell, split_stacked_rows
+from glmocr_cli.recognize.tables.lite_table import _vector_table
+from glmocr_cli.layout.table_detect import pdf_tables, table_runs
+from glmocr_cli.recognize.tables.table_rows import StackedCell, split_stacked_rows
 
 
 def pdf_page_image(path: Path, dpi: int = 100) -> PageImage:

@@ -9,8 +9,8 @@ import pymupdf
 from PIL import Image
 
 from glmocr_cli.document import PageImage
-from glmocr_cli.recognize.lite_table import LiteTableRecognizer
-from glmocr_cli.recognize.table_detect import pdf_tables
+from glmocr_cli.recognize.tables.lite_table import LiteTableRecognizer
+from glmocr_cli.layout.table_detect import pdf_tables
 from helpers.html_grid import parse_grid
 
 
@@ -277,7 +277,7 @@ def test_stray_rows_under_a_table_keeping_to_its_columns_join_it(tmp_path):
     join it; a paragraph line under the table stays out."""
     from glmocr_cli.document import TextLine
     from glmocr_cli.layout.line_regions import attach_word_rows_to_tables
-    from glmocr_cli.recognize.table_words import page_words
+    from glmocr_cli.layout.table_words import page_words
 
     doc = pymupdf.open()
     page = doc.new_page(width=612, height=792)

@@ -113,7 +113,7 @@ def test_format_change_rebuilds_markdown_and_html_from_the_stored_json(tmp_path:
 
 
 def test_cli_takes_its_error_types_from_the_public_errors_module():
-    tree = ast.parse((ROOT / "glmocr_cli" / "cli.py").read_text())
+    tree = ast.parse((ROOT / "glmocr_cli" / "cli" / "commands.py").read_text())
     imported = {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     assert not [m for m in imported if m.startswith("recognize")], imported  # no engine internals
     from glmocr_cli import config, errors

@@ -8,7 +8,7 @@ import re
 from html.parser import HTMLParser
 
 from ..document import PROBLEM_FLAGS, DocResult, Region, Task
-from ..recognize.script import dominant_script
+from ..scripts import dominant_script
 from ..text_patterns import BULLET_MARKS
 from .formula_numbers import merge_formula_numbers
 from .mathml import formula_html

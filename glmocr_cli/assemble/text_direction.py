@@ -8,8 +8,7 @@ where a script belongs to one language (Hangul: `ko`, kana: `ja`).
 from __future__ import annotations
 
 from ..document import Region
-from ..recognize.script import dominant_script
-from ..recognize.tesseract_ocr import BCP47
+from ..scripts import BCP47, dominant_script
 
 RTL_SCRIPTS = frozenset({"arabic", "hebrew"})
 SCRIPT_TAGS = {

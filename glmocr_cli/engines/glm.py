@@ -21,7 +21,8 @@ from ..config import Settings
 from ..document import PageImage, PageResult, Region, Task
 from .device import pick_device
 from ..layout.pp_doclayout import PPDocLayoutV3
-from ..layout.postprocess import LayoutPostprocessConfig, label_tasks as build_label_tasks
+from ..document import label_tasks as build_label_tasks
+from ..layout.postprocess import LayoutPostprocessConfig
 from ..recognize.glm.compat import warn_if_untested_transformers
 from ..recognize.glm.loading import (
     GLM_OCR_REPO,

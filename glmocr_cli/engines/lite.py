@@ -15,27 +15,21 @@ from typing import Any
 from ..config import Settings
 from ..document import BBox, LayoutRegion, PageImage, PageResult, Region, Task, TextLine
 from ..layout.layout_source import LayoutSource
-from ..layout.postprocess import label_tasks
+from ..document import label_tasks
 from ..layout.reading_order import reading_order, text_extent
 from ..recognize.lite_ocr import MODEL_NAMES as OCR_MODEL_NAMES
 from ..recognize.lite_ocr import LiteOcr
-from ..recognize.script import SUPPORTED_BY_LITE, dominant_script
-from ..recognize.script_route import ScriptReading, ScriptRouter
-from ..recognize.bidi import read_lines, rtl_table
-from ..recognize.layer_check import layer_script, text_layer_garbled
+from ..scripts import SUPPORTED_BY_LITE, dominant_script
+from ..recognize.scripts.script_route import ScriptReading, ScriptRouter
+from ..recognize.scripts.bidi import read_lines, rtl_table
+from ..recognize.scripts.layer_check import layer_script, text_layer_garbled
 from ..layout.columns import side_by_side, text_columns
 from ..layout.form_rows import join_form_rows
 from ..layout.line_regions import grow_to_lines
 from ..layout.panels import find_panels, split_by_panels
 from ..layout.region_plan import plan_regions
-from ..recognize.text_lines import (
-    bbox_union,
-    intersection,
-    lines_to_paragraph,
-    rows_text,
-    rows_to_blocks,
-    split_into_blocks,
-)
+from ..geometry import bbox_union, intersection, rows_to_blocks, split_into_blocks
+from ..recognize.text_lines import lines_to_paragraph, rows_text
 from .lite_rules import (
     drop_duplicate_regions,
     label_formula_numbers,
@@ -74,7 +68,7 @@ class LiteEngine:
         self.layout = LayoutSource(settings.layout_source, threads=threads)
         self.ocr = LiteOcr(threads=threads)
         self.scripts = ScriptRouter(settings.ocr_lang)
-        from ..recognize.lite_table import LiteTableRecognizer
+        from ..recognize.tables.lite_table import LiteTableRecognizer
 
         self.tables = LiteTableRecognizer(threads=threads)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ..document import LayoutRegion, Region, Task, TextLine
-from ..recognize.text_lines import area, intersection
+from ..geometry import area, intersection
 from ..text_patterns import PAGE_NUMBER
 
 TEXT_LIKE = {

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..document import TextLine
+from ..geometry import centre_y
 
 
 def _median(values: Sequence[float]) -> float:
@@ -100,8 +101,4 @@ def side_by_side(
 
 def _level_share(lines: Sequence[TextLine], others: Sequence[TextLine], tolerance: float) -> float:
     """Share of lines with a line of the other column on their row (centres within tolerance)."""
-    return sum(any(abs(_centre(a) - _centre(b)) < tolerance for b in others) for a in lines) / len(lines)
-
-
-def _centre(line: TextLine) -> float:
-    return (line.bbox[1] + line.bbox[3]) / 2
+    return sum(any(abs(centre_y(a) - centre_y(b)) < tolerance for b in others) for a in lines) / len(lines)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from ..document import BBox, Region, Task, TextLine
-from ..recognize.text_lines import bbox_union
+from ..geometry import bbox_union, centre_y
 from .panels import panel_of
 
 # A label is a few words; running text in a column has more on nearly every line.
@@ -23,10 +23,6 @@ MAX_VALUE_WORDS = 6
 # Captions name a picture, headers and footers run over the page: none of them is a label or a value
 # (two captions side by side sit under two columns, which must stay apart).
 NOT_FORM_TEXT = {"figure_title", "header", "footer"}
-
-
-def _centre(line: TextLine) -> float:
-    return (line.bbox[1] + line.bbox[3]) / 2
 
 
 def _height(line: TextLine) -> float:
@@ -44,7 +40,7 @@ def _partners(left: Sequence[TextLine], right: Sequence[TextLine]) -> list[TextL
     for a in left:
         for b in right:
             tolerance = 0.35 * max(_height(a), _height(b))
-            if abs(_centre(a) - _centre(b)) < tolerance and b.bbox[0] >= a.bbox[2] - 0.5 * _height(a):
+            if abs(centre_y(a) - centre_y(b)) < tolerance and b.bbox[0] >= a.bbox[2] - 0.5 * _height(a):
                 found.append(a)
                 break
     return found
@@ -52,7 +48,9 @@ def _partners(left: Sequence[TextLine], right: Sequence[TextLine]) -> list[TextL
 
 def _partners_right(labels: Sequence[TextLine], right: Sequence[TextLine]) -> list[TextLine]:
     """The lines of `right` on the row of one of the labels."""
-    return [b for b in right if any(abs(_centre(a) - _centre(b)) < 0.35 * max(_height(a), _height(b)) for a in labels)]
+    return [
+        b for b in right if any(abs(centre_y(a) - centre_y(b)) < 0.35 * max(_height(a), _height(b)) for a in labels)
+    ]
 
 
 def shares_rows(left: Region, right: Region, min_share: float = 0.5) -> bool:
@@ -68,7 +66,7 @@ def shares_rows(left: Region, right: Region, min_share: float = 0.5) -> bool:
     # Rows must be common to both regions (not one line that happens to level with a paragraph); what
     # stands left of a value on its row is a label, and the values are short, not running text.
     values = _partners_right(labels, right.lines)
-    if len({round(_centre(a)) for a in labels}) < min_share * min(len(left.lines), len(right.lines)):
+    if len({round(centre_y(a)) for a in labels}) < min_share * min(len(left.lines), len(right.lines)):
         return False
     if _median([len(b.text.split()) for b in values]) > MAX_VALUE_WORDS:
         return False  # a paragraph's lines beside a few short ones: a side note, not values

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..document import BBox, LayoutRegion, TextLine
-from ..recognize.text_lines import bbox_union, group_into_rows
+from ..geometry import bbox_union, group_into_rows
 
 FORMULA_PROSE_WORDS = 2  # words of 3+ letters that make a row prose beside a formula
 PICTURE_PROSE_WORDS = 5  # a picture's labels are short: only a full line of prose is given back

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..document import LayoutRegion, Task, TextLine
-from ..recognize.table_detect import table_runs
-from ..recognize.text_lines import bbox_union, group_into_rows
+from .table_detect import table_runs
+from ..geometry import bbox_union, group_into_rows
 
 
 def pieces_of(lines: Sequence[TextLine]) -> list[TextLine]:

@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..document import BBox, TextLine
-from ..recognize.text_lines import area, bbox_union, group_into_rows, intersection
+from ..geometry import area, bbox_union, group_into_rows, intersection
+from .table_words import Word, continues_below
 
 
 def _height(box: BBox) -> float:
@@ -153,7 +154,6 @@ def attach_word_rows_to_tables(
     """attach_rows_to_tables for a text layer's words: a stray row right under a table joins it only
     when its pieces keep to the table's columns, with a number among them (a prose line under a
     table has many words too). Rows are taken downward, so the table's cut-off rows all join."""
-    from ..recognize.table_words import Word, continues_below
 
     left = list(strays)
     for j, table in enumerate(is_table):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..document import BBox, LayoutRegion, PageImage, TextLine
-from ..recognize.text_lines import area, intersection
+from ..geometry import area, intersection
 
 MIN_WIDTH = 0.15  # of the page's width
 MIN_HEIGHT = 0.05  # of the page's height

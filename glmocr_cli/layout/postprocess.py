@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..document import DEFAULT_LABEL_TASKS, FURNITURE_LABELS, Task
-
 
 @dataclass
 class Detection:
@@ -41,16 +39,6 @@ class LayoutPostprocessConfig:
     keep_smaller: tuple[str, ...] = ("reference",)  # merge mode "small"; others "large"
     never_contained: tuple[str, ...] = ("image", "seal", "chart")
     unclip: tuple[float, float] = (1.0, 1.0)
-
-
-def label_tasks(overrides: dict[str, Task | str] | None = None, keep_furniture: bool = False) -> dict[str, Task]:
-    """The SDK's label -> task mapping, with furniture kept as text on request and user overrides."""
-    tasks = dict(DEFAULT_LABEL_TASKS)
-    if keep_furniture:
-        tasks.update({name: Task.TEXT for name in FURNITURE_LABELS})
-    for name, task in (overrides or {}).items():
-        tasks[name] = Task(task)
-    return tasks
 
 
 def iou_pixels(a, b) -> float:

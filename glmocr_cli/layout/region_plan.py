@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..document import BBox, LayoutRegion, PageImage, Task, TextLine
-from ..recognize.table_detect import looks_like_table, pdf_tables, table_runs
-from ..recognize.text_lines import area, bbox_union, intersection
+from .table_detect import looks_like_table, pdf_tables, table_runs
+from ..geometry import area, bbox_union, intersection
 from .give_back import FORMULA_PROSE_WORDS, PICTURE_PROSE_WORDS, peel_prose, text_region
 from .grid_text import promote_grid_text
 from .line_regions import assign_lines, attach_rows_to_tables, attach_strays, attach_word_rows_to_tables

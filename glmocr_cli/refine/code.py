@@ -10,7 +10,7 @@ from dataclasses import replace
 from itertools import groupby
 
 from ..document import DocResult, PageResult, Region, Task, TextLine
-from ..recognize.text_lines import bbox_union, group_into_rows
+from ..geometry import bbox_union, group_into_rows
 from ..text_patterns import BULLET_MARKS
 from .words import insert_after, is_styled, merge_runs, rows_of, share
 

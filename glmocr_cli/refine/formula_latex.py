@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..geometry import bbox_union
 from .formula_glyphs import Centred, Glyph, Rule
 
 GREEK = dict(
@@ -314,11 +315,6 @@ def _join(tokens: list[str]) -> str:
     return out
 
 
-def _union(boxes) -> tuple[float, float, float, float]:
-    boxes = list(boxes)
-    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
-
-
 def _main_size(items: list[_Atom]) -> float:
     """The row's body size: the largest size that at least a third of its glyphs reach (big operators
     and tall brackets are few; scripts are smaller)."""
@@ -360,7 +356,7 @@ def _root(items: list[_Atom], bar: Rule, wider: list[Rule]):
         ]
         body = _row(radicand)
         latex = rf"\sqrt[{_row(index)}]{{{body}}}" if index else rf"\sqrt{{{body}}}"
-        box = _union([a.box for a in [sign, *radicand, *index]] + [(bar.x0, bar.y, bar.x1, bar.y)])
+        box = bbox_union([a.box for a in [sign, *radicand, *index]] + [(bar.x0, bar.y, bar.x1, bar.y)])
         return _Atom(latex, box, size=_main_size(radicand) if radicand else sign.size), [sign, *radicand, *index]
     return None
 
@@ -373,7 +369,7 @@ def _fraction(items: list[_Atom], rule: Rule):
     if not over or not under:
         return None
     latex = rf"\frac{{{_row(over)}}}{{{_row(under)}}}"
-    box = _union([a.box for a in over + under] + [(rule.x0, rule.y, rule.x1, rule.y)])
+    box = bbox_union([a.box for a in over + under] + [(rule.x0, rule.y, rule.x1, rule.y)])
     return _Atom(latex, box, size=max(_main_size(over), _main_size(under))), over + under
 
 
@@ -396,7 +392,7 @@ def _limits(items: list[_Atom], size: float):
         latex = (
             OPERATORS[glyph.char] + (f"_{{{_row(under)}}}" if under else "") + (f"^{{{_row(over)}}}" if over else "")
         )
-        return _Atom(latex, _union(a.box for a in [op, *over, *under]), size=op.size), [op, *over, *under]
+        return _Atom(latex, bbox_union([a.box for a in [op, *over, *under]]), size=op.size), [op, *over, *under]
     return None
 
 

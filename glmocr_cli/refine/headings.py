@@ -12,7 +12,7 @@ import re
 from dataclasses import replace
 
 from ..document import DocResult, PageResult, Region, Task
-from ..recognize.text_lines import bbox_union
+from ..geometry import bbox_union
 from ..text_patterns import BULLET_MARKS
 from .words import body_size, insert_after, is_styled, region_size, row_text, rows_of, share
 

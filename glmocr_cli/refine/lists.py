@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from ..document import DocResult, Region, Task, TextLine
-from ..recognize.text_lines import bbox_union
+from ..geometry import bbox_union
 from ..text_patterns import BULLET_MARKS
 from .words import indent_depths, is_styled, join_words, keep_regions, rows_of, vocabulary
 

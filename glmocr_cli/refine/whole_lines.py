@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from ..document import DocResult, PageResult, Region, Task
-from ..recognize.text_lines import bbox_union
+from ..geometry import bbox_union
 from .words import is_styled, keep_regions
 
 _RTL = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")

@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 
 from ..document import DocResult, PageResult, Region, Task, TextLine
-from ..recognize.text_lines import bbox_union, group_into_rows
+from ..geometry import bbox_union, group_into_rows
 
 _WORD_CHARS = re.compile(r"[^\w\-]+")
 # English prefixes written with their hyphen ('self-publishing'): a line break after one keeps it.

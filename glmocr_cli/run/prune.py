@@ -14,7 +14,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..writers.output_paths import STATE_DIR, OutputFolder
+from ..output_names import STATE_DIR
+from ..writers.output_paths import OutputFolder
 from .state import file_sha256
 
 

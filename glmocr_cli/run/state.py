@@ -18,7 +18,7 @@ from typing import Any
 from .. import __version__
 from ..sources.discover import open_regular_file
 from ..writers.atomic import write_atomic
-from ..writers.output_paths import STATE_DIR, OutputFolder, UnsafeOutputPath  # noqa: F401  (STATE_DIR re-exported)
+from ..writers.output_paths import OutputFolder, UnsafeOutputPath
 
 
 def file_sha256(path: Path) -> str:

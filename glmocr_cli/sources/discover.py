@@ -10,10 +10,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
 
-from ..writers.output_paths import output_stem_for
+from ..output_names import output_stem_for
 
 SUPPORTED_SUFFIXES = (".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".bmp")
-OUTPUT_MARKER = ".glmocr"  # the state folder every output folder holds (run/state.py STATE_DIR)
+OUTPUT_MARKER = ".glmocr"  # the state folder every output folder holds (output_names.py STATE_DIR)
 _SPECIAL_KINDS = (
     (stat.S_ISFIFO, "a FIFO"),
     (stat.S_ISCHR, "a character device"),

@@ -15,7 +15,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from .output_paths import cut_to_bytes
+from ..output_names import cut_to_bytes
 
 _TEMP_NAME = re.compile(r"^\..+\.glmocr-(\d+)-[^.]*\.tmp$")
 _umask_lock = threading.Lock()

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from ..document import DocResult
 from .atomic import write_atomic
-from .output_paths import OutputFolder, output_stem_for
+from ..output_names import output_stem_for
+from .output_paths import OutputFolder
 
 
 def output_stem(out_dir: Path, doc: DocResult) -> Path:
@@ -21,7 +22,7 @@ def output_stem(out_dir: Path, doc: DocResult) -> Path:
 
 
 def document_stem(doc: DocResult) -> Path:
-    """The outputs' path under -o without suffix, made safe (writers/output_paths.py)."""
+    """The outputs' path under -o without suffix, made safe (output_names.py)."""
     return doc.output_stem or output_stem_for(doc.relative_path)
 
 

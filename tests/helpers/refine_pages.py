@@ -10,7 +10,7 @@ import pymupdf
 import pytest
 
 from glmocr_cli.document import DocResult, PageResult, Region, Task, TextLine
-from glmocr_cli.recognize.text_lines import bbox_union
+from glmocr_cli.geometry import bbox_union
 from glmocr_cli.sources.documents import open_source
 
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")

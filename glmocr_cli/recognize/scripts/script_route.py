@@ -16,17 +16,16 @@ from dataclasses import dataclass, field
 
 from PIL import Image
 
-from ..document import BBox, TextLine
-from .script import SUPPORTED_BY_LITE, char_script, dominant_script
+from ...document import BBox, TextLine
+from ...ocr_languages import binding_missing, installed_languages
+from ...scripts import SUPPORTED_BY_LITE, char_script, dominant_script
 from .tesseract_ocr import (
     SCRIPT_LANGUAGES,
     TesseractReader,
-    binding_missing,
-    installed_languages,
     package_for_script,
     script_of_language,
 )
-from .text_lines import area, intersection
+from ...geometry import area, intersection
 
 # A page goes to Tesseract when at least this share of its detected lines is unread.
 MIN_UNREAD_SHARE = 0.3

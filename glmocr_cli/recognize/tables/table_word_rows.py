@@ -18,7 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .table_words import WordCell, _union, is_number
+from ...geometry import bbox_union
+from ...layout.table_words import WordCell, is_number
 
 Row = dict[int, WordCell]
 
@@ -29,7 +30,7 @@ def _join(upper: Row, lower: Row) -> Row:
         if k in merged:
             merged[k].text += " " + cell.text
             merged[k].colspan = max(merged[k].colspan, cell.colspan)
-            merged[k].bbox = _union([merged[k].bbox, cell.bbox])
+            merged[k].bbox = bbox_union([merged[k].bbox, cell.bbox])
         else:
             merged[k] = WordCell(cell.row, cell.col, cell.colspan, cell.text, cell.bbox, cell.rowspan)
     return merged

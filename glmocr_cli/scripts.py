@@ -51,3 +51,31 @@ def dominant_script(text: str) -> str | None:
         if script:
             counts[script] += n
     return counts.most_common(1)[0][0] if counts else None
+
+
+# BCP 47 tags for the HTML lang attribute.
+BCP47 = {
+    "ara": "ar",
+    "fas": "fa",
+    "urd": "ur",
+    "kor": "ko",
+    "rus": "ru",
+    "ukr": "uk",
+    "bul": "bg",
+    "srp": "sr",
+    "ell": "el",
+    "heb": "he",
+    "yid": "yi",
+    "hin": "hi",
+    "mar": "mr",
+    "nep": "ne",
+    "tha": "th",
+    "ben": "bn",
+    "tam": "ta",
+    "kat": "ka",
+    "hye": "hy",
+    "jpn": "ja",
+    "chi_sim": "zh-Hans",
+    "chi_tra": "zh-Hant",
+    "eng": "en",
+}

@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from ..document import TextLine
-from .script import dominant_script
-from .text_lines import group_into_rows, join_rows
+from ...document import TextLine
+from ...scripts import dominant_script
+from ...geometry import group_into_rows
+from ..text_lines import join_rows
 
 RTL_SCRIPTS = frozenset({"arabic", "hebrew"})
 

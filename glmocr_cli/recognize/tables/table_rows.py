@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..document import BBox
+from ...document import BBox
 from .table_grid import Cell
 
 

@@ -21,7 +21,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from ..document import BBox, TextLine
+from ...document import BBox, TextLine
 
 _SIDE = 488  # the model's square input
 _MEAN = np.array([0.485, 0.456, 0.406], dtype=np.float32)

@@ -11,7 +11,7 @@ from typing import Any
 
 from typer import Abort
 
-from .display import shown
+from ..display import shown
 
 
 def is_usage_problem(exc: BaseException) -> bool:

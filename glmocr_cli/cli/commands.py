@@ -17,15 +17,15 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from .api import EXIT_USAGE, convert
-from .config import Settings, check_flags, load_settings
-from .display import shown
-from .errors import CheckpointError, ConfigError, DeviceError
-from .run.lifecycle import handle_sigterm_like_sigint, interrupt_exit_code
-from .run.progress import make_reporter
-from .options import default_of, flag_names, help_with_default, metavar_of, spec_of, value_type
+from ..api import EXIT_USAGE, convert
+from ..config import Settings, check_flags, load_settings
+from ..display import shown
+from ..errors import CheckpointError, ConfigError, DeviceError
+from ..run.lifecycle import handle_sigterm_like_sigint, interrupt_exit_code
+from ..run.progress import make_reporter
+from ..options import default_of, flag_names, help_with_default, metavar_of, spec_of, value_type
 
-# rich_markup_mode=None: plain help that wraps at 80 columns without cutting option names (cli_help.py)
+# rich_markup_mode=None: plain help that wraps at 80 columns without cutting option names (help_format.py)
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
@@ -36,7 +36,7 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        from . import __version__
+        from .. import __version__
 
         typer.echo(f"glmocr-cli {__version__}")
         raise typer.Exit()
@@ -177,7 +177,7 @@ def config_show(
     width = max(map(len, values))
     for key, value in values.items():
         typer.echo(f"{key:<{width}}  {json.dumps(value)}  ({origin.get(key, 'default')})")
-    from .api import ocr_languages_report
+    from ..api import ocr_languages_report
 
     typer.echo(ocr_languages_report())
 
@@ -188,7 +188,7 @@ def models_pull(
 ) -> None:
     """Download (or resume) zai-org/GLM-OCR and PaddlePaddle/PP-DocLayoutV3_safetensors into the
     Hugging Face cache (HF_HOME, HF_ENDPOINT and HF_HUB_OFFLINE are honoured)."""
-    from .models import ModelsError, pull
+    from ..checkpoints import ModelsError, pull
 
     try:
         for path in pull(revision=revision):
@@ -213,10 +213,10 @@ def models_list(
     layout_model: Annotated[Optional[str], Opt(help="PP-DocLayout-V3 checkpoint folder.")] = None,
 ) -> None:
     """What is present, where, and how big."""
-    from .models import list_models
+    from ..checkpoints import list_models
 
     _print_models(list_models(model, layout_model))
-    from .api import ocr_languages_report
+    from ..api import ocr_languages_report
 
     typer.echo(ocr_languages_report())
 
@@ -227,7 +227,7 @@ def models_verify(
     layout_model: Annotated[Optional[str], Opt(help="PP-DocLayout-V3 checkpoint folder.")] = None,
 ) -> None:
     """Files complete and configs of the expected architecture; exit 1 if not."""
-    from .models import verify
+    from ..checkpoints import verify
 
     raise typer.Exit(0 if _print_models(verify(model, layout_model)) else 1)
 
@@ -255,7 +255,7 @@ def serve_command(
     allow_no_key: Annotated[bool, Opt("--allow-no-key", help="Bind a non-loopback --host without an API key.")] = False,
 ) -> None:
     """Serve the in-process GLM-OCR on an OpenAI-compatible /v1/chat/completions API."""
-    from .serve.guard import bind_refusal, serve_advice
+    from ..serve.guard import bind_refusal, serve_advice
 
     refusal = bind_refusal(host, os.environ.get(api_key_env), allow_no_key, api_key_env)
     if refusal:
@@ -265,8 +265,8 @@ def serve_command(
     try:
         import uvicorn
 
-        from .engines.glm import load_glm_recognizer
-        from .serve.app import create_app
+        from ..engines.glm import load_glm_recognizer
+        from ..serve.app import create_app
     except ImportError as exc:
         _fail(f"glmocr serve needs the serve and glm extras: pip install 'glmocr-cli[glm,serve]' ({exc})")
 
@@ -303,7 +303,7 @@ def _ray_flag_alone(argv: list[str]) -> list[str]:
 
 
 def main() -> None:
-    from .cli_help import tidy_help
+    from .help_format import tidy_help
     from .usage_errors import is_usage_problem, one_line_usage
 
     handle_sigterm_like_sigint()

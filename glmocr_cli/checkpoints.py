@@ -137,7 +137,7 @@ def verify(model_dir: str | Path | None = None, layout_model_dir: str | Path | N
 
     infos = list_models(model_dir, layout_model_dir)
     for info in infos:
-        if info.status == "ok":
+        if info.status == "ok" and info.path is not None:  # "ok" always has a path
             try:
                 config = AutoConfig.from_pretrained(info.path)
                 wanted = {

@@ -9,8 +9,8 @@ pages PP-OCRv6 could not check), so Latin and Chinese pages cost nothing more.
 
 from __future__ import annotations
 
-from ..document import PageImage
-from .script import SUPPORTED_BY_LITE, dominant_script
+from ...document import PageImage
+from ...scripts import SUPPORTED_BY_LITE, dominant_script
 from .script_route import ScriptRouter, _candidates
 
 SAMPLE_LINES = 3

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..document import TextLine
+from ...document import TextLine
 from .table_slanet import _best_cells
 
 

@@ -10,12 +10,12 @@ right and a lone percent sign the number to its left, so that '$ 1,234' is one c
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..document import BBox
+from ..geometry import bbox_union
 
 # Signs that stand apart from their number in financial tables ("$    1,234", "12.5  %").
 _LEADING_SIGNS = {"$", "€", "£", "¥", "US$"}
@@ -83,10 +83,6 @@ def _height(words: Sequence[Word]) -> float:
     return max(w.bbox[3] - w.bbox[1] for w in words)
 
 
-def _union(boxes: Sequence[BBox]) -> BBox:
-    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
-
-
 def row_pieces(row: Sequence[Word], gap: float = 0.5) -> list[Piece]:
     """Words closer than `gap` line heights form one piece; a lone currency or percent sign joins
     its number whatever the gap."""
@@ -108,7 +104,7 @@ def row_pieces(row: Sequence[Word], gap: float = 0.5) -> list[Piece]:
             and (word.bbox[0] - last.bbox[2] < gap * height or _sign_joins(last.words[-1].text, word.text))
         ):
             last.words.append(word)
-            last.bbox = _union([last.bbox, word.bbox])
+            last.bbox = bbox_union([last.bbox, word.bbox])
         else:
             pieces.append(Piece(word.bbox, [word]))
     return pieces
@@ -164,7 +160,7 @@ def _split_at_gutters(piece: Piece, gutters: Sequence[tuple[float, float]]) -> l
             out.append(Piece(word.bbox, [word]))
         else:
             last.words.append(word)
-            last.bbox = _union([last.bbox, word.bbox])
+            last.bbox = bbox_union([last.bbox, word.bbox])
     return out
 
 
@@ -196,61 +192,11 @@ def grid_rows(words: Sequence[Word], gutters_out: list | None = None) -> list[di
             if start in placed:
                 placed[start].text += " " + piece.text
                 placed[start].colspan = max(placed[start].colspan, span)
-                placed[start].bbox = _union([placed[start].bbox, piece.bbox])
+                placed[start].bbox = bbox_union([placed[start].bbox, piece.bbox])
             else:
                 placed[start] = WordCell(r, start, span, piece.text, piece.bbox)
         out.append(placed)
     return out
-
-
-def cells_html(rows: Sequence[dict[int, WordCell]]) -> str:
-    """Rows of cells as an HTML table with spans; grid positions no cell covers are empty cells."""
-    if not rows or not any(rows):
-        return "<table></table>"
-    n_cols = max(c.col + c.colspan for row in rows for c in row.values())
-    covered: set[tuple[int, int]] = set()
-    out = []
-    for r, row in enumerate(rows):
-        tds = []
-        for k in range(n_cols):
-            if (r, k) in covered:
-                continue
-            cell = row.get(k)
-            if cell is None:
-                tds.append("<td></td>")
-                continue
-            span = min(cell.colspan, n_cols - k)
-            covered.update((r + i, k + j) for i in range(cell.rowspan) for j in range(span))
-            attrs = (f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else "") + (
-                f' colspan="{span}"' if span > 1 else ""
-            )
-            tds.append(f"<td{attrs}>{html.escape(cell.text)}</td>")
-        out.append("<tr>" + "".join(tds) + "</tr>")
-    return "<table>" + "".join(out) + "</table>"
-
-
-def horizontal_rules(pdf_page, clip, min_share: float = 0.5) -> list[float]:
-    """y of horizontal rulings inside clip (PDF points, unrotated) across at least min_share of its
-    width: drawn lines, and thin rectangles (rules drawn as bars); in the upright page's frame."""
-    import pymupdf
-
-    turn = pdf_page.rotation_matrix
-    frame = clip * turn
-    ys = []
-    for path in pdf_page.get_cdrawings():
-        for item in path.get("items", ()):
-            if item[0] == "l":
-                box = pymupdf.Rect(pymupdf.Point(item[1]) * turn, pymupdf.Point(item[2]) * turn).normalize()
-            elif item[0] == "re":
-                box = pymupdf.Rect(item[1]) * turn
-            else:
-                continue
-            y = (box.y0 + box.y1) / 2
-            if box.height >= 2 or not frame.y0 <= y <= frame.y1:
-                continue
-            if min(box.x1, frame.x1) - max(box.x0, frame.x0) >= min_share * frame.width:
-                ys.append(y)
-    return sorted(ys)
 
 
 def page_words(pdf_page, clip) -> list[Word]:
@@ -268,16 +214,6 @@ def page_words(pdf_page, clip) -> list[Word]:
             box = pymupdf.Rect(x0, y0, x1, y1) * turn
             words.append(Word((box.x0, box.y0, box.x1, box.y1), plain_ligatures(text)))
     return words
-
-
-def words_table_html(pdf_page, clip) -> str | None:
-    """The table inside clip (PDF points) from its words, wrapped lines and header tiers joined."""
-    from .table_word_rows import fold_lone_columns, header_tiers, join_wrapped
-
-    rows = fold_lone_columns(grid_rows(page_words(pdf_page, clip)))
-    if not rows:
-        return None
-    return cells_html(header_tiers(join_wrapped(rows, horizontal_rules(pdf_page, clip))))
 
 
 def _is_grid_row(pieces: Sequence[Piece]) -> bool:
@@ -331,7 +267,7 @@ def table_boxes(words: Sequence[Word], min_rows: int = 3, max_header: int = 3) -
                 break
             first = above
         members = [p.bbox for r in rows[first : end + 1] for p in r]
-        boxes.append(_union(members))
+        boxes.append(bbox_union(members))
     return boxes
 
 
@@ -369,7 +305,7 @@ def side_by_side(words: Sequence[Word], min_rows: int = 3) -> list[BBox]:
             for a, b in zip(edges, edges[1:]):
                 part = [w.bbox for w in words if a <= (w.bbox[0] + w.bbox[2]) / 2 < b]
                 if part:
-                    boxes.append(_union(part))
+                    boxes.append(bbox_union(part))
             return boxes if len(boxes) >= 2 else []
     return []
 
@@ -393,7 +329,7 @@ def stacked(words: Sequence[Word], min_rows: int = 3) -> list[BBox]:
     parts = [rows[a:b] for a, b in zip(starts, [*starts[1:], len(rows)])]
     if len(parts) < 2 or any(len(part) < min_rows for part in parts):
         return []
-    return [_union([w.bbox for row in part for w in row]) for part in parts]
+    return [bbox_union([w.bbox for row in part for w in row]) for part in parts]
 
 
 def continues_below(table: Sequence[Word], below: Sequence[Word]) -> bool:

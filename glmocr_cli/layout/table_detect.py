@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ..document import BBox, PageImage, TextLine
 from .table_words import page_words, side_by_side, stacked, table_boxes
-from .text_lines import area, group_into_rows, intersection
+from ..geometry import area, group_into_rows, intersection
 
 
 @dataclass

@@ -15,24 +15,15 @@ scripts stay flagged `unsupported-script` and the warning names what to install.
 
 from __future__ import annotations
 
-import os
 import unicodedata
-from functools import lru_cache
 from pathlib import Path
 
 from PIL import Image
 
-from ..document import BBox, TextLine
+from ...document import BBox, TextLine
+from ...ocr_languages import binding_missing, debian_package, installed_languages, tessdata_dir
 
-TESSDATA_DIRS = (
-    "/usr/share/tesseract-ocr/5/tessdata",
-    "/usr/share/tesseract-ocr/4.00/tessdata",
-    "/usr/share/tessdata",
-    "/usr/local/share/tessdata",
-)
-NOT_LANGUAGES = {"osd", "equ"}
-
-# Our script names (recognize/script.py) -> Tesseract languages that read them, preferred first.
+# Our script names (scripts.py) -> Tesseract languages that read them, preferred first.
 SCRIPT_LANGUAGES: dict[str, tuple[str, ...]] = {
     "arabic": ("ara", "fas", "urd", "script/Arabic"),
     "hangul": ("kor", "script/Hangul"),
@@ -66,33 +57,6 @@ OSD_SCRIPTS = {
     "Han": "cjk",
     "Latin": "latin",
 }
-# BCP 47 tags for the HTML lang attribute.
-BCP47 = {
-    "ara": "ar",
-    "fas": "fa",
-    "urd": "ur",
-    "kor": "ko",
-    "rus": "ru",
-    "ukr": "uk",
-    "bul": "bg",
-    "srp": "sr",
-    "ell": "el",
-    "heb": "he",
-    "yid": "yi",
-    "hin": "hi",
-    "mar": "mr",
-    "nep": "ne",
-    "tha": "th",
-    "ben": "bn",
-    "tam": "ta",
-    "kat": "ka",
-    "hye": "hy",
-    "jpn": "ja",
-    "chi_sim": "zh-Hans",
-    "chi_tra": "zh-Hant",
-    "eng": "en",
-}
-
 # A language must read the sample lines at least this confident (Tesseract's 0-100) to be chosen:
 # the right model reads clean lines at 90+, the wrong ones at 10-55 (bench/scripts.py pages).
 MIN_TRIAL_CONFIDENCE = 70.0
@@ -101,48 +65,8 @@ MIN_TRIAL_CONFIDENCE = 70.0
 SURE_TRIAL_CONFIDENCE = 85.0
 
 
-def debian_package(language: str) -> str:
-    """The Debian package holding a language's trained data (`script/Arabic` -> tesseract-ocr-script-arab)."""
-    if language.startswith("script/"):
-        return "tesseract-ocr-script-" + language.split("/", 1)[1].lower()[:4]
-    return "tesseract-ocr-" + language.replace("_", "-").lower()
-
-
 def package_for_script(script: str) -> str:
     return debian_package(SCRIPT_LANGUAGES.get(script, ("",))[0]) if script in SCRIPT_LANGUAGES else "tesseract-ocr-all"
-
-
-def tessdata_dir() -> Path | None:
-    # Like Tesseract itself: TESSDATA_PREFIX, when set, is the only place looked at.
-    candidates = [os.environ["TESSDATA_PREFIX"]] if os.environ.get("TESSDATA_PREFIX") else TESSDATA_DIRS
-    for candidate in candidates:
-        path = Path(candidate)
-        for folder in (path, path / "tessdata"):
-            if any(folder.glob("*.traineddata")):
-                return folder
-    return None
-
-
-def binding_missing() -> str | None:
-    """Why Tesseract cannot be used here, or None."""
-    try:
-        import tesserocr  # noqa: F401
-    except ImportError:
-        return "pip install tesserocr"
-    if tessdata_dir() is None:
-        return "apt-get install tesseract-ocr"
-    return None
-
-
-@lru_cache(maxsize=1)
-def installed_languages() -> tuple[str, ...]:
-    """Trained data on this machine, e.g. ('ara', 'eng', 'kor', 'script/Arabic')."""
-    folder = tessdata_dir()
-    if folder is None:
-        return ()
-    names = [p.stem for p in folder.glob("*.traineddata")]
-    names += [f"script/{p.stem}" for p in (folder / "script").glob("*.traineddata")]
-    return tuple(sorted(n for n in names if n not in NOT_LANGUAGES))
 
 
 def languages_for_script(script: str) -> list[str]:

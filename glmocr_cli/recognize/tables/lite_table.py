@@ -11,14 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..document import BBox, PageImage, TextLine
-from ..sources.text_layer import plain_ligatures
+from ...document import BBox, PageImage, TextLine
+from ...sources.text_layer import plain_ligatures
 from .table_check import rows_interleave
 from .table_grid import cells_to_html, grid_from_lines
 from .table_rows import StackedCell, split_stacked_rows
-from .table_words import horizontal_rules, words_table_html
+from .table_from_words import horizontal_rules, words_table_html
 from .table_slanet import SlanetTable, crop_box, fill_structure, slanet_model_path
-from .text_lines import area, intersection
+from ...geometry import area, intersection
 
 
 @dataclass

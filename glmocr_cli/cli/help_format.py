@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import fields
 from pathlib import Path
 
-from .config import Settings
-from .options import metavar_of, spec_of
+from ..config import Settings
+from ..options import metavar_of, spec_of
 
 METAVAR_BY_TYPE = {Path: "PATH", int: "INTEGER", float: "NUMBER", str: "TEXT", bool: "BOOLEAN"}
 METAVAR_BY_NAME = {
