@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..document import BBox, LayoutRegion, TextLine
+from ..labels import Label
 from ..recognize.text_lines import bbox_union, group_into_rows
 
 FORMULA_PROSE_WORDS = 2  # words of 3+ letters that make a row prose beside a formula
@@ -53,4 +54,4 @@ def peel_prose(
 
 
 def text_region(lines: list[TextLine], native: str) -> LayoutRegion:
-    return LayoutRegion(bbox_union([ln.bbox for ln in lines]), "text", native, 0.0)
+    return LayoutRegion(bbox_union([ln.bbox for ln in lines]), Label.TEXT, native, 0.0)

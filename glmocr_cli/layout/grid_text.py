@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..document import LayoutRegion, Task, TextLine
+from ..labels import Label
 from ..recognize.table_detect import table_runs
 from ..recognize.text_lines import bbox_union, group_into_rows
 
@@ -66,7 +67,7 @@ def promote_grid_text(found: list[LayoutRegion], tasks: list[Task], members: lis
     boxed on its own just above joins its table (its region is emptied and dropped)."""
     drop: set[int] = set()
     for i, (region, task, lines) in enumerate(zip(found, tasks, members)):
-        if task is not Task.TEXT or region.label not in ("text", "paragraph_title") or not is_grid(lines):
+        if task is not Task.TEXT or region.label not in (Label.TEXT, Label.PARAGRAPH_TITLE) or not is_grid(lines):
             continue
         above = [
             j
@@ -78,7 +79,7 @@ def promote_grid_text(found: list[LayoutRegion], tasks: list[Task], members: lis
             lines = members[j] + lines
             drop.add(j)
         box = bbox_union([region.bbox] + [found[j].bbox for j in above[:1]])
-        found[i] = LayoutRegion(box, "table", f"{region.native_label}+grid", region.score, None)
+        found[i] = LayoutRegion(box, Label.TABLE, f"{region.native_label}+grid", region.score, None)
         tasks[i], members[i] = Task.TABLE, list(lines)
     for j in sorted(drop, reverse=True):
         del found[j], tasks[j], members[j]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..document import BBox, LayoutRegion, PageImage, TextLine
+from ..labels import Label
 from ..recognize.text_lines import area, intersection
 
 MIN_WIDTH = 0.15  # of the page's width
@@ -80,7 +81,7 @@ def fit_to_panels(found: list[LayoutRegion], panels: Sequence[BBox]) -> list[Lay
         if len(inside) < 2:
             kept.append(region)
             continue
-        if region.label == "table":
+        if region.label == Label.TABLE:
             continue
         for panel in inside:
             part = (
