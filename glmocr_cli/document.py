@@ -13,34 +13,10 @@ from typing import Any
 
 from PIL import Image
 
-# PP-DocLayout-V3 label ids and names, in the checkpoint's id order.
-LABELS: tuple[str, ...] = (
-    "abstract",
-    "algorithm",
-    "aside_text",
-    "chart",
-    "content",
-    "display_formula",
-    "doc_title",
-    "figure_title",
-    "footer",
-    "footer_image",
-    "footnote",
-    "formula_number",
-    "header",
-    "header_image",
-    "image",
-    "inline_formula",
-    "number",
-    "paragraph_title",
-    "reference",
-    "reference_content",
-    "seal",
-    "table",
-    "text",
-    "vertical_text",
-    "vision_footnote",
-)
+from .labels import Flag, FormulaSource, Kind, Label, TextSource
+
+# PP-DocLayout-V3 label names, in the checkpoint's id order.
+LABELS: tuple[Label, ...] = tuple(Label)
 
 
 class Task(str, Enum):
@@ -56,52 +32,59 @@ class Task(str, Enum):
 # The reference SDK's label -> task mapping.
 DEFAULT_LABEL_TASKS: dict[str, Task] = {
     **{
-        name: Task.TEXT
-        for name in (
-            "abstract",
-            "algorithm",
-            "content",
-            "doc_title",
-            "figure_title",
-            "paragraph_title",
-            "reference_content",
-            "text",
-            "vertical_text",
-            "vision_footnote",
-            "seal",
-            "formula_number",
+        label: Task.TEXT
+        for label in (
+            Label.ABSTRACT,
+            Label.ALGORITHM,
+            Label.CONTENT,
+            Label.DOC_TITLE,
+            Label.FIGURE_TITLE,
+            Label.PARAGRAPH_TITLE,
+            Label.REFERENCE_CONTENT,
+            Label.TEXT,
+            Label.VERTICAL_TEXT,
+            Label.VISION_FOOTNOTE,
+            Label.SEAL,
+            Label.FORMULA_NUMBER,
         )
     },
-    "table": Task.TABLE,
-    "display_formula": Task.FORMULA,
-    "inline_formula": Task.FORMULA,
-    "chart": Task.SKIP,
-    "image": Task.SKIP,
+    Label.TABLE: Task.TABLE,
+    Label.DISPLAY_FORMULA: Task.FORMULA,
+    Label.INLINE_FORMULA: Task.FORMULA,
+    Label.CHART: Task.SKIP,
+    Label.IMAGE: Task.SKIP,
     **{
-        name: Task.ABANDON
-        for name in (
-            "header",
-            "footer",
-            "number",
-            "footnote",
-            "aside_text",
-            "reference",
-            "footer_image",
-            "header_image",
+        label: Task.ABANDON
+        for label in (
+            Label.HEADER,
+            Label.FOOTER,
+            Label.NUMBER,
+            Label.FOOTNOTE,
+            Label.ASIDE_TEXT,
+            Label.REFERENCE,
+            Label.FOOTER_IMAGE,
+            Label.HEADER_IMAGE,
         )
     },
 }
 
 # Flags that mean a page was not read as it should be: unread or damaged text, a failed crop, an
 # unparsable table. `--fail-on flagged` fails on these, and writers mark the text. Every other flag
-# is a note on how a region was read ("furniture", "not-a-formula", "low-confidence",
-# "max-new-tokens") and never fails a run.
+# is a note on how a region was read (furniture, not-a-formula, low-confidence, max-new-tokens, ...)
+# and never fails a run.
 PROBLEM_FLAGS = frozenset(
-    {"unreadable-text", "unsupported-script", "damaged", "recognition-failed", "decoder-failed", "table-html-invalid"}
+    {
+        Flag.UNREADABLE_TEXT,
+        Flag.UNSUPPORTED_SCRIPT,
+        Flag.DAMAGED,
+        Flag.RECOGNITION_FAILED,
+        Flag.DECODER_FAILED,
+        Flag.TABLE_HTML_INVALID,
+    }
 )
 
 # Furniture that `--keep-furniture` turns back into text regions.
-FURNITURE_LABELS = ("header", "footer", "footnote", "number", "aside_text")
+FURNITURE_LABELS = (Label.HEADER, Label.FOOTER, Label.FOOTNOTE, Label.NUMBER, Label.ASIDE_TEXT)
 
 
 def label_tasks(overrides: dict[str, Task | str] | None = None, keep_furniture: bool = False) -> dict[str, Task]:
@@ -175,7 +158,7 @@ class LayoutRegion:
     """A region found by a layout detector, before recognition."""
 
     bbox: BBox
-    label: str  # PP-DocLayout-V3 label
+    label: Label  # PP-DocLayout-V3 label
     native_label: str  # the detector's own class name
     score: float
     polygon: list[tuple[float, float]] | None = None
@@ -197,12 +180,26 @@ class TextLine:
 
 
 @dataclass
+class Reading:
+    """How a region was read, beyond its text_source: what the writers read back (HTML `lang`, the
+    Markdown's formula note). NAME.json carries these inside the region's "stats" object, after the
+    recogniser's own statistics, where they have always been."""
+
+    reader: str | None = None  # "tesseract:LANG" when Tesseract read the region
+    script: str | None = None  # the script the bundled recogniser cannot read (with Flag.UNSUPPORTED_SCRIPT)
+    formula: FormulaSource | None = None  # how refine/formulas.py wrote a formula no model read
+
+    def to_stats(self) -> dict[str, str]:
+        return {f.name: str(value) for f in fields(self) if (value := getattr(self, f.name)) is not None}
+
+
+@dataclass
 class Region:
     """A recognised region of a page: what every writer reads."""
 
     index: int  # position in the detector's output
     order: int  # reading order on the page (0 first)
-    label: str
+    label: Label
     native_label: str
     task: Task
     bbox: BBox
@@ -210,30 +207,39 @@ class Region:
     content: str = ""  # text, HTML (tables) or LaTeX (formulas)
     bbox_pt: BBox | None = None  # same box in PDF points, for PDFs
     confidence: float | None = None  # recogniser confidence, 0-1
-    text_source: str | None = None  # "ocr", "text-layer", "glm", ...
-    flags: list[str] = field(default_factory=list)  # e.g. "low-confidence", "unsupported-script"
+    text_source: TextSource | None = None
+    flags: list[Flag] = field(default_factory=list)
     lines: list[TextLine] = field(default_factory=list)  # OCR lines inside the region (lite engine)
     image_name: str | None = None  # crop file name under images/, for figures and formulas
     image_png: bytes | None = None  # crop bytes carried to the writer (not serialised)
     timings: dict[str, float] = field(default_factory=dict)
-    stats: dict[str, Any] = field(default_factory=dict)  # tokens generated, drafts accepted, ...
-    # Structure that refine/ found (assemble/ renders it): kind is "heading", "list", "code" or
+    stats: dict[str, Any] = field(default_factory=dict)  # the recogniser's: tokens generated, drafts accepted, ...
+    # Structure that refine/ found (assemble/ renders it): kind is a heading, a list, code or
     # None; level is a heading's level (1 = title); rich is the content with inline Markdown
     # (bold, italic, sup/sub; list items one per line as "  " * depth + marker + text; code verbatim).
-    kind: str | None = None
+    kind: Kind | None = None
     level: int | None = None
     rich: str | None = None
+    reading: Reading = field(default_factory=Reading)  # serialised inside "stats"
 
     def to_json(self) -> dict[str, Any]:
         # By hand rather than dataclasses.asdict, which deep-copies every word of a text layer
         # (a third of the time spent writing a born-digital document).
-        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("image_png", "lines")}
+        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in NOT_SERIALISED}
         data["task"] = self.task.value
         data["bbox"] = list(self.bbox)
         data["bbox_pt"] = list(self.bbox_pt) if self.bbox_pt else None
-        data["flags"], data["timings"], data["stats"] = list(self.flags), dict(self.timings), dict(self.stats)
+        data["flags"], data["timings"] = [str(f) for f in self.flags], dict(self.timings)
+        data["stats"] = {**self.stats, **self.reading.to_stats()}
         data["lines"] = [line.to_json() for line in self.lines]
-        return {name: data[name] for name in self.__dataclass_fields__ if name != "image_png"}
+        for name in ("label", "text_source", "kind"):  # the plain strings, not the enum members
+            data[name] = None if data[name] is None else str(data[name])
+        return {name: data[name] for name in self.__dataclass_fields__ if name not in NOT_SERIALISED}
+
+
+# Region fields that are not keys of a region in NAME.json: crop bytes stay out, the reading goes
+# into "stats".
+NOT_SERIALISED = ("image_png", "reading")
 
 
 @dataclass
@@ -246,7 +252,7 @@ class PageResult:
     size_pt: tuple[float, float] | None
     rotation: int
     regions: list[Region]
-    flags: list[str] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     layout_vis_png: bytes | None = None
@@ -269,7 +275,7 @@ class PageResult:
             "dpi": self.dpi,
             "size_pt": list(self.size_pt) if self.size_pt else None,
             "rotation": self.rotation,
-            "flags": self.flags,
+            "flags": [str(f) for f in self.flags],
             "warnings": self.warnings,
             "timings": self.timings,
             "regions": [r.to_json() for r in self.ordered_regions()],

@@ -152,7 +152,7 @@ def test_a_formula_cut_into_a_heading_and_a_formula_box_is_one_formula():
     refine_document(doc)
     formulas = [r for r in page.regions if r.task is Task.FORMULA]
     assert len(formulas) == 1 and formulas[0].content == "L(t + n) = L(t)(1 + r)^{n}"
-    assert formulas[0].stats["formula"] == "latex-from-glyphs"
+    assert formulas[0].reading.formula == "latex-from-glyphs"
     assert not any(r.content.startswith("L(t") for r in page.regions if r.task is not Task.FORMULA)
     markdown = render_markdown(doc)
     assert "$$\nL(t + n) = L(t)(1 + r)^{n} \\tag{1}\n$$" in markdown and "L(t\n" not in markdown
@@ -163,4 +163,4 @@ def test_text_layer_off_never_reads_the_glyphs():
     doc.options["text_layer"] = "off"
     refine_document(doc)
     formula = next(r for r in page.regions if r.label == "display_formula")
-    assert formula.content == "" and formula.stats["formula"] == "image-crop"
+    assert formula.content == "" and formula.reading.formula == "image-crop"

@@ -76,7 +76,7 @@ def test_arabic_page_is_read_by_tesseract_or_flagged_and_text_layer_gives_it_exa
     ocr = engines["off"].process_page(render(pdf, dpi=150))
     if binding_missing() is None and "ara" in installed_languages():
         assert "البرمجة" in page_text(ocr) and "unsupported-script" not in ocr.flags
-        assert all(r.stats.get("reader") == "tesseract:ara" for r in ocr.regions if r.content)
+        assert all(r.reading.reader == "tesseract:ara" for r in ocr.regions if r.content)
     else:  # without Tesseract's Arabic data the page is flagged, and the warning says what to install
         assert "unsupported-script" in ocr.flags or "unreadable-text" in ocr.flags
         assert ocr.warnings and "right_to_left_01.pdf page 1" in ocr.warnings[0]

@@ -152,7 +152,7 @@ def _region(k, content, task=None, reader=None, label="text"):
         content=content,
     )
     if reader:
-        region.stats["reader"] = reader
+        region.reading.reader = reader
     return region
 
 

@@ -128,7 +128,8 @@ def test_json_loads_back_into_the_document_model_unchanged():
     from glmocr_cli.assemble.html import render_html
     from glmocr_cli.assemble.json_doc import load_document, render_json
     from glmocr_cli.assemble.markdown import render_markdown
-    from glmocr_cli.document import DocResult, PageResult, Region, Task, TextLine
+    from glmocr_cli.document import DocResult, PageResult, Reading, Region, Task, TextLine
+    from glmocr_cli.labels import FormulaSource, Label
 
     regions = [
         Region(
@@ -144,6 +145,7 @@ def test_json_loads_back_into_the_document_model_unchanged():
             confidence=0.95,
             text_source="ocr",
             lines=[TextLine((10, 10, 300, 40), "Annual Report", 0.95)],
+            reading=Reading(reader="tesseract:rus"),
         ),
         Region(1, 1, "table", "table", Task.TABLE, (10, 50, 300, 200), 0.8, "<table><tr><td>1</td></tr></table>"),
         Region(
@@ -156,6 +158,8 @@ def test_json_loads_back_into_the_document_model_unchanged():
             0.7,
             "E = mc^2",
             flags=["low-confidence"],
+            stats={"tokens": 7},
+            reading=Reading(formula=FormulaSource.LATEX_FROM_GLYPHS),
         ),
         Region(3, 3, "image", "figure", Task.SKIP, (10, 250, 300, 400), 0.6, image_name="doc-page0001_region003.png"),
         Region(4, 4, "footer", "footer", Task.ABANDON, (10, 560, 300, 580), 0.5, "page 1"),
@@ -168,3 +172,7 @@ def test_json_loads_back_into_the_document_model_unchanged():
     assert render_json(back) == render_json(doc)
     assert render_markdown(back) == render_markdown(doc) and render_html(back) == render_html(doc)
     assert back.pages[0].regions[2].task is Task.FORMULA and back.pages[0].size_pt == (420.0, 595.0)
+    # the reading the writers read (HTML lang, the formula note) comes back out of "stats"
+    assert back.pages[0].regions[0].reading.reader == "tesseract:rus" and 'lang="ru"' in render_html(back)
+    assert back.pages[0].regions[2].reading.formula is FormulaSource.LATEX_FROM_GLYPHS
+    assert back.pages[0].regions[2].stats == {"tokens": 7} and back.pages[0].regions[2].label is Label.DISPLAY_FORMULA

@@ -5,6 +5,7 @@ it as \\tag{}, HTML at the formula's right."""
 from __future__ import annotations
 
 from ..document import Region, Task
+from ..labels import Label
 
 
 def merge_formula_numbers(regions: list[Region]) -> tuple[list[Region], dict[int, str]]:
@@ -12,7 +13,7 @@ def merge_formula_numbers(regions: list[Region]) -> tuple[list[Region], dict[int
     kept: list[Region] = []
     tags: dict[int, str] = {}
     for i, region in enumerate(regions):
-        if region.label != "formula_number":
+        if region.label != Label.FORMULA_NUMBER:
             kept.append(region)
             continue
         before = regions[i - 1] if i > 0 else None

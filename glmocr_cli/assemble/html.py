@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 
 from ..document import PROBLEM_FLAGS, DocResult, Region, Task
 from ..scripts import dominant_script
+from ..labels import Flag, Kind, Label
 from ..text_patterns import BULLET_MARKS
 from .formula_numbers import merge_formula_numbers
 from .mathml import formula_html
@@ -141,22 +142,22 @@ def heading_text(text: str, label: str) -> str:
     """A heading's words as the SDK's formatter gives them: the model's own '#' marks (and a paragraph
     title's bullet) dropped, spaces collapsed. Markdown and HTML both use it."""
     text = " ".join(text.split())
-    if label == "paragraph_title" and text[:2] in ("- ", "* "):
+    if label == Label.PARAGRAPH_TITLE and text[:2] in ("- ", "* "):
         text = text[2:].lstrip()
     return re.sub(r"^#+\s*", "", text)
 
 
 def _region_html(region: Region, page_lang: str | None = None, number: str | None = None) -> str:
-    heading = region.label in ("doc_title", "paragraph_title") or region.kind == "heading"
+    heading = region.label in (Label.DOC_TITLE, Label.PARAGRAPH_TITLE) or region.kind == Kind.HEADING
     text = html.escape(heading_text(region.content, region.label) if heading else region.content.strip())
     attrs = _language_attrs(region, page_lang) if text and region.task is not Task.TABLE else ""
-    if region.kind == "heading" and region.level and text:  # level from refine/headings.py
+    if region.kind == Kind.HEADING and region.level and text:  # level from refine/headings.py
         return f"<h{region.level}{attrs}>{text}</h{region.level}>"
-    if region.kind == "code" and text:
+    if region.kind == Kind.CODE and text:
         return f"<pre{attrs}><code>{text}</code></pre>"
-    if region.label == "doc_title":
+    if region.label == Label.DOC_TITLE:
         return f"<h1{attrs}>{text}</h1>" if text else ""
-    if region.label == "paragraph_title":
+    if region.label == Label.PARAGRAPH_TITLE:
         return f"<h2{attrs}>{text}</h2>" if text else ""
     if region.task is Task.TABLE:
         return sanitize_table(region.content)
@@ -168,11 +169,11 @@ def _region_html(region: Region, page_lang: str | None = None, number: str | Non
     if not text:
         return ""
     css = "furniture" if region.task is Task.ABANDON else ""
-    problems = [f for f in region.flags if f in PROBLEM_FLAGS or f == "low-confidence"]
+    problems = [f for f in region.flags if f in PROBLEM_FLAGS or f == Flag.LOW_CONFIDENCE]
     if problems:  # text a reader should doubt; notes such as "furniture" are not shown as doubts
         css = f"{css} flag".strip()
         return f'<p class="{css}" title="{html.escape(", ".join(problems))}"{attrs}>{text}</p>'
-    listed = (_rich_list_html(region.rich, attrs) if region.kind == "list" and region.rich else None) or _list_html(
+    listed = (_rich_list_html(region.rich, attrs) if region.kind == Kind.LIST and region.rich else None) or _list_html(
         region.content, attrs + (f' class="{css}"' if css else "")
     )
     if listed:
@@ -185,9 +186,9 @@ def document_language(doc: DocResult) -> tuple[str, str]:
     regions = [r for p in doc.pages for r in p.regions if r.task in (Task.TEXT, Task.TABLE) and r.content]
     text = re.sub(r"<[^>]+>", " ", " ".join(r.content for r in regions))  # table cells' text, not their tags
     script = dominant_script(text)
-    readers = {r.stats.get("reader") for r in regions if r.stats.get("reader")}
+    readers = {r.reading.reader for r in regions if r.reading.reader}
     reader = next(iter(readers)) if len(readers) == 1 else None
-    if reader and dominant_script(" ".join(r.content for r in regions if r.stats.get("reader") == reader)) != script:
+    if reader and dominant_script(" ".join(r.content for r in regions if r.reading.reader == reader)) != script:
         reader = None
     return language_tag(text, reader) or "und", direction(text)
 

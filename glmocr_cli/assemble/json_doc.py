@@ -10,7 +10,8 @@ from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
-from ..document import DocResult, PageResult, Region, Task, TextLine
+from ..document import DocResult, PageResult, Reading, Region, Task, TextLine
+from ..labels import Flag, FormulaSource, Kind, Label, TextSource
 
 
 def render_json(doc: DocResult) -> str:
@@ -50,9 +51,26 @@ def _known(cls, data: dict) -> dict:
     return {k: v for k, v in data.items() if k in names}
 
 
+def _member(enum, value):
+    """value as a member of enum; a value this version does not know (a NAME.json from another
+    version) stays the string it is."""
+    try:
+        return None if value is None else enum(value)
+    except ValueError:
+        return value
+
+
 def _region(data: dict) -> Region:
     region = Region(**_known(Region, data))
     region.task = Task(region.task)
+    region.label, region.kind = _member(Label, region.label), _member(Kind, region.kind)
+    region.text_source = _member(TextSource, region.text_source)
+    region.flags = [_member(Flag, f) for f in region.flags]
+    # The reading travels inside "stats" (Region.to_json puts it there).
+    stats = dict(region.stats)
+    notes = {f.name: stats.pop(f.name) for f in fields(Reading) if f.name in stats}
+    region.stats, region.reading = stats, Reading(**notes)
+    region.reading.formula = _member(FormulaSource, region.reading.formula)
     region.bbox = tuple(region.bbox)
     region.bbox_pt = tuple(region.bbox_pt) if region.bbox_pt else None
     region.lines = [TextLine(tuple(line["bbox"]), line["text"], line["score"]) for line in region.lines]
@@ -61,6 +79,7 @@ def _region(data: dict) -> Region:
 
 def _page(data: dict) -> PageResult:
     page = PageResult(**{**_known(PageResult, data), "regions": [_region(r) for r in data["regions"]]})
+    page.flags = [_member(Flag, f) for f in page.flags]
     page.size_pt = tuple(page.size_pt) if page.size_pt else None
     return page
 

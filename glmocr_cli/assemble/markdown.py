@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 
 from ..document import DocResult, Region, Task
+from ..labels import Flag, FormulaSource, Kind, Label
 from ..text_patterns import BULLET_MARKS
 from .formula_numbers import merge_formula_numbers
 from .html import heading_text, sanitize_table
 
-DOUBT_FLAGS = ("unsupported-script", "unreadable-text", "low-confidence")
+DOUBT_FLAGS = (Flag.UNSUPPORTED_SCRIPT, Flag.UNREADABLE_TEXT, Flag.LOW_CONFIDENCE)
 BULLETS = re.compile(rf"^\s*(?:[{BULLET_MARKS}*]|-(?=\s)|o(?=\s))\s*")
 # A '<' that would open a tag, comment or declaration; the <sup>/<sub> that refine/words.py writes stay.
 RAW_HTML = re.compile(r"<(?!/?su[pb]>)(?=[A-Za-z/!?])")
@@ -25,21 +26,21 @@ def _heading(region: Region) -> str:
     """A heading at the level the refine stage found, else by label; as the SDK's formatter, the model's
     own '#' marks (and a paragraph title's bullet) are dropped."""
     text = _no_raw_html(heading_text(region.rich or region.content, region.label))
-    if region.kind == "heading" and region.level:
+    if region.kind == Kind.HEADING and region.level:
         return f"{'#' * region.level} {text}"
-    return f"# {text}" if region.label == "doc_title" else f"## {text}"
+    return f"# {text}" if region.label == Label.DOC_TITLE else f"## {text}"
 
 
 # What refine/formulas.py did with a formula, said where a reader of the Markdown source sees it.
 FORMULA_NOTES = {
-    "latex-from-glyphs": "<!-- formula: LaTeX written from the PDF's glyphs -->\n",
-    "image-crop": "<!-- formula: kept as an image crop (not read as LaTeX) -->\n",
+    FormulaSource.LATEX_FROM_GLYPHS: "<!-- formula: LaTeX written from the PDF's glyphs -->\n",
+    FormulaSource.IMAGE_CROP: "<!-- formula: kept as an image crop (not read as LaTeX) -->\n",
 }
 
 
 def _formula(region: Region, image_dir: str, tag: str | None) -> str:
     latex = region.content.strip().strip("$").strip()
-    note = FORMULA_NOTES.get(region.stats.get("formula"), "")
+    note = FORMULA_NOTES.get(region.reading.formula, "") if region.reading.formula else ""
     if latex:
         if tag and "\\tag{" not in latex:  # refine/ may have read the number from the glyphs already
             latex += " \\tag{" + tag + "}"
@@ -56,7 +57,7 @@ def _code(region: Region) -> str:
 
 def _text(region: Region) -> str:
     if region.rich:  # refine/ built it: list items and inline emphasis already in Markdown
-        if region.kind == "list":  # the first item's indent is its nesting (a list continued from above)
+        if region.kind == Kind.LIST:  # the first item's indent is its nesting (a list continued from above)
             return _no_raw_html(region.rich.strip("\n").rstrip())
         return re.sub(r"^(#+)(\s)", r"\\\1\2", _no_raw_html(region.rich.strip()))
     lines = [BULLETS.sub("- ", ln) if BULLETS.match(ln) else ln for ln in region.content.splitlines()]
@@ -70,16 +71,18 @@ def _picture_text(region: Region) -> str:
     return "<!-- text in the picture -->\n" + "\n".join(f"> {ln}" for ln in lines) if lines else ""
 
 
-def _blocks(doc: DocResult, image_dir: str, keep_furniture: bool) -> list[tuple[int, str, Region]]:
+def _blocks(doc: DocResult, image_dir: str, keep_furniture: bool) -> list[tuple[int, str, Region, list[Flag]]]:
     blocks = []
     for page in doc.pages:
         regions, tags = merge_formula_numbers(page.ordered_regions())
         for region in regions:
             if region.task is Task.ABANDON and not keep_furniture:
                 continue
-            if (region.kind == "heading" or region.label in ("doc_title", "paragraph_title")) and region.content:
+            if (
+                region.kind == Kind.HEADING or region.label in (Label.DOC_TITLE, Label.PARAGRAPH_TITLE)
+            ) and region.content:
                 block = _heading(region)
-            elif region.kind == "code" and region.rich:
+            elif region.kind == Kind.CODE and region.rich:
                 block = _code(region)
             elif region.task is Task.TABLE:
                 block = sanitize_table(region.content.strip())  # table tags and spans only
@@ -96,13 +99,13 @@ def _blocks(doc: DocResult, image_dir: str, keep_furniture: bool) -> list[tuple[
     return blocks
 
 
-def _flagged(block: str, flags: list[str]) -> str:
+def _flagged(block: str, flags: list[Flag]) -> str:
     """Text the recogniser doubts stays in, with a note a reader of the Markdown source can see."""
     return f"<!-- {', '.join(dict.fromkeys(flags))} -->\n{block}" if flags else block
 
 
 def _is_paragraph(region: Region) -> bool:
-    return region.task is Task.TEXT and region.label not in ("doc_title", "paragraph_title")
+    return region.task is Task.TEXT and region.label not in (Label.DOC_TITLE, Label.PARAGRAPH_TITLE)
 
 
 def _join_hyphenated(blocks):
@@ -131,7 +134,7 @@ def _bullets_between_bullets(blocks, doc: DocResult):
     width), is a list item too (the SDK's _format_bullet_points)."""
     widths = {page.index: page.width for page in doc.pages}
     left = lambda item: int(item[2].bbox[0] / max(1, widths.get(item[0], 1)) * 1000)  # noqa: E731
-    plain = lambda item: item[2].label == "text"  # noqa: E731
+    plain = lambda item: item[2].label == Label.TEXT  # noqa: E731
     out = list(blocks)
     for i in range(1, len(out) - 1):
         prev, item, nxt = out[i - 1], out[i], out[i + 1]

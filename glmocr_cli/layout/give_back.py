@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from ..document import BBox, LayoutRegion, TextLine
 from ..geometry import bbox_union, group_into_rows
+from ..labels import Label
 
 FORMULA_PROSE_WORDS = 2  # words of 3+ letters that make a row prose beside a formula
 PICTURE_PROSE_WORDS = 5  # a picture's labels are short: only a full line of prose is given back
@@ -53,4 +54,4 @@ def peel_prose(
 
 
 def text_region(lines: list[TextLine], native: str) -> LayoutRegion:
-    return LayoutRegion(bbox_union([ln.bbox for ln in lines]), "text", native, 0.0)
+    return LayoutRegion(bbox_union([ln.bbox for ln in lines]), Label.TEXT, native, 0.0)

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from ..document import LayoutRegion, Task, TextLine
 from .table_detect import table_runs
 from ..geometry import bbox_union, group_into_rows
+from ..labels import Label
 
 
 def pieces_of(lines: Sequence[TextLine]) -> list[TextLine]:
@@ -66,7 +67,7 @@ def promote_grid_text(found: list[LayoutRegion], tasks: list[Task], members: lis
     boxed on its own just above joins its table (its region is emptied and dropped)."""
     drop: set[int] = set()
     for i, (region, task, lines) in enumerate(zip(found, tasks, members)):
-        if task is not Task.TEXT or region.label not in ("text", "paragraph_title") or not is_grid(lines):
+        if task is not Task.TEXT or region.label not in (Label.TEXT, Label.PARAGRAPH_TITLE) or not is_grid(lines):
             continue
         above = [
             j
@@ -78,7 +79,7 @@ def promote_grid_text(found: list[LayoutRegion], tasks: list[Task], members: lis
             lines = members[j] + lines
             drop.add(j)
         box = bbox_union([region.bbox] + [found[j].bbox for j in above[:1]])
-        found[i] = LayoutRegion(box, "table", f"{region.native_label}+grid", region.score, None)
+        found[i] = LayoutRegion(box, Label.TABLE, f"{region.native_label}+grid", region.score, None)
         tasks[i], members[i] = Task.TABLE, list(lines)
     for j in sorted(drop, reverse=True):
         del found[j], tasks[j], members[j]

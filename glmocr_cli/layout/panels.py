@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from ..document import BBox, LayoutRegion, PageImage, TextLine
 from ..geometry import area, intersection
+from ..labels import Label
 
 MIN_WIDTH = 0.15  # of the page's width
 MIN_HEIGHT = 0.05  # of the page's height
@@ -80,7 +81,7 @@ def fit_to_panels(found: list[LayoutRegion], panels: Sequence[BBox]) -> list[Lay
         if len(inside) < 2:
             kept.append(region)
             continue
-        if region.label == "table":
+        if region.label == Label.TABLE:
             continue
         for panel in inside:
             part = (

@@ -17,11 +17,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..labels import Label
+
 
 @dataclass
 class Detection:
     bbox: tuple[float, float, float, float]
-    label: str
+    label: Label
     score: float
     rank: float  # position in the model's reading order (smaller reads first)
     index: int = 0  # position in the detector's output after post-processing
@@ -36,8 +38,8 @@ class LayoutPostprocessConfig:
     image_max_area_landscape: float = 0.82
     image_max_area_portrait: float = 0.93
     containment: float = 0.8
-    keep_smaller: tuple[str, ...] = ("reference",)  # merge mode "small"; others "large"
-    never_contained: tuple[str, ...] = ("image", "seal", "chart")
+    keep_smaller: tuple[str, ...] = (Label.REFERENCE,)  # merge mode "small"; others "large"
+    never_contained: tuple[str, ...] = (Label.IMAGE, Label.SEAL, Label.CHART)
     unclip: tuple[float, float] = (1.0, 1.0)
 
 
@@ -75,7 +77,7 @@ def drop_page_sized_images(
     def area_on_page(b) -> float:
         return (min(width, b[2]) - max(0, b[0])) * (min(height, b[3]) - max(0, b[1]))
 
-    kept = [d for d in dets if d.label != "image" or area_on_page(d.bbox) <= limit]
+    kept = [d for d in dets if d.label != Label.IMAGE or area_on_page(d.bbox) <= limit]
     return kept or dets
 
 

@@ -21,6 +21,7 @@ from PIL import Image
 
 from ..document import LABELS, LayoutRegion
 from ..errors import CheckpointError
+from ..labels import Label
 from .postprocess import Detection, LayoutPostprocessConfig, postprocess
 
 
@@ -199,6 +200,6 @@ class PPDocLayoutV3:
             if float(flat[k]) >= self.raw_threshold
         ]
 
-    def _label(self, class_id: int) -> str:
+    def _label(self, class_id: int) -> Label:
         name = self.id2label.get(class_id, "")
-        return name if name in LABELS else (LABELS[class_id] if class_id < len(LABELS) else "text")
+        return Label(name) if name in LABELS else (LABELS[class_id] if class_id < len(LABELS) else Label.TEXT)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from ..document import BBox, LayoutRegion, PageImage, Task, TextLine
 from .table_detect import looks_like_table, pdf_tables, table_runs
 from ..geometry import area, bbox_union, intersection
+from ..labels import Label
 from .give_back import FORMULA_PROSE_WORDS, PICTURE_PROSE_WORDS, peel_prose, text_region
 from .grid_text import promote_grid_text
 from .line_regions import assign_lines, attach_rows_to_tables, attach_strays, attach_word_rows_to_tables
@@ -39,21 +40,23 @@ def add_pdf_tables(page: PageImage, found: list[LayoutRegion], from_words: bool 
     """Tables from the PDF's rulings that the layout model missed (or merged) become table regions;
     what the model put inside them (text boxes over cells, a second table) gives way, so that each
     table holds only its own cells."""
-    boxes = pdf_tables(page, known=[r.bbox for r in found if r.label == "table"], from_words=from_words)
+    boxes = pdf_tables(page, known=[r.bbox for r in found if r.label == Label.TABLE], from_words=from_words)
     if not boxes:
         return found
     kept = []
     for region in found:
         covering = [b for b in boxes if _mostly_inside(b, region.bbox)]
         covered = sum(intersection(region.bbox, b) for b in boxes) > 0.6 * (area(region.bbox) or 1.0)
-        if region.label == "table" and len(covering) >= 2:
+        if region.label == Label.TABLE and len(covering) >= 2:
             continue  # one layout box over two ruled tables: the finder's tables replace it
-        if covered and region.label not in ("table", "figure_title"):
+        if covered and region.label not in (Label.TABLE, Label.FIGURE_TITLE):
             continue  # a text or picture box over tables' cells
         kept.append(region)
     for box in boxes:
-        if not any(r.label == "table" and intersection(r.bbox, box) > 0.5 * min(area(r.bbox), area(box)) for r in kept):
-            kept.append(LayoutRegion(box, "table", "pdf-rulings", 1.0))
+        if not any(
+            r.label == Label.TABLE and intersection(r.bbox, box) > 0.5 * min(area(r.bbox), area(box)) for r in kept
+        ):
+            kept.append(LayoutRegion(box, Label.TABLE, "pdf-rulings", 1.0))
     return kept
 
 
@@ -68,7 +71,7 @@ def is_page_sized_image(region: LayoutRegion, width: int, height: int) -> bool:
     """The reference SDK's rule: an 'image' box covering over 82% (landscape) or 93% (portrait) of
     the page is the page itself (a photo or scan of a document), not a figure on it."""
     limit = 0.82 if width > height else 0.93
-    return region.label == "image" and area(region.bbox) > limit * width * height
+    return region.label == Label.IMAGE and area(region.bbox) > limit * width * height
 
 
 def reads_as_words(lines: Sequence[TextLine], min_words: int = 3, min_letters: float = 0.8) -> bool:
@@ -117,11 +120,11 @@ def plan_regions(
             plan.strays.extend(members)
             continue
         if task is Task.SKIP and not lines_are_words and looks_like_table(members):
-            region, task = LayoutRegion(region.bbox, "table", region.native_label, region.score), Task.TABLE
+            region, task = LayoutRegion(region.bbox, Label.TABLE, region.native_label, region.score), Task.TABLE
         elif task is Task.TABLE and lines_are_words and is_code(members) and not mono_page:
-            region, task = LayoutRegion(region.bbox, "text", region.native_label, region.score), Task.TEXT
+            region, task = LayoutRegion(region.bbox, Label.TEXT, region.native_label, region.score), Task.TEXT
         elif task is Task.FORMULA and reads_as_words(members):
-            region, task = LayoutRegion(region.bbox, "text", region.native_label, region.score), Task.TEXT
+            region, task = LayoutRegion(region.bbox, Label.TEXT, region.native_label, region.score), Task.TEXT
         elif task is Task.SKIP and (is_text_dense(members, region.bbox) or is_page_sized_image(region, width, height)):
             plan.strays.extend(members)  # a photographed page of text, not a picture
             continue
@@ -153,7 +156,7 @@ def plan_regions(
                 min(float(width), x1 + TABLE_MARGIN),
                 min(float(height), y1 + TABLE_MARGIN),
             )
-            plan.found.append(LayoutRegion(box, "table", "lines-in-grid", 0.0))
+            plan.found.append(LayoutRegion(box, Label.TABLE, "lines-in-grid", 0.0))
             plan.tasks.append(Task.TABLE)
             plan.members.append(members)
             taken = {id(ln) for ln in members}

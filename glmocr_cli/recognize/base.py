@@ -8,6 +8,8 @@ from typing import Any, Callable, Protocol
 
 from PIL import Image
 
+from ..labels import Flag
+
 
 @dataclass
 class CropRequest:
@@ -27,7 +29,7 @@ class CropAnswer:
     finish_reason: str  # "stop" | "length" | "stopped" (its should_stop said so)
     seconds: float
     stats: dict = field(default_factory=dict)
-    flags: list[str] = field(default_factory=list)  # e.g. "decoder-failed": copied onto the region
+    flags: list[Flag] = field(default_factory=list)  # e.g. Flag.DECODER_FAILED: copied onto the region
 
 
 class CropRecognizer(Protocol):

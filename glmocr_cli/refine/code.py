@@ -9,13 +9,20 @@ import re
 from dataclasses import replace
 from itertools import groupby
 
-from ..document import DocResult, PageResult, Region, Task, TextLine
+from ..document import DocResult, PageResult, Reading, Region, Task, TextLine
 from ..geometry import bbox_union, group_into_rows
+from ..labels import Kind, Label
 from ..text_patterns import BULLET_MARKS
 from .words import insert_after, is_styled, merge_runs, rows_of, share
 
 MIN_MONO_SHARE = 0.8
-BODY_LABELS = ("text", "reference_content", "abstract", "content", "aside_text")  # prose that may hold code rows
+BODY_LABELS = (
+    Label.TEXT,
+    Label.REFERENCE_CONTENT,
+    Label.ABSTRACT,
+    Label.CONTENT,
+    Label.ASIDE_TEXT,
+)  # prose that may hold code rows
 _BULLET = re.compile(f"^[{BULLET_MARKS}]")
 
 
@@ -56,6 +63,7 @@ def _split_mixed(page: PageResult, region: Region) -> None:
                 flags=list(region.flags),
                 timings={},
                 stats={},
+                reading=Reading(),
             )
         )
     first, *rest = parts
@@ -88,7 +96,7 @@ def _merge_runs(page: PageResult) -> None:
         previous.rich = _verbatim(previous)
         previous.content = previous.rich
 
-    merge_runs(page, lambda previous, region: previous.kind == "code" and region.kind == "code", absorb)
+    merge_runs(page, lambda previous, region: previous.kind == Kind.CODE and region.kind == Kind.CODE, absorb)
 
 
 def find_code(doc: DocResult) -> DocResult:
@@ -98,7 +106,7 @@ def find_code(doc: DocResult) -> DocResult:
                 _split_mixed(page, region)
         for region in page.regions:
             if _is_code(region):
-                region.kind, region.label = "code", "algorithm"
+                region.kind, region.label = Kind.CODE, Label.ALGORITHM
                 region.rich = _verbatim(region)
                 region.content = region.rich
         _merge_runs(page)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from ..document import DocResult, PageResult, Region, Task, TextLine
+from ..labels import Kind, Label
 from .words import indent_depths, merge_runs, rows_of, row_text
 
 LEADER = re.compile(r"^(?P<title>.*?\S)\s*(?:[.·…]\s*){3,}\s*(?P<page>\d{1,4}|[ivxlcdm]{1,6})$", re.IGNORECASE)
@@ -54,7 +55,7 @@ def find_contents(doc: DocResult) -> DocResult:
         depths = iter(indent_depths(lefts, unit))
         for region, entries in found:
             lines = [(next(depths), text) for _, text in entries]
-            region.kind, region.label = "list", "content"
+            region.kind, region.label = Kind.LIST, Label.CONTENT
             region.rich = "\n".join(f"{'  ' * depth}- {text}" for depth, text in lines)
             region.content = "\n".join(text for _, text in lines)
         _merge_adjacent(page, [region for region, _ in found])

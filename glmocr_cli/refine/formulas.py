@@ -1,7 +1,7 @@
 """Formulas: captions and prose are never formulas; a formula is written as LaTeX from the PDF's own
 glyphs and rules when every glyph can be named (refine/formula_glyphs.py reads them, formula_latex.py
 builds fractions, roots, limits, scripts and tall brackets from their placement), else its image crop
-stays. `region.stats["formula"]` says which ("latex-from-glyphs" or "image-crop"); the Markdown says it too.
+stays. `region.reading.formula` says which ("latex-from-glyphs" or "image-crop"); the Markdown says it too.
 A formula the layout cut into two boxes (part of it taken for a heading) is one formula again.
 
 A one-line text region that reads as an equation (a relation sign, raised or lowered pieces or math
@@ -15,6 +15,7 @@ import re
 import pymupdf
 
 from ..document import DocResult, PageResult, Region, Task
+from ..labels import Flag, FormulaSource, Label, TextSource
 from ..text_patterns import CAPTION
 from .formula_glyphs import PageMath, formula_extent, formula_parts, read_page_math
 from .formula_latex import GREEK, OPERATORS, formula_latex
@@ -89,7 +90,7 @@ class _PdfMath:
     def page(self, page: PageResult) -> PageMath | None:
         if not self.allowed or page.source != "pdf" or not page.size_pt or page.rotation:
             return None  # --text-layer off; turned pages (region boxes are not the PDF's coordinates)
-        if not any(r.text_source == "text-layer" for r in page.regions):
+        if not any(r.text_source == TextSource.TEXT_LAYER for r in page.regions):
             return None  # the page was read by OCR: its text layer was judged unusable, or it has none
         if page.index not in self.pages:
             self.pages[page.index] = None
@@ -142,7 +143,7 @@ def _latex_from_glyphs(region: Region, page: PageResult, math: PageMath) -> bool
         for r in page.regions
         if r is not region
         and r.task in (Task.TEXT, Task.FORMULA, Task.ABANDON)
-        and (r.label != "formula_number" or found.tag)
+        and (r.label != Label.FORMULA_NUMBER or found.tag)
         and _inside(_box_pt(r, page), extent)
     ]
     page.regions = [r for r in page.regions if all(r is not s for s in swallowed)]
@@ -152,11 +153,11 @@ def _latex_from_glyphs(region: Region, page: PageResult, math: PageMath) -> bool
     region.bbox_pt = (round(x0, 2), round(y0, 2), round(x1, 2), round(y1, 2))
     region.bbox = (round(x0 * scale, 1), round(y0 * scale, 1), round(x1 * scale, 1), round(y1 * scale, 1))
     region.content = found.latex + (f" \\tag{{{found.tag}}}" if found.tag else "")
-    region.label, region.task, region.kind, region.level = "display_formula", Task.FORMULA, None, None
-    region.text_source, region.stats["formula"] = "text-layer", "latex-from-glyphs"
+    region.label, region.task, region.kind, region.level = Label.DISPLAY_FORMULA, Task.FORMULA, None, None
+    region.text_source, region.reading.formula = TextSource.TEXT_LAYER, FormulaSource.LATEX_FROM_GLYPHS
     region.lines = []
     if swallowed:
-        region.flags.append("formula-joined")
+        region.flags.append(Flag.FORMULA_JOINED)
     return True
 
 
@@ -177,27 +178,32 @@ def _refine_page(page: PageResult, pdf: _PdfMath) -> None:
         text = " ".join(row_text(row) for row in rows_of(region)) if region.lines else ""
         if region.task is Task.FORMULA and text and _is_caption_or_prose(text):
             region.label, region.task, region.content = (
-                "figure_title" if CAPTION.match(text) else "text",
+                Label.FIGURE_TITLE if CAPTION.match(text) else Label.TEXT,
                 Task.TEXT,
                 text,
             )
             region.image_name, region.image_png = None, None
-            region.flags.append("not-a-formula")
+            region.flags.append(Flag.NOT_A_FORMULA)
             continue
         equation = region.task is Task.TEXT and _reads_as_equation(region)
-        if equation or region.task is Task.FORMULA and region.label != "inline_formula" and not region.content.strip():
+        if (
+            equation
+            or region.task is Task.FORMULA
+            and region.label != Label.INLINE_FORMULA
+            and not region.content.strip()
+        ):
             math = pdf.page(page)
             if math is not None and _latex_from_glyphs(region, page, math):
                 continue
         if equation and (latex := glyphs_to_latex(region)):
-            region.label, region.task, region.kind, region.level = "display_formula", Task.FORMULA, None, None
-            region.content, region.stats["formula"] = latex, "latex-from-glyphs"
+            region.label, region.task, region.kind, region.level = Label.DISPLAY_FORMULA, Task.FORMULA, None, None
+            region.content, region.reading.formula = latex, FormulaSource.LATEX_FROM_GLYPHS
             continue
         if region.task is not Task.FORMULA or region.content.strip():
             continue  # a model-read formula keeps its LaTeX
         latex = glyphs_to_latex(region) if is_styled(region) and pdf.page(page) is None else None
         if latex:
-            region.content, region.text_source = latex, "text-layer"
-            region.stats["formula"] = "latex-from-glyphs"
+            region.content, region.text_source = latex, TextSource.TEXT_LAYER
+            region.reading.formula = FormulaSource.LATEX_FROM_GLYPHS
         else:
-            region.stats["formula"] = "image-crop"
+            region.reading.formula = FormulaSource.IMAGE_CROP

@@ -21,13 +21,14 @@ import re
 from collections import defaultdict
 
 from ..document import DEFAULT_LABEL_TASKS, DocResult, PageResult, Region, Task
+from ..labels import Flag, Label
 from ..text_patterns import CAPTION, PAGE_NUMBER
 from .words import body_size, is_styled, region_size, rows_of, share
 
 MARGIN = 0.12  # share of the page height that counts as top / bottom margin band
 NUMBER_MARGIN = 0.2  # a lone page number may sit a little further in
 CAPTIONS = {"figure_caption", "table_caption", "figure_title", "table_title"}
-FURNITURE = {"header", "footer", "number", "header_image", "footer_image"}
+FURNITURE = {Label.HEADER, Label.FOOTER, Label.NUMBER, Label.HEADER_IMAGE, Label.FOOTER_IMAGE}
 GAP_LINES = 1.0  # the gap between furniture and the body, in body letter heights
 SMALLER = 0.85  # OCR'd furniture: letter height under this share of the body's
 BODY_LINES = 3  # lines of body text a page needs before anything on it is furniture by position
@@ -51,16 +52,16 @@ def _textual(region: Region) -> bool:
     return (
         region.task in (Task.TEXT, Task.ABANDON)
         and bool(region.content.strip())
-        and region.label != "figure_title"
+        and region.label != Label.FIGURE_TITLE
         and region.native_label not in CAPTIONS
         and not CAPTION.match(region.content)
     )
 
 
-def _mark(region: Region, label: str, tasks: dict[str, Task] | None) -> None:
+def _mark(region: Region, label: Label, tasks: dict[str, Task] | None) -> None:
     """Relabel as furniture; its task is the run's for that label (--keep-furniture, --label-task)."""
     region.label, region.task = label, (tasks or DEFAULT_LABEL_TASKS).get(label, Task.ABANDON)
-    region.flags.append("furniture")
+    region.flags.append(Flag.FURNITURE)
 
 
 def _outermost(region: Region, page: PageResult, band: str) -> bool:
@@ -94,7 +95,7 @@ def find_furniture(doc: DocResult, tasks: dict[str, Task] | None = None) -> DocR
     repeats = max(2, (len(pages) + 1) // 2)
     body = body_size(doc)
     body_heights = sorted(
-        _letter_height(r) for p in pages for r in p.regions if r.task is Task.TEXT and r.label == "text" and r.lines
+        _letter_height(r) for p in pages for r in p.regions if r.task is Task.TEXT and r.label == Label.TEXT and r.lines
     ) or [0.0]
     body_height = body_heights[len(body_heights) // 2]
 
@@ -106,9 +107,13 @@ def find_furniture(doc: DocResult, tasks: dict[str, Task] | None = None) -> DocR
             number_band = _band(region, page, NUMBER_MARGIN)
             text = region.content.strip()
             if band and len(pages) >= 2 and len(seen[(band, _key(text))]) >= repeats:
-                _mark(region, "number" if PAGE_NUMBER.match(text) else "header" if band == "top" else "footer", tasks)
+                _mark(
+                    region,
+                    Label.NUMBER if PAGE_NUMBER.match(text) else Label.HEADER if band == "top" else Label.FOOTER,
+                    tasks,
+                )
             elif number_band and PAGE_NUMBER.match(text) and _outermost(region, page, number_band):
-                _mark(region, "number", tasks)
+                _mark(region, Label.NUMBER, tasks)
             elif (
                 band
                 and region.task is Task.TEXT
@@ -116,14 +121,14 @@ def find_furniture(doc: DocResult, tasks: dict[str, Task] | None = None) -> DocR
                 and _is_small_line(region, body, body_height)
                 and _set_apart(region, page, band, body_height)
             ):
-                _mark(region, "header" if band == "top" else "footer", tasks)
+                _mark(region, Label.HEADER if band == "top" else Label.FOOTER, tasks)
             elif (
                 region.task is Task.ABANDON
-                and region.label == "header"
+                and region.label == Label.HEADER
                 and not (band and len(seen[(band, _key(text))]) >= 2)
                 and (_stands_out(region, body, body_height) or _opens_the_document(region, page, len(pages)))
             ):
-                region.label, region.task = "paragraph_title", Task.TEXT  # a title, not a running header
+                region.label, region.task = Label.PARAGRAPH_TITLE, Task.TEXT  # a title, not a running header
         _keep_lone_text(page, seen, tasks)
     return doc
 
@@ -160,16 +165,16 @@ def _keep_lone_text(page: PageResult, seen: dict[tuple[str, str], set[int]], tas
     is the page's text: back to a text region (kept in the Markdown)."""
     lone = _body_lines(page) == 0
     for region in page.regions:
-        if region.label not in ("header", "footer") or not region.content.strip():
+        if region.label not in (Label.HEADER, Label.FOOTER) or not region.content.strip():
             continue
         band = _band(region, page, MARGIN)
         if band and len(seen[(band, _key(region.content))]) >= 2:
             continue  # a running header: other pages repeat it
         middle = region.bbox[1] >= MID_PAGE[0] * page.height and region.bbox[3] <= MID_PAGE[1] * page.height
         if lone or middle:
-            region.label, region.task = "text", (tasks or DEFAULT_LABEL_TASKS).get("text", Task.TEXT)
-            if "furniture" in region.flags:
-                region.flags.remove("furniture")
+            region.label, region.task = Label.TEXT, (tasks or DEFAULT_LABEL_TASKS).get(Label.TEXT, Task.TEXT)
+            if Flag.FURNITURE in region.flags:
+                region.flags.remove(Flag.FURNITURE)
 
 
 def _is_small_line(region: Region, body: float | None, body_height: float) -> bool:

@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ..document import DocResult, PageResult, Region, Task
+from ..document import DocResult, PageResult, Reading, Region, Task
 from ..geometry import bbox_union
+from ..labels import Kind, Label
 from ..text_patterns import BULLET_MARKS
 from .words import body_size, insert_after, is_styled, region_size, row_text, rows_of, share
 
-HEADING_LABELS = ("doc_title", "paragraph_title")
+HEADING_LABELS = (Label.DOC_TITLE, Label.PARAGRAPH_TITLE)
 MAX_HEADING_WORDS = 20
 _LIST_START = re.compile(rf"^\s*(?:[{BULLET_MARKS}*–-]|\(?\d{{1,3}}[.)]\s|\(?[a-z][.)]\s)")
 
@@ -66,7 +67,8 @@ def _split_leading_heading(page: PageResult, region: Region, body: float) -> Reg
         flags=list(region.flags),
         timings={},
         stats={},
-        label="text",
+        reading=Reading(),
+        label=Label.TEXT,
     )  # the body under the heading, even where the layout called the whole box a title
     region.lines, region.content = head, row_text(head)
     region.bbox = bbox_union([ln.bbox for ln in head])
@@ -100,11 +102,12 @@ def _split_heading_styles(page: PageResult, region: Region, body: float) -> None
                 region,
                 lines=part,
                 content=row_text(part),
-                label="paragraph_title",
+                label=Label.PARAGRAPH_TITLE,
                 bbox=bbox_union([ln.bbox for ln in part]),
                 flags=list(region.flags),
                 timings={},
                 stats={},
+                reading=Reading(),
             )
             for part in parts[1:]
         ),
@@ -121,12 +124,12 @@ def find_headings(doc: DocResult) -> DocResult:
         for page in doc.pages:
             _side_headings_by_shape(page)
         title = _title(doc.pages[0], 0.0) if doc.pages and doc.pages[0].index == 0 else None
-        if title is not None and not any(r.label == "doc_title" for r in doc.pages[0].regions):
-            title.label = "doc_title"
+        if title is not None and not any(r.label == Label.DOC_TITLE for r in doc.pages[0].regions):
+            title.label = Label.DOC_TITLE
         for page in doc.pages:
             for region in page.regions:
                 if region.label in HEADING_LABELS and region.task is Task.TEXT and region.content.strip():
-                    region.kind, region.level = "heading", 1 if region.label == "doc_title" else 2
+                    region.kind, region.level = Kind.HEADING, 1 if region.label == Label.DOC_TITLE else 2
         return doc
 
     for page in doc.pages:
@@ -135,15 +138,15 @@ def find_headings(doc: DocResult) -> DocResult:
                 continue
             if region.label in HEADING_LABELS:
                 _split_heading_styles(page, region, body)
-            if region.label in HEADING_LABELS + ("text",):
+            if region.label in HEADING_LABELS + (Label.TEXT,):
                 rest = _split_leading_heading(page, region, body)
                 if rest is not None:
                     insert_after(page, region, rest)
             if _looks_like_heading(region, body, _is_paragraph_below(_next_region(page, region), region)):
                 if region.label not in HEADING_LABELS:
-                    region.label = "paragraph_title"
+                    region.label = Label.PARAGRAPH_TITLE
             elif region.label in HEADING_LABELS and _reads_as_paragraph(region, body):
-                region.label = "text"  # set like the body: a paragraph the model took for a title
+                region.label = Label.TEXT  # set like the body: a paragraph the model took for a title
 
     headings = [
         r
@@ -154,12 +157,12 @@ def find_headings(doc: DocResult) -> DocResult:
     title = _title(doc.pages[0], body) if doc.pages and doc.pages[0].index == 0 else None
     styles = sorted({_style_key(r) for r in headings if r is not title}, key=lambda k: (-k[0], not k[1], not k[2]))
     for region in headings:
-        region.kind = "heading"
+        region.kind = Kind.HEADING
         if region is title:
-            region.label, region.level = "doc_title", 1
+            region.label, region.level = Label.DOC_TITLE, 1
         else:
-            if region.label == "doc_title":
-                region.label = "paragraph_title"
+            if region.label == Label.DOC_TITLE:
+                region.label = Label.PARAGRAPH_TITLE
             region.level = min(6, 2 + styles.index(_style_key(region))) if is_styled(region) else 2
     return doc
 
@@ -195,7 +198,7 @@ def _title_case_line(text: str) -> bool:
 
 
 def _is_paragraph_below(region: Region | None, above: Region) -> bool:
-    if region is None or region.task is not Task.TEXT or region.label != "text" or not region.lines:
+    if region is None or region.task is not Task.TEXT or region.label != Label.TEXT or not region.lines:
         return False
     rows = rows_of(region)
     height = max(ln.bbox[3] - ln.bbox[1] for ln in above.lines)
@@ -211,12 +214,12 @@ def _side_headings_by_shape(page: PageResult) -> None:
     its region or leading it as a short first row, is a side heading."""
     ordered = [r for r in page.ordered_regions() if r.task is not Task.ABANDON]
     for k, region in enumerate(ordered):
-        if region.task is not Task.TEXT or region.label != "text" or not region.lines or is_styled(region):
+        if region.task is not Task.TEXT or region.label != Label.TEXT or not region.lines or is_styled(region):
             continue
         rows = rows_of(region)
         following = ordered[k + 1] if k + 1 < len(ordered) else None
         if len(rows) == 1 and _title_case_line(region.content) and _is_paragraph_below(following, region):
-            region.label = "paragraph_title"
+            region.label = Label.PARAGRAPH_TITLE
         elif len(rows) >= 3 and _title_case_line(row_text(rows[0])):
             height = max(ln.bbox[3] - ln.bbox[1] for ln in rows[0])
             if region.bbox[2] - rows[0][-1].bbox[2] > 6 * height and rows[1][0].text[:1].isupper():
@@ -232,7 +235,8 @@ def _side_headings_by_shape(page: PageResult) -> None:
                     flags=list(region.flags),
                     timings={},
                     stats={},
+                    reading=Reading(),
                 )
-                region.lines, region.content, region.label = head, row_text(head), "paragraph_title"
+                region.lines, region.content, region.label = head, row_text(head), Label.PARAGRAPH_TITLE
                 region.bbox = bbox_union([ln.bbox for ln in head])
                 insert_after(page, region, body)

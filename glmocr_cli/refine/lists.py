@@ -8,6 +8,7 @@ import re
 
 from ..document import DocResult, Region, Task, TextLine
 from ..geometry import bbox_union
+from ..labels import Kind, Label
 from ..text_patterns import BULLET_MARKS
 from .words import indent_depths, is_styled, join_words, keep_regions, rows_of, vocabulary
 
@@ -101,7 +102,7 @@ def _rebuild(region: Region, vocab: set[str]) -> bool:
     ]
     intro = join_words(lead, vocab, markup=True) if lead else ""
     after = join_words(tail, vocab, markup=True) if tail else ""
-    region.kind = "list"
+    region.kind = Kind.LIST
     region.rich = (intro + "\n\n" if intro else "") + "\n".join(lines) + ("\n\n" + after if after else "")
     region.content = (
         ((join_words(lead, vocab, markup=False) + "\n") if lead else "")
@@ -114,8 +115,8 @@ def _rebuild(region: Region, vocab: set[str]) -> bool:
 def _candidate(region: Region) -> bool:
     return (
         region.task is Task.TEXT
-        and region.kind in (None, "list")
-        and region.label not in ("doc_title", "paragraph_title", "content")
+        and region.kind in (None, Kind.LIST)
+        and region.label not in (Label.DOC_TITLE, Label.PARAGRAPH_TITLE, Label.CONTENT)
         and bool(region.lines)
     )
 
@@ -141,7 +142,7 @@ def find_lists(doc: DocResult) -> DocResult:
             previous = merged[-1] if merged else None
             if (
                 previous is not None
-                and previous.kind == "list"
+                and previous.kind == Kind.LIST
                 and _candidate(previous)
                 and _continues(previous, region)
             ):

@@ -9,6 +9,7 @@ repaired the text before (a script fix, say) is never undone.
 from __future__ import annotations
 
 from ..document import DocResult, Task, TextLine
+from ..labels import Kind
 from .words import is_styled, join_words, rows_of, vocabulary
 
 
@@ -39,12 +40,12 @@ def refine_paragraphs(doc: DocResult) -> DocResult:
     vocab = vocabulary(doc)
     for page in doc.pages:
         for region in page.regions:
-            if region.task is not Task.TEXT or region.kind in ("list", "code") or not is_styled(region):
+            if region.task is not Task.TEXT or region.kind in (Kind.LIST, Kind.CODE) or not is_styled(region):
                 continue
             if " ".join(region.content.split()) != " ".join(ln.text for ln in region.lines):
                 continue  # changed by an earlier step; leave it
             rows = rows_of(region)
-            breaks = paragraph_breaks(rows) if region.kind != "heading" else set()
+            breaks = paragraph_breaks(rows) if region.kind != Kind.HEADING else set()
             region.content = join_words(rows, vocab, markup=False, paragraph_breaks=breaks)
             rich = join_words(rows, vocab, markup=True, paragraph_breaks=breaks)
             if rich != region.content:

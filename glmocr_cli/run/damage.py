@@ -10,8 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..document import DocResult
-
-DAMAGED = "damaged"
+from ..labels import Flag
 
 
 @dataclass
@@ -26,7 +25,7 @@ def _has_content(doc: DocResult) -> bool:
 
 
 def judge_document(doc: DocResult, repair_note: str | None) -> Verdict:
-    damaged = [page.index + 1 for page in doc.pages if DAMAGED in page.flags]
+    damaged = [page.index + 1 for page in doc.pages if Flag.DAMAGED in page.flags]
     if not _has_content(doc):
         if damaged or repair_note:
             reason = repair_note or next(w for p in doc.pages for w in p.warnings if "damaged" in w)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..config import Settings
 from ..document import PageResult
+from ..labels import Flag
 from ..sources.documents import SourceError, open_source
 
 
@@ -97,8 +98,8 @@ class PageWorker:
                 result.timings["render"] = render_seconds.get(result.index, 0.0)
                 notes, damaged = source_notes.pop(result.index, ([], False))
                 result.warnings[:0] = notes
-                if damaged and "damaged" not in result.flags:
-                    result.flags.append("damaged")
+                if damaged and Flag.DAMAGED not in result.flags:
+                    result.flags.append(Flag.DAMAGED)
                 if extract_keys:
                     started = time.perf_counter()
                     result.key_values = self.engine.extract_fields(kept.pop(result.index), extract_keys)

@@ -7,6 +7,7 @@ and the single `<|image|>` is expanded to the crop's number of image tokens.
 
 from __future__ import annotations
 
+from ...labels import Flag
 from ..base import CropAnswer, CropRequest  # noqa: F401  (re-exported for the engine)
 
 import re
@@ -146,9 +147,9 @@ class GlmRecognizer:
         except Exception as exc:
             warn(f"GLM-OCR cannot read crop {index + 1} of {count} ({request.prompt!r}): {exc!r}; left empty")
             return CropAnswer(
-                request.key, "", 0, "error", 0.0, {"decoder": "none"}, ["decoder-failed", "recognition-failed"]
+                request.key, "", 0, "error", 0.0, {"decoder": "none"}, [Flag.DECODER_FAILED, Flag.RECOGNITION_FAILED]
             )
-        answer.flags.append("decoder-failed")
+        answer.flags.append(Flag.DECODER_FAILED)
         return answer
 
     def _answer(self, request: CropRequest, result) -> CropAnswer:
@@ -233,7 +234,7 @@ class _TableChecker(HTMLParser):
             self.text.append(data.strip())
 
 
-def clean_table(html: str) -> tuple[str, list[str]]:
+def clean_table(html: str) -> tuple[str, list[Flag]]:
     """(content, flags): valid table HTML as is; a broken table keeps its text and is flagged."""
     html = _FENCE.sub("", html.strip())
     checker = _TableChecker()
@@ -241,7 +242,7 @@ def clean_table(html: str) -> tuple[str, list[str]]:
     checker.close()
     if checker.ok and checker.saw_table and not checker.stack:
         return html, []
-    return html, ["table-html-invalid"]
+    return html, [Flag.TABLE_HTML_INVALID]
 
 
 def clean_formula(latex: str) -> str:
@@ -274,7 +275,7 @@ def clean_text(text: str) -> str:
     return _INLINE_MATH.sub(_inline_math, text).strip() if "$" in text else text
 
 
-def clean_output(task: Task, text: str) -> tuple[str, list[str]]:
+def clean_output(task: Task, text: str) -> tuple[str, list[Flag]]:
     if task is Task.TABLE:
         return clean_table(text)
     if task is Task.FORMULA:

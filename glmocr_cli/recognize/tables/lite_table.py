@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from ...document import BBox, PageImage, TextLine
 from ...sources.text_layer import plain_ligatures
+from ...labels import TextSource
 from .table_check import rows_interleave
 from .table_grid import cells_to_html, grid_from_lines
 from .table_rows import StackedCell, split_stacked_rows
@@ -24,7 +25,7 @@ from ...geometry import area, intersection
 @dataclass
 class TableResult:
     html: str
-    method: str  # "pdf-vector" | "pdf-words" | "slanet" | "grid"
+    method: TextSource  # pdf-vector, pdf-words, slanet or grid
     confidence: float | None
 
 
@@ -85,7 +86,7 @@ def _filled(table_html: str) -> tuple[int, int]:
     return sum(1 for c in cells if c.strip()), len(cells)
 
 
-def _vector_table(page: PageImage, bbox: BBox) -> tuple[str, str] | None:
+def _vector_table(page: PageImage, bbox: BBox) -> tuple[str, TextSource] | None:
     """(html, method) from the text layer: the rulings' grid where the rulings fence every cell, the
     words' alignment otherwise (no rulings, or only some: a frame, a rule under the header)."""
     clip = _pdf_clip(page, bbox)
@@ -94,9 +95,9 @@ def _vector_table(page: PageImage, bbox: BBox) -> tuple[str, str] | None:
     ruled = ruled_table(page.pdf_page, clip)
     words = words_table_html(page.pdf_page, clip)
     if ruled is None:
-        return (words, "pdf-words") if words else None
+        return (words, TextSource.PDF_WORDS) if words else None
     if words is None:
-        return ruled[0], "pdf-vector"
+        return ruled[0], TextSource.PDF_VECTOR
     # Rulings that fence only part of the grid merge cells (fewer filled ones) or cut empty ones (more
     # cells, a larger share of them empty); where a rule runs under every row, lines between two rules are one row, which the
     # finder's stacked-row split (made for rules under groups of rows) would cut: the words' grid
@@ -109,8 +110,8 @@ def _vector_table(page: PageImage, bbox: BBox) -> tuple[str, str] | None:
         and (ruled_all - ruled_text) * words_all <= (words_all - words_text) * ruled_all
         and (not rule_per_row or ruled[0].count("<tr>") <= words.count("<tr>"))
     ):
-        return ruled[0], "pdf-vector"
-    return words, "pdf-words"
+        return ruled[0], TextSource.PDF_VECTOR
+    return words, TextSource.PDF_WORDS
 
 
 class LiteTableRecognizer:
@@ -129,6 +130,8 @@ class LiteTableRecognizer:
             if crop.width >= 8 and crop.height >= 8:
                 tokens, cells, score = self.slanet.structure(crop)
                 if len(cells) and not rows_interleave(tokens, cells, lines, origin):
-                    return TableResult(fill_structure(tokens, cells, lines, origin), "slanet", round(score, 4))
+                    return TableResult(fill_structure(tokens, cells, lines, origin), TextSource.SLANET, round(score, 4))
         scores = [ln.score for ln in lines]
-        return TableResult(grid_from_lines(lines), "grid", round(sum(scores) / len(scores), 4) if scores else None)
+        return TableResult(
+            grid_from_lines(lines), TextSource.GRID, round(sum(scores) / len(scores), 4) if scores else None
+        )
