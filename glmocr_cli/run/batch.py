@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,12 +16,11 @@ from typing import Any
 
 from ..config import ConfigError, Settings, page_selected, parse_page_ranges
 from ..document import PROBLEM_FLAGS, DocResult, PageResult
-from ..refine import refine_document
 from ..sources.discover import InputFile
 from ..sources.documents import SourceError, open_source
 from ..writers.output_paths import UnsafeOutputPath
 from ..writers.outputs import write_document
-from .damage import judge_document
+from .finish import DocumentFinisher
 from .lifecycle import raise_if_interrupted
 from .rebuild import rebuild_formats
 from .state import (
@@ -130,12 +128,11 @@ class BatchConverter:
         out_dir: Path,
         *,
         engine_name: str,
-        key_extractor: Callable[[DocResult], dict] | None = None,
         reporter: Reporter | None = None,
     ):
         self.settings, self.out_dir = settings, out_dir
         self.reporter = reporter or Reporter()
-        self.key_extractor = key_extractor
+        self.finish = DocumentFinisher(settings)  # ConfigError now for unreadable --extract keys
         self.workers = settings.effective_workers()
         if engine_name == "glm" and _uses_gpu(settings.device):
             self.workers = 1  # one process owns the GPU and batches every crop; CPU workers would only contend
@@ -227,24 +224,20 @@ class BatchConverter:
             output_stem=item.stem,
         )
         doc.timings = {"recognition_wall": round(seconds, 4)}
-        doc = refine_document(doc, self.settings.label_tasks())  # document-level fix-ups (refine/), both engines
-        judged = judge_document(doc, state.repair_note)
+        judged = self.finish(doc, state.repair_note).verdict  # refine, judge, extract (run/finish.py)
         if not judged.may_stamp:
             remove_stamp(self.out_dir, item.relative_path)
         if judged.error:
             return DocOutcome(
                 item.path, item.relative_path, "failed", len(pages), seconds, error=judged.error, warnings=doc.warnings
             )
-        if pages and judged.warnings:  # document-level warnings go into NAME.json with the first page's
-            pages[0].warnings[:0] = judged.warnings
         try:
-            key_values = self.key_extractor(doc) if self.key_extractor else None
             written = write_document(
                 doc,
                 self.out_dir,
                 self.settings.formats,
                 keep_furniture=self.settings.keep_furniture,
-                key_values=key_values,
+                key_values=doc.key_values,
             )
             for stale in stale_outputs(self.out_dir, state.stamp, written):
                 stale.unlink(missing_ok=True)
