@@ -1,6 +1,6 @@
 """Run page chunks on a Ray cluster instead of local worker processes.
 
-The batch loop stays the same (run/batch.py): only the `submit` function changes. Each actor holds
+The batch loop stays the same (run/chunk_loop.py): only the `submit` function changes. Each actor holds
 one engine (models loaded once per actor). Ray restarts an actor that dies and retries the chunk it
 was working on, so a killed worker costs time, never a document. Needs the `[ray]` extra.
 """
