@@ -307,7 +307,7 @@ def main() -> None:
     from .usage_errors import is_usage_problem, one_line_usage
 
     handle_sigterm_like_sigint()
-    command = typer.main.get_command(app)
+    command = typer.main.get_command(app)  # typer's documented way to the click command (tutorial/using-click)
     tidy_help(command)
     try:
         code = command.main(args=_ray_flag_alone(sys.argv[1:]), prog_name="glmocr", standalone_mode=False)

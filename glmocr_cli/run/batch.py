@@ -7,6 +7,7 @@ there are. When every chunk of a document is back, the document is assembled and
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -113,7 +114,7 @@ class BatchConverter:
         self.workers = settings.effective_workers()
         if engine_name == "glm" and _uses_gpu(settings.device):
             self.workers = 1  # one process owns the GPU and batches every crop; CPU workers would only contend
-        self.threads = max(1, (__import__("os").cpu_count() or 1) // self.workers)
+        self.threads = max(1, (os.cpu_count() or 1) // self.workers)
         self.chunk_pages = 1 if engine_name == "lite" else max(1, settings.batch_size // 2)
         self.page_ranges = parse_page_ranges(settings.pages) if settings.pages else None
         recognition_options = {k: v for k, v in settings.output_affecting().items() if k != "formats"}
