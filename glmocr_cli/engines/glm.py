@@ -33,6 +33,7 @@ from ..recognize.glm.loading import (
 )
 from ..recognize.glm.crops import prepare_crop, sdk_crop_box
 from ..recognize.glm.recognizer import PROMPTS, CropRequest, GlmRecognizer, clean_output
+from ..writers.output_paths import crop_file_name
 
 hf_logging.disable_progress_bar()  # our own progress display owns the terminal and the logs
 
@@ -262,7 +263,7 @@ class GlmEngine:
                 buffer = io.BytesIO()
                 image.crop(sdk_crop_box(bbox, image.width, image.height)).save(buffer, format="PNG")
                 region.image_png = buffer.getvalue()
-                region.image_name = f"page{page.index + 1}_region{i}.png"
+                region.image_name = crop_file_name(page.index, i, region.label)
             regions.append(region)
         result = PageResult(
             index=page.index,
