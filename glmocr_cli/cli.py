@@ -22,6 +22,7 @@ from .config import Settings, check_flags, check_ray_address, load_settings
 from .display import shown
 from .errors import CheckpointError, ConfigError, DeviceError
 from .run.lifecycle import handle_sigterm_like_sigint, interrupt_exit_code
+from .run.logs import library_logs_to, route_library_logs
 from .run.progress import make_reporter
 from .options import default_of, flag_names, help_with_default, metavar_of, spec_of, value_type
 
@@ -154,14 +155,16 @@ def convert_command(
             raise ConfigError(f"{missing}: no such file or folder")
         settings, _ = load_settings(config, flags)
         stdin_lines = _stdin_paths() if "-" in inputs else None
-        report = convert(
-            inputs,
-            output,
-            settings,
-            reporter=make_reporter(quiet, verbose),
-            stdin_lines=stdin_lines,
-            summary_path=summary,
-        )
+        reporter = make_reporter(quiet, verbose)
+        with library_logs_to(reporter.info, reporter.warn):  # our library's log records as the reporter's lines
+            report = convert(
+                inputs,
+                output,
+                settings,
+                reporter=reporter,
+                stdin_lines=stdin_lines,
+                summary_path=summary,
+            )
     except ConfigError as exc:
         _fail(str(exc))
     except KeyboardInterrupt as exc:  # Ctrl-C, SIGTERM or SIGHUP (run/lifecycle.py)
@@ -281,6 +284,8 @@ def serve_command(
     except ImportError as exc:
         _fail(f"glmocr serve needs the serve and glm extras: pip install 'glmocr-cli[glm,serve]' ({exc})")
 
+    # our library's log records (no MTP layer, an untested transformers, a decoder fault) as lines of ours
+    route_library_logs(lambda line: _say(f"info: {line}"), lambda line: _say(f"warning: {line}"))
     try:
         recognizer = load_glm_recognizer(
             model, device=device, batch_size=batch_size, max_new_tokens=max_new_tokens, mtp=mtp

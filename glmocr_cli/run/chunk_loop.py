@@ -66,7 +66,7 @@ class ChunkLoop:
         self.states: dict[int, DocState] = {}
         self.in_flight: dict[Any, int] = {}  # future -> doc_id
         self.clocks: dict[int, float] = {}  # doc_id -> when a worker began its first chunk (--document-timeout)
-        self.seen_log_lines: set[str] = set()
+        self.seen_log_lines: set[tuple[str, str]] = set()
 
     def run(self) -> None:
         while self.todo or self.tasks or self.in_flight:
@@ -113,10 +113,10 @@ class ChunkLoop:
             result: ChunkResult = future.result()
         except Exception as exc:  # a worker that could not start, was killed, or was stopped
             result = ChunkResult(doc_id, [], error=f"worker failed: {one_line(exc)}", detail=repr(exc))
-        for line in result.log_lines:  # a worker's library log lines, each once per run
-            if line not in self.seen_log_lines:
-                self.seen_log_lines.add(line)
-                self.reporter.warn(line)
+        for kind, line in result.log_lines:  # a worker's log lines, each once per run
+            if (kind, line) not in self.seen_log_lines:
+                self.seen_log_lines.add((kind, line))
+                (self.reporter.info if kind == "info" else self.reporter.warn)(line)
         self._chunk_back(doc_id, result)
 
     def _chunk_back(self, doc_id: int, result: ChunkResult) -> None:

@@ -103,11 +103,12 @@ class RayActorPool:
 
 class _PageWorkerActor:
     def __init__(self, settings: Settings, threads: int):
-        from .logs import CapturedLines, quiet_native_logs, route_third_party_logs
+        from .logs import CapturedLines, quiet_native_logs, route_library_logs, route_third_party_logs
         from .worker import PageWorker
 
         self.log_lines = CapturedLines()
         route_third_party_logs(self.log_lines.add, settings.engine)
+        route_library_logs(self.log_lines.info, self.log_lines.add)
         self.worker = PageWorker(settings, threads)
         quiet_native_logs()
 
