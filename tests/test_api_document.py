@@ -25,6 +25,7 @@ def _without_crop_names(value):
     return value
 
 
+@pytest.mark.slow
 def test_convert_document_equals_what_the_cli_writes(tmp_path: Path):
     keys = "title,date,total"
     result = run_cli(
@@ -48,6 +49,7 @@ def test_convert_document_carries_the_judges_warning(tmp_path: Path):
     assert doc.pages[0].warnings[0] == "nothing was recognised on any page (blank or unreadable)"
 
 
+@pytest.mark.slow
 def test_convert_document_fails_a_document_nothing_could_be_read_from(tmp_path: Path):
     """What the CLI fails (a truncated download: nothing readable) the API raises, with the same
     reason, rather than returning an empty document."""
