@@ -17,8 +17,8 @@ from typing import Any
 from .config import ConfigError, Settings
 from .document import DocResult
 from .engines.factory import resolve_engine
-from .refine import refine_document
 from .run.batch import BatchConverter, DocOutcome, Reporter
+from .run.finish import finish_document
 from .run.folder_lock import OutputFolderLock
 from .run.lifecycle import interrupt_exit_code
 from .sources.discover import discover_inputs
@@ -71,22 +71,6 @@ class RunReport:
             **({"error": self.error} if self.error else {}),
             "documents": [o.to_json() for o in self.outcomes],
         }
-
-
-def _key_extractor(settings: Settings, engine: str):
-    """NAME.kv.json from a DocResult: the lite engine reads layout and text; the glm engine's
-    answers (asked per page in the workers) are merged."""
-    if not settings.extract:
-        return None
-    from .extract import extract_key_values, merge_model_answers, parse_key_spec
-
-    try:
-        keys = parse_key_spec(settings.extract)
-    except (OSError, ValueError) as exc:
-        raise ConfigError(f"--extract {settings.extract}: {exc}") from None
-    if engine == "glm":
-        return lambda doc: merge_model_answers(doc, [key.name for key in keys])
-    return lambda doc: extract_key_values(doc, keys)
 
 
 def convert(
@@ -148,7 +132,7 @@ def convert(
         if warning:
             warn(warning)
         run_settings = replace(settings, engine=engine)
-        extractor = _key_extractor(run_settings, engine)
+        converter = BatchConverter(run_settings, out_dir, engine_name=engine, reporter=reporter)  # reads --extract
         items = discover_inputs(
             [str(p) for p in inputs], settings.include, settings.exclude, stdin_lines, output_dir=out_dir
         )
@@ -157,9 +141,6 @@ def convert(
         items = [i for i in items if not i.warning]
         if not items:
             warn(f"no PDF or image files found in {', '.join(map(str, inputs)) or 'standard input'}")
-        converter = BatchConverter(
-            run_settings, out_dir, engine_name=engine, key_extractor=extractor, reporter=reporter
-        )
         report = RunReport(converter.run(items), engine, warning, fail_on=settings.fail_on)
         stale = _stale_outputs(out_dir, items, settings.prune, warn)
     except BaseException as exc:  # Ctrl-C, SIGTERM, an engine that cannot start: the summary says so
@@ -242,6 +223,7 @@ def convert_document(path: str | Path, settings: Settings | None = None) -> DocR
         max_pixels=settings.max_image_pixels,
     )
     count = source.page_count
+    repair_note = getattr(source, "repair_note", None)
     source.close()
     ranges = parse_page_ranges(settings.pages) if settings.pages else None
     worker = PageWorker(settings, threads=os.cpu_count() or 1)
@@ -256,4 +238,7 @@ def convert_document(path: str | Path, settings: Settings | None = None) -> DocR
         engine=result.engine or {},
         options=settings.output_affecting(),
     )
-    return refine_document(doc, settings.label_tasks())
+    finished = finish_document(doc, settings, repair_note)  # what `glmocr convert` writes, less the files
+    if finished.verdict.error:
+        raise SourceError(finished.verdict.error)
+    return finished.doc

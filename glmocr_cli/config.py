@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
@@ -104,7 +105,7 @@ class Settings:
     prune: bool = option(False, "Remove the outputs of inputs that no longer exist.", flag="--prune", **RUN)
     ray: str | None = option(
         None,
-        "Run on Ray: alone starts a local instance; 'auto' or ray://host:port joins a cluster.",
+        "Run on Ray: alone (or 'local') starts a local instance; 'auto', ray://HOST:PORT or HOST:PORT joins a cluster.",
         metavar="[ADDRESS]",
         **RUN,
     )
@@ -183,6 +184,7 @@ class Settings:
             parse_page_ranges(self.pages)
         self.label_task_overrides()
         self.layout_thresholds()
+        check_ray_address(self.ray)
         if self.renderer == "pdf2image":
             import importlib.util
             import shutil
@@ -196,6 +198,21 @@ class Settings:
             from .ocr_languages import check_ocr_languages
 
             check_ocr_languages(self.ocr_lang)
+
+
+# A Ray address is told by its form, never by what exists on disk: auto, local, ray://HOST:PORT, HOST:PORT.
+RAY_ADDRESS = re.compile(r"auto|local|(ray://)?([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):[0-9]{1,5}")
+
+
+def check_ray_address(address: str | None) -> None:
+    """A value that names an input (`--ray scans/ ...`: the address took the input's place) says so."""
+    if not address or RAY_ADDRESS.fullmatch(address):
+        return
+    if os.path.lexists(address):
+        raise ConfigError(
+            f"--ray took {address!r} as its address; write `--ray local` or `--ray auto`, or put --ray after the inputs"
+        )
+    raise ConfigError(f"--ray {address!r} is not a Ray address; write auto, local, ray://HOST:PORT or HOST:PORT")
 
 
 def check_flags(flags: dict) -> None:

@@ -295,6 +295,8 @@ class DocResult:
     timings: dict[str, float] = field(default_factory=dict)
     # Outputs' path under -o without suffix (x, or x.pdf when x.jpg sits beside it); not serialised.
     output_stem: Path | None = None
+    # --extract answers for the whole document (NAME.kv.json), set by run/finish.py; not in NAME.json.
+    key_values: dict[str, Any] | None = None
 
     @property
     def warnings(self) -> list[str]:

@@ -306,3 +306,46 @@ def test_label_task_override_reaches_markdown(tmp_path: Path):
     ]
     assert relabelled and all(r["task"] == "text" for r in relabelled)
     assert len((tmp_path / "b" / "report.md").read_text()) > len((tmp_path / "a" / "report.md").read_text())
+
+
+# -- --ray [ADDRESS]: told by form, parsed without starting Ray ------------------------------------
+def _parsed_ray(*args: str):
+    import typer
+
+    from glmocr_cli.cli import _ray_alone, app
+
+    convert = typer.main.get_command(app).commands["convert"]
+    return convert.make_context("convert", _ray_alone(list(args))).params["ray"]
+
+
+@pytest.mark.parametrize(
+    ("args", "address"),
+    [
+        (["in.pdf"], None),
+        (["in.pdf", "--ray"], "local"),  # alone, last
+        (["--ray", "-o", "out", "in.pdf"], "local"),  # alone, an option next
+        (["--ray", "auto", "in.pdf"], "auto"),
+        (["in.pdf", "--ray", "ray://head:10001"], "ray://head:10001"),
+        (["--ray=10.0.0.5:6379", "in.pdf"], "10.0.0.5:6379"),
+        (["--", "--ray"], None),  # after --, a file named --ray
+    ],
+)
+def test_ray_address_is_parsed_as_an_optional_value(args: list[str], address: str | None):
+    assert _parsed_ray(*args) == address
+
+
+def test_ray_before_an_input_is_a_usage_error_never_a_guess(tmp_path: Path):
+    scans = tmp_path / "scans"
+    scans.mkdir()
+    took_input = run_cli("convert", "--ray", str(scans), "-o", str(tmp_path / "out"))
+    assert took_input.returncode == 2
+    assert took_input.stderr.splitlines() == [
+        f"error: --ray took {str(scans)!r} as its address; write `--ray local` or `--ray auto`, "
+        "or put --ray after the inputs"
+    ]
+    not_an_address = run_cli("convert", str(scans), "--ray", "headnode", "-o", str(tmp_path / "out"))
+    assert not_an_address.returncode == 2
+    assert not_an_address.stderr.splitlines() == [
+        "error: --ray 'headnode' is not a Ray address; write auto, local, ray://HOST:PORT or HOST:PORT"
+    ]
+    assert not (tmp_path / "out").exists()

@@ -127,7 +127,8 @@ def test_rows_under_a_side_heading_stay_one_per_line():
     page = PageResult(
         index=0, width=800, height=1000, source="image", dpi=None, size_pt=None, rotation=0, regions=[region]
     )
-    doc = find_headings(DocResult(_Path("f.png"), _Path("f.png"), "0", [page], {}, {}))
+    doc = DocResult(_Path("f.png"), _Path("f.png"), "0", [page], {}, {})
+    find_headings(doc)
     texts = [r.content for r in doc.pages[0].ordered_regions()]
     assert texts[0] == "Completion"
     assert texts[1].splitlines() == ["Target Date: April 13, 1984", "Country: Belgium", "Product: Lucky Strike Filter"]

@@ -91,7 +91,8 @@ def test_regions_prompts_crops_and_record(dirs):
                 assert request is None and region.content == ""
             if region.task is Task.SKIP:
                 assert Image.open(io.BytesIO(region.image_png)).size[0] >= 1
-                assert region.image_name == f"page{page.index + 1}_region{region.index}.png"
+                # the lite engine's form, page0001_region000_figure.png
+                assert region.image_name == f"page{page.index + 1:04d}_region{region.index:03d}_{region.label}.png"
     assert recognised == len(engine.recognizer.seen) > 3  # crops from several pages, one pass
     assert furniture_read  # headers, footers and the like are read as text for the JSON
     record = engine.describe()

@@ -140,3 +140,44 @@ def test_transformers_load_report_of_mtp_keys_is_not_printed(glm_dirs, tmp_path:
     assert result.returncode == 0, result.stderr
     assert "UNEXPECTED" not in result.stderr and "LOAD REPORT" not in result.stderr, result.stderr
     assert "\x1b[" not in result.stderr
+
+
+# -- our library's own log records: the reporter's lines, and a library user's logging config ------
+NO_MTP = "checkpoint has no MTP layer; decoding without drafts"
+
+
+@pytest.mark.slow
+def test_library_log_records_are_reporter_lines_and_quiet_drops_them(tiny_glm_plain_dir, tiny_layout_dir, tmp_path):
+    """A checkpoint without its MTP layer: the glm engine logs it at INFO (engines/glm.py). The CLI shows
+    it once as its own `info:` line, from the main process (one worker) or from worker processes, and
+    -q drops it; it is never printed past the reporter."""
+    from helpers.factories import noise_page
+
+    for i in range(2):
+        noise_page(i, size=(300, 400)).image.save(tmp_path / f"scan{i}.png")
+    common = [str(tmp_path / "scan0.png"), str(tmp_path / "scan1.png"), "--engine", "glm", "--model"]
+    common += [str(tiny_glm_plain_dir), "--layout-model", str(tiny_layout_dir), "--device", "cpu"]
+    common += ["--max-new-tokens", "2", "--format", "json"]
+    expected = f"info: {tiny_glm_plain_dir}: {NO_MTP}"
+    for workers in ("1", "2"):
+        result = run_cli("convert", *common, "-o", str(tmp_path / f"out{workers}"), "--workers", workers)
+        assert result.returncode == 0, result.stderr
+        assert result.stderr.splitlines().count(expected) == 1, result.stderr
+        assert NO_MTP not in result.stderr.replace(expected, ""), result.stderr
+    quiet = run_cli("convert", *common, "-o", str(tmp_path / "quiet"), "--workers", "1", "--force", "-q")
+    assert quiet.returncode == 0 and quiet.stderr == "", quiet.stderr
+
+
+@pytest.mark.slow
+def test_a_library_user_gets_the_records_through_logging(tiny_glm_plain_dir, tiny_layout_dir, tmp_path, caplog):
+    from glmocr_cli.api import convert_document
+    from glmocr_cli.config import Settings
+    from helpers.factories import noise_page
+
+    noise_page(0, size=(300, 400)).image.save(tmp_path / "scan.png")
+    settings = Settings(
+        engine="glm", model=str(tiny_glm_plain_dir), layout_model=str(tiny_layout_dir), device="cpu", max_new_tokens=2
+    )
+    with caplog.at_level(logging.INFO, logger="glmocr_cli"):
+        convert_document(tmp_path / "scan.png", settings)
+    assert any(r.name.startswith("glmocr_cli.") and r.getMessage().endswith(NO_MTP) for r in caplog.records)

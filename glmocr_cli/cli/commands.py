@@ -18,10 +18,11 @@ from typing import Annotated, Any, Optional
 import typer
 
 from ..api import EXIT_USAGE, convert
-from ..config import Settings, check_flags, load_settings
+from ..config import Settings, check_flags, check_ray_address, load_settings
 from ..display import shown
 from ..errors import CheckpointError, ConfigError, DeviceError
 from ..run.lifecycle import handle_sigterm_like_sigint, interrupt_exit_code
+from ..run.logs import library_logs_to, route_library_logs
 from ..run.progress import make_reporter
 from ..options import default_of, flag_names, help_with_default, metavar_of, spec_of, value_type
 
@@ -88,6 +89,16 @@ def _split(values: Optional[list[str]]) -> Optional[list[str]]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
+def _ray_address(value: Optional[str]) -> Optional[str]:
+    """--ray's address checked as it is parsed (ConfigError: exit 2, see main): `--ray scans/ -o out`
+    says that --ray took the input, before the parser would complain that no input was given."""
+    check_ray_address(value)
+    return value
+
+
+PARSE_CHECKS = {"ray": _ray_address}  # settings whose flag is checked while the command line is parsed
+
+
 def _with_setting_options(command):
     """Give `command` one option per Settings field that is a flag (config.py declares them, options.py
     says how): each defaults to None, so that a config file or the environment can fill it, and the
@@ -105,6 +116,7 @@ def _with_setting_options(command):
             metavar=metavar_of(spec, type_),
             show_default=False,
             help=help_with_default(spec, default_of(setting)),
+            callback=PARSE_CHECKS.get(setting.name),
         )
         added.append(
             inspect.Parameter(
@@ -143,14 +155,16 @@ def convert_command(
             raise ConfigError(f"{missing}: no such file or folder")
         settings, _ = load_settings(config, flags)
         stdin_lines = _stdin_paths() if "-" in inputs else None
-        report = convert(
-            inputs,
-            output,
-            settings,
-            reporter=make_reporter(quiet, verbose),
-            stdin_lines=stdin_lines,
-            summary_path=summary,
-        )
+        reporter = make_reporter(quiet, verbose)
+        with library_logs_to(reporter.info, reporter.warn):  # our library's log records as the reporter's lines
+            report = convert(
+                inputs,
+                output,
+                settings,
+                reporter=reporter,
+                stdin_lines=stdin_lines,
+                summary_path=summary,
+            )
     except ConfigError as exc:
         _fail(str(exc))
     except KeyboardInterrupt as exc:  # Ctrl-C, SIGTERM or SIGHUP (run/lifecycle.py)
@@ -270,6 +284,8 @@ def serve_command(
     except ImportError as exc:
         _fail(f"glmocr serve needs the serve and glm extras: pip install 'glmocr-cli[glm,serve]' ({exc})")
 
+    # our library's log records (no MTP layer, an untested transformers, a decoder fault) as lines of ours
+    route_library_logs(lambda line: _say(f"info: {line}"), lambda line: _say(f"warning: {line}"))
     try:
         recognizer = load_glm_recognizer(
             model, device=device, batch_size=batch_size, max_new_tokens=max_new_tokens, mtp=mtp
@@ -289,15 +305,19 @@ def serve_command(
     uvicorn.run(app_, host=host, port=port, log_level="warning")
 
 
-def _ray_flag_alone(argv: list[str]) -> list[str]:
-    """`--ray` takes an optional ADDRESS; alone (last, or before another option or an input path
-    that exists) it means a local Ray instance."""
+def _ray_alone(argv: list[str]) -> list[str]:
+    """`--ray [ADDRESS]` parsed as click parses an optional-value option (typer 0.29 cannot declare
+    one: its `flag_value` is deprecated and ignored): with nothing after it, or an option next, it is
+    `--ray=local`; a word after it is always its address, which convert checks by form (config.py
+    RAY_ADDRESS), so an input taken for an address is a usage error, never guessed at."""
     fixed = list(argv)
     for i, arg in enumerate(fixed):
+        if arg == "--":  # inputs only from here on
+            break
         if arg == "--ray":
             following = fixed[i + 1] if i + 1 < len(fixed) else None
-            if following is None or following.startswith("-") or Path(following).exists():
-                fixed.insert(i + 1, "local")
+            if following is None or (following.startswith("-") and following != "-"):
+                fixed[i] = "--ray=local"
             break
     return fixed
 
@@ -307,10 +327,13 @@ def main() -> None:
     from .usage_errors import is_usage_problem, one_line_usage
 
     handle_sigterm_like_sigint()
-    command = typer.main.get_command(app)
+    command = typer.main.get_command(app)  # typer's documented way to the click command (tutorial/using-click)
     tidy_help(command)
     try:
-        code = command.main(args=_ray_flag_alone(sys.argv[1:]), prog_name="glmocr", standalone_mode=False)
+        code = command.main(args=_ray_alone(sys.argv[1:]), prog_name="glmocr", standalone_mode=False)
+    except ConfigError as exc:  # a check made while parsing (PARSE_CHECKS)
+        _say(f"error: {exc}")
+        code = EXIT_USAGE
     except Exception as exc:
         if not is_usage_problem(exc):
             raise

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import itertools
-import sys
+import logging
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -35,6 +35,9 @@ from ..recognize.glm.loading import (
 )
 from ..recognize.glm.crops import prepare_crop, sdk_crop_box
 from ..recognize.glm.recognizer import CropRequest, GlmRecognizer, clean_output, prompt_for
+from ..writers.output_paths import crop_file_name
+
+log = logging.getLogger(__name__)  # the CLI shows its records as the reporter's lines (run/logs.py)
 
 hf_logging.disable_progress_bar()  # our own progress display owns the terminal and the logs
 
@@ -57,10 +60,6 @@ def load_glm_ocr(path: Path, device: str, dtype: torch.dtype):
     return model, tokenizer, image_processor
 
 
-def info(message: str) -> None:
-    print(f"glmocr: info: {message}", file=sys.stderr, flush=True)
-
-
 def build_decoder(
     model, path: Path, *, mtp: bool, draft_tokens: int, repetition_penalty: float, batch_size: int, eos_ids
 ):
@@ -73,10 +72,10 @@ def build_decoder(
         try:
             layer = load_mtp_layer(model, path)
         except Exception as exc:  # a damaged MTP layer costs speed, not output
-            info(f"{path}: MTP layer unusable ({exc}); decoding without drafts")
+            log.info(f"{path}: MTP layer unusable ({exc}); decoding without drafts")
         else:
             if layer is None:
-                info(f"{path}: checkpoint has no MTP layer; decoding without drafts")
+                log.info(f"{path}: checkpoint has no MTP layer; decoding without drafts")
     return GlmDecoder(
         model,
         mtp=layer,
@@ -265,7 +264,7 @@ class GlmEngine:
                 buffer = io.BytesIO()
                 image.crop(sdk_crop_box(bbox, image.width, image.height)).save(buffer, format="PNG")
                 region.image_png = buffer.getvalue()
-                region.image_name = f"page{page.index + 1}_region{i}.png"
+                region.image_name = crop_file_name(page.index, i, region.label)
             regions.append(region)
         result = PageResult(
             index=page.index,

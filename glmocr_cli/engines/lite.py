@@ -39,6 +39,7 @@ from .lite_rules import (
     promote_document_title,
 )
 from ..sources.documents import png_bytes
+from ..writers.output_paths import crop_file_name
 
 # A page whose text layer has fewer words than this is treated as a scan.
 MIN_TEXT_LAYER_WORDS = 5
@@ -226,7 +227,7 @@ class LiteEngine:
                 region.content, region.text_source, region.confidence = table.html, table.method, table.confidence
                 region.content = rtl_table(region.content, region.lines)
             elif region.task in (Task.SKIP, Task.FORMULA):
-                region.image_name = f"page{page.index + 1:04d}_region{i:03d}_{region.label}.png"
+                region.image_name = crop_file_name(page.index, i, region.label)
                 region.image_png = png_bytes(image.crop(tuple(int(round(v)) for v in region.bbox)))
                 if region.task is Task.SKIP and region.lines:  # text in a figure is kept, apart from body text
                     region.content, region.confidence = rows_text(region.lines), mean_score(region.lines)

@@ -1,6 +1,6 @@
 """Document-level fix-ups between recognition and assembly, one job per module (like marker's
-processors): each takes the document model and returns it improved. Steps that need the PDF's
-text-layer styles do nothing on OCR'd regions, so both engines run the whole list."""
+processors): each is `step(doc, tasks) -> None` and improves the document model in place. Steps that
+need the PDF's text-layer styles do nothing on OCR'd regions, so both engines run the whole list."""
 
 from __future__ import annotations
 
@@ -16,7 +16,11 @@ from .lists import find_lists
 from .paragraphs import refine_paragraphs
 from .whole_lines import mend_cut_lines
 
-STEPS: tuple[Callable[[DocResult], DocResult], ...] = (
+# One signature for every step: the document, and the run's label -> task mapping (--label-task,
+# --keep-furniture), which only the furniture step reads today.
+RefineStep = Callable[[DocResult, dict[str, Task] | None], None]
+
+STEPS: tuple[RefineStep, ...] = (
     mend_cut_lines,  # a text-layer line cut by a layout box goes wholly to one region
     find_furniture,  # running headers / footers / page numbers by repetition and position
     refine_formulas,  # captions out of formulas, equations out of headings, LaTeX from glyphs
@@ -34,7 +38,7 @@ def refine_document(doc: DocResult, tasks: dict[str, Task] | None = None) -> Doc
     label -> task mapping (--label-task, --keep-furniture), which furniture found by evidence follows."""
     for step in STEPS:
         try:
-            doc = step(doc, tasks) if step is find_furniture else step(doc)
+            step(doc, tasks)
         except Exception as exc:  # noqa: BLE001 - a fix-up must not cost the user the document
             if doc.pages:
                 doc.pages[0].warnings.append(

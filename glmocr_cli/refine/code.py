@@ -99,7 +99,7 @@ def _merge_runs(page: PageResult) -> None:
     merge_runs(page, lambda previous, region: previous.kind == Kind.CODE and region.kind == Kind.CODE, absorb)
 
 
-def find_code(doc: DocResult) -> DocResult:
+def find_code(doc: DocResult, tasks: dict[str, Task] | None = None) -> None:
     for page in doc.pages:
         for region in list(page.regions):
             if region.task is Task.TEXT and is_styled(region) and not region.kind and region.label in BODY_LABELS:
@@ -110,4 +110,3 @@ def find_code(doc: DocResult) -> DocResult:
                 region.rich = _verbatim(region)
                 region.content = region.rich
         _merge_runs(page)
-    return doc

@@ -37,7 +37,7 @@ def _entries(region: Region) -> list[tuple[float, str]] | None:
     return entries
 
 
-def find_contents(doc: DocResult) -> DocResult:
+def find_contents(doc: DocResult, tasks: dict[str, Task] | None = None) -> None:
     for page in doc.pages:
         found = [
             (region, entries)
@@ -59,7 +59,6 @@ def find_contents(doc: DocResult) -> DocResult:
             region.rich = "\n".join(f"{'  ' * depth}- {text}" for depth, text in lines)
             region.content = "\n".join(text for _, text in lines)
         _merge_adjacent(page, [region for region, _ in found])
-    return doc
 
 
 def _merge_adjacent(page: PageResult, contents: list[Region]) -> None:

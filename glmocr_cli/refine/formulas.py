@@ -161,14 +161,13 @@ def _latex_from_glyphs(region: Region, page: PageResult, math: PageMath) -> bool
     return True
 
 
-def refine_formulas(doc: DocResult) -> DocResult:
+def refine_formulas(doc: DocResult, tasks: dict[str, Task] | None = None) -> None:
     pdf = _PdfMath(doc)
     try:
         for page in doc.pages:
             _refine_page(page, pdf)
     finally:
         pdf.close()
-    return doc
 
 
 def _refine_page(page: PageResult, pdf: _PdfMath) -> None:

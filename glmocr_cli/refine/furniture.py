@@ -84,7 +84,7 @@ def _letter_height(region: Region) -> float:
     return heights[len(heights) // 2]
 
 
-def find_furniture(doc: DocResult, tasks: dict[str, Task] | None = None) -> DocResult:
+def find_furniture(doc: DocResult, tasks: dict[str, Task] | None = None) -> None:
     pages = doc.pages
     seen: dict[tuple[str, str], set[int]] = defaultdict(set)
     for page in pages:
@@ -130,7 +130,6 @@ def find_furniture(doc: DocResult, tasks: dict[str, Task] | None = None) -> DocR
             ):
                 region.label, region.task = Label.PARAGRAPH_TITLE, Task.TEXT  # a title, not a running header
         _keep_lone_text(page, seen, tasks)
-    return doc
 
 
 def _body(page: PageResult, but: Region | None = None) -> list[Region]:

@@ -118,7 +118,7 @@ def _same_style(a: tuple[float, bool, bool], b: tuple[float, bool, bool]) -> boo
     return a[1:] == b[1:] and min(a[0], b[0]) >= 0.9 * max(a[0], b[0])
 
 
-def find_headings(doc: DocResult) -> DocResult:
+def find_headings(doc: DocResult, tasks: dict[str, Task] | None = None) -> None:
     body = body_size(doc)
     if not body:  # no text layer: the layout model's labels, side headings by shape; the title first
         for page in doc.pages:
@@ -130,7 +130,7 @@ def find_headings(doc: DocResult) -> DocResult:
             for region in page.regions:
                 if region.label in HEADING_LABELS and region.task is Task.TEXT and region.content.strip():
                     region.kind, region.level = Kind.HEADING, 1 if region.label == Label.DOC_TITLE else 2
-        return doc
+        return
 
     for page in doc.pages:
         for region in list(page.regions):
@@ -164,7 +164,6 @@ def find_headings(doc: DocResult) -> DocResult:
             if region.label == Label.DOC_TITLE:
                 region.label = Label.PARAGRAPH_TITLE
             region.level = min(6, 2 + styles.index(_style_key(region))) if is_styled(region) else 2
-    return doc
 
 
 def _next_region(page: PageResult, region: Region) -> Region | None:

@@ -131,7 +131,7 @@ def _continues(previous: Region, region: Region) -> bool:
     return -height < gap < 1.5 * height and region.bbox[0] >= previous.bbox[0] - height
 
 
-def find_lists(doc: DocResult) -> DocResult:
+def find_lists(doc: DocResult, tasks: dict[str, Task] | None = None) -> None:
     vocab = vocabulary(doc)
     for page in doc.pages:
         merged: list[Region] = []
@@ -153,4 +153,3 @@ def find_lists(doc: DocResult) -> DocResult:
             _rebuild(region, vocab)
             merged.append(region)
         keep_regions(page, merged)
-    return doc

@@ -36,7 +36,7 @@ def paragraph_breaks(rows: list[list[TextLine]]) -> set[int]:
     return breaks
 
 
-def refine_paragraphs(doc: DocResult) -> DocResult:
+def refine_paragraphs(doc: DocResult, tasks: dict[str, Task] | None = None) -> None:
     vocab = vocabulary(doc)
     for page in doc.pages:
         for region in page.regions:
@@ -50,4 +50,3 @@ def refine_paragraphs(doc: DocResult) -> DocResult:
             rich = join_words(rows, vocab, markup=True, paragraph_breaks=breaks)
             if rich != region.content:
                 region.rich = rich
-    return doc

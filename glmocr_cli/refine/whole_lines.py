@@ -80,7 +80,6 @@ def _mend_page(page: PageResult) -> None:
         keep_regions(page, [r for r in page.ordered_regions() if id(r) not in emptied])
 
 
-def mend_cut_lines(doc: DocResult) -> DocResult:
+def mend_cut_lines(doc: DocResult, tasks: dict[str, Task] | None = None) -> None:
     for page in doc.pages:
         _mend_page(page)
-    return doc

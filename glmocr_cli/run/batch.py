@@ -7,23 +7,20 @@ there are. When every chunk of a document is back, the document is assembled and
 
 from __future__ import annotations
 
+import os
 import time
-from collections import deque
-from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..config import ConfigError, Settings, page_selected, parse_page_ranges
 from ..document import PROBLEM_FLAGS, DocResult, PageResult
-from ..refine import refine_document
 from ..sources.discover import InputFile
 from ..sources.documents import SourceError, open_source
 from ..writers.output_paths import UnsafeOutputPath
 from ..writers.outputs import write_document
-from .damage import judge_document
-from .lifecycle import raise_if_interrupted
+from .chunk_loop import ChunkLoop, DocState
+from .finish import DocumentFinisher
 from .rebuild import rebuild_formats
 from .state import (
     file_sha256,
@@ -35,9 +32,7 @@ from .state import (
     stored_run_verdict,
     write_stamp,
 )
-from .worker import ChunkResult, ChunkTask, PageWorker, one_line
-
-HEARTBEAT_SECONDS = 5.0  # how often the loop wakes with nothing finished (timeouts, progress lines)
+from .worker import PageWorker, one_line
 
 
 @dataclass
@@ -70,25 +65,11 @@ class DocOutcome:
         }
 
 
-@dataclass
-class _DocState:
-    item: InputFile
-    sha256: str
-    page_indices: list[int]
-    started: float
-    chunks_left: int
-    pages: dict[int, PageResult] = field(default_factory=dict)
-    engine: dict | None = None
-    error: str | None = None
-    detail: str | None = None
-    repair_note: str | None = None  # MuPDF rebuilt a damaged file
-    stamp: dict | None = None  # the previous run's stamp, for removing its stale crops
-
-
 class Reporter:
     """Progress callbacks; the CLI supplies a rich or plain-text one."""
 
     def start(self, documents: int) -> None: ...
+    def info(self, message: str) -> None: ...  # what the library logs at INFO (run/logs.py), e.g. no MTP layer
     def warn(self, message: str) -> None: ...
     def error(self, message: str) -> None: ...  # a run-level problem that even -q prints
     def document_started(self, item: InputFile, pages: int) -> None: ...
@@ -119,10 +100,6 @@ def _stage_seconds(pages: list[PageResult]) -> dict[str, float]:
     return totals
 
 
-def _chunk(indices: list[int], size: int) -> list[list[int]]:
-    return [indices[i : i + size] for i in range(0, len(indices), size)]
-
-
 class BatchConverter:
     def __init__(
         self,
@@ -130,16 +107,15 @@ class BatchConverter:
         out_dir: Path,
         *,
         engine_name: str,
-        key_extractor: Callable[[DocResult], dict] | None = None,
         reporter: Reporter | None = None,
     ):
         self.settings, self.out_dir = settings, out_dir
         self.reporter = reporter or Reporter()
-        self.key_extractor = key_extractor
+        self.finish = DocumentFinisher(settings)  # ConfigError now for unreadable --extract keys
         self.workers = settings.effective_workers()
         if engine_name == "glm" and _uses_gpu(settings.device):
             self.workers = 1  # one process owns the GPU and batches every crop; CPU workers would only contend
-        self.threads = max(1, (__import__("os").cpu_count() or 1) // self.workers)
+        self.threads = max(1, (os.cpu_count() or 1) // self.workers)
         self.chunk_pages = 1 if engine_name == "lite" else max(1, settings.batch_size // 2)
         self.page_ranges = parse_page_ranges(settings.pages) if settings.pages else None
         recognition_options = {k: v for k, v in settings.output_affecting().items() if k != "formats"}
@@ -149,7 +125,7 @@ class BatchConverter:
         self.outcomes: dict[int, DocOutcome] = {}  # finished so far: readable after an interrupt
 
     # -- opening documents in the main process -------------------------------------------------
-    def _prepare(self, doc_id: int, item: InputFile) -> tuple[_DocState | None, DocOutcome | None]:
+    def _prepare(self, doc_id: int, item: InputFile) -> tuple[DocState | None, DocOutcome | None]:
         if item.error:
             return None, DocOutcome(item.path, item.relative_path, "failed", error=item.error)
         try:
@@ -196,12 +172,12 @@ class BatchConverter:
                 "failed",
                 error=f"--pages {self.settings.pages} selects none of its {count} pages",
             )
-        state = _DocState(item, sha, indices, time.perf_counter(), 0, repair_note=repair_note, stamp=stamp)
+        state = DocState(item, sha, indices, time.perf_counter(), 0, repair_note=repair_note, stamp=stamp)
         self.reporter.document_started(item, len(indices))
         return state, None
 
     # -- finishing a document in the main process ----------------------------------------------
-    def _finish(self, state: _DocState) -> DocOutcome:
+    def _finish(self, state: DocState) -> DocOutcome:
         item = state.item
         seconds = time.perf_counter() - state.started
         if state.error:
@@ -227,24 +203,20 @@ class BatchConverter:
             output_stem=item.stem,
         )
         doc.timings = {"recognition_wall": round(seconds, 4)}
-        doc = refine_document(doc, self.settings.label_tasks())  # document-level fix-ups (refine/), both engines
-        judged = judge_document(doc, state.repair_note)
+        judged = self.finish(doc, state.repair_note).verdict  # refine, judge, extract (run/finish.py)
         if not judged.may_stamp:
             remove_stamp(self.out_dir, item.relative_path)
         if judged.error:
             return DocOutcome(
                 item.path, item.relative_path, "failed", len(pages), seconds, error=judged.error, warnings=doc.warnings
             )
-        if pages and judged.warnings:  # document-level warnings go into NAME.json with the first page's
-            pages[0].warnings[:0] = judged.warnings
         try:
-            key_values = self.key_extractor(doc) if self.key_extractor else None
             written = write_document(
                 doc,
                 self.out_dir,
                 self.settings.formats,
                 keep_furniture=self.settings.keep_furniture,
-                key_values=key_values,
+                key_values=doc.key_values,
             )
             for stale in stale_outputs(self.out_dir, state.stamp, written):
                 stale.unlink(missing_ok=True)
@@ -358,106 +330,21 @@ class BatchConverter:
         return [outcomes[i] for i in range(len(inputs))]
 
     def _loop(self, inputs: list[InputFile], pool, outcomes: dict[int, DocOutcome]) -> None:
-        todo = deque(enumerate(inputs))
-        tasks: deque[ChunkTask] = deque()
-        states: dict[int, _DocState] = {}
-        in_flight: dict[Any, int] = {}
-        limit = 2 * self.workers
-        timeout = self.settings.document_timeout or None
-        clocks: dict[int, float] = {}  # doc_id -> when a worker began its first chunk (--document-timeout)
-        seen_log_lines: set[str] = set()
-
         def record(doc_id: int, outcome: DocOutcome) -> None:
             outcomes[doc_id] = outcome
             self.reporter.document_finished(outcome)
 
-        def chunk_back(doc_id: int, result: ChunkResult) -> None:
-            state = states[doc_id]
-            state.chunks_left -= 1
-            if result.error and not state.error:
-                state.error, state.detail = result.error, result.detail
-            for page in result.pages:
-                state.pages[page.index] = page
-            state.engine = state.engine or result.engine
-            self.reporter.pages_done(len(result.pages))
-            if state.chunks_left == 0:
-                record(doc_id, self._finish(states.pop(doc_id)))
-
-        def start_clocks(now: float) -> None:
-            """The clock starts when a worker takes the first chunk, so model loading and waiting in
-            the queue do not count (pools that cannot tell start it at submission)."""
-            for future, doc_id in in_flight.items():
-                if doc_id not in clocks and (future.running() or not getattr(pool, "reports_running", False)):
-                    clocks[doc_id] = now
-
-        def stop_overdue(now: float) -> None:
-            """A document past --document-timeout fails; its chunks are dropped or their workers stopped."""
-            for doc_id, state in list(states.items()):
-                if state.error or doc_id not in clocks or now - clocks[doc_id] <= timeout:
-                    continue
-                state.error = (
-                    f"stopped after --document-timeout {timeout:g} s ({len(state.pages)} of "
-                    f"{len(state.page_indices)} pages done)"
-                )
-                for task in [t for t in tasks if t.doc_id == doc_id]:
-                    tasks.remove(task)
-                    state.chunks_left -= 1
-                for future, owner in in_flight.items():
-                    if owner == doc_id:
-                        pool.cancel(future)
-                if state.chunks_left == 0:
-                    record(doc_id, self._finish(states.pop(doc_id)))
-
-        while todo or tasks or in_flight:
-            raise_if_interrupted()
-            while len(in_flight) < limit and (tasks or todo):
-                if not tasks:
-                    doc_id, item = todo.popleft()
-                    state, outcome = self._prepare(doc_id, item)
-                    if outcome is not None:
-                        record(doc_id, outcome)
-                        continue
-                    chunks = _chunk(state.page_indices, self.chunk_pages)
-                    state.chunks_left = len(chunks)
-                    states[doc_id] = state
-                    tasks.extend(ChunkTask(doc_id, item.path, c) for c in chunks)
-                task = tasks.popleft()
-                in_flight[pool.submit(task)] = task.doc_id
-                raise_if_interrupted()  # an in-process pool ran the chunk just now
-            if not in_flight:
-                continue
-            wake = HEARTBEAT_SECONDS
-            if timeout:
-                now = time.perf_counter()
-                start_clocks(now)
-                waiting = any(doc_id not in clocks for doc_id in in_flight.values())
-                wake = min(
-                    [
-                        wake,
-                        0.5 if waiting else wake,
-                        *(
-                            max(0.05, clocks[d] + timeout - now)
-                            for d, s in states.items()
-                            if not s.error and d in clocks
-                        ),
-                    ]
-                )
-            done, _ = wait(list(in_flight), timeout=wake, return_when=FIRST_COMPLETED)
-            for future in done:
-                doc_id = in_flight.pop(future)
-                try:
-                    result: ChunkResult = future.result()
-                except Exception as exc:  # a worker that could not start, was killed, or was stopped
-                    result = ChunkResult(doc_id, [], error=f"worker failed: {one_line(exc)}", detail=repr(exc))
-                for line in result.log_lines:
-                    if line not in seen_log_lines:
-                        seen_log_lines.add(line)
-                        self.reporter.warn(line)
-                chunk_back(doc_id, result)
-            if timeout:
-                start_clocks(time.perf_counter())
-                stop_overdue(time.perf_counter())
-            self.reporter.heartbeat()
+        ChunkLoop(
+            pool,
+            inputs,
+            prepare=self._prepare,
+            finish=self._finish,
+            record=record,
+            reporter=self.reporter,
+            limit=2 * self.workers,
+            chunk_pages=self.chunk_pages,
+            timeout=self.settings.document_timeout or None,
+        ).run()
 
 
 def flagged_pages(pages: list[PageResult]) -> list[str]:

@@ -1,4 +1,6 @@
-"""Third-party logging through our reporter: a real warning becomes one line of ours, noise is dropped.
+"""Logging through our reporter: a real third-party warning becomes one line of ours, noise is
+dropped; our own library code logs under `glmocr_cli.*` (logging.getLogger(__name__)), and the CLI
+shows those records as the reporter's info and warning lines (library_logs_to).
 
 RapidOCR and RapidLayout print coloured lines of their own, transformers prints a load report per
 worker process, onnxruntime logs from C++. In the main process the lines go to the reporter (so -q
@@ -11,7 +13,8 @@ from __future__ import annotations
 import logging
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 THIRD_PARTY_LOGGERS = (
     "RapidOCR",
@@ -99,16 +102,70 @@ def quiet_native_logs() -> None:
             onnxruntime.disable_telemetry_events()
 
 
+LIBRARY_LOGGER = "glmocr_cli"  # the parent of our own modules' loggers
+
+
+class _LibraryLines(logging.Handler):
+    """Our library's records: INFO as the reporter's info lines, WARNING and up as its warnings."""
+
+    def __init__(self, info: Callable[[str], None], warn: Callable[[str], None]):
+        super().__init__(logging.INFO)
+        self.info, self.warn = info, warn
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            message = record.getMessage()
+        except Exception:  # a log line must never break a conversion
+            return
+        (self.warn if record.levelno >= logging.WARNING else self.info)(message)
+
+
+def route_library_logs(info: Callable[[str], None], warn: Callable[[str], None]) -> Callable[[], None]:
+    """Send glmocr_cli's INFO and up to info / warn, and nowhere else; returns the undo. The handlers
+    there before are set aside: a forked worker inherits the parent's, which would print from the child."""
+    logger = logging.getLogger(LIBRARY_LOGGER)
+    before, level, propagate = list(logger.handlers), logger.level, logger.propagate
+    for old in before:
+        logger.removeHandler(old)
+    handler = _LibraryLines(info, warn)
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+
+    def undo() -> None:
+        logger.removeHandler(handler)
+        for old in before:
+            logger.addHandler(old)
+        logger.setLevel(level)
+        logger.propagate = propagate
+
+    return undo
+
+
+@contextmanager
+def library_logs_to(info: Callable[[str], None], warn: Callable[[str], None]) -> Iterator[None]:
+    """While the block runs, glmocr_cli's records are info / warning lines (the CLI's reporter);
+    outside it they follow the user's logging configuration, as any library's."""
+    undo = route_library_logs(info, warn)
+    try:
+        yield
+    finally:
+        undo()
+
+
 class CapturedLines:
-    """A worker's routed lines, handed back with each chunk result."""
+    """A worker's routed lines as (kind, text), kind "info" or "warning", handed back with each chunk result."""
 
     def __init__(self):
-        self.lines: list[str] = []
+        self.lines: list[tuple[str, str]] = []
 
-    def add(self, line: str) -> None:
-        if line not in self.lines:
-            self.lines.append(line)
+    def add(self, line: str, kind: str = "warning") -> None:
+        if (kind, line) not in self.lines:
+            self.lines.append((kind, line))
 
-    def take(self) -> list[str]:
+    def info(self, line: str) -> None:
+        self.add(line, "info")
+
+    def take(self) -> list[tuple[str, str]]:
         taken, self.lines = self.lines, []
         return taken

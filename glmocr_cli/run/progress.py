@@ -66,6 +66,9 @@ class PlainReporter(Reporter):
             f"{now - self.started:.0f} s" + (f"; working on {doing}" if doing else "")
         )
 
+    def info(self, message: str) -> None:
+        self._print(f"info: {message}")
+
     def warn(self, message: str) -> None:
         self._print(f"warning: {message}")
 

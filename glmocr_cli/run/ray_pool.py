@@ -1,6 +1,6 @@
 """Run page chunks on a Ray cluster instead of local worker processes.
 
-The batch loop stays the same (run/batch.py): only the `submit` function changes. Each actor holds
+The batch loop stays the same (run/chunk_loop.py): only the `submit` function changes. Each actor holds
 one engine (models loaded once per actor). Ray restarts an actor that dies and retries the chunk it
 was working on, so a killed worker costs time, never a document. Needs the `[ray]` extra.
 """
@@ -103,11 +103,12 @@ class RayActorPool:
 
 class _PageWorkerActor:
     def __init__(self, settings: Settings, threads: int):
-        from .logs import CapturedLines, quiet_native_logs, route_third_party_logs
+        from .logs import CapturedLines, quiet_native_logs, route_library_logs, route_third_party_logs
         from .worker import PageWorker
 
         self.log_lines = CapturedLines()
         route_third_party_logs(self.log_lines.add, settings.engine)
+        route_library_logs(self.log_lines.info, self.log_lines.add)
         self.worker = PageWorker(settings, threads)
         quiet_native_logs()
 

@@ -38,7 +38,7 @@ class ChunkResult:
     engine: dict | None = None
     error: str | None = None
     detail: str | None = None  # traceback, shown with --verbose
-    log_lines: list[str] = field(default_factory=list)  # third-party warnings met in a worker (run/logs.py)
+    log_lines: list[tuple[str, str]] = field(default_factory=list)  # (info|warning, line) met in a worker (run/logs.py)
 
 
 class PageWorker:
@@ -131,7 +131,7 @@ def init_process(settings: Settings, threads: int, parent_pid: int | None = None
     import signal
 
     from .lifecycle import die_with_parent
-    from .logs import CapturedLines, quiet_native_logs, route_third_party_logs
+    from .logs import CapturedLines, quiet_native_logs, route_library_logs, route_third_party_logs
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent's SIGTERM handler is not ours to run
@@ -140,6 +140,7 @@ def init_process(settings: Settings, threads: int, parent_pid: int | None = None
         die_with_parent(parent_pid)
     _LOG_LINES = CapturedLines()
     route_third_party_logs(_LOG_LINES.add, settings.engine)
+    route_library_logs(_LOG_LINES.info, _LOG_LINES.add)  # for the worker's lifetime
     os.environ.setdefault("OMP_NUM_THREADS", str(threads))
     try:
         _WORKER = PageWorker(settings, threads)

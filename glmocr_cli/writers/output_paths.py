@@ -23,6 +23,12 @@ class UnsafeOutputPath(ValueError):
     """A path that would leave the output folder (or its images/, layout/, .glmocr/ area)."""
 
 
+def crop_file_name(page_index: int, region_index: int, label: str) -> str:
+    """A region crop's name as both engines give it: page0001_region000_figure.png (page from 1,
+    region in detection order, its layout label); OutputFolder.crop_name prefixes the document's name."""
+    return f"page{page_index + 1:04d}_region{region_index:03d}_{label}.png"
+
+
 @dataclass
 class OutputFolder:
     """-o: makes every output path and refuses any that would leave it."""

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import functools
 import inspect
-import sys
+import logging
+
+log = logging.getLogger(__name__)  # the CLI shows its records as the reporter's lines (run/logs.py)
 
 LOWEST_TESTED = (5, 4, 0)  # the first with the Pillow GLM image processor
 NEWEST_TESTED = (5, 24)  # every 5.24.x: CI installs the newest one pyproject admits
@@ -33,7 +35,7 @@ def untested_transformers_line(version: str) -> str | None:
         return None
     low, high = ".".join(map(str, LOWEST_TESTED)), ".".join(map(str, NEWEST_TESTED))
     return (
-        f"glmocr: warning: transformers {version} is outside the tested range {low} .. {high}.x; "
+        f"transformers {version} is outside the tested range {low} .. {high}.x; "
         f"GLM-OCR output may be wrong (pip install 'transformers>={low},<{NEWEST_TESTED[0]}."
         f"{NEWEST_TESTED[1] + 1}')"
     )
@@ -41,12 +43,12 @@ def untested_transformers_line(version: str) -> str | None:
 
 @functools.cache
 def warn_if_untested_transformers() -> None:
-    """Print the warning line once per process (every model load calls this)."""
+    """Log the warning once per process (every model load calls this)."""
     import transformers
 
     line = untested_transformers_line(transformers.__version__)
     if line:
-        print(line, file=sys.stderr, flush=True)
+        log.warning(line)
 
 
 @functools.cache

@@ -10,8 +10,8 @@ from __future__ import annotations
 from ...labels import Flag
 from ..base import CropAnswer, CropRequest  # noqa: F401  (re-exported for the engine)
 
+import logging
 import re
-import sys
 import time
 from html.parser import HTMLParser
 
@@ -23,6 +23,8 @@ from .compat import padding_blind_penalty
 from .crops import fit_to_grid, pad_to_aspect, prepare_crop  # noqa: F401  (crop geometry lives in crops.py)
 from .repetition import cut_repetition
 from .requests import request_from_encoding
+
+log = logging.getLogger(__name__)  # the CLI shows its records as the reporter's lines (run/logs.py)
 
 PROMPTS = {Task.TEXT: "Text Recognition:", Task.TABLE: "Table Recognition:", Task.FORMULA: "Formula Recognition:"}
 
@@ -126,7 +128,7 @@ class GlmRecognizer:
             ]
             results = self.decoder.generate(built)
         except Exception as exc:
-            warn(f"GLM-OCR decoder failed on a batch of {len(requests)} crops ({exc!r}); decoding each alone")
+            log.warning(f"GLM-OCR decoder failed on a batch of {len(requests)} crops ({exc!r}); decoding each alone")
             return [self._decode_alone(r, b, i, len(requests)) for i, (r, b) in enumerate(zip(requests, budgets))]
         return [self._answer(r, result) for r, result in zip(requests, results)]
 
@@ -138,14 +140,14 @@ class GlmRecognizer:
                 request, self.decoder.generate([request_from_encoding(self.encode([request]), budget)])[0]
             )
         except Exception as exc:
-            warn(
+            log.warning(
                 f"GLM-OCR decoder failed on crop {index + 1} of {count} ({request.prompt!r}, "
                 f"{request.image.width}x{request.image.height}): {exc!r}; reading it with transformers generate()"
             )
         try:
             answer = self._generate([request], budget)[0]
         except Exception as exc:
-            warn(f"GLM-OCR cannot read crop {index + 1} of {count} ({request.prompt!r}): {exc!r}; left empty")
+            log.warning(f"GLM-OCR cannot read crop {index + 1} of {count} ({request.prompt!r}): {exc!r}; left empty")
             return CropAnswer(
                 request.key, "", 0, "error", 0.0, {"decoder": "none"}, [Flag.DECODER_FAILED, Flag.RECOGNITION_FAILED]
             )
@@ -188,10 +190,6 @@ class GlmRecognizer:
             text = self.tokenizer.decode(ids, skip_special_tokens=True)
             answers.append(CropAnswer(request.key, text, len(ids), finish, seconds, {"decoder": "generate"}))
         return answers
-
-
-def warn(message: str) -> None:
-    print(f"glmocr: warning: {message}", file=sys.stderr, flush=True)
 
 
 def _as_list(value) -> list[int]:
