@@ -312,7 +312,7 @@ def test_label_task_override_reaches_markdown(tmp_path: Path):
 def _parsed_ray(*args: str):
     import typer
 
-    from glmocr_cli.cli import _ray_alone, app
+    from glmocr_cli.cli.commands import _ray_alone, app
 
     convert = typer.main.get_command(app).commands["convert"]
     return convert.make_context("convert", _ray_alone(list(args))).params["ray"]

@@ -21,9 +21,9 @@ from glmocr_cli.labels import Flag, FormulaSource, Kind, Label, TextSource
 ROOT = Path(__file__).resolve().parents[1]
 
 # Dataclass fields that are not keys of their object in NAME.json (crop bytes, page images, the
-# outputs' path, per-page answers merged elsewhere); Region.reading is written inside "stats".
+# outputs' path, --extract answers written to NAME.kv.json); Region.reading is written inside "stats".
 NOT_IN_JSON = {
-    DocResult: {"output_stem"},
+    DocResult: {"output_stem", "key_values"},  # --extract answers go to NAME.kv.json
     PageResult: {"layout_vis_png", "upright_image", "key_values"},
     Region: {"image_png", "reading"},
     TextLine: set(),
