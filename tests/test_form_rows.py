@@ -11,7 +11,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from glmocr_cli.config import Settings
-from glmocr_cli.document import LayoutRegion, PageImage, TextLine
+from glmocr_cli.document import LayoutRegion, PageImage, Task, TextLine
 from glmocr_cli.engines.lite import LiteEngine
 from glmocr_cli.recognize.text_lines import bbox_union
 
@@ -131,3 +131,37 @@ def test_rows_under_a_side_heading_stay_one_per_line():
     texts = [r.content for r in doc.pages[0].ordered_regions()]
     assert texts[0] == "Completion"
     assert texts[1].splitlines() == ["Target Date: April 13, 1984", "Country: Belgium", "Product: Lucky Strike Filter"]
+
+
+def _one_box_over(engine: LiteEngine, page: PageImage, label: str):
+    """The page read with one layout box of `label` over all its text, as CDLA boxes a scanned form."""
+    lines = engine.ocr.read_page(page.image, detect_orientation=False).lines
+    x0, y0, x1, y1 = bbox_union([ln.bbox for ln in lines])
+    found = [LayoutRegion((x0 - 8, y0 - 8, x1 + 8, y1 + 8), label, label, 0.9)]
+    return engine._build_regions(page, page.image, found, lines, False, {})
+
+
+def test_a_form_boxed_as_a_table_is_read_as_label_value_rows(tmp_path: Path, engine):
+    # Each label and its value on one OCR line, a sentence among them: no column structure.
+    rows = [f"{label} {value}" for label, value in zip(LABELS, VALUES)]
+    page = draw_columns(tmp_path / "form-table.png", [(40, ["Please type or print", *rows])], size=(900, 420))
+    regions = _one_box_over(engine, page, "table")
+    assert [r.task for r in regions] == [Task.TEXT]
+    assert "<table" not in regions[0].content
+    for label, value in zip(LABELS, VALUES):
+        assert f"{label} {value}" in regions[0].content.splitlines(), regions[0].content
+
+
+def test_a_table_with_columns_stays_a_table(tmp_path: Path, engine):
+    page = draw_columns(
+        tmp_path / "grid.png",
+        [
+            (40, ["Item", "Apples", "Pears", "Plums"]),
+            (330, ["Count", "12", "7", "30"]),
+            (620, ["Price", "3.20", "4.10", "2.75"]),
+        ],
+    )
+    regions = _one_box_over(engine, page, "table")
+    assert [r.task for r in regions] == [Task.TABLE]
+    assert "<table" in regions[0].content
+

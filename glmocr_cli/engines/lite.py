@@ -24,7 +24,7 @@ from ..recognize.script_route import ScriptReading, ScriptRouter
 from ..recognize.bidi import read_lines, rtl_table
 from ..recognize.layer_check import layer_script, text_layer_garbled
 from ..layout.columns import side_by_side, text_columns
-from ..layout.form_rows import join_form_rows
+from ..layout.form_rows import AS_ROWS, join_form_rows
 from ..layout.line_regions import grow_to_lines
 from ..layout.panels import find_panels, split_by_panels
 from ..layout.region_plan import plan_regions
@@ -235,6 +235,8 @@ class LiteEngine:
                 region.image_png = png_bytes(image.crop(tuple(int(round(v)) for v in region.bbox)))
                 if region.task is Task.SKIP and region.lines:  # text in a figure is kept, apart from body text
                     region.content, region.confidence = rows_text(region.lines), mean_score(region.lines)
+            elif layout_region.native_label.endswith(AS_ROWS):  # a form boxed as a table: label and value rows
+                region.content = rows_text(region.lines)
             else:
                 region.content = (
                     read(region.lines) if region.text_source == source else lines_to_paragraph(region.lines)

@@ -6,13 +6,20 @@ On a scanned form the layout boxes often run down the page: one box holds the la
 value and the pairs are lost. Two text regions side by side whose lines share rows, with short
 lines on the left (labels, not running text: two columns of prose also share rows), are one
 region read row by row ("DATE: March 27, 1984").
+
+A scanned form is often boxed whole as a 'table' (its rulings and boxes look like a grid to the
+layout model). When the lines inside show no column structure (at most one row spread over columns
+shared with other rows: a label and its value are one OCR line, or a sentence, or a label over a
+blank), the cells a table reader would make split labels from values; such a box is text, read row
+by row.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from ..document import BBox, Region, Task, TextLine
+from ..document import BBox, LayoutRegion, Region, Task, TextLine
+from ..recognize.table_detect import table_shape
 from ..recognize.text_lines import bbox_union
 from .panels import panel_of
 
@@ -23,6 +30,10 @@ MAX_VALUE_WORDS = 6
 # Captions name a picture, headers and footers run over the page: none of them is a label or a value
 # (two captions side by side sit under two columns, which must stay apart).
 NOT_FORM_TEXT = {"figure_title", "header", "footer"}
+# A table has rows spread over two or more of its columns; a form boxed as a table has at most one.
+MIN_COLUMN_ROWS = 2
+# native_label suffix of a table box read as text rows (the engine reads such a region row by row)
+AS_ROWS = "+rows"
 
 
 def _centre(line: TextLine) -> float:
@@ -114,3 +125,19 @@ def join_form_rows(
             merged = True
             break
     return regions
+
+
+def has_columns(lines: Sequence[TextLine], min_rows: int = MIN_COLUMN_ROWS) -> bool:
+    """Whether the lines stand in columns as a table's do: `min_rows` or more rows hold pieces in two
+    or more column ranges shared with other rows (a form's label and value are mostly one OCR line,
+    and where they are two, their x-ranges overlap those of other rows' long lines)."""
+    return table_shape(lines).multi_piece_rows >= min_rows
+
+
+def tables_without_columns_as_text(found: list[LayoutRegion], tasks: list[Task], members: list[list[TextLine]]) -> None:
+    """In place: a table region over OCR lines with no column structure (a form boxed whole as a
+    table) becomes a text region, read row by row so that a label stays with the value beside it."""
+    for i, (region, task, lines) in enumerate(zip(found, tasks, members)):
+        if task is Task.TABLE and lines and not has_columns(lines):
+            found[i] = LayoutRegion(region.bbox, "text", region.native_label + AS_ROWS, region.score, region.polygon)
+            tasks[i] = Task.TEXT
