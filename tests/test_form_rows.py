@@ -165,3 +165,61 @@ def test_a_table_with_columns_stays_a_table(tmp_path: Path, engine):
     assert [r.task for r in regions] == [Task.TABLE]
     assert "<table" in regions[0].content
 
+
+def test_a_value_read_with_other_loose_lines_joins_the_label_beside_it(tmp_path: Path, engine):
+    # The labels have a layout box; the values, far right of them, have none and are read with a
+    # loose line above the labels into one block of rows that starts left of the labels.
+    img = Image.new("RGB", (1100, 360), "white")
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.load_default(size=26)
+    draw.text((30, 140), "Other information for the office:", fill="black", font=font)
+    for y, (label, value) in zip((190, 240), [("Date:", "March 27, 1984"), ("Country:", "Belgium")]):
+        draw.text((60, y), label, fill="black", font=font)
+        draw.text((560, y), value, fill="black", font=font)
+    img.save(tmp_path / "loose.png")
+    page = PageImage(tmp_path / "loose.png", 0, img, "image")
+    lines = engine.ocr.read_page(page.image, detect_orientation=False).lines
+    x0, y0, x1, y1 = bbox_union([ln.bbox for ln in lines if ln.text in ("Date:", "Country:")])
+    found = [LayoutRegion((x0 - 6, y0 - 6, x1 + 6, y1 + 6), "text", "text", 0.9)]
+    regions = engine._build_regions(page, page.image, found, lines, False, {})
+    rows = [row for r in regions for row in r.content.splitlines()]
+    assert "Date: March 27, 1984" in rows and "Country: Belgium" in rows, rows
+
+
+def _text_region(index: int, lines: list[TextLine]):
+    from glmocr_cli.document import Region
+
+    return Region(
+        index=index,
+        order=index,
+        label="text",
+        native_label="text",
+        task=Task.TEXT,
+        bbox=bbox_union([ln.bbox for ln in lines]),
+        score=0.9,
+        content="\n".join(ln.text for ln in lines),
+        text_source="ocr",
+        lines=lines,
+    )
+
+
+def _line(text: str, x: float, y: float) -> TextLine:
+    return TextLine((x, y, x + 12 * len(text), y + 20), text, 0.99)
+
+
+def test_pull_row_values_takes_only_a_lone_value_beside_a_label():
+    from glmocr_cli.layout.form_rows import pull_row_values
+    from glmocr_cli.recognize.text_lines import rows_text
+
+    labels = _text_region(0, [_line("Date:", 60, 200), _line("Country:", 60, 260)])
+    # loose lines: a note, the lone value of "Date:", and "Belgium" read after its own (long) label
+    loose = [_line("Other information", 20, 150), _line("March 27, 1984", 560, 200)]
+    own = [_line("Origin of all the goods sent out today:", 200, 260), _line("Belgium", 700, 260)]
+    # a value written over two lines beside "Name:" stays a block
+    name = _text_region(2, [_line("Name:", 60, 330)])
+    block = [_line("Marvin Kastenbaum", 560, 330), _line("and Partners Ltd", 560, 356)]
+    other = _text_region(1, loose + own + block)
+    regions = pull_row_values([labels, other, name], rows_text)
+    assert regions[0].content.splitlines() == ["Date: March 27, 1984", "Country:"]
+    assert "Belgium" in regions[1].content and "Marvin Kastenbaum" in regions[1].content
+    assert regions[2].content == "Name:"

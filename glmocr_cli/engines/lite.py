@@ -24,7 +24,7 @@ from ..recognize.script_route import ScriptReading, ScriptRouter
 from ..recognize.bidi import read_lines, rtl_table
 from ..recognize.layer_check import layer_script, text_layer_garbled
 from ..layout.columns import side_by_side, text_columns
-from ..layout.form_rows import AS_ROWS, join_form_rows
+from ..layout.form_rows import AS_ROWS, join_form_rows, pull_row_values
 from ..layout.line_regions import grow_to_lines
 from ..layout.panels import find_panels, split_by_panels
 from ..layout.region_plan import plan_regions
@@ -279,7 +279,7 @@ class LiteEngine:
                 )
             )
         if not use_text_layer:
-            regions = join_form_rows(regions, rows_text, panels)
+            regions = join_form_rows(pull_row_values(regions, rows_text, panels), rows_text, panels)
         label_page_numbers(regions, image.height, self.tasks)
         label_formula_numbers(regions, self.tasks)
         if page.index == 0:

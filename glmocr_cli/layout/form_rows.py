@@ -141,3 +141,94 @@ def tables_without_columns_as_text(found: list[LayoutRegion], tasks: list[Task],
         if task is Task.TABLE and lines and not has_columns(lines):
             found[i] = LayoutRegion(region.bbox, "text", region.native_label + AS_ROWS, region.score, region.polygon)
             tasks[i] = Task.TEXT
+
+
+def _on_row(a: TextLine, b: TextLine) -> bool:
+    return abs(_centre(a) - _centre(b)) < 0.35 * max(_height(a), _height(b))
+
+
+def _value_for(label: TextLine, line: TextLine, page: Sequence[TextLine]) -> bool:
+    """`line` is the value written right of `label`: on its row, to its right, nothing between them,
+    both short, at one size."""
+    if not _on_row(label, line) or line.bbox[0] < label.bbox[2] - 0.5 * _height(label):
+        return False
+    if len(label.text.split()) > MAX_LABEL_WORDS or len(line.text.split()) > MAX_VALUE_WORDS:
+        return False
+    if not 0.67 < _height(line) / max(_height(label), 1.0) < 1.5:
+        return False
+    return not any(
+        other is not label
+        and other is not line
+        and _on_row(label, other)
+        and label.bbox[2] <= other.bbox[0] < line.bbox[0]
+        for other in page
+    )
+
+
+def _continued(line: TextLine, region: Region, page: Sequence[TextLine]) -> bool:
+    """A line of `region` right under or over `line`, overlapping it, with no line of another region
+    left of it on its row: `line` is one line of a block (a value written over two lines), not one
+    of a column of values each beside its own label."""
+    elsewhere = [ln for ln in page if not any(ln is own for own in region.lines)]
+    for other in region.lines:
+        if other is line or min(other.bbox[2], line.bbox[2]) <= max(other.bbox[0], line.bbox[0]):
+            continue
+        gap = max(other.bbox[1] - line.bbox[3], line.bbox[1] - other.bbox[3])
+        labelled = any(_on_row(a, other) and a.bbox[2] <= other.bbox[0] for a in elsewhere)
+        if -_height(line) < gap < _height(line) and not labelled:
+            return True
+    return False
+
+
+def _short_lines(region: Region) -> bool:
+    """Labels and values, not a paragraph's lines (which a line beside them does not continue)."""
+    return _median([len(ln.text.split()) for ln in region.lines]) <= MAX_VALUE_WORDS
+
+
+def pull_row_values(
+    regions: list[Region], read_rows: Callable[[Sequence[TextLine]], str], panels: Sequence[BBox] = ()
+) -> list[Region]:
+    """A value standing alone right of a label that another region holds (a loose line the layout
+    model boxed with other text) joins the label's region, read row by row; a region left empty goes.
+    Label and value are short lines at one size with nothing between them on their row, the label's
+    region holds short lines (not a paragraph), and the value is not one line of a block (no line of
+    its region right above or below it) nor preceded on its row by a line of its own region (its own
+    label); a panel's line stays in its panel."""
+    texts = [
+        r
+        for r in regions
+        if r.task is Task.TEXT and r.lines and r.text_source == "ocr" and r.label not in NOT_FORM_TEXT
+    ]
+    page = [ln for r in regions for ln in r.lines]
+    changed: set[int] = set()
+    for source in texts:
+        for line in list(source.lines):
+            if _continued(line, source, page) or any(
+                own is not line and _on_row(own, line) and own.bbox[2] <= line.bbox[0] for own in source.lines
+            ):
+                continue  # one line of a block, or read after its own region's label
+            target = next(
+                (
+                    r
+                    for r in texts
+                    if r is not source and r.lines and _short_lines(r)
+                    for a in r.lines
+                    if _value_for(a, line, page) and panel_of(a.bbox, panels) == panel_of(line.bbox, panels)
+                ),
+                None,
+            )
+            if target is None:
+                continue
+            source.lines = [ln for ln in source.lines if ln is not line]
+            target.lines = target.lines + [line]
+            changed |= {id(source), id(target)}
+    kept = []
+    for region in regions:
+        if id(region) in changed:
+            if not region.lines:
+                continue
+            region.bbox = bbox_union([ln.bbox for ln in region.lines])
+            region.label, region.content = "text", read_rows(region.lines)
+            region.confidence = sum(ln.score for ln in region.lines) / len(region.lines)
+        kept.append(region)
+    return kept
