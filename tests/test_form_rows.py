@@ -11,7 +11,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from glmocr_cli.config import Settings
-from glmocr_cli.document import LayoutRegion, PageImage, TextLine
+from glmocr_cli.document import LayoutRegion, PageImage, Task, TextLine
 from glmocr_cli.engines.lite import LiteEngine
 from glmocr_cli.geometry import bbox_union
 
@@ -132,3 +132,95 @@ def test_rows_under_a_side_heading_stay_one_per_line():
     texts = [r.content for r in doc.pages[0].ordered_regions()]
     assert texts[0] == "Completion"
     assert texts[1].splitlines() == ["Target Date: April 13, 1984", "Country: Belgium", "Product: Lucky Strike Filter"]
+
+
+def _one_box_over(engine: LiteEngine, page: PageImage, label: str):
+    """The page read with one layout box of `label` over all its text, as CDLA boxes a scanned form."""
+    lines = engine.ocr.read_page(page.image, detect_orientation=False).lines
+    x0, y0, x1, y1 = bbox_union([ln.bbox for ln in lines])
+    found = [LayoutRegion((x0 - 8, y0 - 8, x1 + 8, y1 + 8), label, label, 0.9)]
+    return engine._build_regions(page, page.image, found, lines, False, {})
+
+
+def test_a_form_boxed_as_a_table_is_read_as_label_value_rows(tmp_path: Path, engine):
+    # Each label and its value on one OCR line, a sentence among them: no column structure.
+    rows = [f"{label} {value}" for label, value in zip(LABELS, VALUES)]
+    page = draw_columns(tmp_path / "form-table.png", [(40, ["Please type or print", *rows])], size=(900, 420))
+    regions = _one_box_over(engine, page, "table")
+    assert [r.task for r in regions] == [Task.TEXT]
+    assert "<table" not in regions[0].content
+    for label, value in zip(LABELS, VALUES):
+        assert f"{label} {value}" in regions[0].content.splitlines(), regions[0].content
+
+
+def test_a_table_with_columns_stays_a_table(tmp_path: Path, engine):
+    page = draw_columns(
+        tmp_path / "grid.png",
+        [
+            (40, ["Item", "Apples", "Pears", "Plums"]),
+            (330, ["Count", "12", "7", "30"]),
+            (620, ["Price", "3.20", "4.10", "2.75"]),
+        ],
+    )
+    regions = _one_box_over(engine, page, "table")
+    assert [r.task for r in regions] == [Task.TABLE]
+    assert "<table" in regions[0].content
+
+
+def test_a_value_read_with_other_loose_lines_joins_the_label_beside_it(tmp_path: Path, engine):
+    # The labels have a layout box; the values, far right of them, have none and are read with a
+    # loose line above the labels into one block of rows that starts left of the labels.
+    img = Image.new("RGB", (1100, 360), "white")
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.load_default(size=26)
+    draw.text((30, 140), "Other information for the office:", fill="black", font=font)
+    for y, (label, value) in zip((190, 240), [("Date:", "March 27, 1984"), ("Country:", "Belgium")]):
+        draw.text((60, y), label, fill="black", font=font)
+        draw.text((560, y), value, fill="black", font=font)
+    img.save(tmp_path / "loose.png")
+    page = PageImage(tmp_path / "loose.png", 0, img, "image")
+    lines = engine.ocr.read_page(page.image, detect_orientation=False).lines
+    x0, y0, x1, y1 = bbox_union([ln.bbox for ln in lines if ln.text in ("Date:", "Country:")])
+    found = [LayoutRegion((x0 - 6, y0 - 6, x1 + 6, y1 + 6), "text", "text", 0.9)]
+    regions = engine._build_regions(page, page.image, found, lines, False, {})
+    rows = [row for r in regions for row in r.content.splitlines()]
+    assert "Date: March 27, 1984" in rows and "Country: Belgium" in rows, rows
+
+
+def _text_region(index: int, lines: list[TextLine]):
+    from glmocr_cli.document import Region
+
+    return Region(
+        index=index,
+        order=index,
+        label="text",
+        native_label="text",
+        task=Task.TEXT,
+        bbox=bbox_union([ln.bbox for ln in lines]),
+        score=0.9,
+        content="\n".join(ln.text for ln in lines),
+        text_source="ocr",
+        lines=lines,
+    )
+
+
+def _line(text: str, x: float, y: float) -> TextLine:
+    return TextLine((x, y, x + 12 * len(text), y + 20), text, 0.99)
+
+
+def test_pull_row_values_takes_only_a_lone_value_beside_a_label():
+    from glmocr_cli.layout.form_rows import pull_row_values
+    from glmocr_cli.recognize.text_lines import rows_text
+
+    labels = _text_region(0, [_line("Date:", 60, 200), _line("Country:", 60, 260)])
+    # loose lines: a note, the lone value of "Date:", and "Belgium" read after its own (long) label
+    loose = [_line("Other information", 20, 150), _line("March 27, 1984", 560, 200)]
+    own = [_line("Origin of all the goods sent out today:", 200, 260), _line("Belgium", 700, 260)]
+    # a value written over two lines beside "Name:" stays a block
+    name = _text_region(2, [_line("Name:", 60, 330)])
+    block = [_line("Marvin Kastenbaum", 560, 330), _line("and Partners Ltd", 560, 356)]
+    other = _text_region(1, loose + own + block)
+    regions = pull_row_values([labels, other, name], rows_text)
+    assert regions[0].content.splitlines() == ["Date: March 27, 1984", "Country:"]
+    assert "Belgium" in regions[1].content and "Marvin Kastenbaum" in regions[1].content
+    assert regions[2].content == "Name:"

@@ -16,6 +16,7 @@ from ..document import BBox, LayoutRegion, PageImage, Task, TextLine
 from .table_detect import looks_like_table, pdf_tables, table_runs
 from ..geometry import area, bbox_union, intersection
 from ..labels import Label
+from .form_rows import tables_without_columns_as_text
 from .give_back import FORMULA_PROSE_WORDS, PICTURE_PROSE_WORDS, peel_prose, text_region
 from .grid_text import promote_grid_text
 from .line_regions import assign_lines, attach_rows_to_tables, attach_strays, attach_word_rows_to_tables
@@ -168,6 +169,8 @@ def plan_regions(
         plan.strays = attach_rows_to_tables(plan.strays, boxes, plan.members, is_table)
     else:
         plan.strays = attach_word_rows_to_tables(plan.strays, boxes, plan.members, is_table)
+    if not lines_are_words:  # a scanned form boxed whole as a table, once its rows have joined
+        tables_without_columns_as_text(plan.found, plan.tasks, plan.members)
     accepts = [task in (Task.TEXT, Task.ABANDON) for task in plan.tasks]
     plan.strays = attach_strays(plan.strays, boxes, plan.members, accepts)
     plan.found = [LayoutRegion(box, r.label, r.native_label, r.score, r.polygon) for r, box in zip(plan.found, boxes)]
