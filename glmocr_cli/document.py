@@ -162,6 +162,7 @@ class LayoutRegion:
     native_label: str  # the detector's own class name
     score: float
     polygon: list[tuple[float, float]] | None = None
+    read_by_rows: bool = False  # a form boxed as a table: read as label and value rows (layout/form_rows.py)
 
 
 @dataclass

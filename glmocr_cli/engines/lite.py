@@ -25,7 +25,7 @@ from ..recognize.scripts.script_route import ScriptReading, ScriptRouter
 from ..recognize.scripts.bidi import read_lines, rtl_table
 from ..recognize.scripts.layer_check import layer_script, text_layer_garbled
 from ..layout.columns import side_by_side, text_columns
-from ..layout.form_rows import AS_ROWS, join_form_rows, pull_row_values
+from ..layout.form_rows import join_form_rows, pull_row_values
 from ..layout.line_regions import grow_to_lines
 from ..layout.panels import find_panels, split_by_panels
 from ..layout.region_plan import plan_regions
@@ -231,7 +231,7 @@ class LiteEngine:
                 region.image_png = png_bytes(image.crop(tuple(int(round(v)) for v in region.bbox)))
                 if region.task is Task.SKIP and region.lines:  # text in a figure is kept, apart from body text
                     region.content, region.confidence = rows_text(region.lines), mean_score(region.lines)
-            elif layout_region.native_label.endswith(AS_ROWS):  # a form boxed as a table: label and value rows
+            elif layout_region.read_by_rows:  # a form boxed as a table: label and value rows
                 region.content = rows_text(region.lines)
             else:
                 region.content = (

@@ -33,8 +33,6 @@ MAX_VALUE_WORDS = 6
 NOT_FORM_TEXT = {Label.FIGURE_TITLE, Label.HEADER, Label.FOOTER}
 # A table has rows spread over two or more of its columns; a form boxed as a table has at most one.
 MIN_COLUMN_ROWS = 2
-# native_label suffix of a table box read as text rows (the engine reads such a region row by row)
-AS_ROWS = "+rows"
 
 
 def _height(line: TextLine) -> float:
@@ -138,7 +136,9 @@ def tables_without_columns_as_text(found: list[LayoutRegion], tasks: list[Task],
     table) becomes a text region, read row by row so that a label stays with the value beside it."""
     for i, (region, task, lines) in enumerate(zip(found, tasks, members)):
         if task is Task.TABLE and lines and not has_columns(lines):
-            found[i] = LayoutRegion(region.bbox, "text", region.native_label + AS_ROWS, region.score, region.polygon)
+            found[i] = LayoutRegion(
+                region.bbox, Label.TEXT, region.native_label, region.score, region.polygon, read_by_rows=True
+            )
             tasks[i] = Task.TEXT
 
 
@@ -227,7 +227,7 @@ def pull_row_values(
             if not region.lines:
                 continue
             region.bbox = bbox_union([ln.bbox for ln in region.lines])
-            region.label, region.content = "text", read_rows(region.lines)
+            region.label, region.content = Label.TEXT, read_rows(region.lines)
             region.confidence = sum(ln.score for ln in region.lines) / len(region.lines)
         kept.append(region)
     return kept

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..document import BBox, LayoutRegion, PageImage, Task, TextLine
 from .table_detect import looks_like_table, pdf_tables, table_runs
@@ -173,5 +173,5 @@ def plan_regions(
         tables_without_columns_as_text(plan.found, plan.tasks, plan.members)
     accepts = [task in (Task.TEXT, Task.ABANDON) for task in plan.tasks]
     plan.strays = attach_strays(plan.strays, boxes, plan.members, accepts)
-    plan.found = [LayoutRegion(box, r.label, r.native_label, r.score, r.polygon) for r, box in zip(plan.found, boxes)]
+    plan.found = [replace(r, bbox=box) for r, box in zip(plan.found, boxes)]
     return plan
