@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 
 from ..document import PROBLEM_FLAGS, DocResult, Region, Task
 from ..recognize.script import dominant_script
-from ..text_patterns import BULLET_MARKS
+from ..text_patterns import HTML_BULLET, HTML_ENUMERATOR
 from .formula_numbers import merge_formula_numbers
 from .mathml import formula_html
 from .text_direction import direction, language_tag, region_language
@@ -80,16 +80,12 @@ def _figure(region: Region) -> str:
     return f'<figure><img alt="{html.escape(region.label)}" src="data:image/png;base64,{data}">{inside}</figure>'
 
 
-_BULLET = re.compile(rf"^\s*(?:[{BULLET_MARKS}*+]|-(?=\s))\s*")
-_NUMBERED = re.compile(r"^\s*(?:\d{1,3}|[a-zA-Z])[.)]\s+")
-
-
 def _list_html(content: str, attrs: str) -> str | None:
     """A text whose every line is a bulleted or numbered item, as <ul> or <ol>."""
     lines = [ln for ln in content.splitlines() if ln.strip()]
     if len(lines) < 2:
         return None
-    for pattern, tag in ((_BULLET, "ul"), (_NUMBERED, "ol")):
+    for pattern, tag in ((HTML_BULLET, "ul"), (HTML_ENUMERATOR, "ol")):
         if all(pattern.match(ln) for ln in lines):
             items = "".join(f"<li>{html.escape(pattern.sub('', ln).strip())}</li>" for ln in lines)
             return f"<{tag}{attrs}>{items}</{tag}>"

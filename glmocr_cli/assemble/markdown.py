@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 
 from ..document import DocResult, Region, Task
-from ..text_patterns import BULLET_MARKS
+from ..text_patterns import MARKDOWN_BULLET
 from .formula_numbers import merge_formula_numbers
 from .html import heading_text, sanitize_table
 
 DOUBT_FLAGS = ("unsupported-script", "unreadable-text", "low-confidence")
-BULLETS = re.compile(rf"^\s*(?:[{BULLET_MARKS}*]|-(?=\s)|o(?=\s))\s*")
 # A '<' that would open a tag, comment or declaration; the <sup>/<sub> that refine/words.py writes stay.
 RAW_HTML = re.compile(r"<(?!/?su[pb]>)(?=[A-Za-z/!?])")
 
@@ -59,7 +58,7 @@ def _text(region: Region) -> str:
         if region.kind == "list":  # the first item's indent is its nesting (a list continued from above)
             return _no_raw_html(region.rich.strip("\n").rstrip())
         return re.sub(r"^(#+)(\s)", r"\\\1\2", _no_raw_html(region.rich.strip()))
-    lines = [BULLETS.sub("- ", ln) if BULLETS.match(ln) else ln for ln in region.content.splitlines()]
+    lines = [MARKDOWN_BULLET.sub("- ", ln) if MARKDOWN_BULLET.match(ln) else ln for ln in region.content.splitlines()]
     text = _no_raw_html("\n".join(lines).strip())
     return re.sub(r"^(#+)(\s)", r"\\\1\2", text)
 

@@ -5,22 +5,20 @@ Rows that open with a bullet glyph are a list, whatever their font."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from itertools import groupby
 
 from ..document import DocResult, PageResult, Region, Task, TextLine
 from ..recognize.text_lines import bbox_union, group_into_rows
-from ..text_patterns import BULLET_MARKS
+from ..text_patterns import opens_with_bullet_glyph
 from .words import insert_after, is_styled, merge_runs, rows_of, share
 
 MIN_MONO_SHARE = 0.8
 BODY_LABELS = ("text", "reference_content", "abstract", "content", "aside_text")  # prose that may hold code rows
-_BULLET = re.compile(f"^[{BULLET_MARKS}]")
 
 
 def _bulleted(rows: list[list[TextLine]]) -> bool:
-    return sum(bool(_BULLET.match(row[0].text)) for row in rows) >= 0.5 * len(rows)
+    return sum(opens_with_bullet_glyph(row[0].text) for row in rows) >= 0.5 * len(rows)
 
 
 def _is_code(region: Region) -> bool:
@@ -34,7 +32,7 @@ def _is_code(region: Region) -> bool:
 
 def _mono_row(row: list[TextLine]) -> bool:
     chars = sum(len(ln.text) for ln in row) or 1
-    return sum(len(ln.text) for ln in row if ln.style.mono) / chars >= 0.95 and not _BULLET.match(row[0].text)
+    return sum(len(ln.text) for ln in row if ln.style.mono) / chars >= 0.95 and not opens_with_bullet_glyph(row[0].text)
 
 
 def _split_mixed(page: PageResult, region: Region) -> None:

@@ -8,17 +8,15 @@ document's title (level 1); the other heading styles get levels 2.. from the lar
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from ..document import DocResult, PageResult, Region, Task
 from ..recognize.text_lines import bbox_union
-from ..text_patterns import BULLET_MARKS
+from ..text_patterns import opens_like_list_item
 from .words import body_size, insert_after, is_styled, region_size, row_text, rows_of, share
 
 HEADING_LABELS = ("doc_title", "paragraph_title")
 MAX_HEADING_WORDS = 20
-_LIST_START = re.compile(rf"^\s*(?:[{BULLET_MARKS}*–-]|\(?\d{{1,3}}[.)]\s|\(?[a-z][.)]\s)")
 
 
 def _style_key(region: Region) -> tuple[float, bool, bool]:
@@ -31,7 +29,7 @@ def _looks_like_heading(region: Region, body: float, body_follows: bool = True) 
     text = region.content.strip()
     if not text or len(text.split()) > MAX_HEADING_WORDS or share(region, "mono") > 0.5:
         return False
-    if _LIST_START.match(text) or len(rows_of(region)) > 3:
+    if opens_like_list_item(text) or len(rows_of(region)) > 3:
         return False
     size, bold, italic = _style_key(region)
     emphasised = (bold or (italic and body_follows)) and size >= 0.95 * body

@@ -8,12 +8,8 @@ import re
 
 from ..document import DocResult, Region, Task, TextLine
 from ..recognize.text_lines import bbox_union
-from ..text_patterns import BULLET_MARKS
+from ..text_patterns import BULLET_MARKS, glued_bullet, is_bullet_word, is_enumerator_word
 from .words import indent_depths, is_styled, join_words, keep_regions, rows_of, vocabulary
-
-BULLET = re.compile(rf"^[{BULLET_MARKS}–—*-]$|^o$")
-NUMBERED = re.compile(r"^\(?(?:\d{1,3}|[a-z]|[ivxlc]{1,5})[.)]$", re.I)
-_GLUED = re.compile(rf"^([{BULLET_MARKS}])(\S.*)$")
 
 
 def _marker(row: list[TextLine]) -> tuple[str, str, list[TextLine]] | None:
@@ -22,15 +18,15 @@ def _marker(row: list[TextLine]) -> tuple[str, str, list[TextLine]] | None:
     word is looked at."""
     head = row[0]
     first, _, tail = head.text.strip().partition(" ")
-    glued = _GLUED.match(first)
+    glued = glued_bullet(first)
     if glued:  # '•Item' read as one word
-        first, tail = glued.group(1), f"{glued.group(2)} {tail}".strip()
-    elif not (BULLET.match(first) or NUMBERED.match(first)):
+        first, tail = glued[0], f"{glued[1]} {tail}".strip()
+    elif not (is_bullet_word(first) or is_enumerator_word(first)):
         return None
     rest = ([TextLine(head.bbox, tail, head.score, head.style)] if tail else []) + list(row[1:])
     if not rest:
         return None
-    number = re.sub(r"\D", "", first) if NUMBERED.match(first) else ""
+    number = re.sub(r"\D", "", first) if is_enumerator_word(first) else ""
     return (f"{number}." if number else "-"), first, rest
 
 
