@@ -186,6 +186,26 @@ class TextLine:
 
 
 @dataclass
+class InlineSpan:
+    """A run of a region's text set one way, as refine/ read it from the words' styles."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    script: str = ""  # "sup" / "sub": raised or lowered off the line
+    code: bool = False  # verbatim: a code block's text, spaces and line breaks as printed
+
+
+@dataclass
+class TextBlock:
+    """One paragraph of a region's text, or one list item (marker "-" or "1.", nested depth levels)."""
+
+    spans: list[InlineSpan]
+    marker: str = ""
+    depth: int = 0
+
+
+@dataclass
 class Region:
     """A recognised region of a page: what every writer reads."""
 
@@ -207,22 +227,28 @@ class Region:
     timings: dict[str, float] = field(default_factory=dict)
     stats: dict[str, Any] = field(default_factory=dict)  # tokens generated, drafts accepted, ...
     # Structure that refine/ found (assemble/ renders it): kind is "heading", "list", "code" or
-    # None; level is a heading's level (1 = title); rich is the content with inline Markdown
-    # (bold, italic, sup/sub; list items one per line as "  " * depth + marker + text; code verbatim).
+    # None; level is a heading's level (1 = title); blocks is the text as refine/ set it out
+    # (paragraphs and list items of styled spans, a code block verbatim), empty when the content
+    # says it all. NAME.json keeps it as Markdown, "rich".
     kind: str | None = None
     level: int | None = None
-    rich: str | None = None
+    blocks: list[TextBlock] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
+        from .assemble.rich_text import rich_markdown
+
         # By hand rather than dataclasses.asdict, which deep-copies every word of a text layer
         # (a third of the time spent writing a born-digital document).
-        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("image_png", "lines")}
+        skip = ("image_png", "lines", "blocks")
+        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in skip}
         data["task"] = self.task.value
         data["bbox"] = list(self.bbox)
         data["bbox_pt"] = list(self.bbox_pt) if self.bbox_pt else None
         data["flags"], data["timings"], data["stats"] = list(self.flags), dict(self.timings), dict(self.stats)
         data["lines"] = [line.to_json() for line in self.lines]
-        return {name: data[name] for name in self.__dataclass_fields__ if name != "image_png"}
+        data["rich"] = rich_markdown(self.blocks) if self.blocks else None
+        names = [("rich" if name == "blocks" else name) for name in self.__dataclass_fields__]
+        return {name: data[name] for name in names if name != "image_png"}
 
 
 @dataclass

@@ -12,6 +12,7 @@ from ..recognize.script import dominant_script
 from ..text_patterns import HTML_BULLET, HTML_ENUMERATOR
 from .formula_numbers import merge_formula_numbers
 from .mathml import formula_html
+from .rich_text import list_html
 from .text_direction import direction, language_tag, region_language
 
 _CSS = """body{font-family:Georgia,serif;max-width:52rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#222}
@@ -92,40 +93,6 @@ def _list_html(content: str, attrs: str) -> str | None:
     return None
 
 
-_RICH_ITEM = re.compile(r"^(?P<indent> *)(?P<mark>-|\d{1,3}\.) (?P<text>.*)$")
-
-
-def _inline(markdown: str) -> str:
-    text = html.escape(markdown)
-    text = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", text)
-    return re.sub(r"(?<![*\w])\*(?!\s)(.+?)(?<!\s)\*(?![*\w])", r"<em>\1</em>", text)
-
-
-def _rich_list_html(rich: str, attrs: str) -> str | None:
-    """refine/'s Markdown list (items nested by two spaces a level) as nested <ul>/<ol>; None when
-    it holds more than items (a lead-in or a paragraph after it)."""
-    items = [_RICH_ITEM.match(ln) for ln in rich.strip("\n").splitlines() if ln.strip()]
-    if not items or not all(items):
-        return None
-    out: list[str] = []
-    stack: list[str] = []  # open list tags, one per level
-    base = len(items[0]["indent"])  # a list continued from the page before may open nested
-    for item in items:
-        depth = min(max(0, len(item["indent"]) - base) // 2, len(stack))
-        while len(stack) > depth + 1:
-            out.append(f"</li></{stack.pop()}>")
-        if len(stack) == depth + 1:
-            out.append("</li>")
-        else:
-            tag = "ul" if item["mark"] == "-" else "ol"
-            out.append(f"<{tag}{attrs if not stack else ''}>")
-            stack.append(tag)
-        out.append(f"<li>{_inline(item['text'])}")
-    while stack:
-        out.append(f"</li></{stack.pop()}>")
-    return "".join(out)
-
-
 def _language_attrs(region: Region, page_lang: str | None) -> str:
     """lang and dir where a region differs from the page (right-to-left text always says so)."""
     lang, direction_ = region_language(region)
@@ -168,7 +135,7 @@ def _region_html(region: Region, page_lang: str | None = None, number: str | Non
     if problems:  # text a reader should doubt; notes such as "furniture" are not shown as doubts
         css = f"{css} flag".strip()
         return f'<p class="{css}" title="{html.escape(", ".join(problems))}"{attrs}>{text}</p>'
-    listed = (_rich_list_html(region.rich, attrs) if region.kind == "list" and region.rich else None) or _list_html(
+    listed = (list_html(region.blocks, attrs) if region.kind == "list" and region.blocks else None) or _list_html(
         region.content, attrs + (f' class="{css}"' if css else "")
     )
     if listed:

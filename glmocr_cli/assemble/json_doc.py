@@ -11,6 +11,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from ..document import DocResult, PageResult, Region, Task, TextLine
+from .rich_text import blocks_from_rich
 
 
 def render_json(doc: DocResult) -> str:
@@ -56,6 +57,7 @@ def _region(data: dict) -> Region:
     region.bbox = tuple(region.bbox)
     region.bbox_pt = tuple(region.bbox_pt) if region.bbox_pt else None
     region.lines = [TextLine(tuple(line["bbox"]), line["text"], line["score"]) for line in region.lines]
+    region.blocks = blocks_from_rich(data.get("rich"), region.kind)
     return region
 
 

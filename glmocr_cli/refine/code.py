@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 from itertools import groupby
 
-from ..document import DocResult, PageResult, Region, Task, TextLine
+from ..document import DocResult, InlineSpan, PageResult, Region, Task, TextBlock, TextLine
 from ..recognize.text_lines import bbox_union, group_into_rows
 from ..text_patterns import opens_with_bullet_glyph
 from .words import insert_after, is_styled, merge_runs, rows_of, share
@@ -81,10 +81,14 @@ def _verbatim(region: Region) -> str:
     return "\n".join(out)
 
 
+def _set_verbatim(region: Region) -> None:
+    region.content = _verbatim(region)
+    region.blocks = [TextBlock([InlineSpan(region.content, code=True)])]
+
+
 def _merge_runs(page: PageResult) -> None:
     def absorb(previous: Region, _: Region) -> None:
-        previous.rich = _verbatim(previous)
-        previous.content = previous.rich
+        _set_verbatim(previous)
 
     merge_runs(page, lambda previous, region: previous.kind == "code" and region.kind == "code", absorb)
 
@@ -97,7 +101,6 @@ def find_code(doc: DocResult) -> DocResult:
         for region in page.regions:
             if _is_code(region):
                 region.kind, region.label = "code", "algorithm"
-                region.rich = _verbatim(region)
-                region.content = region.rich
+                _set_verbatim(region)
         _merge_runs(page)
     return doc

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from ..document import DocResult, PageResult, Region, Task, TextLine
+from ..document import DocResult, InlineSpan, PageResult, Region, Task, TextBlock, TextLine
 from .words import indent_depths, merge_runs, rows_of, row_text
 
 LEADER = re.compile(r"^(?P<title>.*?\S)\s*(?:[.·…]\s*){3,}\s*(?P<page>\d{1,4}|[ivxlcdm]{1,6})$", re.IGNORECASE)
@@ -55,7 +55,7 @@ def find_contents(doc: DocResult) -> DocResult:
         for region, entries in found:
             lines = [(next(depths), text) for _, text in entries]
             region.kind, region.label = "list", "content"
-            region.rich = "\n".join(f"{'  ' * depth}- {text}" for depth, text in lines)
+            region.blocks = [TextBlock([InlineSpan(text)], "-", depth) for depth, text in lines]
             region.content = "\n".join(text for _, text in lines)
         _merge_adjacent(page, [region for region, _ in found])
     return doc
@@ -66,7 +66,7 @@ def _merge_adjacent(page: PageResult, contents: list[Region]) -> None:
     marked = {id(r) for r in contents}
 
     def absorb(previous: Region, region: Region) -> None:
-        previous.rich += "\n" + region.rich
+        previous.blocks = previous.blocks + region.blocks
         previous.content += "\n" + region.content
 
     merge_runs(page, lambda previous, region: id(previous) in marked and id(region) in marked, absorb)
