@@ -1,5 +1,6 @@
 """Rules that make up for the lite layout model's coarseness (CDLA has ten classes, PP-DocLayout-V3
-has twenty-five): each takes the page's regions and fixes one thing."""
+has twenty-five): each takes the page's regions and fixes one thing. Page numbers and the document's
+title are decided in refine/ (furniture.py, headings.py), for every engine alike."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import re
 
 from ..document import LayoutRegion, Region, Task, TextLine
 from ..recognize.text_lines import area, intersection
-from ..text_patterns import PAGE_NUMBER
 
 TEXT_LIKE = {
     "text",
@@ -48,32 +48,6 @@ def label_formula_numbers(regions: list[Region], tasks: dict[str, Task]) -> None
             centre = (region.bbox[1] + region.bbox[3]) / 2
             if any(f.bbox[1] <= centre <= f.bbox[3] for f in formulas):
                 region.label, region.task = "formula_number", tasks.get("formula_number", Task.TEXT)
-
-
-def label_page_numbers(regions: list[Region], page_height: int, tasks: dict[str, Task], margin: float = 0.1) -> None:
-    """A short number alone in the top or bottom margin is a page number, not body text."""
-    for region in regions:
-        in_margin = region.bbox[3] < margin * page_height or region.bbox[1] > (1 - margin) * page_height
-        if in_margin and region.task is Task.TEXT and PAGE_NUMBER.match(region.content.strip() or "-"):
-            region.label, region.task = "number", tasks.get("number", Task.ABANDON)
-
-
-def promote_document_title(regions: list[Region], page_height: int) -> None:
-    """CDLA has one title class: a title near the top of page 1 whose letters are clearly larger than
-    the body text's is the document's title."""
-
-    def letter_height(r: Region) -> float:
-        return max((ln.bbox[3] - ln.bbox[1] for ln in r.lines), default=r.bbox[3] - r.bbox[1])
-
-    body = sorted(ln.bbox[3] - ln.bbox[1] for r in regions if r.label == "text" for ln in r.lines)
-    if not body:
-        return
-    body_height = body[len(body) // 2]
-    titles = [r for r in regions if r.label == "paragraph_title" and r.bbox[1] < 0.4 * page_height]
-    if titles:
-        tallest = max(titles, key=letter_height)
-        if letter_height(tallest) > 1.3 * body_height:
-            tallest.label = "doc_title"
 
 
 def mean_score(lines: list[TextLine]) -> float | None:

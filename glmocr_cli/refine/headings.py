@@ -118,8 +118,8 @@ def find_headings(doc: DocResult) -> DocResult:
     if not body:  # no text layer: the layout model's labels, side headings by shape; the title first
         for page in doc.pages:
             _side_headings_by_shape(page)
-        title = _title(doc.pages[0], 0.0) if doc.pages and doc.pages[0].index == 0 else None
-        if title is not None and not any(r.label == "doc_title" for r in doc.pages[0].regions):
+        title = document_title(doc, styled=False)
+        if title is not None:
             title.label = "doc_title"
         for page in doc.pages:
             for region in page.regions:
@@ -149,7 +149,7 @@ def find_headings(doc: DocResult) -> DocResult:
         for r in p.regions
         if r.task is Task.TEXT and r.label in HEADING_LABELS and r.content.strip()
     ]
-    title = _title(doc.pages[0], body) if doc.pages and doc.pages[0].index == 0 else None
+    title = document_title(doc, styled=True)
     styles = sorted({_style_key(r) for r in headings if r is not title}, key=lambda k: (-k[0], not k[1], not k[2]))
     for region in headings:
         region.kind = "heading"
@@ -169,15 +169,42 @@ def _next_region(page: PageResult, region: Region) -> Region | None:
     return ordered[k + 1] if k is not None and k + 1 < len(ordered) else None
 
 
-def _title(page: PageResult, body: float) -> Region | None:
-    """The first heading on page 1 when no body text stands above it."""
+def document_title(doc: DocResult, styled: bool) -> Region | None:
+    """The document's title, the one place it is decided: a heading on page 1.
+
+    With a text layer, the first heading on page 1 when no body text stands above it (whatever the
+    layout model called it: sizes tell the headings apart). Read by OCR, a title the layout model
+    found stands (None: nothing to change); else, as a layout model with one title class cannot
+    tell, the tallest heading in the top 40% of the page whose letters are clearly larger than the
+    body text's; else the first heading with no body text above it."""
+    page = doc.pages[0] if doc.pages and doc.pages[0].index == 0 else None
+    if page is None:
+        return None
+    if not styled:
+        if any(r.label == "doc_title" for r in page.regions):
+            return None
+        tallest = _tallest_heading(page)
+        if tallest is not None:
+            return tallest
     for region in page.ordered_regions():
         if region.task is not Task.TEXT or not region.content.strip():
             continue
-        if region.label in HEADING_LABELS:
-            return region
-        return None
+        return region if region.label in HEADING_LABELS else None
     return None
+
+
+def _tallest_heading(page: PageResult) -> Region | None:
+    """The tallest heading near the top of the page, when its letters are over 1.3 times the body's."""
+
+    def letter_height(r: Region) -> float:
+        return max((ln.bbox[3] - ln.bbox[1] for ln in r.lines), default=r.bbox[3] - r.bbox[1])
+
+    body = sorted(ln.bbox[3] - ln.bbox[1] for r in page.regions if r.label == "text" for ln in r.lines)
+    titles = [r for r in page.regions if r.label == "paragraph_title" and r.bbox[1] < 0.4 * page.height]
+    if not body or not titles:
+        return None
+    tallest = max(titles, key=letter_height)
+    return tallest if letter_height(tallest) > 1.3 * body[len(body) // 2] else None
 
 
 def _title_case_line(text: str) -> bool:
