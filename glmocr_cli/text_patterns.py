@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 
 # What a bullet is. A glyph of BULLET_MARKS opens a list item wherever a line starts with it, even
-# glued to its word ("•Item"). The ASCII and dash marks are bullets only by context: a dash or "*"
-# is a bullet as a word of its own, "+" and a lone "o" only in a line's text where the next word
-# follows a space ("o Item", the way OCR reads a hollow bullet).
+# glued to its word ("•Item"). A dash, "*", "+" or a lone "o" (OCR's hollow bullet) is one as a word
+# of its own, "*" in text read line by line also glued ("*Item"). The matchers below are the stages'
+# views of this one definition, each saying what it takes.
 BULLET_MARKS = "•·▪◦●○■□➢►▸‣⁃✓✔➤"
 DASH_MARKS = "–—-"
 # An item's number or letter: "1.", "(2)", "a)", "iv."
@@ -22,12 +22,12 @@ _GLYPH_FIRST = re.compile(f"^[{BULLET_MARKS}]")
 # A text that opens like a list item, for the stages that must not take one for something else (a
 # heading): any mark, even glued ("-Item"), or a short number or letter with a space after it.
 _ITEM_OPENING = re.compile(rf"^\s*(?:[{BULLET_MARKS}*–-]|\(?\d{{1,3}}[.)]\s|\(?[a-z][.)]\s)")
-# One printed line's bullet and the space after it, in text read line by line (the SDK's Markdown
-# turns them into "- "; HTML takes a text whose every line has one for a <ul>). They disagree on
-# "o" and "+", which changes no document of ours either way; kept as they were.
-MARKDOWN_BULLET = re.compile(rf"^\s*(?:[{BULLET_MARKS}*]|-(?=\s)|o(?=\s))\s*")
-HTML_BULLET = re.compile(rf"^\s*(?:[{BULLET_MARKS}*+]|-(?=\s))\s*")
-HTML_ENUMERATOR = re.compile(r"^\s*(?:\d{1,3}|[a-zA-Z])[.)]\s+")
+# One printed line's bullet and the space after it, in text read line by line (Markdown turns it
+# into "- "; HTML takes a text whose every line has one for a <ul>): a glyph or "*" even glued (OCR
+# reads "* Item" as "*Item"), "+", or a dash or lone "o" before a space. (Markdown took no "+" and
+# HTML no "o" before; one pattern for both changed none of the samples', dev's or dev2's outputs.)
+LINE_BULLET = re.compile(rf"^\s*(?:[{BULLET_MARKS}*+]|-(?=\s)|o(?=\s))\s*")
+LINE_ENUMERATOR = re.compile(r"^\s*(?:\d{1,3}|[a-zA-Z])[.)]\s+")
 
 
 def is_bullet_word(word: str) -> bool:

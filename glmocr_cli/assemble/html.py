@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 
 from ..document import PROBLEM_FLAGS, DocResult, Region, Task
 from ..recognize.script import dominant_script
-from ..text_patterns import HTML_BULLET, HTML_ENUMERATOR
+from ..text_patterns import LINE_BULLET, LINE_ENUMERATOR
 from .formula_numbers import merge_formula_numbers
 from .mathml import formula_html
 from .rich_text import list_html
@@ -86,7 +86,7 @@ def _list_html(content: str, attrs: str) -> str | None:
     lines = [ln for ln in content.splitlines() if ln.strip()]
     if len(lines) < 2:
         return None
-    for pattern, tag in ((HTML_BULLET, "ul"), (HTML_ENUMERATOR, "ol")):
+    for pattern, tag in ((LINE_BULLET, "ul"), (LINE_ENUMERATOR, "ol")):
         if all(pattern.match(ln) for ln in lines):
             items = "".join(f"<li>{html.escape(pattern.sub('', ln).strip())}</li>" for ln in lines)
             return f"<{tag}{attrs}>{items}</{tag}>"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..document import DocResult, Region, Task
-from ..text_patterns import MARKDOWN_BULLET
+from ..text_patterns import LINE_BULLET
 from .formula_numbers import merge_formula_numbers
 from .html import heading_text, sanitize_table
 from .rich_text import rich_markdown
@@ -66,7 +66,7 @@ def _text(region: Region) -> str:
         if region.kind == "list":  # the first item's indent is its nesting (a list continued from above)
             return _no_raw_html(rich.strip("\n").rstrip())
         return re.sub(r"^(#+)(\s)", r"\\\1\2", _no_raw_html(rich.strip()))
-    lines = [MARKDOWN_BULLET.sub("- ", ln) if MARKDOWN_BULLET.match(ln) else ln for ln in region.content.splitlines()]
+    lines = [LINE_BULLET.sub("- ", ln) if LINE_BULLET.match(ln) else ln for ln in region.content.splitlines()]
     text = _no_raw_html("\n".join(lines).strip())
     return re.sub(r"^(#+)(\s)", r"\\\1\2", text)
 
