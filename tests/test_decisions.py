@@ -1,12 +1,19 @@
-"""Each decision in one place (issue 20): the document's title and page numbers in refine/, for
-regions as an OCR engine reports them (no text-layer styles)."""
+"""Each decision in one place (issue 20): the document's title and page numbers in refine/ (for
+regions as an OCR engine reports them, no text-layer styles), and the styled spans refine/ sets a
+list out in, which Markdown, HTML and NAME.json each render."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
-from glmocr_cli.document import DocResult, PageResult, Region, Task, TextLine
+import pymupdf
+
+from glmocr_cli.assemble.html import render_html
+from glmocr_cli.assemble.markdown import render_markdown
+from glmocr_cli.document import DocResult, InlineSpan, PageResult, Region, Task, TextLine
 from glmocr_cli.refine import refine_document
+from helpers.refine_pages import doc_from_pdf, write_pdf
 
 
 def _region(order: int, label: str, text: str, top: float, letter: float, task: Task = Task.TEXT) -> Region:
@@ -61,3 +68,21 @@ def test_a_lone_number_at_the_page_edge_is_a_page_number_and_one_under_text_is_n
     regions = [*_body(0, 300), _region(4, "text", "17", 950, 20), _region(5, "text", "Signed below", 1040, 20)]
     doc = refine_document(_doc(regions))
     assert doc.pages[0].regions[4].label == "text"  # text between it and the edge: not a page number
+
+
+def test_refine_sets_list_items_out_as_styled_spans_that_markdown_html_and_json_render(tmp_path):
+    row = [("Install the ", "helv"), ("tool", "hebo"), (" first and read its ", "helv"), ("notes", "heit")]
+    items, x = [(90, 118, "-", "helv", 11)], 108.0
+    for text, font in row:
+        items.append((x, 118, text, font, 11))
+        x += pymupdf.get_text_length(text, fontname=font, fontsize=11)
+    items += [(90, 132, "-", "helv", 11), (108, 132, "Then run it on a page of plain text", "helv", 11)]
+    doc = refine_document(doc_from_pdf(write_pdf(tmp_path / "l.pdf", [items])))
+    region = next(r for r in doc.pages[0].regions if r.kind == "list")
+    first = region.blocks[0]
+    assert first.marker == "-" and InlineSpan("tool", bold=True) in first.spans
+    assert InlineSpan("notes", italic=True) in first.spans
+    assert "- Install the **tool** first and read its *notes*\n- Then run it" in render_markdown(doc)
+    assert "<ul><li>Install the <strong>tool</strong> first and read its <em>notes</em></li>" in render_html(doc)
+    stored = json.loads(json.dumps(doc.to_json()))["pages"][0]["regions"]
+    assert any(r["rich"] and r["rich"].startswith("- Install the **tool**") for r in stored)
