@@ -39,6 +39,7 @@ from ..recognize.text_lines import (
 from .lite_rules import (
     drop_duplicate_regions,
     label_formula_numbers,
+    label_page_numbers,
     mean_score,
 )
 from ..sources.documents import png_bytes
@@ -276,6 +277,7 @@ class LiteEngine:
             )
         if not use_text_layer:
             regions = join_form_rows(regions, rows_text, panels)
+        label_page_numbers(regions, image.height, self.tasks)
         label_formula_numbers(regions, self.tasks)
         scale = page.px_per_pt
         for region in regions:

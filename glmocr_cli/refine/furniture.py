@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 
 from ..document import DEFAULT_LABEL_TASKS, DocResult, PageResult, Region, Task
 from ..text_patterns import CAPTION, PAGE_NUMBER
@@ -26,6 +27,7 @@ from .words import body_size, is_styled, region_size, rows_of, share
 
 MARGIN = 0.12  # share of the page height that counts as top / bottom margin band
 NUMBER_MARGIN = 0.2  # a lone page number may sit a little further in
+LAYOUT_NUMBER_MARGIN = 0.1  # the lite engine's first pass: only the outer band, no edge test
 CAPTIONS = {"figure_caption", "table_caption", "figure_title", "table_title"}
 FURNITURE = {"header", "footer", "number", "header_image", "footer_image"}
 GAP_LINES = 1.0  # the gap between furniture and the body, in body letter heights
@@ -39,9 +41,13 @@ def _key(text: str) -> str:
 
 
 def _band(region: Region, page: PageResult, margin: float) -> str | None:
-    if region.bbox[3] < margin * page.height:
+    return _margin_band(region, page.height, margin)
+
+
+def _margin_band(region: Region, height: float, margin: float) -> str | None:
+    if region.bbox[3] < margin * height:
         return "top"
-    if region.bbox[1] > (1 - margin) * page.height:
+    if region.bbox[1] > (1 - margin) * height:
         return "bottom"
     return None
 
@@ -63,11 +69,11 @@ def _mark(region: Region, label: str, tasks: dict[str, Task] | None) -> None:
     region.flags.append("furniture")
 
 
-def _outermost(region: Region, page: PageResult, band: str) -> bool:
+def _outermost(region: Region, regions: Sequence[Region], band: str) -> bool:
     """No body text lies between the region and the page edge (a page number may: it is furniture too)."""
     others = [
         r
-        for r in page.regions
+        for r in regions
         if r is not region
         and r.task is Task.TEXT
         and r.label not in FURNITURE
@@ -106,12 +112,12 @@ def find_furniture(doc: DocResult, tasks: dict[str, Task] | None = None) -> DocR
             text = region.content.strip()
             if band and len(pages) >= 2 and len(seen[(band, _key(text))]) >= repeats:
                 _mark(region, "number" if PAGE_NUMBER.match(text) else "header" if band == "top" else "footer", tasks)
-            elif is_page_number(region, page):
+            elif is_page_number(region, page.regions, page.height):
                 _mark(region, "number", tasks)
             elif (
                 band
                 and region.task is Task.TEXT
-                and _outermost(region, page, band)
+                and _outermost(region, page.regions, band)
                 and _is_small_line(region, body, body_height)
                 and _set_apart(region, page, band, body_height)
             ):
@@ -127,13 +133,20 @@ def find_furniture(doc: DocResult, tasks: dict[str, Task] | None = None) -> DocR
     return doc
 
 
-def is_page_number(region: Region, page: PageResult) -> bool:
-    """A lone page number: a number ("12", "Page 3 of 9", "iv") in the top or bottom NUMBER_MARGIN of
-    the page with no body text between it and the page edge. The one place a page number is decided
-    without repetition. (The lite engine had a rule of its own, 10% margins and no edge test; dropping
-    it changed no output of samples, dev or dev2: every number it found, this rule found too.)"""
-    band = _band(region, page, NUMBER_MARGIN)
-    return band is not None and bool(PAGE_NUMBER.match(region.content.strip())) and _outermost(region, page, band)
+def is_page_number(
+    region: Region, regions: Sequence[Region], height: float, margin: float = NUMBER_MARGIN, edge: bool = True
+) -> bool:
+    """A lone page number: a number ("12", "Page 3 of 9", "iv") in the top or bottom `margin` of the
+    page and, with `edge`, no body text between it and the page edge: the one definition.
+
+    Two uses, both needed for the outputs. The lite engine (its layout models have no page-number
+    class) labels numbers in the outer LAYOUT_NUMBER_MARGIN, without the edge test, before it orders
+    the page and before whole_lines mends cut lines: called from refine/ instead, dev2/tables
+    eu-015_p2 changes (its '65%' cells at the foot of the page join their rows). Furniture's own
+    rule (NUMBER_MARGIN, with the edge test) finds a number further in and flags it as furniture."""
+    band = _margin_band(region, height, margin)
+    matches = band is not None and bool(PAGE_NUMBER.match(region.content.strip()))
+    return matches and (not edge or _outermost(region, regions, band))
 
 
 def _body(page: PageResult, but: Region | None = None) -> list[Region]:
