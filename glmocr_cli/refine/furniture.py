@@ -145,8 +145,9 @@ def is_page_number(
     eu-015_p2 changes (its '65%' cells at the foot of the page join their rows). Furniture's own
     rule (NUMBER_MARGIN, with the edge test) finds a number further in and flags it as furniture."""
     band = _margin_band(region, height, margin)
-    matches = band is not None and bool(PAGE_NUMBER.match(region.content.strip()))
-    return matches and (not edge or _outermost(region, regions, band))
+    if band is None or not PAGE_NUMBER.match(region.content.strip()):
+        return False
+    return not edge or _outermost(region, regions, band)
 
 
 def _body(page: PageResult, but: Region | None = None) -> list[Region]:
