@@ -14,6 +14,7 @@ from typing import Any
 from PIL import Image
 
 from .labels import Flag, FormulaSource, Kind, Label, TextSource
+from .spans import InlineSpan, TextBlock, rich_markdown  # noqa: F401  (spans are part of the document model)
 
 # PP-DocLayout-V3 label names, in the checkpoint's id order.
 LABELS: tuple[Label, ...] = tuple(Label)
@@ -216,17 +217,18 @@ class Region:
     timings: dict[str, float] = field(default_factory=dict)
     stats: dict[str, Any] = field(default_factory=dict)  # the recogniser's: tokens generated, drafts accepted, ...
     # Structure that refine/ found (assemble/ renders it): kind is a heading, a list, code or
-    # None; level is a heading's level (1 = title); rich is the content with inline Markdown
-    # (bold, italic, sup/sub; list items one per line as "  " * depth + marker + text; code verbatim).
+    # None; level is a heading's level (1 = title); blocks is the text as refine/ set it out
+    # (paragraphs and list items of styled spans, a code block verbatim), empty when the content
+    # says it all. NAME.json keeps it as Markdown, "rich".
     kind: Kind | None = None
     level: int | None = None
-    rich: str | None = None
+    blocks: list[TextBlock] = field(default_factory=list)
     reading: Reading = field(default_factory=Reading)  # serialised inside "stats"
 
     def to_json(self) -> dict[str, Any]:
         # By hand rather than dataclasses.asdict, which deep-copies every word of a text layer
         # (a third of the time spent writing a born-digital document).
-        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in NOT_SERIALISED}
+        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in (*NOT_SERIALISED, "blocks", "lines")}
         data["task"] = self.task.value
         data["bbox"] = list(self.bbox)
         data["bbox_pt"] = list(self.bbox_pt) if self.bbox_pt else None
@@ -235,11 +237,13 @@ class Region:
         data["lines"] = [line.to_json() for line in self.lines]
         for name in ("label", "text_source", "kind"):  # the plain strings, not the enum members
             data[name] = None if data[name] is None else str(data[name])
-        return {name: data[name] for name in self.__dataclass_fields__ if name not in NOT_SERIALISED}
+        data["rich"] = rich_markdown(self.blocks) if self.blocks else None
+        names = [("rich" if name == "blocks" else name) for name in self.__dataclass_fields__]
+        return {name: data[name] for name in names if name not in NOT_SERIALISED}
 
 
 # Region fields that are not keys of a region in NAME.json: crop bytes stay out, the reading goes
-# into "stats".
+# into "stats" (and the blocks are written as Markdown, "rich", in their place).
 NOT_SERIALISED = ("image_png", "reading")
 
 

@@ -1,13 +1,58 @@
 """Printed-text patterns that several stages recognise, kept in one place so they agree: list bullet
-marks, caption openers ("Figure 3:", "Listing 1") and page numbers ("12", "Page 3 of 9", "iv", "3-12")."""
+marks and enumerators, caption openers ("Figure 3:", "Listing 1") and page numbers ("12", "Page 3 of 9",
+"iv", "3-12")."""
 
 from __future__ import annotations
 
 import re
 
-# Marks that open a bulleted list item (dashes, "*" and a lone "o" depend on context and are added
-# by each pattern that accepts them).
+# What a bullet is. A glyph of BULLET_MARKS opens a list item wherever a line starts with it, even
+# glued to its word ("•Item"). A dash, "*", "+" or a lone "o" (OCR's hollow bullet) is one as a word
+# of its own, "*" in text read line by line also glued ("*Item"). The matchers below are the stages'
+# views of this one definition, each saying what it takes.
 BULLET_MARKS = "•·▪◦●○■□➢►▸‣⁃✓✔➤"
+DASH_MARKS = "–—-"
+# An item's number or letter: "1.", "(2)", "a)", "iv."
+ENUMERATOR = r"\(?(?:\d{1,3}|[a-z]|[ivxlc]{1,5})[.)]"
+
+_BULLET_WORD = re.compile(rf"^[{BULLET_MARKS}*{DASH_MARKS}]$|^o$")
+_ENUMERATOR_WORD = re.compile(rf"^{ENUMERATOR}$", re.I)
+_GLUED = re.compile(rf"^([{BULLET_MARKS}])(\S.*)$")
+_GLYPH_FIRST = re.compile(f"^[{BULLET_MARKS}]")
+# A text that opens like a list item, for the stages that must not take one for something else (a
+# heading): any mark, even glued ("-Item"), or a short number or letter with a space after it.
+_ITEM_OPENING = re.compile(rf"^\s*(?:[{BULLET_MARKS}*–-]|\(?\d{{1,3}}[.)]\s|\(?[a-z][.)]\s)")
+# One printed line's bullet and the space after it, in text read line by line (Markdown turns it
+# into "- "; HTML takes a text whose every line has one for a <ul>): a glyph or "*" even glued (OCR
+# reads "* Item" as "*Item"), "+", or a dash or lone "o" before a space. (Markdown took no "+" and
+# HTML no "o" before; one pattern for both changed none of the samples', dev's or dev2's outputs.)
+LINE_BULLET = re.compile(rf"^\s*(?:[{BULLET_MARKS}*+]|-(?=\s)|o(?=\s))\s*")
+LINE_ENUMERATOR = re.compile(r"^\s*(?:\d{1,3}|[a-zA-Z])[.)]\s+")
+
+
+def is_bullet_word(word: str) -> bool:
+    """A word that is a bullet mark alone: a glyph, a dash, '*', or a lone 'o' (OCR's hollow bullet)."""
+    return bool(_BULLET_WORD.match(word))
+
+
+def is_enumerator_word(word: str) -> bool:
+    """A word that numbers an item: '1.', '(2)', 'a)', 'iv.'."""
+    return bool(_ENUMERATOR_WORD.match(word))
+
+
+def glued_bullet(word: str) -> tuple[str, str] | None:
+    """'•Item' read as one word -> ('•', 'Item'); None when the word opens with no bullet glyph."""
+    match = _GLUED.match(word)
+    return (match.group(1), match.group(2)) if match else None
+
+
+def opens_with_bullet_glyph(text: str) -> bool:
+    return bool(_GLYPH_FIRST.match(text))
+
+
+def opens_like_list_item(text: str) -> bool:
+    return bool(_ITEM_OPENING.match(text))
+
 
 # A caption word, then a number (Arabic, or Roman in capitals, maybe with a letter: "3a", "IV"), then
 # a colon or dot, a space or the end: "Listing 1:", "Table 3 Results", "Fig. 2.4." but not "Table in".

@@ -15,7 +15,7 @@ from typing import Any, Union, get_args, get_origin, get_type_hints
 import pytest
 
 from glmocr_cli.assemble.json_doc import document_schema, load_document, render_json, validate_document
-from glmocr_cli.document import DocResult, PageResult, Reading, Region, Task, TextLine, TextStyle
+from glmocr_cli.document import DocResult, InlineSpan, PageResult, Reading, Region, Task, TextBlock, TextLine, TextStyle
 from glmocr_cli.labels import Flag, FormulaSource, Kind, Label, TextSource
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,13 +25,13 @@ ROOT = Path(__file__).resolve().parents[1]
 NOT_IN_JSON = {
     DocResult: {"output_stem", "key_values"},  # --extract answers go to NAME.kv.json
     PageResult: {"layout_vis_png", "upright_image", "key_values"},
-    Region: {"image_png", "reading"},
+    Region: {"image_png", "reading", "blocks"},
     TextLine: set(),
     TextStyle: set(),
     Reading: set(),
 }
 # Keys NAME.json computes rather than copies from a field.
-DERIVED = {DocResult: {"schema_version", "stats"}}
+DERIVED = {DocResult: {"schema_version", "stats"}, Region: {"rich"}}  # rich: the blocks as Markdown
 
 JSON_TYPE = {str: "string", int: "integer", float: "number", bool: "boolean", type(None): "null"}
 
@@ -58,7 +58,7 @@ def full_document() -> DocResult:
         stats={"tokens": 4, "decode_steps": 2, "draft_proposed": 2, "draft_accepted": 1, "finish_reason": "stop"},
         kind=Kind.HEADING,
         level=2,
-        rich="x<sup>2</sup>",
+        blocks=[TextBlock([InlineSpan("x"), InlineSpan("2", script="sup")])],
         reading=Reading(reader="tesseract:eng", script="latin", formula=FormulaSource.LATEX_FROM_GLYPHS),
     )
     page = PageResult(0, 100, 200, "pdf", 72, (100.0, 200.0), 90, [region], [Flag.DAMAGED], ["w"], {"render": 0.2})

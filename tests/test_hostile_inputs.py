@@ -22,7 +22,7 @@ from helpers.factories import text_pdf
 from glmocr_cli.assemble.markdown import render_markdown
 from glmocr_cli.config import Settings
 from glmocr_cli.display import shown
-from glmocr_cli.document import DocResult, PageResult, Region, Task
+from glmocr_cli.document import DocResult, InlineSpan, PageResult, Region, Task, TextBlock
 from glmocr_cli.extract import parse_key_spec
 from glmocr_cli.run.batch import DocOutcome
 from glmocr_cli.run.progress import PlainReporter, RichReporter
@@ -202,7 +202,15 @@ def test_markdown_escapes_raw_html_in_text_but_keeps_its_own_tables_and_marks():
         regions=[
             region(0, "paragraph_title", Task.TEXT, "Setup <img src=x onerror=alert(1)>"),
             region(1, "text", Task.TEXT, "Run <script>steal()</script> and <!-- hide this --> if a < b."),
-            region(2, "text", Task.TEXT, "", rich="E = mc<sup>2</sup> <iframe src=evil>"),
+            region(
+                2,
+                "text",
+                Task.TEXT,
+                "",
+                blocks=[
+                    TextBlock([InlineSpan("E = mc"), InlineSpan("2", script="sup"), InlineSpan(" <iframe src=evil>")])
+                ],
+            ),
             region(3, "table", Task.TABLE, "<table><tr><td>x <b>y</b></td></tr></table>"),
         ],
     )

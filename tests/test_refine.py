@@ -487,7 +487,7 @@ def test_ocr_lines_whose_bullets_were_not_read_still_make_items(tmp_path):
     region.bbox = (107.0, *region.bbox[1:])  # no room for markers: a plain paragraph
     for line in region.lines:
         line.style = None
-    region.kind = region.rich = None
+    region.kind, region.blocks = None, []
     assert "- " not in render_markdown(refine_document(doc))
 
 

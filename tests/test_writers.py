@@ -128,7 +128,7 @@ def test_json_loads_back_into_the_document_model_unchanged():
     from glmocr_cli.assemble.html import render_html
     from glmocr_cli.assemble.json_doc import load_document, render_json
     from glmocr_cli.assemble.markdown import render_markdown
-    from glmocr_cli.document import DocResult, PageResult, Reading, Region, Task, TextLine
+    from glmocr_cli.document import DocResult, InlineSpan, PageResult, Reading, Region, Task, TextBlock, TextLine
     from glmocr_cli.labels import FormulaSource, Label
 
     regions = [
@@ -163,12 +163,34 @@ def test_json_loads_back_into_the_document_model_unchanged():
         ),
         Region(3, 3, "image", "figure", Task.SKIP, (10, 250, 300, 400), 0.6, image_name="doc-page0001_region003.png"),
         Region(4, 4, "footer", "footer", Task.ABANDON, (10, 560, 300, 580), 0.5, "page 1"),
+        Region(5, 5, "text", "text", Task.TEXT, (10, 400, 300, 450), 0.9, "Needs: • E = mc2 • fast", kind="list"),
+        Region(6, 6, "algorithm", "text", Task.TEXT, (10, 450, 300, 500), 0.9, "x = 1\n  y = *p", kind="code"),
+        Region(7, 7, "text", "text", Task.TEXT, (10, 500, 300, 550), 0.9, "A bold word.\n\nNext one."),
+    ]
+    regions[5].blocks = [
+        TextBlock([InlineSpan("Needs:")]),
+        TextBlock(
+            [InlineSpan("E = mc"), InlineSpan("2", script="sup"), InlineSpan(" "), InlineSpan("mass", italic=True)], "-"
+        ),
+        TextBlock([InlineSpan("fast", bold=True, italic=True)], "1.", depth=1),
+    ]
+    regions[6].blocks = [TextBlock([InlineSpan("x = 1\n  y = *p", code=True)])]
+    regions[7].blocks = [
+        TextBlock([InlineSpan("A "), InlineSpan("bold word", bold=True), InlineSpan(".")]),
+        TextBlock([InlineSpan("Next one.")]),
     ]
     page = PageResult(
         0, 420, 595, "pdf", 72, (420.0, 595.0), 0, regions, flags=["damaged"], warnings=["w"], timings={"render": 0.1}
     )
     doc = DocResult(Path("/in/doc.pdf"), Path("doc.pdf"), "ab" * 32, [page], {"name": "lite"}, {"dpi": 72})
-    back = load_document(json.loads(render_json(doc)))
+    stored = json.loads(render_json(doc))
+    assert [r["rich"] for r in stored["pages"][0]["regions"][5:]] == [
+        "Needs:\n\n- E = mc<sup>2</sup> *mass*\n  1. ***fast***",
+        "x = 1\n  y = *p",
+        "A **bold word**.\n\nNext one.",
+    ]  # the spans as Markdown, as NAME.json has always written them
+    back = load_document(stored)
+    assert [r.blocks for r in back.pages[0].regions] == [r.blocks for r in regions]
     assert render_json(back) == render_json(doc)
     assert render_markdown(back) == render_markdown(doc) and render_html(back) == render_html(doc)
     assert back.pages[0].regions[2].task is Task.FORMULA and back.pages[0].size_pt == (420.0, 595.0)

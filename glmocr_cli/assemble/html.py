@@ -10,9 +10,10 @@ from html.parser import HTMLParser
 from ..document import PROBLEM_FLAGS, DocResult, Region, Task
 from ..scripts import dominant_script
 from ..labels import Flag, Kind, Label
-from ..text_patterns import BULLET_MARKS
+from ..text_patterns import LINE_BULLET, LINE_ENUMERATOR
 from .formula_numbers import merge_formula_numbers
 from .mathml import formula_html
+from .rich_text import list_html
 from .text_direction import direction, language_tag, region_language
 
 _CSS = """body{font-family:Georgia,serif;max-width:52rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#222}
@@ -81,54 +82,16 @@ def _figure(region: Region) -> str:
     return f'<figure><img alt="{html.escape(region.label)}" src="data:image/png;base64,{data}">{inside}</figure>'
 
 
-_BULLET = re.compile(rf"^\s*(?:[{BULLET_MARKS}*+]|-(?=\s))\s*")
-_NUMBERED = re.compile(r"^\s*(?:\d{1,3}|[a-zA-Z])[.)]\s+")
-
-
 def _list_html(content: str, attrs: str) -> str | None:
     """A text whose every line is a bulleted or numbered item, as <ul> or <ol>."""
     lines = [ln for ln in content.splitlines() if ln.strip()]
     if len(lines) < 2:
         return None
-    for pattern, tag in ((_BULLET, "ul"), (_NUMBERED, "ol")):
+    for pattern, tag in ((LINE_BULLET, "ul"), (LINE_ENUMERATOR, "ol")):
         if all(pattern.match(ln) for ln in lines):
             items = "".join(f"<li>{html.escape(pattern.sub('', ln).strip())}</li>" for ln in lines)
             return f"<{tag}{attrs}>{items}</{tag}>"
     return None
-
-
-_RICH_ITEM = re.compile(r"^(?P<indent> *)(?P<mark>-|\d{1,3}\.) (?P<text>.*)$")
-
-
-def _inline(markdown: str) -> str:
-    text = html.escape(markdown)
-    text = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", text)
-    return re.sub(r"(?<![*\w])\*(?!\s)(.+?)(?<!\s)\*(?![*\w])", r"<em>\1</em>", text)
-
-
-def _rich_list_html(rich: str, attrs: str) -> str | None:
-    """refine/'s Markdown list (items nested by two spaces a level) as nested <ul>/<ol>; None when
-    it holds more than items (a lead-in or a paragraph after it)."""
-    items = [_RICH_ITEM.match(ln) for ln in rich.strip("\n").splitlines() if ln.strip()]
-    if not items or not all(items):
-        return None
-    out: list[str] = []
-    stack: list[str] = []  # open list tags, one per level
-    base = len(items[0]["indent"])  # a list continued from the page before may open nested
-    for item in items:
-        depth = min(max(0, len(item["indent"]) - base) // 2, len(stack))
-        while len(stack) > depth + 1:
-            out.append(f"</li></{stack.pop()}>")
-        if len(stack) == depth + 1:
-            out.append("</li>")
-        else:
-            tag = "ul" if item["mark"] == "-" else "ol"
-            out.append(f"<{tag}{attrs if not stack else ''}>")
-            stack.append(tag)
-        out.append(f"<li>{_inline(item['text'])}")
-    while stack:
-        out.append(f"</li></{stack.pop()}>")
-    return "".join(out)
 
 
 def _language_attrs(region: Region, page_lang: str | None) -> str:
@@ -173,7 +136,7 @@ def _region_html(region: Region, page_lang: str | None = None, number: str | Non
     if problems:  # text a reader should doubt; notes such as "furniture" are not shown as doubts
         css = f"{css} flag".strip()
         return f'<p class="{css}" title="{html.escape(", ".join(problems))}"{attrs}>{text}</p>'
-    listed = (_rich_list_html(region.rich, attrs) if region.kind == Kind.LIST and region.rich else None) or _list_html(
+    listed = (list_html(region.blocks, attrs) if region.kind == Kind.LIST and region.blocks else None) or _list_html(
         region.content, attrs + (f' class="{css}"' if css else "")
     )
     if listed:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..document import DocResult, PageResult, Reading, Region, Task, TextLine
 from ..labels import Flag, FormulaSource, Kind, Label, TextSource
+from ..spans import blocks_from_rich
 
 
 def render_json(doc: DocResult) -> str:
@@ -74,6 +75,7 @@ def _region(data: dict) -> Region:
     region.bbox = tuple(region.bbox)
     region.bbox_pt = tuple(region.bbox_pt) if region.bbox_pt else None
     region.lines = [TextLine(tuple(line["bbox"]), line["text"], line["score"]) for line in region.lines]
+    region.blocks = blocks_from_rich(data.get("rich"), region.kind)
     return region
 
 

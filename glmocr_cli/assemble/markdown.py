@@ -6,13 +6,13 @@ import re
 
 from ..document import DocResult, Region, Task
 from ..labels import Flag, FormulaSource, Kind, Label
-from ..text_patterns import BULLET_MARKS
+from ..text_patterns import LINE_BULLET
 from .formula_numbers import merge_formula_numbers
 from .html import heading_text, sanitize_table
+from ..spans import rich_markdown
 
 DOUBT_FLAGS = (Flag.UNSUPPORTED_SCRIPT, Flag.UNREADABLE_TEXT, Flag.LOW_CONFIDENCE)
-BULLETS = re.compile(rf"^\s*(?:[{BULLET_MARKS}*]|-(?=\s)|o(?=\s))\s*")
-# A '<' that would open a tag, comment or declaration; the <sup>/<sub> that refine/words.py writes stay.
+# A "<" that would open a tag, comment or declaration; the <sup>/<sub> of refine's spans stay.
 RAW_HTML = re.compile(r"<(?!/?su[pb]>)(?=[A-Za-z/!?])")
 
 
@@ -22,10 +22,15 @@ def _no_raw_html(text: str) -> str:
     return RAW_HTML.sub("&lt;", text)
 
 
+def _rich(region: Region) -> str:
+    """The text as refine/ set it out, in Markdown ("" when refine/ left the content as it is)."""
+    return rich_markdown(region.blocks) if region.blocks else ""
+
+
 def _heading(region: Region) -> str:
     """A heading at the level the refine stage found, else by label; as the SDK's formatter, the model's
     own '#' marks (and a paragraph title's bullet) are dropped."""
-    text = _no_raw_html(heading_text(region.rich or region.content, region.label))
+    text = _no_raw_html(heading_text(_rich(region) or region.content, region.label))
     if region.kind == Kind.HEADING and region.level:
         return f"{'#' * region.level} {text}"
     return f"# {text}" if region.label == Label.DOC_TITLE else f"## {text}"
@@ -51,16 +56,18 @@ def _formula(region: Region, image_dir: str, tag: str | None) -> str:
 
 
 def _code(region: Region) -> str:
-    fence = "````" if "```" in region.rich else "```"
-    return f"{fence}\n{region.rich}\n{fence}"
+    text = _rich(region)
+    fence = "````" if "```" in text else "```"
+    return f"{fence}\n{text}\n{fence}"
 
 
 def _text(region: Region) -> str:
-    if region.rich:  # refine/ built it: list items and inline emphasis already in Markdown
+    rich = _rich(region)
+    if rich:  # refine/ set it out: list items and inline emphasis
         if region.kind == Kind.LIST:  # the first item's indent is its nesting (a list continued from above)
-            return _no_raw_html(region.rich.strip("\n").rstrip())
-        return re.sub(r"^(#+)(\s)", r"\\\1\2", _no_raw_html(region.rich.strip()))
-    lines = [BULLETS.sub("- ", ln) if BULLETS.match(ln) else ln for ln in region.content.splitlines()]
+            return _no_raw_html(rich.strip("\n").rstrip())
+        return re.sub(r"^(#+)(\s)", r"\\\1\2", _no_raw_html(rich.strip()))
+    lines = [LINE_BULLET.sub("- ", ln) if LINE_BULLET.match(ln) else ln for ln in region.content.splitlines()]
     text = _no_raw_html("\n".join(lines).strip())
     return re.sub(r"^(#+)(\s)", r"\\\1\2", text)
 
@@ -82,7 +89,7 @@ def _blocks(doc: DocResult, image_dir: str, keep_furniture: bool) -> list[tuple[
                 region.kind == Kind.HEADING or region.label in (Label.DOC_TITLE, Label.PARAGRAPH_TITLE)
             ) and region.content:
                 block = _heading(region)
-            elif region.kind == Kind.CODE and region.rich:
+            elif region.kind == Kind.CODE and _rich(region):
                 block = _code(region)
             elif region.task is Task.TABLE:
                 block = sanitize_table(region.content.strip())  # table tags and spans only

@@ -36,7 +36,6 @@ from .lite_rules import (
     label_formula_numbers,
     label_page_numbers,
     mean_score,
-    promote_document_title,
 )
 from ..sources.documents import png_bytes
 from ..writers.output_paths import crop_file_name
@@ -278,8 +277,6 @@ class LiteEngine:
             regions = join_form_rows(pull_row_values(regions, rows_text, panels), rows_text, panels)
         label_page_numbers(regions, image.height, self.tasks)
         label_formula_numbers(regions, self.tasks)
-        if page.index == 0:
-            promote_document_title(regions, image.height)
         scale = page.px_per_pt
         for region in regions:
             if scale:

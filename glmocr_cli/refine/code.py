@@ -5,14 +5,13 @@ Rows that open with a bullet glyph are a list, whatever their font."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from itertools import groupby
 
-from ..document import DocResult, PageResult, Reading, Region, Task, TextLine
+from ..document import DocResult, InlineSpan, PageResult, Reading, Region, Task, TextBlock, TextLine
 from ..geometry import bbox_union, group_into_rows
 from ..labels import Kind, Label
-from ..text_patterns import BULLET_MARKS
+from ..text_patterns import opens_with_bullet_glyph
 from .words import insert_after, is_styled, merge_runs, rows_of, share
 
 MIN_MONO_SHARE = 0.8
@@ -23,11 +22,10 @@ BODY_LABELS = (
     Label.CONTENT,
     Label.ASIDE_TEXT,
 )  # prose that may hold code rows
-_BULLET = re.compile(f"^[{BULLET_MARKS}]")
 
 
 def _bulleted(rows: list[list[TextLine]]) -> bool:
-    return sum(bool(_BULLET.match(row[0].text)) for row in rows) >= 0.5 * len(rows)
+    return sum(opens_with_bullet_glyph(row[0].text) for row in rows) >= 0.5 * len(rows)
 
 
 def _is_code(region: Region) -> bool:
@@ -41,7 +39,7 @@ def _is_code(region: Region) -> bool:
 
 def _mono_row(row: list[TextLine]) -> bool:
     chars = sum(len(ln.text) for ln in row) or 1
-    return sum(len(ln.text) for ln in row if ln.style.mono) / chars >= 0.95 and not _BULLET.match(row[0].text)
+    return sum(len(ln.text) for ln in row if ln.style.mono) / chars >= 0.95 and not opens_with_bullet_glyph(row[0].text)
 
 
 def _split_mixed(page: PageResult, region: Region) -> None:
@@ -91,10 +89,14 @@ def _verbatim(region: Region) -> str:
     return "\n".join(out)
 
 
+def _set_verbatim(region: Region) -> None:
+    region.content = _verbatim(region)
+    region.blocks = [TextBlock([InlineSpan(region.content, code=True)])]
+
+
 def _merge_runs(page: PageResult) -> None:
     def absorb(previous: Region, _: Region) -> None:
-        previous.rich = _verbatim(previous)
-        previous.content = previous.rich
+        _set_verbatim(previous)
 
     merge_runs(page, lambda previous, region: previous.kind == Kind.CODE and region.kind == Kind.CODE, absorb)
 
@@ -107,6 +109,5 @@ def find_code(doc: DocResult, tasks: dict[str, Task] | None = None) -> None:
         for region in page.regions:
             if _is_code(region):
                 region.kind, region.label = Kind.CODE, Label.ALGORITHM
-                region.rich = _verbatim(region)
-                region.content = region.rich
+                _set_verbatim(region)
         _merge_runs(page)

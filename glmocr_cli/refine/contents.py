@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from ..document import DocResult, PageResult, Region, Task, TextLine
+from ..document import DocResult, InlineSpan, PageResult, Region, Task, TextBlock, TextLine
 from ..labels import Kind, Label
 from .words import indent_depths, merge_runs, rows_of, row_text
 
@@ -56,7 +56,7 @@ def find_contents(doc: DocResult, tasks: dict[str, Task] | None = None) -> None:
         for region, entries in found:
             lines = [(next(depths), text) for _, text in entries]
             region.kind, region.label = Kind.LIST, Label.CONTENT
-            region.rich = "\n".join(f"{'  ' * depth}- {text}" for depth, text in lines)
+            region.blocks = [TextBlock([InlineSpan(text)], "-", depth) for depth, text in lines]
             region.content = "\n".join(text for _, text in lines)
         _merge_adjacent(page, [region for region, _ in found])
 
@@ -66,7 +66,7 @@ def _merge_adjacent(page: PageResult, contents: list[Region]) -> None:
     marked = {id(r) for r in contents}
 
     def absorb(previous: Region, region: Region) -> None:
-        previous.rich += "\n" + region.rich
+        previous.blocks = previous.blocks + region.blocks
         previous.content += "\n" + region.content
 
     merge_runs(page, lambda previous, region: id(previous) in marked and id(region) in marked, absorb)

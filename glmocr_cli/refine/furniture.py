@@ -1,7 +1,7 @@
 """Running headers, footers and page numbers by evidence: text that repeats across pages in the same
 margin band, a lone number at the page's edge, and a small line above everything else. A region the
 layout model called a header but that is set larger or bolder than the body and does not repeat is
-the document's title or a heading, not furniture.
+a heading, not furniture (headings.document_title decides whether it is the document's title).
 
 On one page (nothing to repeat) a line is furniture when all of these hold, in geometry:
 - it lies in the top or bottom margin band (MARGIN of the page height) with no body text between it
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 
 from ..document import DEFAULT_LABEL_TASKS, DocResult, PageResult, Region, Task
 from ..labels import Flag, Label
@@ -27,6 +28,7 @@ from .words import body_size, is_styled, region_size, rows_of, share
 
 MARGIN = 0.12  # share of the page height that counts as top / bottom margin band
 NUMBER_MARGIN = 0.2  # a lone page number may sit a little further in
+LAYOUT_NUMBER_MARGIN = 0.1  # the lite engine's first pass: only the outer band, no edge test
 CAPTIONS = {"figure_caption", "table_caption", "figure_title", "table_title"}
 FURNITURE = {Label.HEADER, Label.FOOTER, Label.NUMBER, Label.HEADER_IMAGE, Label.FOOTER_IMAGE}
 GAP_LINES = 1.0  # the gap between furniture and the body, in body letter heights
@@ -40,9 +42,13 @@ def _key(text: str) -> str:
 
 
 def _band(region: Region, page: PageResult, margin: float) -> str | None:
-    if region.bbox[3] < margin * page.height:
+    return _margin_band(region, page.height, margin)
+
+
+def _margin_band(region: Region, height: float, margin: float) -> str | None:
+    if region.bbox[3] < margin * height:
         return "top"
-    if region.bbox[1] > (1 - margin) * page.height:
+    if region.bbox[1] > (1 - margin) * height:
         return "bottom"
     return None
 
@@ -64,11 +70,11 @@ def _mark(region: Region, label: Label, tasks: dict[str, Task] | None) -> None:
     region.flags.append(Flag.FURNITURE)
 
 
-def _outermost(region: Region, page: PageResult, band: str) -> bool:
+def _outermost(region: Region, regions: Sequence[Region], band: str) -> bool:
     """No body text lies between the region and the page edge (a page number may: it is furniture too)."""
     others = [
         r
-        for r in page.regions
+        for r in regions
         if r is not region
         and r.task is Task.TEXT
         and r.label not in FURNITURE
@@ -104,20 +110,15 @@ def find_furniture(doc: DocResult, tasks: dict[str, Task] | None = None) -> None
             if not _textual(region):
                 continue
             band = _band(region, page, MARGIN)
-            number_band = _band(region, page, NUMBER_MARGIN)
             text = region.content.strip()
             if band and len(pages) >= 2 and len(seen[(band, _key(text))]) >= repeats:
-                _mark(
-                    region,
-                    Label.NUMBER if PAGE_NUMBER.match(text) else Label.HEADER if band == "top" else Label.FOOTER,
-                    tasks,
-                )
-            elif number_band and PAGE_NUMBER.match(text) and _outermost(region, page, number_band):
+                _mark(region, Label.NUMBER if PAGE_NUMBER.match(text) else Label.HEADER if band == "top" else Label.FOOTER, tasks)
+            elif is_page_number(region, page.regions, page.height):
                 _mark(region, Label.NUMBER, tasks)
             elif (
                 band
                 and region.task is Task.TEXT
-                and _outermost(region, page, band)
+                and _outermost(region, page.regions, band)
                 and _is_small_line(region, body, body_height)
                 and _set_apart(region, page, band, body_height)
             ):
@@ -128,8 +129,25 @@ def find_furniture(doc: DocResult, tasks: dict[str, Task] | None = None) -> None
                 and not (band and len(seen[(band, _key(text))]) >= 2)
                 and (_stands_out(region, body, body_height) or _opens_the_document(region, page, len(pages)))
             ):
-                region.label, region.task = Label.PARAGRAPH_TITLE, Task.TEXT  # a title, not a running header
+                region.label, region.task = Label.PARAGRAPH_TITLE, Task.TEXT  # a heading, not a running header
         _keep_lone_text(page, seen, tasks)
+
+
+def is_page_number(
+    region: Region, regions: Sequence[Region], height: float, margin: float = NUMBER_MARGIN, edge: bool = True
+) -> bool:
+    """A lone page number: a number ("12", "Page 3 of 9", "iv") in the top or bottom `margin` of the
+    page and, with `edge`, no body text between it and the page edge: the one definition.
+
+    Two uses, both needed for the outputs. The lite engine (its layout models have no page-number
+    class) labels numbers in the outer LAYOUT_NUMBER_MARGIN, without the edge test, before it orders
+    the page and before whole_lines mends cut lines: called from refine/ instead, dev2/tables
+    eu-015_p2 changes (its '65%' cells at the foot of the page join their rows). Furniture's own
+    rule (NUMBER_MARGIN, with the edge test) finds a number further in and flags it as furniture."""
+    band = _margin_band(region, height, margin)
+    if band is None or not PAGE_NUMBER.match(region.content.strip()):
+        return False
+    return not edge or _outermost(region, regions, band)
 
 
 def _body(page: PageResult, but: Region | None = None) -> list[Region]:

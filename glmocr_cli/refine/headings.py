@@ -8,18 +8,16 @@ document's title (level 1); the other heading styles get levels 2.. from the lar
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from ..document import DocResult, PageResult, Reading, Region, Task
 from ..geometry import bbox_union
 from ..labels import Kind, Label
-from ..text_patterns import BULLET_MARKS
+from ..text_patterns import opens_like_list_item
 from .words import body_size, insert_after, is_styled, region_size, row_text, rows_of, share
 
 HEADING_LABELS = (Label.DOC_TITLE, Label.PARAGRAPH_TITLE)
 MAX_HEADING_WORDS = 20
-_LIST_START = re.compile(rf"^\s*(?:[{BULLET_MARKS}*–-]|\(?\d{{1,3}}[.)]\s|\(?[a-z][.)]\s)")
 
 
 def _style_key(region: Region) -> tuple[float, bool, bool]:
@@ -32,7 +30,7 @@ def _looks_like_heading(region: Region, body: float, body_follows: bool = True) 
     text = region.content.strip()
     if not text or len(text.split()) > MAX_HEADING_WORDS or share(region, "mono") > 0.5:
         return False
-    if _LIST_START.match(text) or len(rows_of(region)) > 3:
+    if opens_like_list_item(text) or len(rows_of(region)) > 3:
         return False
     size, bold, italic = _style_key(region)
     emphasised = (bold or (italic and body_follows)) and size >= 0.95 * body
@@ -123,8 +121,8 @@ def find_headings(doc: DocResult, tasks: dict[str, Task] | None = None) -> None:
     if not body:  # no text layer: the layout model's labels, side headings by shape; the title first
         for page in doc.pages:
             _side_headings_by_shape(page)
-        title = _title(doc.pages[0], 0.0) if doc.pages and doc.pages[0].index == 0 else None
-        if title is not None and not any(r.label == Label.DOC_TITLE for r in doc.pages[0].regions):
+        title = document_title(doc, styled=False)
+        if title is not None:
             title.label = Label.DOC_TITLE
         for page in doc.pages:
             for region in page.regions:
@@ -154,7 +152,7 @@ def find_headings(doc: DocResult, tasks: dict[str, Task] | None = None) -> None:
         for r in p.regions
         if r.task is Task.TEXT and r.label in HEADING_LABELS and r.content.strip()
     ]
-    title = _title(doc.pages[0], body) if doc.pages and doc.pages[0].index == 0 else None
+    title = document_title(doc, styled=True)
     styles = sorted({_style_key(r) for r in headings if r is not title}, key=lambda k: (-k[0], not k[1], not k[2]))
     for region in headings:
         region.kind = Kind.HEADING
@@ -173,15 +171,42 @@ def _next_region(page: PageResult, region: Region) -> Region | None:
     return ordered[k + 1] if k is not None and k + 1 < len(ordered) else None
 
 
-def _title(page: PageResult, body: float) -> Region | None:
-    """The first heading on page 1 when no body text stands above it."""
+def document_title(doc: DocResult, styled: bool) -> Region | None:
+    """The document's title, the one place it is decided: a heading on page 1.
+
+    With a text layer, the first heading on page 1 when no body text stands above it (whatever the
+    layout model called it: sizes tell the headings apart). Read by OCR, a title the layout model
+    found stands (None: nothing to change); else, as a layout model with one title class cannot
+    tell, the tallest heading in the top 40% of the page whose letters are clearly larger than the
+    body text's; else the first heading with no body text above it."""
+    page = doc.pages[0] if doc.pages and doc.pages[0].index == 0 else None
+    if page is None:
+        return None
+    if not styled:
+        if any(r.label == "doc_title" for r in page.regions):
+            return None
+        tallest = _tallest_heading(page)
+        if tallest is not None:
+            return tallest
     for region in page.ordered_regions():
         if region.task is not Task.TEXT or not region.content.strip():
             continue
-        if region.label in HEADING_LABELS:
-            return region
-        return None
+        return region if region.label in HEADING_LABELS else None
     return None
+
+
+def _tallest_heading(page: PageResult) -> Region | None:
+    """The tallest heading near the top of the page, when its letters are over 1.3 times the body's."""
+
+    def letter_height(r: Region) -> float:
+        return max((ln.bbox[3] - ln.bbox[1] for ln in r.lines), default=r.bbox[3] - r.bbox[1])
+
+    body = sorted(ln.bbox[3] - ln.bbox[1] for r in page.regions if r.label == "text" for ln in r.lines)
+    titles = [r for r in page.regions if r.label == "paragraph_title" and r.bbox[1] < 0.4 * page.height]
+    if not body or not titles:
+        return None
+    tallest = max(titles, key=letter_height)
+    return tallest if letter_height(tallest) > 1.3 * body[len(body) // 2] else None
 
 
 def _title_case_line(text: str) -> bool:

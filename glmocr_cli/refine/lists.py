@@ -6,15 +6,11 @@ from __future__ import annotations
 
 import re
 
-from ..document import DocResult, Region, Task, TextLine
+from ..document import DocResult, InlineSpan, Region, Task, TextBlock, TextLine
 from ..geometry import bbox_union
 from ..labels import Kind, Label
-from ..text_patterns import BULLET_MARKS
-from .words import indent_depths, is_styled, join_words, keep_regions, rows_of, vocabulary
-
-BULLET = re.compile(rf"^[{BULLET_MARKS}–—*-]$|^o$")
-NUMBERED = re.compile(r"^\(?(?:\d{1,3}|[a-z]|[ivxlc]{1,5})[.)]$", re.I)
-_GLUED = re.compile(rf"^([{BULLET_MARKS}])(\S.*)$")
+from ..text_patterns import BULLET_MARKS, glued_bullet, is_bullet_word, is_enumerator_word
+from .words import indent_depths, is_styled, join_words, keep_regions, rows_of, styled_paragraphs, vocabulary
 
 
 def _marker(row: list[TextLine]) -> tuple[str, str, list[TextLine]] | None:
@@ -23,15 +19,15 @@ def _marker(row: list[TextLine]) -> tuple[str, str, list[TextLine]] | None:
     word is looked at."""
     head = row[0]
     first, _, tail = head.text.strip().partition(" ")
-    glued = _GLUED.match(first)
+    glued = glued_bullet(first)
     if glued:  # '•Item' read as one word
-        first, tail = glued.group(1), f"{glued.group(2)} {tail}".strip()
-    elif not (BULLET.match(first) or NUMBERED.match(first)):
+        first, tail = glued[0], f"{glued[1]} {tail}".strip()
+    elif not (is_bullet_word(first) or is_enumerator_word(first)):
         return None
     rest = ([TextLine(head.bbox, tail, head.score, head.style)] if tail else []) + list(row[1:])
     if not rest:
         return None
-    number = re.sub(r"\D", "", first) if NUMBERED.match(first) else ""
+    number = re.sub(r"\D", "", first) if is_enumerator_word(first) else ""
     return (f"{number}." if number else "-"), first, rest
 
 
@@ -92,24 +88,29 @@ def _rebuild(region: Region, vocab: set[str]) -> bool:
             lead.append(row)
     # OCR'd rows: a row's left edge may include an unread bullet, so nesting is not measured
     depths = indent_depths([x for _, x, _ in items], unit) if is_styled(region) else [0] * len(items)
-    lines = [
-        f"{'  ' * depth}{marker} {join_words(item_rows, vocab, markup=True)}"
+    entries = [
+        TextBlock(_one_paragraph(item_rows, vocab), marker, depth)
         for (marker, _, item_rows), depth in zip(items, depths)
     ]
-    plain = [
-        f"{mark} {join_words(item_rows, vocab, markup=False)}".strip()
-        for mark, (_, _, item_rows) in zip(printed, items)
-    ]
-    intro = join_words(lead, vocab, markup=True) if lead else ""
-    after = join_words(tail, vocab, markup=True) if tail else ""
+    plain = [f"{mark} {join_words(item_rows, vocab)}".strip() for mark, (_, _, item_rows) in zip(printed, items)]
+    intro = [TextBlock(spans) for spans in [_one_paragraph(lead, vocab)] if lead and _has_text(spans)]
+    after = [TextBlock(spans) for spans in [_one_paragraph(tail, vocab)] if tail and _has_text(spans)]
     region.kind = Kind.LIST
-    region.rich = (intro + "\n\n" if intro else "") + "\n".join(lines) + ("\n\n" + after if after else "")
+    region.blocks = intro + entries + after
     region.content = (
-        ((join_words(lead, vocab, markup=False) + "\n") if lead else "")
+        ((join_words(lead, vocab) + "\n") if lead else "")
         + "\n".join(plain)
-        + ("\n" + join_words(tail, vocab, markup=False) if tail else "")
+        + ("\n" + join_words(tail, vocab) if tail else "")
     )
     return True
+
+
+def _one_paragraph(rows: list[list[TextLine]], vocab: set[str]) -> list[InlineSpan]:
+    return styled_paragraphs(rows, vocab)[0]
+
+
+def _has_text(spans: list[InlineSpan]) -> bool:
+    return any(span.text for span in spans)
 
 
 def _candidate(region: Region) -> bool:

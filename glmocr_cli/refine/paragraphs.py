@@ -1,6 +1,6 @@
 """Paragraph text from the text layer's words: line-end hyphens joined ('Ef- fects' -> 'Effects',
 'self-locking' kept when the document writes it so), paragraph breaks from vertical gaps and
-first-line indents, and bold / italic / superscript / subscript kept as inline Markdown in `rich`.
+first-line indents, and bold / italic / superscript / subscript kept as styled spans in `blocks`.
 
 Only regions whose content is still the plain join of their words are rewritten, so a step that
 repaired the text before (a script fix, say) is never undone.
@@ -8,9 +8,9 @@ repaired the text before (a script fix, say) is never undone.
 
 from __future__ import annotations
 
-from ..document import DocResult, Task, TextLine
+from ..document import DocResult, Task, TextBlock, TextLine
 from ..labels import Kind
-from .words import is_styled, join_words, rows_of, vocabulary
+from .words import is_styled, join_words, rows_of, styled, styled_paragraphs, vocabulary
 
 
 def paragraph_breaks(rows: list[list[TextLine]]) -> set[int]:
@@ -46,7 +46,7 @@ def refine_paragraphs(doc: DocResult, tasks: dict[str, Task] | None = None) -> N
                 continue  # changed by an earlier step; leave it
             rows = rows_of(region)
             breaks = paragraph_breaks(rows) if region.kind != Kind.HEADING else set()
-            region.content = join_words(rows, vocab, markup=False, paragraph_breaks=breaks)
-            rich = join_words(rows, vocab, markup=True, paragraph_breaks=breaks)
-            if rich != region.content:
-                region.rich = rich
+            region.content = join_words(rows, vocab, paragraph_breaks=breaks)
+            paragraphs = styled_paragraphs(rows, vocab, paragraph_breaks=breaks)
+            if styled(paragraphs):
+                region.blocks = [TextBlock(spans) for spans in paragraphs]

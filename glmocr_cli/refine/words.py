@@ -7,7 +7,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 
-from ..document import DocResult, PageResult, Region, Task, TextLine
+from ..document import DocResult, InlineSpan, PageResult, Region, Task, TextLine
 from ..geometry import bbox_union, group_into_rows
 
 _WORD_CHARS = re.compile(r"[^\w\-]+")
@@ -94,70 +94,96 @@ def joins_hyphen(left: str, right: str, vocab: set[str]) -> str | None:
     return left[:-1] + right
 
 
-def _inline(line: TextLine) -> str:
-    """The word with its raised/lowered pieces as <sup>/<sub> and emphasis the region lacks."""
+Pieces = list[tuple[str, str]]  # a word as (text, "sup" | "sub" | "") pieces in reading order
+Token = tuple[Pieces, bool, bool]  # a word's pieces, bold, italic; PARAGRAPH_BREAK between paragraphs
+PARAGRAPH_BREAK: Token = ([], False, False)
+
+
+def _pieces(line: TextLine, markup: bool) -> Pieces:
+    """The word, with markup in its raised/lowered pieces."""
     style = line.style
-    if style is None:
-        return line.text
+    if not markup or style is None:
+        return [(line.text, "")]
     if style.pieces:
-        text = "".join(f"<{place}>{piece}</{place}>" if place else piece for piece, place in style.pieces)
-    elif style.script:
-        text = f"<{style.script}>{line.text}</{style.script}>"
-    else:
-        text = line.text
-    return text
+        return list(style.pieces)
+    return [(line.text, style.script)]
 
 
-def join_words(
-    rows: Sequence[Sequence[TextLine]], vocab: set[str], markup: bool, paragraph_breaks: set[int] | None = None
-) -> str:
-    """Rows of words -> text: line-end hyphens joined, paragraph breaks as blank lines, and with
-    markup, runs of bold / italic words (that the region's majority is not) marked up."""
+def _marked(pieces: Pieces) -> str:
+    """The word as it reads with its raised/lowered pieces marked (what a line-end hyphen is judged on)."""
+    return "".join(f"<{place}>{piece}</{place}>" if place else piece for piece, place in pieces)
+
+
+def _tokens(
+    rows: Sequence[Sequence[TextLine]], vocab: set[str], markup: bool, paragraph_breaks: set[int] | None
+) -> list[Token]:
+    """Rows of words -> words with line-end hyphens joined and, with markup, the runs of bold /
+    italic words (that the region's majority is not) marked as such."""
     words = [ln for row in rows for ln in row]
     bold_body = sum(len(w.text) for w in words if w.style and w.style.bold) > 0.5 * sum(len(w.text) for w in words)
     italic_body = sum(len(w.text) for w in words if w.style and w.style.italic) > 0.5 * sum(len(w.text) for w in words)
-    pieces: list[tuple[str, bool, bool]] = []  # (token, bold, italic), "\n\n" for a paragraph break
+    tokens: list[Token] = []
     for r, row in enumerate(rows):
-        if paragraph_breaks and r in paragraph_breaks and pieces:
-            pieces.append(("\n\n", False, False))
+        if paragraph_breaks and r in paragraph_breaks and tokens:
+            tokens.append(PARAGRAPH_BREAK)
         for k, word in enumerate(row):
-            text = _inline(word) if markup else word.text
+            pieces = _pieces(word, markup)
             bold = bool(markup and word.style and word.style.bold and not bold_body and not word.style.mono)
             italic = bool(markup and word.style and word.style.italic and not italic_body and not word.style.mono)
-            if k == 0 and pieces and pieces[-1][0] != "\n\n":
-                joined = joins_hyphen(pieces[-1][0], text, vocab)
+            if k == 0 and tokens and tokens[-1] is not PARAGRAPH_BREAK:
+                left, right = _marked(tokens[-1][0]), _marked(pieces)
+                joined = joins_hyphen(left, right, vocab)
                 if joined is not None:
-                    pieces[-1] = (joined, pieces[-1][1], pieces[-1][2])
+                    kept = tokens[-1][0] if joined == left + right else _drop_last_char(tokens[-1][0])
+                    tokens[-1] = (kept + pieces, tokens[-1][1], tokens[-1][2])
                     continue
-            pieces.append((text, bold, italic))
-    return _render_runs(pieces)
+            tokens.append((pieces, bold, italic))
+    return tokens
 
 
-def _render_runs(pieces: list[tuple[str, bool, bool]]) -> str:
-    out: list[str] = []
-    k = 0
-    while k < len(pieces):
-        text, bold, italic = pieces[k]
-        if text == "\n\n":
-            out.append("\n\n")
-            k += 1
-            continue
-        end = k
-        while end + 1 < len(pieces) and pieces[end + 1][1:] == (bold, italic) and pieces[end + 1][0] != "\n\n":
-            end += 1
-        run = " ".join(p[0] for p in pieces[k : end + 1])
-        if bold or italic:
-            mark = "**" if bold and not italic else "*" if italic and not bold else "***"
-            run = f"{mark}{run}{mark}"
-        out.append(run)
-        k = end + 1
-    text = ""
-    for part in out:
-        if part == "\n\n" or text.endswith("\n\n") or not text:
-            text += part
+def _drop_last_char(pieces: Pieces) -> Pieces:
+    """The word without its line-end hyphen (the last piece is on the line: the marked word ends in '-')."""
+    text, place = pieces[-1]
+    return pieces[:-1] + [(text[:-1], place)]
+
+
+def _paragraphs(tokens: list[Token]) -> list[list[Token]]:
+    out: list[list[Token]] = [[]]
+    for token in tokens:
+        if token is PARAGRAPH_BREAK:
+            out.append([])
         else:
-            text += " " + part
-    return text.strip()
+            out[-1].append(token)
+    return out
+
+
+def join_words(rows: Sequence[Sequence[TextLine]], vocab: set[str], paragraph_breaks: set[int] | None = None) -> str:
+    """Rows of words -> plain text: line-end hyphens joined, paragraph breaks as blank lines."""
+    paragraphs = _paragraphs(_tokens(rows, vocab, False, paragraph_breaks))
+    return "\n\n".join(" ".join(_marked(pieces) for pieces, _, _ in paragraph) for paragraph in paragraphs).strip()
+
+
+def styled_paragraphs(
+    rows: Sequence[Sequence[TextLine]], vocab: set[str], paragraph_breaks: set[int] | None = None
+) -> list[list[InlineSpan]]:
+    """Rows of words -> paragraphs of spans: line-end hyphens joined, raised and lowered pieces
+    apart, and runs of bold / italic words (that the region's majority is not) as such. A space
+    between two runs is set plain, outside either."""
+    out = []
+    for paragraph in _paragraphs(_tokens(rows, vocab, True, paragraph_breaks)):
+        spans: list[InlineSpan] = []
+        for k, (pieces, bold, italic) in enumerate(paragraph):
+            if k:
+                same_run = (bold, italic) == paragraph[k - 1][1:]
+                spans.append(InlineSpan(" ", bold, italic) if same_run else InlineSpan(" "))
+            spans += [InlineSpan(text, bold, italic, place) for text, place in pieces]
+        out.append(spans)
+    return out
+
+
+def styled(paragraphs: list[list[InlineSpan]]) -> bool:
+    """True when some span is set apart (bold, italic, raised or lowered): more than plain text."""
+    return any(span.bold or span.italic or span.script for spans in paragraphs for span in spans)
 
 
 def insert_after(page: PageResult, anchor: Region, *new: Region) -> None:
