@@ -57,16 +57,20 @@ def unavailable_reason(pymupdf_version: str | None) -> str | None:
     return None
 
 
-def check_available() -> None:
-    """A usage error (exit 2) when the installed PyMuPDF has no layout model."""
+def installed_version() -> str | None:
+    try:
+        return version("pymupdf")
+    except PackageNotFoundError:
+        return None
+
+
+def check_available(pymupdf_version: str | None = None) -> None:
+    """A usage error (exit 2) when PyMuPDF (the installed one, or pymupdf_version) has no layout model."""
     import importlib.util
 
     from ..errors import ConfigError
 
-    try:
-        installed: str | None = version("pymupdf")
-    except PackageNotFoundError:
-        installed = None
+    installed = pymupdf_version or installed_version()
     reason = unavailable_reason(installed)
     if reason is None and importlib.util.find_spec("pymupdf.layout") is None:
         reason = f"--layout-source pymupdf: PyMuPDF {installed} has no pymupdf.layout module (a broken install?)"
