@@ -104,7 +104,7 @@ class PyMuPDFLayoutDetector:
         # predict() also reads each table's cell grid with a second ONNX model; the engine reads
         # tables itself (recognize/lite_table.py), so skip it: the same boxes, a fifth less time on
         # a table page. The attribute is the analyzer's own (pymupdf 2.0); left alone if it moves.
-        analyzer = getattr(self.model, "_model", None)
+        analyzer: Any = getattr(self.model, "_model", None)
         if hasattr(analyzer, "table_grid_extractor"):
             analyzer.table_grid_extractor = None
 
