@@ -45,8 +45,9 @@ class Settings:
     text_layer: str = option("auto", "auto: use a PDF's own text layer; off: OCR everything.", choices=("auto", "off"))
     layout_source: str = option(
         "auto",
-        "Lite layout model: cdla (Chinese papers), doclaynet (Western documents), auto (by page kind).",
-        choices=("cdla", "doclaynet", "auto"),
+        "Lite layout model: cdla (Chinese papers), doclaynet (Western documents), pymupdf (PyMuPDF 2's own, "
+        "text-layer pages), auto (by page kind).",
+        choices=("cdla", "doclaynet", "pymupdf", "auto"),
     )
     keep_furniture: bool = option(
         False, "Keep headers, footers and footnotes in Markdown.", flag="--keep-furniture/--drop-furniture"
@@ -194,6 +195,10 @@ class Settings:
                     "--renderer pdf2image needs `pip install 'glmocr-cli[pdf2image]'` and poppler's "
                     "pdftoppm (Debian: apt-get install poppler-utils)"
                 )
+        if self.layout_source == "pymupdf":
+            from .layout.pymupdf_layout import check_available
+
+            check_available()
         if self.ocr_lang != "auto":
             from .ocr_languages import check_ocr_languages
 

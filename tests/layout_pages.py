@@ -59,10 +59,18 @@ def newspaper_pdf(path: Path) -> Path:
     return path
 
 
-def report_pdf(path: Path) -> Path:
-    """A report page: a title, two paragraphs and a ruled three-column table."""
+REPORT_TABLE_PT = (80, 380, 515, 510)  # the ruled table's outer edges, in points
+REPORT_HEADER, REPORT_FOOTER = "Northwind Trading Company", "Page 3 of 12"
+
+
+def report_pdf(path: Path, furniture: bool = False) -> Path:
+    """A report page: a title, two paragraphs and a ruled three-column table; with furniture, a
+    running header in the top margin and a page footer in the bottom one."""
     doc = pymupdf.open()
     page = doc.new_page(width=595, height=842)
+    if furniture:
+        page.insert_text((60, 40), REPORT_HEADER, fontsize=9, fontname="helv")
+        page.insert_text((270, 810), REPORT_FOOTER, fontsize=9, fontname="helv")
     page.insert_text((60, 90), "Quarterly Sales Report", fontsize=26, fontname="hebo")
     body = (
         "Sales rose in every region this quarter, led by the northern stores, where new opening hours "
@@ -77,7 +85,7 @@ def report_pdf(path: Path) -> Path:
         ("West", "1,105", "16,575"),
         ("Total", "3,325", "49,875"),
     ]
-    x, y, cw, rh = 80, 380, 145, 26
+    (x, y), cw, rh = REPORT_TABLE_PT[:2], 145, 26  # three columns, five rows: REPORT_TABLE_PT
     for r, row in enumerate(rows):
         for c, cell in enumerate(row):
             rect = pymupdf.Rect(x + c * cw, y + r * rh, x + (c + 1) * cw, y + (r + 1) * rh)
@@ -85,3 +93,15 @@ def report_pdf(path: Path) -> Path:
             page.insert_text((rect.x0 + 8, rect.y1 - 8), cell, fontsize=11, fontname="hebo" if r == 0 else "helv")
     doc.save(path)
     return path
+
+
+def turned_pdf(src: Path, dst: Path) -> Path:
+    """src's first page stored turned: landscape media, its content drawn a quarter turn round and a
+    /Rotate of 90, so that it displays (and renders) exactly as src does."""
+    source, out = pymupdf.open(src), pymupdf.open()
+    upright = source[0].rect
+    page = out.new_page(width=upright.height, height=upright.width)
+    page.show_pdf_page(page.rect, source, 0, rotate=90)
+    page.set_rotation(90)
+    out.save(dst)
+    return dst

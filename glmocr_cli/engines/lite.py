@@ -1,4 +1,4 @@
-"""The lite engine: bundled models only (a layout model: CDLA or DocLayNet, PP-OCRv6, a table-structure model).
+"""The lite engine: bundled models only (a layout model: CDLA, DocLayNet or PyMuPDF's, PP-OCRv6, a table-structure model).
 
 Per page: OCR the whole page (turning it upright when needed) unless the PDF's own text layer can
 supply the characters, find regions, hand each region its lines, read tables into HTML, crop
@@ -130,7 +130,7 @@ class LiteEngine:
         # text layer, CDLA where OCR reads them (scans, --text-layer off, garbled layers): measured best
         # for each (bench/README.md); panels are drawn on any page with a text layer
         born_digital = page.text_spans is not None and len(page.text_spans) >= MIN_TEXT_LAYER_WORDS
-        found = self.layout.detect(image, read_from_text_layer=use_text_layer)
+        found = self.layout.detect(image, read_from_text_layer=use_text_layer, page=page)
         timings["layout"] = time.perf_counter() - started
 
         # cards and boxes drawn on a born-digital page (words from the text layer, whatever is read)

@@ -137,14 +137,15 @@ def prefer_furniture(regions: list[LayoutRegion], furniture: list[LayoutRegion],
     return out
 
 
-def merge_list_items(regions: list[LayoutRegion]) -> list[LayoutRegion]:
+def merge_list_items(regions: list[LayoutRegion], item_label: str = "List-item") -> list[LayoutRegion]:
     """DocLayNet boxes each item of a list; consecutive items (one under the next, left edges
     level) become one box, as CDLA and PP-DocLayout-V3 give a list: refine/lists.py then finds the
-    items from their markers and indents, and the bullets OCR drops from the box's left margin."""
+    items from their markers and indents, and the bullets OCR drops from the box's left margin.
+    item_label: the model's own name for a list item (pymupdf.layout's is "list-item")."""
     merged: list[LayoutRegion] = []
     for region in sorted(regions, key=lambda r: (r.bbox[1], r.bbox[0])):
-        last = next((m for m in reversed(merged) if m.native_label == "List-item"), None)
-        if region.native_label == "List-item" and last is not None:
+        last = next((m for m in reversed(merged) if m.native_label == item_label), None)
+        if region.native_label == item_label and last is not None:
             height = region.bbox[3] - region.bbox[1]
             gap = region.bbox[1] - last.bbox[3]
             if (
