@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared" / "data"
+SHARED = (ROOT.parent / "shared" / "data").resolve()  # a symlinked ../shared names inputs as the real path
 SETS = {
     "samples": [ROOT / "samples"],
     "dev": [SHARED / "dev" / name for name in ("pdf", "scans", "tables", "receipts/img")],
