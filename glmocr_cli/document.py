@@ -228,7 +228,9 @@ class Region:
     def to_json(self) -> dict[str, Any]:
         # By hand rather than dataclasses.asdict, which deep-copies every word of a text layer
         # (a third of the time spent writing a born-digital document).
-        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in (*NOT_SERIALISED, "blocks", "lines")}
+        data = {
+            f.name: getattr(self, f.name) for f in fields(self) if f.name not in (*NOT_SERIALISED, "blocks", "lines")
+        }
         data["task"] = self.task.value
         data["bbox"] = list(self.bbox)
         data["bbox_pt"] = list(self.bbox_pt) if self.bbox_pt else None

@@ -112,7 +112,11 @@ def find_furniture(doc: DocResult, tasks: dict[str, Task] | None = None) -> None
             band = _band(region, page, MARGIN)
             text = region.content.strip()
             if band and len(pages) >= 2 and len(seen[(band, _key(text))]) >= repeats:
-                _mark(region, Label.NUMBER if PAGE_NUMBER.match(text) else Label.HEADER if band == "top" else Label.FOOTER, tasks)
+                _mark(
+                    region,
+                    Label.NUMBER if PAGE_NUMBER.match(text) else Label.HEADER if band == "top" else Label.FOOTER,
+                    tasks,
+                )
             elif is_page_number(region, page.regions, page.height):
                 _mark(region, Label.NUMBER, tasks)
             elif (
