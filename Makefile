@@ -31,7 +31,7 @@ test-fast: install
 lint: install
 	$(BIN)/ruff check .
 	$(MAKE) --no-print-directory fmt-check
-	$(BIN)/lint-imports
+	$(BIN)/lint-imports --no-cache
 	$(MAKE) --no-print-directory mypy
 
 fmt-check: install

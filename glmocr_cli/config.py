@@ -196,7 +196,7 @@ class Settings:
                     "pdftoppm (Debian: apt-get install poppler-utils)"
                 )
         if self.layout_source == "pymupdf":
-            from .layout.pymupdf_layout import check_available
+            from .pymupdf_features import check_available
 
             check_available()
         if self.ocr_lang != "auto":

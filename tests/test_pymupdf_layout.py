@@ -11,7 +11,8 @@ import pytest
 from glmocr_cli.config import ConfigError, Settings
 from glmocr_cli.layout.layout_source import LayoutSource
 from glmocr_cli.layout.lite_layout import CDLA_TO_PP_LABEL
-from glmocr_cli.layout.pymupdf_layout import PyMuPDFLayoutDetector, check_available, unavailable_reason
+from glmocr_cli.layout.pymupdf_layout import PyMuPDFLayoutDetector
+from glmocr_cli.pymupdf_features import check_available, unavailable_reason
 from glmocr_cli.sources.documents import open_source
 
 from helpers.factories import render_to_image_pdf

@@ -9,62 +9,20 @@ on pages read by OCR. Boxes come in PDF points of the upright page and are scale
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from ..document import LayoutRegion, PageImage
 from ..labels import Label
+from ..pymupdf_features import check_available
 from .doclaynet_layout import DOCLAYNET_TO_PP_LABEL, merge_list_items
 
 MODEL_NAME = "pymupdf.layout BoxRFDGNN (PyMuPDF)"
-MIN_VERSION = (2, 0)  # pymupdf.layout ships inside the pymupdf wheel from 2.0 on
 
 # pymupdf.layout class -> PP-DocLayout-V3 label, as doclaynet_layout.py maps DocLayNet's (the same
 # eleven classes, lower-case): list items are text (refine/ reads the bullets), captions figure titles.
 PYMUPDF_TO_PP_LABEL = {name.lower(): label for name, label in DOCLAYNET_TO_PP_LABEL.items()}
 # The model votes a class per group of lines and gives no score; every box it returns counts alike.
 SCORE = 1.0
-
-
-def _version_tuple(text: str) -> tuple[int, ...]:
-    parts = []
-    for piece in text.split(".")[:2]:
-        digits = "".join(c for c in piece if c.isdigit())
-        parts.append(int(digits or 0))
-    return tuple(parts)
-
-
-def unavailable_reason(pymupdf_version: str | None) -> str | None:
-    """Why `--layout-source pymupdf` cannot run with this PyMuPDF (None: it can)."""
-    needed = ".".join(map(str, MIN_VERSION))
-    if pymupdf_version is None or _version_tuple(pymupdf_version) < MIN_VERSION:
-        found = f"PyMuPDF {pymupdf_version} is installed" if pymupdf_version else "PyMuPDF is not installed"
-        return (
-            f"--layout-source pymupdf needs PyMuPDF {needed} or later (its pymupdf.layout model); "
-            f"{found}: pip install 'pymupdf>={needed},<2.1'"
-        )
-    return None
-
-
-def installed_version() -> str | None:
-    try:
-        return version("pymupdf")
-    except PackageNotFoundError:
-        return None
-
-
-def check_available(pymupdf_version: str | None = None) -> None:
-    """A usage error (exit 2) when PyMuPDF (the installed one, or pymupdf_version) has no layout model."""
-    import importlib.util
-
-    from ..errors import ConfigError
-
-    installed = pymupdf_version or installed_version()
-    reason = unavailable_reason(installed)
-    if reason is None and importlib.util.find_spec("pymupdf.layout") is None:
-        reason = f"--layout-source pymupdf: PyMuPDF {installed} has no pymupdf.layout module (a broken install?)"
-    if reason:
-        raise ConfigError(reason)
 
 
 def upright_page(pdf_page: Any) -> Any:
