@@ -33,7 +33,7 @@ class TextBlock:
 _MARKS = {(True, False): "**", (False, True): "*", (True, True): "***"}
 
 
-def _runs(spans: list[InlineSpan], piece: Callable[[InlineSpan], str]) -> list[tuple[bool, bool, str]]:
+def emphasis_runs(spans: list[InlineSpan], piece: Callable[[InlineSpan], str]) -> list[tuple[bool, bool, str]]:
     """Spans grouped into runs of one emphasis: (bold, italic, the run's text with piece() applied)."""
     return [
         (bold, italic, "".join(piece(span) for span in run))
@@ -46,7 +46,7 @@ def spans_markdown(spans: list[InlineSpan]) -> str:
         return f"<{span.script}>{span.text}</{span.script}>" if span.script else span.text
 
     out = []
-    for bold, italic, text in _runs(spans, piece):
+    for bold, italic, text in emphasis_runs(spans, piece):
         mark = _MARKS.get((bold, italic), "")
         out.append(f"{mark}{text}{mark}")
     return "".join(out)

@@ -86,3 +86,15 @@ def test_refine_sets_list_items_out_as_styled_spans_that_markdown_html_and_json_
     assert "<ul><li>Install the <strong>tool</strong> first and read its <em>notes</em></li>" in render_html(doc)
     stored = json.loads(json.dumps(doc.to_json()))["pages"][0]["regions"]
     assert any(r["rich"] and r["rich"].startswith("- Install the **tool**") for r in stored)
+
+
+def test_list_item_spans_render_as_nested_tags_and_escaped_text():
+    from glmocr_cli.assemble.rich_text import spans_html
+
+    spans = [
+        InlineSpan("Total *** <net> "),
+        InlineSpan("x", bold=True, italic=True),
+        InlineSpan("2", bold=True, italic=True, script="sup"),
+        InlineSpan(" done", italic=True),
+    ]
+    assert spans_html(spans) == "Total *** &lt;net&gt; <strong><em>x<sup>2</sup></em></strong><em> done</em>"

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import html
-import re
 
-from ..spans import InlineSpan, TextBlock, spans_markdown
+from ..spans import InlineSpan, TextBlock, emphasis_runs
 
 
 def spans_html(spans: list[InlineSpan]) -> str:
-    """A list item's spans in HTML, byte for byte as list items have been written so far: the item's
-    Markdown with its emphasis marks turned into tags. That keeps its quirks (raised and lowered
-    pieces shown as their Markdown, a bold italic run's tags crossed, a literal '***' in OCR'd text
-    read as emphasis); rendering the spans themselves fixes them and changes dev/receipts 039.html
-    and dev2/tables us-016_p2.html, a change of output left to its own commit."""
-    text = html.escape(spans_markdown(spans))
-    text = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", text)
-    return re.sub(r"(?<![*\w])\*(?!\s)(.+?)(?<!\s)\*(?![*\w])", r"<em>\1</em>", text)
+    """A list item's spans in HTML: each run of one emphasis in <strong>/<em> (nested, never crossed),
+    raised and lowered pieces in <sup>/<sub>, the text escaped (an OCR'd '***' stays text)."""
+
+    def piece(span: InlineSpan) -> str:
+        text = html.escape(span.text)
+        return f"<{span.script}>{text}</{span.script}>" if span.script in ("sup", "sub") else text
+
+    out = []
+    for bold, italic, text in emphasis_runs(spans, piece):
+        text = f"<em>{text}</em>" if italic else text
+        out.append(f"<strong>{text}</strong>" if bold else text)
+    return "".join(out)
 
 
 def list_html(blocks: list[TextBlock], attrs: str) -> str | None:
