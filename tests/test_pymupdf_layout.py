@@ -16,7 +16,7 @@ from glmocr_cli.pymupdf_features import check_available, installed_version, unav
 from glmocr_cli.sources.documents import open_source
 
 from helpers.factories import render_to_image_pdf
-from layout_pages import REPORT_FOOTER, REPORT_HEADER, REPORT_TABLE_PT, report_pdf, turned_pdf
+from layout_pages import REPORT_FOOTER, REPORT_HEADER, REPORT_TABLE_PT, report_pdf, turned_pdf, words_in
 
 DPI = 150
 # The real model needs PyMuPDF 2; CI also runs this file on the range's lowest PyMuPDF (1.28.2), where
@@ -32,14 +32,6 @@ def detector():
 
 def render(path: Path):
     return open_source(path, dpi=DPI).render(0, 10**9)
-
-
-def words_in(page, box) -> str:
-    return " ".join(
-        s.text
-        for s in page.text_spans
-        if box[0] <= (s.bbox[0] + s.bbox[2]) / 2 <= box[2] and box[1] <= (s.bbox[1] + s.bbox[3]) / 2 <= box[3]
-    )
 
 
 @needs_layout_model
