@@ -17,6 +17,7 @@ by row.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from ..document import BBox, LayoutRegion, Region, Task, TextLine
 from ..geometry import bbox_union, centre_y
@@ -39,6 +40,19 @@ def _height(line: TextLine) -> float:
     return line.bbox[3] - line.bbox[1]
 
 
+def _on_row(a: TextLine, b: TextLine) -> bool:
+    return abs(centre_y(a) - centre_y(b)) < 0.35 * max(_height(a), _height(b))
+
+
+def _form_texts(regions: Sequence[Region]) -> list[Region]:
+    """The OCR-read text regions that may hold a form's labels and values."""
+    return [
+        r
+        for r in regions
+        if r.task is Task.TEXT and r.lines and r.text_source == TextSource.OCR and r.label not in NOT_FORM_TEXT
+    ]
+
+
 def _median(values: Sequence[float]) -> float:
     ordered = sorted(values)
     return ordered[len(ordered) // 2]
@@ -49,8 +63,7 @@ def _partners(left: Sequence[TextLine], right: Sequence[TextLine]) -> list[TextL
     found = []
     for a in left:
         for b in right:
-            tolerance = 0.35 * max(_height(a), _height(b))
-            if abs(centre_y(a) - centre_y(b)) < tolerance and b.bbox[0] >= a.bbox[2] - 0.5 * _height(a):
+            if _on_row(a, b) and b.bbox[0] >= a.bbox[2] - 0.5 * _height(a):
                 found.append(a)
                 break
     return found
@@ -58,9 +71,7 @@ def _partners(left: Sequence[TextLine], right: Sequence[TextLine]) -> list[TextL
 
 def _partners_right(labels: Sequence[TextLine], right: Sequence[TextLine]) -> list[TextLine]:
     """The lines of `right` on the row of one of the labels."""
-    return [
-        b for b in right if any(abs(centre_y(a) - centre_y(b)) < 0.35 * max(_height(a), _height(b)) for a in labels)
-    ]
+    return [b for b in right if any(_on_row(a, b) for a in labels)]
 
 
 def shares_rows(left: Region, right: Region, min_share: float = 0.5) -> bool:
@@ -96,11 +107,7 @@ def join_form_rows(
     merged = True
     while merged:
         merged = False
-        texts = [
-            r
-            for r in regions
-            if r.task is Task.TEXT and r.lines and r.text_source == TextSource.OCR and r.label not in NOT_FORM_TEXT
-        ]
+        texts = _form_texts(regions)
         for left in sorted(texts, key=lambda r: r.bbox[0]):
             right = next(
                 (
@@ -136,14 +143,8 @@ def tables_without_columns_as_text(found: list[LayoutRegion], tasks: list[Task],
     table) becomes a text region, read row by row so that a label stays with the value beside it."""
     for i, (region, task, lines) in enumerate(zip(found, tasks, members)):
         if task is Task.TABLE and lines and not has_columns(lines):
-            found[i] = LayoutRegion(
-                region.bbox, Label.TEXT, region.native_label, region.score, region.polygon, read_by_rows=True
-            )
+            found[i] = replace(region, label=Label.TEXT, read_by_rows=True)
             tasks[i] = Task.TEXT
-
-
-def _on_row(a: TextLine, b: TextLine) -> bool:
-    return abs(centre_y(a) - centre_y(b)) < 0.35 * max(_height(a), _height(b))
 
 
 def _value_for(label: TextLine, line: TextLine, page: Sequence[TextLine]) -> bool:
@@ -193,11 +194,7 @@ def pull_row_values(
     region holds short lines (not a paragraph), and the value is not one line of a block (no line of
     its region right above or below it) nor preceded on its row by a line of its own region (its own
     label); a panel's line stays in its panel."""
-    texts = [
-        r
-        for r in regions
-        if r.task is Task.TEXT and r.lines and r.text_source == "ocr" and r.label not in NOT_FORM_TEXT
-    ]
+    texts = _form_texts(regions)
     page = [ln for r in regions for ln in r.lines]
     changed: set[int] = set()
     for source in texts:

@@ -41,10 +41,6 @@ def _key(text: str) -> str:
     return re.sub(r"\d+", "#", " ".join(text.lower().split()))
 
 
-def _band(region: Region, page: PageResult, margin: float) -> str | None:
-    return _margin_band(region, page.height, margin)
-
-
 def _margin_band(region: Region, height: float, margin: float) -> str | None:
     if region.bbox[3] < margin * height:
         return "top"
@@ -95,7 +91,7 @@ def find_furniture(doc: DocResult, tasks: dict[str, Task] | None = None) -> None
     seen: dict[tuple[str, str], set[int]] = defaultdict(set)
     for page in pages:
         for region in page.regions:
-            band = _band(region, page, MARGIN)
+            band = _margin_band(region, page.height, MARGIN)
             if band and _textual(region):
                 seen[(band, _key(region.content))].add(page.index)
     repeats = max(2, (len(pages) + 1) // 2)
@@ -109,7 +105,7 @@ def find_furniture(doc: DocResult, tasks: dict[str, Task] | None = None) -> None
         for region in page.regions:
             if not _textual(region):
                 continue
-            band = _band(region, page, MARGIN)
+            band = _margin_band(region, page.height, MARGIN)
             text = region.content.strip()
             if band and len(pages) >= 2 and len(seen[(band, _key(text))]) >= repeats:
                 _mark(
@@ -188,7 +184,7 @@ def _keep_lone_text(page: PageResult, seen: dict[tuple[str, str], set[int]], tas
     for region in page.regions:
         if region.label not in (Label.HEADER, Label.FOOTER) or not region.content.strip():
             continue
-        band = _band(region, page, MARGIN)
+        band = _margin_band(region, page.height, MARGIN)
         if band and len(seen[(band, _key(region.content))]) >= 2:
             continue  # a running header: other pages repeat it
         middle = region.bbox[1] >= MID_PAGE[0] * page.height and region.bbox[3] <= MID_PAGE[1] * page.height

@@ -183,7 +183,7 @@ def document_title(doc: DocResult, styled: bool) -> Region | None:
     if page is None:
         return None
     if not styled:
-        if any(r.label == "doc_title" for r in page.regions):
+        if any(r.label == Label.DOC_TITLE for r in page.regions):
             return None
         tallest = _tallest_heading(page)
         if tallest is not None:
@@ -201,8 +201,8 @@ def _tallest_heading(page: PageResult) -> Region | None:
     def letter_height(r: Region) -> float:
         return max((ln.bbox[3] - ln.bbox[1] for ln in r.lines), default=r.bbox[3] - r.bbox[1])
 
-    body = sorted(ln.bbox[3] - ln.bbox[1] for r in page.regions if r.label == "text" for ln in r.lines)
-    titles = [r for r in page.regions if r.label == "paragraph_title" and r.bbox[1] < 0.4 * page.height]
+    body = sorted(ln.bbox[3] - ln.bbox[1] for r in page.regions if r.label == Label.TEXT for ln in r.lines)
+    titles = [r for r in page.regions if r.label == Label.PARAGRAPH_TITLE and r.bbox[1] < 0.4 * page.height]
     if not body or not titles:
         return None
     tallest = max(titles, key=letter_height)
