@@ -55,6 +55,7 @@ def convert(out: Path) -> None:
 def doc_from_json(data: dict):
     """The parts of a DocResult the extractor reads, from its NAME.json form."""
     from glmocr_cli.document import DocResult, PageResult, Region, Task, TextLine
+    from glmocr_cli.labels import PageSource
 
     pages = []
     for p in data["pages"]:
@@ -80,7 +81,7 @@ def doc_from_json(data: dict):
                 index=p["index"],
                 width=p["width"],
                 height=p["height"],
-                source=p["source"],
+                source=PageSource(p["source"]),
                 dpi=p["dpi"],
                 size_pt=None,
                 rotation=p["rotation"],

@@ -13,7 +13,7 @@ from typing import Any
 
 from PIL import Image
 
-from .labels import Flag, FormulaSource, Kind, Label, TextSource
+from .labels import Flag, FormulaSource, Kind, Label, PageSource, TextSource
 from .spans import InlineSpan, TextBlock, rich_markdown  # noqa: F401  (spans are part of the document model)
 
 # PP-DocLayout-V3 label names, in the checkpoint's id order.
@@ -135,7 +135,7 @@ class PageImage:
     doc_path: Path
     index: int  # 0-based page (or frame) number in the document
     image: Image.Image  # RGB
-    source: str  # "pdf" or "image"
+    source: PageSource
     dpi: int | None = None  # render DPI for PDFs
     size_pt: tuple[float, float] | None = None  # PDF page size in points
     text_spans: list[TextSpan] | None = None  # text layer, when the PDF has one
@@ -254,7 +254,7 @@ class PageResult:
     index: int
     width: int
     height: int
-    source: str
+    source: PageSource
     dpi: int | None
     size_pt: tuple[float, float] | None
     rotation: int
@@ -278,7 +278,7 @@ class PageResult:
             "index": self.index,
             "width": self.width,
             "height": self.height,
-            "source": self.source,
+            "source": str(self.source),  # the plain string, not the enum member
             "dpi": self.dpi,
             "size_pt": list(self.size_pt) if self.size_pt else None,
             "rotation": self.rotation,

@@ -1,5 +1,5 @@
-"""The closed vocabularies of the document model: region labels, kinds, flags, text sources and
-formula sources.
+"""The closed vocabularies of the document model: page sources, region labels, kinds, flags, text
+sources and formula sources.
 
 Each is a `StrEnum`: a member is its string (it compares, hashes, formats and JSON-encodes as its
 value), so NAME.json carries the plain strings it always has while the code names the members.
@@ -9,6 +9,13 @@ schema/document.schema.json lists the same values; tests/test_document_schema.py
 from __future__ import annotations
 
 from enum import StrEnum
+
+
+class PageSource(StrEnum):
+    """What a page was rendered from (`PageImage.source`, `PageResult.source`): the kind of its document."""
+
+    PDF = "pdf"  # a page of a PDF (with a text layer or scanned)
+    IMAGE = "image"  # an image file, or one frame of a multi-frame TIFF/GIF
 
 
 class Label(StrEnum):

@@ -15,6 +15,7 @@ from glmocr_cli.assemble.json_doc import render_json, validate_document
 from glmocr_cli.assemble.layout_vis import render_layout_vis
 from glmocr_cli.assemble.markdown import render_markdown
 from glmocr_cli.document import DocResult, PageResult, Region, Task, TextLine, TextStyle
+from glmocr_cli.labels import PageSource
 
 PNG = (lambda: (lambda b: (Image.new("RGB", (4, 4), "red").save(b, format="PNG"), b.getvalue())[1])(io.BytesIO()))()
 
@@ -38,7 +39,7 @@ def document() -> DocResult:
         0,
         400,
         800,
-        "pdf",
+        PageSource.PDF,
         200,
         (144.0, 288.0),
         0,
@@ -63,7 +64,7 @@ def document() -> DocResult:
         1,
         400,
         800,
-        "pdf",
+        PageSource.PDF,
         200,
         (144.0, 288.0),
         0,
@@ -150,7 +151,7 @@ def test_a_heading_ending_in_a_hyphen_is_not_joined_to_the_next_paragraph():
         0,
         400,
         800,
-        "image",
+        PageSource.IMAGE,
         None,
         None,
         0,

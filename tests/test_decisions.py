@@ -12,6 +12,7 @@ import pymupdf
 from glmocr_cli.assemble.html import render_html
 from glmocr_cli.assemble.markdown import render_markdown
 from glmocr_cli.document import DocResult, InlineSpan, PageResult, Region, Task, TextLine
+from glmocr_cli.labels import PageSource
 from glmocr_cli.refine import refine_document
 from helpers.refine_pages import doc_from_pdf, write_pdf
 
@@ -23,8 +24,8 @@ def _region(order: int, label: str, text: str, top: float, letter: float, task: 
 
 
 def _doc(regions: list[Region], pages: int = 1) -> DocResult:
-    page = PageResult(0, 800, 1100, "image", None, None, 0, regions)
-    more = [PageResult(k, 800, 1100, "image", None, None, 0, []) for k in range(1, pages)]
+    page = PageResult(0, 800, 1100, PageSource.IMAGE, None, None, 0, regions)
+    more = [PageResult(k, 800, 1100, PageSource.IMAGE, None, None, 0, []) for k in range(1, pages)]
     return DocResult(Path("a.png"), Path("a.png"), "0" * 64, [page, *more], {"name": "lite"}, {})
 
 

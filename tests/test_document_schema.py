@@ -16,7 +16,7 @@ import pytest
 
 from glmocr_cli.assemble.json_doc import document_schema, load_document, render_json, validate_document
 from glmocr_cli.document import DocResult, InlineSpan, PageResult, Reading, Region, Task, TextBlock, TextLine, TextStyle
-from glmocr_cli.labels import Flag, FormulaSource, Kind, Label, TextSource
+from glmocr_cli.labels import Flag, FormulaSource, Kind, Label, PageSource, TextSource
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -61,7 +61,9 @@ def full_document() -> DocResult:
         blocks=[TextBlock([InlineSpan("x"), InlineSpan("2", script="sup")])],
         reading=Reading(reader="tesseract:eng", script="latin", formula=FormulaSource.LATEX_FROM_GLYPHS),
     )
-    page = PageResult(0, 100, 200, "pdf", 72, (100.0, 200.0), 90, [region], [Flag.DAMAGED], ["w"], {"render": 0.2})
+    page = PageResult(
+        0, 100, 200, PageSource.PDF, 72, (100.0, 200.0), 90, [region], [Flag.DAMAGED], ["w"], {"render": 0.2}
+    )
     return DocResult(Path("in/a.pdf"), Path("a.pdf"), "ab" * 32, [page], {"name": "lite"}, {"dpi": 72}, {"write": 1.0})
 
 
@@ -178,6 +180,7 @@ def test_the_reading_is_in_the_region_stats_after_the_recognisers_own():
     back = load_document(json.loads(render_json(full_document()))).pages[0].regions[0]
     assert back.stats == region.stats and back.reading == region.reading
     assert back.reading.formula is FormulaSource.LATEX_FROM_GLYPHS and back.label is Label.DISPLAY_FORMULA
+    assert load_document(json.loads(render_json(full_document()))).pages[0].source is PageSource.PDF
 
 
 def test_the_schemas_enums_are_the_document_models():
@@ -187,12 +190,15 @@ def test_the_schemas_enums_are_the_document_models():
     assert schema_enum(region["properties"]["text_source"]) == {source.value for source in TextSource}
     assert schema_enum(region["properties"]["task"]) == {task.value for task in Task}
     assert schema_enum(region["properties"]["flags"]) == schema_enum(page["properties"]["flags"]) == set(Flag)
+    assert page["properties"]["source"]["enum"] == [source.value for source in PageSource]
 
 
 def test_json_has_plain_strings_and_validates():
     data = full_document().to_json()
     region = data["pages"][0]["regions"][0]
-    for value in (region["label"], region["text_source"], region["kind"], *region["flags"], *data["pages"][0]["flags"]):
+    page = data["pages"][0]
+    written = [region["label"], region["text_source"], region["kind"], *region["flags"], *page["flags"], page["source"]]
+    for value in written:
         assert type(value) is str  # the values, not the enum members
     validate_document(json.loads(render_json(full_document())))
 

@@ -20,6 +20,7 @@ from glmocr_cli.extract.normalize import (
     zeros_in_numbers,
 )
 from glmocr_cli.extract.values import find_amounts, find_dates
+from glmocr_cli.labels import PageSource
 from helpers.receipts import make_doc, row
 from helpers.receipts import values as values_of
 
@@ -487,7 +488,7 @@ def test_model_answers_merge_first_page_with_a_value():
             index=i,
             width=100,
             height=100,
-            source="image",
+            source=PageSource.IMAGE,
             dpi=None,
             size_pt=None,
             rotation=0,

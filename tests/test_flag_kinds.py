@@ -9,6 +9,7 @@ import pymupdf
 import pytest
 
 from glmocr_cli.document import PROBLEM_FLAGS, PageResult, Region, Task
+from glmocr_cli.labels import PageSource
 from glmocr_cli.run.batch import flagged_pages
 
 
@@ -31,7 +32,7 @@ def test_only_problem_flags_make_a_page_flagged():
         index=1,
         width=10,
         height=10,
-        source="pdf",
+        source=PageSource.PDF,
         dpi=200,
         size_pt=None,
         rotation=0,

@@ -14,6 +14,7 @@ from glmocr_cli.config import Settings
 from glmocr_cli.document import LayoutRegion, PageImage, Task, TextLine
 from glmocr_cli.engines.lite import LiteEngine
 from glmocr_cli.geometry import bbox_union
+from glmocr_cli.labels import PageSource
 
 LABELS = ["Name:", "Date:", "Country:", "Product:"]
 VALUES = ["Marvin Kastenbaum", "March 27, 1984", "Belgium", "Lucky Strike Filter"]
@@ -44,7 +45,7 @@ def draw_columns(path: Path, columns: list[tuple[int, list[str]]], size=(1100, 3
         for i, text in enumerate(lines):
             draw.text((x, 40 + i * int(fontsize * 2.2)), text, fill="black", font=font)
     img.save(path)
-    return PageImage(path, 0, Image.open(path).convert("RGB"), "image")
+    return PageImage(path, 0, Image.open(path).convert("RGB"), PageSource.IMAGE)
 
 
 def boxes_around(lines: list[TextLine], groups: list[list[str]]) -> list[LayoutRegion]:
@@ -125,7 +126,7 @@ def test_rows_under_a_side_heading_stay_one_per_line():
         lines=lines,
     )
     page = PageResult(
-        index=0, width=800, height=1000, source="image", dpi=None, size_pt=None, rotation=0, regions=[region]
+        index=0, width=800, height=1000, source=PageSource.IMAGE, dpi=None, size_pt=None, rotation=0, regions=[region]
     )
     doc = DocResult(_Path("f.png"), _Path("f.png"), "0", [page], {}, {})
     find_headings(doc)
@@ -178,7 +179,7 @@ def test_a_value_read_with_other_loose_lines_joins_the_label_beside_it(tmp_path:
         draw.text((60, y), label, fill="black", font=font)
         draw.text((560, y), value, fill="black", font=font)
     img.save(tmp_path / "loose.png")
-    page = PageImage(tmp_path / "loose.png", 0, img, "image")
+    page = PageImage(tmp_path / "loose.png", 0, img, PageSource.IMAGE)
     lines = engine.ocr.read_page(page.image, detect_orientation=False).lines
     x0, y0, x1, y1 = bbox_union([ln.bbox for ln in lines if ln.text in ("Date:", "Country:")])
     found = [LayoutRegion((x0 - 6, y0 - 6, x1 + 6, y1 + 6), "text", "text", 0.9)]

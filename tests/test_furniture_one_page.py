@@ -11,6 +11,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from glmocr_cli.assemble.markdown import render_markdown
 from glmocr_cli.document import DocResult, PageResult, Region, Task, TextLine
+from glmocr_cli.labels import PageSource
 from glmocr_cli.refine import refine_document
 from helpers.refine_pages import dejavu, doc_from_pdf, write_pdf
 
@@ -96,7 +97,7 @@ def ocr_page(lines: list[tuple[int, int, int, str]], width: int = 1240, height: 
         for i, (x, y, h, text) in enumerate(lines)
     ]
     page = PageResult(
-        index=0, width=width, height=height, source="image", dpi=150, size_pt=None, rotation=0, regions=regions
+        index=0, width=width, height=height, source=PageSource.IMAGE, dpi=150, size_pt=None, rotation=0, regions=regions
     )
     return DocResult(
         source=None, relative_path=None, sha256="0" * 64, pages=[page], engine={"name": "test"}, options={}

@@ -16,6 +16,7 @@ from PIL import Image
 from helpers.cli import run_cli
 from glmocr_cli.document import DocResult, PageResult, Region, Task
 from glmocr_cli.engines.glm import load_glm_ocr
+from glmocr_cli.labels import PageSource
 from glmocr_cli.recognize.glm.compat import padding_blind_penalty, untested_transformers_line
 from glmocr_cli.recognize.glm.decoder import GlmDecoder
 from glmocr_cli.recognize.glm.mtp import load_mtp_layer
@@ -276,7 +277,9 @@ def test_tokens_per_step_leaves_the_prefill_token_out():
             "draft_accepted": 0,
         }
         regions.append(region)
-    page = PageResult(index=0, width=1, height=1, source="image", dpi=72, size_pt=None, rotation=0, regions=regions)
+    page = PageResult(
+        index=0, width=1, height=1, source=PageSource.IMAGE, dpi=72, size_pt=None, rotation=0, regions=regions
+    )
     doc = DocResult(source=None, relative_path=None, sha256="", pages=[page], engine={}, options={})
     stats = doc.decode_stats()
     assert stats["tokens_per_step"] == 1.0 and stats["acceptance"] == 0.0

@@ -24,6 +24,7 @@ from glmocr_cli.config import Settings
 from glmocr_cli.display import shown
 from glmocr_cli.document import DocResult, InlineSpan, PageResult, Region, Task, TextBlock
 from glmocr_cli.extract import parse_key_spec
+from glmocr_cli.labels import PageSource
 from glmocr_cli.run.batch import DocOutcome
 from glmocr_cli.run.progress import PlainReporter, RichReporter
 from glmocr_cli.run.state import file_sha256
@@ -195,7 +196,7 @@ def test_markdown_escapes_raw_html_in_text_but_keeps_its_own_tables_and_marks():
         0,
         400,
         800,
-        "pdf",
+        PageSource.PDF,
         200,
         (144.0, 288.0),
         0,

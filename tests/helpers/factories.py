@@ -9,6 +9,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from glmocr_cli.document import PageImage
+from glmocr_cli.labels import PageSource
 
 PARAGRAPH = (
     "The quick brown fox jumps over the lazy dog while the committee reviews "
@@ -75,7 +76,7 @@ def noise_page(index: int, size=(640, 900), seed=0) -> PageImage:
         doc_path=Path("doc.pdf"),
         index=index,
         image=Image.fromarray(arr),
-        source="pdf",
+        source=PageSource.PDF,
         dpi=72,
         size_pt=(size[0] / 2, size[1] / 2),
     )

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from glmocr_cli.document import DocResult, PageResult, Region, Task, TextLine
 from glmocr_cli.extract import extract_key_values, parse_key_spec
+from glmocr_cli.labels import PageSource
 
 
 def make_doc(
@@ -28,7 +29,7 @@ def make_doc(
             )
         )
     page = PageResult(
-        index=0, width=800, height=1200, source="image", dpi=None, size_pt=None, rotation=0, regions=regions
+        index=0, width=800, height=1200, source=PageSource.IMAGE, dpi=None, size_pt=None, rotation=0, regions=regions
     )
     return DocResult(
         source=Path("bill.jpg"),

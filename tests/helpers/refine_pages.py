@@ -11,6 +11,7 @@ import pytest
 
 from glmocr_cli.document import DocResult, PageResult, Region, Task, TextLine
 from glmocr_cli.geometry import bbox_union
+from glmocr_cli.labels import PageSource
 from glmocr_cli.sources.documents import open_source
 
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
@@ -68,7 +69,7 @@ def doc_from_pdf(path: Path, labels: dict[tuple[int, int], tuple[str, Task]] | N
                 index=index,
                 width=page.image.width,
                 height=page.image.height,
-                source="pdf",
+                source=PageSource.PDF,
                 dpi=72,
                 size_pt=page.size_pt,
                 rotation=0,
