@@ -1,6 +1,7 @@
 """Each decision in one place (issue 20): the document's title and page numbers in refine/ (for
-regions as an OCR engine reports them, no text-layer styles), and the styled spans refine/ sets a
-list out in, which Markdown, HTML and NAME.json each render."""
+regions as an OCR engine reports them, no text-layer styles; page numbers once cut lines are
+mended), and the styled spans refine/ sets a list out in, which Markdown, HTML and NAME.json each
+render."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from glmocr_cli.document import DocResult, InlineSpan, PageResult, Region, Task,
 from glmocr_cli.labels import PageSource
 from glmocr_cli.refine import refine_document
 from helpers.refine_pages import doc_from_pdf, write_pdf
+from helpers.refine_pages import region as layout_box
 
 
 def _region(order: int, label: str, text: str, top: float, letter: float, task: Task = Task.TEXT) -> Region:
@@ -69,6 +71,27 @@ def test_a_lone_number_at_the_page_edge_is_a_page_number_and_one_under_text_is_n
     regions = [*_body(0, 300), _region(4, "text", "17", 950, 20), _region(5, "text", "Signed below", 1040, 20)]
     doc = refine_document(_doc(regions))
     assert doc.pages[0].regions[4].label == "text"  # text between it and the edge: not a page number
+
+
+def test_a_number_cut_from_its_line_at_the_foot_joins_the_line_before_page_numbers_are_decided(tmp_path):
+    """Page numbers are decided once, in refine/, after whole_lines: a '65%' that a layout box cut from
+    the end of its line at the foot of the page is part of that line, not a page number to drop."""
+    body = [
+        (72, 150 + 16 * k, f"Body line {k} of the article carries its ordinary prose.", "helv", 11) for k in range(12)
+    ]
+    foot = [(72, 760, "Share of the total for the region 65%", "helv", 11), (290, 820, "7", "helv", 8)]
+    doc = doc_from_pdf(write_pdf(tmp_path / "foot.pdf", [[*body, *foot]]))
+    total = next(r for r in doc.pages[0].regions if r.content.startswith("Share"))
+    total.lines, cut = total.lines[:-1], total.lines[-1:]  # the layout box ended before '65%'
+    total.content = " ".join(ln.text for ln in total.lines)
+    doc.pages[0].regions.append(layout_box(cut, index=len(doc.pages[0].regions)))
+    assert cut[0].text == "65%"
+    labels = {r.content: r.label for r in refine_document(doc).pages[0].regions}
+    assert labels["Share of the total for the region 65%"] == "text" and "65%" not in labels
+    assert labels["7"] == "number"
+    markdown = render_markdown(doc)
+    assert "Share of the total for the region 65%" in markdown
+    assert not any(line.strip() == "7" for line in markdown.splitlines())
 
 
 def test_refine_sets_list_items_out_as_styled_spans_that_markdown_html_and_json_render(tmp_path):

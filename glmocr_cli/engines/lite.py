@@ -31,12 +31,7 @@ from ..layout.panels import find_panels, split_by_panels
 from ..layout.region_plan import plan_regions
 from ..geometry import bbox_union, intersection, rows_to_blocks, split_into_blocks
 from ..recognize.text_lines import lines_to_paragraph, rows_text
-from .lite_rules import (
-    drop_duplicate_regions,
-    label_formula_numbers,
-    label_page_numbers,
-    mean_score,
-)
+from .lite_rules import drop_duplicate_regions, label_formula_numbers, mean_score
 from ..sources.documents import png_bytes
 from ..writers.output_paths import crop_file_name
 
@@ -275,7 +270,6 @@ class LiteEngine:
             )
         if not use_text_layer:
             regions = join_form_rows(pull_row_values(regions, rows_text, panels), rows_text, panels)
-        label_page_numbers(regions, image.height, self.tasks)
         label_formula_numbers(regions, self.tasks)
         scale = page.px_per_pt
         for region in regions:

@@ -1,6 +1,6 @@
 """Rules that make up for the lite layout model's coarseness (CDLA has ten classes, PP-DocLayout-V3
 has twenty-five): each takes the page's regions and fixes one thing. The document's title is decided in
-refine/headings.py, page numbers by refine/furniture.is_page_number."""
+refine/headings.py, page numbers (and running headers and footers) in refine/furniture.py."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import re
 from ..document import LayoutRegion, Region, Task, TextLine
 from ..geometry import area, intersection
 from ..labels import Label
-from ..refine.furniture import LAYOUT_NUMBER_MARGIN, is_page_number
 
 TEXT_LIKE = {
     Label.TEXT,
@@ -50,14 +49,6 @@ def label_formula_numbers(regions: list[Region], tasks: dict[str, Task]) -> None
             centre = (region.bbox[1] + region.bbox[3]) / 2
             if any(f.bbox[1] <= centre <= f.bbox[3] for f in formulas):
                 region.label, region.task = Label.FORMULA_NUMBER, tasks.get(Label.FORMULA_NUMBER, Task.TEXT)
-
-
-def label_page_numbers(regions: list[Region], page_height: int, tasks: dict[str, Task]) -> None:
-    """A short number alone in the outer band of the page is a page number, not body text (the one
-    definition is refine/furniture.is_page_number; it says why the engine applies it this early)."""
-    for region in regions:
-        if region.task is Task.TEXT and is_page_number(region, regions, page_height, LAYOUT_NUMBER_MARGIN, edge=False):
-            region.label, region.task = Label.NUMBER, tasks.get(Label.NUMBER, Task.ABANDON)
 
 
 def mean_score(lines: list[TextLine]) -> float | None:

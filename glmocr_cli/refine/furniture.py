@@ -28,7 +28,6 @@ from .words import body_size, is_styled, region_size, rows_of, share
 
 MARGIN = 0.12  # share of the page height that counts as top / bottom margin band
 NUMBER_MARGIN = 0.2  # a lone page number may sit a little further in
-LAYOUT_NUMBER_MARGIN = 0.1  # the lite engine's first pass: only the outer band, no edge test
 CAPTIONS = {"figure_caption", "table_caption", "figure_title", "table_title"}
 FURNITURE = {Label.HEADER, Label.FOOTER, Label.NUMBER, Label.HEADER_IMAGE, Label.FOOTER_IMAGE}
 GAP_LINES = 1.0  # the gap between furniture and the body, in body letter heights
@@ -133,21 +132,12 @@ def find_furniture(doc: DocResult, tasks: dict[str, Task] | None = None) -> None
         _keep_lone_text(page, seen, tasks)
 
 
-def is_page_number(
-    region: Region, regions: Sequence[Region], height: float, margin: float = NUMBER_MARGIN, edge: bool = True
-) -> bool:
-    """A lone page number: a number ("12", "Page 3 of 9", "iv") in the top or bottom `margin` of the
-    page and, with `edge`, no body text between it and the page edge: the one definition.
-
-    Two uses, both needed for the outputs. The lite engine (its layout models have no page-number
-    class) labels numbers in the outer LAYOUT_NUMBER_MARGIN, without the edge test, before it orders
-    the page and before whole_lines mends cut lines: called from refine/ instead, dev2/tables
-    eu-015_p2 changes (its '65%' cells at the foot of the page join their rows). Furniture's own
-    rule (NUMBER_MARGIN, with the edge test) finds a number further in and flags it as furniture."""
-    band = _margin_band(region, height, margin)
-    if band is None or not PAGE_NUMBER.match(region.content.strip()):
-        return False
-    return not edge or _outermost(region, regions, band)
+def is_page_number(region: Region, regions: Sequence[Region], height: float) -> bool:
+    """A lone page number: a number ("12", "Page 3 of 9", "iv") in the top or bottom NUMBER_MARGIN of
+    the page with no body text between it and the page edge: the one definition, applied after
+    whole_lines has mended cut lines (a number that is the end of a cut line has joined its line)."""
+    band = _margin_band(region, height, NUMBER_MARGIN)
+    return band is not None and bool(PAGE_NUMBER.match(region.content.strip())) and _outermost(region, regions, band)
 
 
 def _body(page: PageResult, but: Region | None = None) -> list[Region]:
