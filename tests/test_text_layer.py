@@ -49,3 +49,24 @@ def test_a_space_written_far_from_its_letters_does_not_split_the_word(tmp_path):
     source = open_source(tmp_path / "s.pdf", dpi=72)
     assert [s.text for s in source.render(0, 10**9).text_spans] == ["words", "and", "more"]
     source.close()
+
+
+def test_words_of_a_rotated_page_lie_on_their_ink_in_the_render(tmp_path):
+    """A page with /Rotate 90: each word's box is turned with the page once, onto the letters the
+    rendered image shows (turned twice, the words fell outside the page and outside every layout box)."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    page.insert_text((72, 100), "Enquiries by country", fontname="helv", fontsize=14)
+    page.insert_text((300, 700), "Total 65%", fontname="helv", fontsize=14)
+    page.set_rotation(90)
+    doc.save(tmp_path / "rotated.pdf")
+    source = open_source(tmp_path / "rotated.pdf", dpi=72)
+    rendered = source.render(0, 10**9)
+    image = rendered.image.convert("L")
+    assert image.size == (842, 595)
+    for span in rendered.text_spans:
+        x0, y0, x1, y1 = span.bbox
+        assert 0 <= x0 < x1 <= image.width and 0 <= y0 < y1 <= image.height, span.text
+        ink = image.crop((int(x0), int(y0), int(x1) + 1, int(y1) + 1)).getextrema()[0]
+        assert ink < 128, span.text  # dark letters inside the box
+    source.close()

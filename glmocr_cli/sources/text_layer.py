@@ -205,9 +205,9 @@ def read_words(page: fitz.Page, scale: float) -> list[TextSpan]:
                 words.append(_word(current, main_size, baseline, line_no, block_no, to_pixels))
             line_no += 1
     repaired = repair_visual_lam_alef(page, [(*w.bbox, w.text, w.block) for w in words])
-    scaled = _scaler(page, scale)
-    for word, fixed in zip(words, repaired):
-        word.text, word.bbox = fixed[4], scaled(*word.bbox)
+    for word, fixed in zip(words, repaired):  # the boxes are turned with the page already: points -> pixels
+        x0, y0, x1, y1 = word.bbox
+        word.text, word.bbox = fixed[4], (x0 * scale, y0 * scale, x1 * scale, y1 * scale)
     return words
 
 
