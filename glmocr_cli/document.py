@@ -13,7 +13,7 @@ from typing import Any
 
 from PIL import Image
 
-from .labels import Flag, FormulaSource, Kind, Label, PageSource, TextSource
+from .labels import Flag, FormulaSource, Join, Kind, Label, PageSource, TextSource
 from .spans import InlineSpan, TextBlock, rich_markdown  # noqa: F401  (spans are part of the document model)
 
 # PP-DocLayout-V3 label names, in the checkpoint's id order.
@@ -223,7 +223,14 @@ class Region:
     kind: Kind | None = None
     level: int | None = None
     blocks: list[TextBlock] = field(default_factory=list)
+    # Set by refine/: this region's text carries on the previous body region's paragraph, and how
+    # the word cut between them is put back together; the writers show the two as one paragraph.
+    joins: Join | None = None
     reading: Reading = field(default_factory=Reading)  # serialised inside "stats"
+
+    def is_blank(self) -> bool:
+        """Nothing of it reaches a Markdown or HTML page: no text and no crop."""
+        return not (self.content.strip() or self.blocks or self.image_name)
 
     def to_json(self) -> dict[str, Any]:
         # By hand rather than dataclasses.asdict, which deep-copies every word of a text layer
@@ -237,7 +244,7 @@ class Region:
         data["flags"], data["timings"] = [str(f) for f in self.flags], dict(self.timings)
         data["stats"] = {**self.stats, **self.reading.to_stats()}
         data["lines"] = [line.to_json() for line in self.lines]
-        for name in ("label", "text_source", "kind"):  # the plain strings, not the enum members
+        for name in ("label", "text_source", "kind", "joins"):  # the plain strings, not the enum members
             data[name] = None if data[name] is None else str(data[name])
         data["rich"] = rich_markdown(self.blocks) if self.blocks else None
         names = [("rich" if name == "blocks" else name) for name in self.__dataclass_fields__]
@@ -308,6 +315,17 @@ class DocResult:
     @property
     def warnings(self) -> list[str]:
         return [w for p in self.pages for w in p.warnings]
+
+    def body_regions(self) -> list[tuple[PageResult, Region]]:
+        """The regions a reader reads one after another, in reading order over all pages: page
+        furniture, equation numbers (the writers put them into their formula) and blank regions
+        left out. What refine/ means by "the region before"."""
+        return [
+            (page, region)
+            for page in self.pages
+            for region in page.ordered_regions()
+            if region.task is not Task.ABANDON and region.label != Label.FORMULA_NUMBER and not region.is_blank()
+        ]
 
     def decode_stats(self) -> dict[str, Any] | None:
         """Decoding totals over the regions a model read (None when no region carries them)."""

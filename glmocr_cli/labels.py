@@ -57,6 +57,14 @@ class Kind(StrEnum):
     CODE = "code"  # verbatim, in a fence
 
 
+class Join(StrEnum):
+    """How a region's text carries on the paragraph of the body region before it (`Region.joins`):
+    the layout cut a paragraph (at a column or page end) inside a word hyphenated across the lines."""
+
+    WORD = "word"  # 'exam-' + 'ple': the hyphen only broke the line, so it goes
+    COMPOUND = "compound"  # 'self-' + 'locking': the hyphen is the word's own and stays
+
+
 class Flag(StrEnum):
     """What a page or region carries about how it was read (`flags`). The problems among them
     (document.PROBLEM_FLAGS) fail `--fail-on flagged`; the rest are notes."""

@@ -22,12 +22,10 @@ _GLYPH_FIRST = re.compile(f"^[{BULLET_MARKS}]")
 # A text that opens like a list item, for the stages that must not take one for something else (a
 # heading): any mark, even glued ("-Item"), or a short number or letter with a space after it.
 _ITEM_OPENING = re.compile(rf"^\s*(?:[{BULLET_MARKS}*–-]|\(?\d{{1,3}}[.)]\s|\(?[a-z][.)]\s)")
-# One printed line's bullet and the space after it, in text read line by line (Markdown turns it
-# into "- "; HTML takes a text whose every line has one for a <ul>): a glyph or "*" even glued (OCR
-# reads "* Item" as "*Item"), "+", or a dash or lone "o" before a space. (Markdown took no "+" and
-# HTML no "o" before; one pattern for both changed none of the samples', dev's or dev2's outputs.)
-LINE_BULLET = re.compile(rf"^\s*(?:[{BULLET_MARKS}*+]|-(?=\s)|o(?=\s))\s*")
-LINE_ENUMERATOR = re.compile(r"^\s*(?:\d{1,3}|[a-zA-Z])[.)]\s+")
+# A line of text that came without word boxes (a model's Markdown, Tesseract's lines) opening a list
+# item: a glyph (even glued), or "-", "*", "+", a lone "o" or a number ("1.", "2)") before a space.
+# "*" glued to its word is emphasis there ("**Note**", "*term*"), never a bullet.
+_LINE_ITEM = re.compile(rf"^\s*(?:(?P<glyph>[{BULLET_MARKS}])|(?:[*+-]|o)(?=\s)|(?P<number>\d{{1,3}})[.)](?=\s))\s*")
 
 
 def is_bullet_word(word: str) -> bool:
@@ -44,6 +42,16 @@ def glued_bullet(word: str) -> tuple[str, str] | None:
     """'•Item' read as one word -> ('•', 'Item'); None when the word opens with no bullet glyph."""
     match = _GLUED.match(word)
     return (match.group(1), match.group(2)) if match else None
+
+
+def line_item(line: str) -> tuple[str, str] | None:
+    """A line that opens a list item -> (its Markdown marker, "-" or "1.", and the item's text);
+    None for any other line."""
+    match = _LINE_ITEM.match(line)
+    if match is None:
+        return None
+    marker = f"{int(match['number'])}." if match["number"] else "-"
+    return marker, line[match.end() :].rstrip()
 
 
 def opens_with_bullet_glyph(text: str) -> bool:

@@ -16,6 +16,8 @@ from glmocr_cli.assemble.layout_vis import render_layout_vis
 from glmocr_cli.assemble.markdown import render_markdown
 from glmocr_cli.document import DocResult, PageResult, Region, Task, TextLine, TextStyle
 from glmocr_cli.labels import PageSource
+from glmocr_cli.refine.continuations import join_cut_words
+from glmocr_cli.refine.lists import lists_from_text
 
 PNG = (lambda: (lambda b: (Image.new("RGB", (4, 4), "red").save(b, format="PNG"), b.getvalue())[1])(io.BytesIO()))()
 
@@ -76,8 +78,17 @@ def document() -> DocResult:
     return DocResult(Path("in/study.pdf"), Path("study.pdf"), "0" * 64, [page1, page2], {"name": "lite"}, {"dpi": 200})
 
 
-def test_markdown_structure_and_fixups():
-    md = render_markdown(document())
+def refined(doc: DocResult) -> DocResult:
+    """The hand-made document with refine/'s list and join decisions (its other steps would judge the
+    lone footer body text)."""
+    lists_from_text(doc)
+    join_cut_words(doc)
+    return doc
+
+
+def test_markdown_structure_and_what_refine_decided():
+    assert "• first point" in render_markdown(document())  # the writer decides nothing: refine/ does
+    md = render_markdown(refined(document()))
     lines = md.split("\n\n")
     assert lines[0] == "# A &lt;Study>"  # raw HTML in text is shown, not run (issue 19)
     assert lines[1] == "## 1. Methods"
@@ -86,7 +97,9 @@ def test_markdown_structure_and_fixups():
     assert '<table><tr><td colspan="2"' in md
     assert "![image](images/fig.png)" in md and "![display_formula](images/formula.png)" in md
     assert "The results were examined twice" in md  # hyphen joined across the page break
-    assert "Journal footer" not in md and "Journal footer" in render_markdown(document(), keep_furniture=True)
+    kept = render_markdown(refined(document()), keep_furniture=True)
+    assert "Journal footer" not in md and "The results were examined twice" in kept
+    assert kept.index("Journal footer") > kept.index("examined twice")  # kept furniture after the joined paragraph
     assert md.index("<!-- page 2 -->") > md.index("![image]")
     assert "<!-- low-confidence -->" in md
 
@@ -97,6 +110,11 @@ def test_html_is_self_contained_and_escaped():
     assert "<script>" not in page and "onclick" not in page and "bad()" in page  # text kept, code not
     assert "data:image/png;base64," in page and "http://" not in page and "https://" not in page
     assert "&lt;b&gt;carefully&lt;/b&gt;" in page and 'title="low-confidence"' in page
+    decided = render_html(refined(document()))
+    assert "<ul><li>first point</li></ul>" in decided  # refine/'s list and join, as in the Markdown
+    assert "The results were examined twice &lt;b&gt;carefully" in decided and "ined twice" not in decided.replace(
+        "examined", ""
+    )
     assert (
         sanitize_table('<table><tr><td rowspan="2" style="x">1</td></tr></table>')
         == '<table><tr><td rowspan="2">1</td></tr></table>'

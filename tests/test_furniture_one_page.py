@@ -13,7 +13,7 @@ from glmocr_cli.assemble.markdown import render_markdown
 from glmocr_cli.document import DocResult, PageResult, Region, Task, TextLine
 from glmocr_cli.labels import PageSource
 from glmocr_cli.refine import refine_document
-from helpers.refine_pages import dejavu, doc_from_pdf, write_pdf
+from helpers.refine_pages import dejavu, doc_from_pdf, region, write_pdf
 
 BODY_TEXT = [f"Body line {n} of the article carries its ordinary running prose here." for n in range(12)]
 
@@ -141,3 +141,20 @@ def test_a_scan_whose_only_text_is_a_short_top_line_keeps_it(tmp_path):
     regions = doc.pages[0].regions
     assert [r.content for r in regions] == ["Meeting notes for Tuesday"] and regions[0].task is Task.TEXT
     assert "Meeting notes for Tuesday" in render_markdown(doc)
+
+
+def test_an_equations_number_at_the_foot_of_the_page_is_no_page_number(tmp_path):
+    pdf = write_pdf(
+        tmp_path / "equation.pdf",
+        [[*body(), (120, 790, "E = m c 2", "helv", 11), (500, 790, "(7)", "helv", 11), (290, 825, "12", "helv", 8)]],
+    )
+    doc = doc_from_pdf(pdf)
+    page = doc.pages[0]
+    body_region, row, number = page.ordered_regions()
+    formula = region([ln for ln in row.lines if ln.text != "(7)"], "display_formula", Task.FORMULA, 1)
+    equation_number = region([ln for ln in row.lines if ln.text == "(7)"], "formula_number", Task.TEXT, 2)
+    number.index = number.order = 3
+    page.regions = [body_region, formula, equation_number, number]
+    refine_document(doc)
+    assert equation_number.label == "formula_number" and number.label == "number"
+    assert "\\tag{7}" in render_markdown(doc)

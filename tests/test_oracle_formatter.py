@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from glmocr_cli.assemble.markdown import render_markdown
+from glmocr_cli.refine import refine_document
 from glmocr_cli.document import DEFAULT_LABEL_TASKS, DocResult, PageResult, Region, Task
 from glmocr_cli.labels import PageSource
 from glmocr_cli.recognize.glm.recognizer import clean_output
@@ -110,7 +111,7 @@ def our_markdown(items) -> str:
         index=0, width=1000, height=1000, source=PageSource.IMAGE, dpi=None, size_pt=None, rotation=0, regions=regions
     )
     doc = DocResult(source=Path("x.png"), relative_path=Path("x.png"), sha256="", pages=[page], engine={}, options={})
-    return render_markdown(doc).rstrip("\n")
+    return render_markdown(refine_document(doc)).rstrip("\n")  # as the GLM engine's documents are finished
 
 
 @pytest.mark.parametrize("name", sorted(EQUAL))

@@ -10,9 +10,8 @@ from html.parser import HTMLParser
 from ..document import PROBLEM_FLAGS, DocResult, Region, Task
 from ..scripts import dominant_script
 from ..labels import Flag, Kind, Label
-from ..text_patterns import LINE_BULLET, LINE_ENUMERATOR
-from .formula_numbers import merge_formula_numbers
 from .mathml import formula_html
+from .page_flow import Shown, regions_to_show
 from .rich_text import list_html
 from .text_direction import direction, language_tag, region_language
 
@@ -82,18 +81,6 @@ def _figure(region: Region) -> str:
     return f'<figure><img alt="{html.escape(region.label)}" src="data:image/png;base64,{data}">{inside}</figure>'
 
 
-def _list_html(content: str, attrs: str) -> str | None:
-    """A text whose every line is a bulleted or numbered item, as <ul> or <ol>."""
-    lines = [ln for ln in content.splitlines() if ln.strip()]
-    if len(lines) < 2:
-        return None
-    for pattern, tag in ((LINE_BULLET, "ul"), (LINE_ENUMERATOR, "ol")):
-        if all(pattern.match(ln) for ln in lines):
-            items = "".join(f"<li>{html.escape(pattern.sub('', ln).strip())}</li>" for ln in lines)
-            return f"<{tag}{attrs}>{items}</{tag}>"
-    return None
-
-
 def _language_attrs(region: Region, page_lang: str | None) -> str:
     """lang and dir where a region differs from the page (right-to-left text always says so)."""
     lang, direction_ = region_language(region)
@@ -136,9 +123,7 @@ def _region_html(region: Region, page_lang: str | None = None, number: str | Non
     if problems:  # text a reader should doubt; notes such as "furniture" are not shown as doubts
         css = f"{css} flag".strip()
         return f'<p class="{css}" title="{html.escape(", ".join(problems))}"{attrs}>{text}</p>'
-    listed = (list_html(region.blocks, attrs) if region.kind == Kind.LIST and region.blocks else None) or _list_html(
-        region.content, attrs + (f' class="{css}"' if css else "")
-    )
+    listed = list_html(region.blocks, attrs + (f' class="{css}"' if css else "")) if region.kind == Kind.LIST else None
     if listed:
         return listed
     return f'<p class="{css}"{attrs}>{text}</p>' if css else f"<p{attrs}>{text}</p>"
@@ -159,14 +144,14 @@ def document_language(doc: DocResult) -> tuple[str, str]:
 def render_html(doc: DocResult, *, keep_furniture: bool = False) -> str:
     body: list[str] = []
     lang, direction_ = document_language(doc)
+    on_page: dict[int, list[Shown]] = {}
+    for item in regions_to_show(doc, keep_furniture):
+        on_page.setdefault(item.page, []).append(item)
     for number, page in enumerate(doc.pages):
         if number:
             body.append(f'<hr class="page-break" title="page {page.index + 1}">')
-        regions, numbers = merge_formula_numbers(page.ordered_regions())
-        for region in regions:
-            if region.task is Task.ABANDON and not keep_furniture:
-                continue
-            piece = _region_html(region, lang, numbers.get(id(region)))
+        for item in on_page.get(page.index, []):
+            piece = _region_html(item.region, lang, item.number)
             if piece:
                 body.append(piece)
     title = html.escape(doc.relative_path.name)

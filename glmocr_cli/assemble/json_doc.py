@@ -11,7 +11,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from ..document import DocResult, PageResult, Reading, Region, Task, TextLine
-from ..labels import Flag, FormulaSource, Kind, Label, PageSource, TextSource
+from ..labels import Flag, FormulaSource, Join, Kind, Label, PageSource, TextSource
 from ..spans import blocks_from_rich
 
 
@@ -65,6 +65,7 @@ def _region(data: dict) -> Region:
     region = Region(**_known(Region, data))
     region.task = Task(region.task)
     region.label, region.kind = _member(Label, region.label), _member(Kind, region.kind)
+    region.joins = _member(Join, region.joins)
     region.text_source = _member(TextSource, region.text_source)
     region.flags = [_member(Flag, f) for f in region.flags]
     # The reading travels inside "stats" (Region.to_json puts it there).

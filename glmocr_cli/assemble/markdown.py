@@ -6,9 +6,8 @@ import re
 
 from ..document import DocResult, Region, Task
 from ..labels import Flag, FormulaSource, Kind, Label
-from ..text_patterns import LINE_BULLET
-from .formula_numbers import merge_formula_numbers
 from .html import heading_text, sanitize_table
+from .page_flow import regions_to_show
 from ..spans import rich_markdown
 
 DOUBT_FLAGS = (Flag.UNSUPPORTED_SCRIPT, Flag.UNREADABLE_TEXT, Flag.LOW_CONFIDENCE)
@@ -63,12 +62,9 @@ def _code(region: Region) -> str:
 
 def _text(region: Region) -> str:
     rich = _rich(region)
-    if rich:  # refine/ set it out: list items and inline emphasis
-        if region.kind == Kind.LIST:  # the first item's indent is its nesting (a list continued from above)
-            return _no_raw_html(rich.strip("\n").rstrip())
-        return re.sub(r"^(#+)(\s)", r"\\\1\2", _no_raw_html(rich.strip()))
-    lines = [LINE_BULLET.sub("- ", ln) if LINE_BULLET.match(ln) else ln for ln in region.content.splitlines()]
-    text = _no_raw_html("\n".join(lines).strip())
+    if region.kind == Kind.LIST and rich:  # the first item's indent is its nesting (a list continued from above)
+        return _no_raw_html(rich.strip("\n").rstrip())
+    text = _no_raw_html((rich or region.content).strip())
     return re.sub(r"^(#+)(\s)", r"\\\1\2", text)
 
 
@@ -78,32 +74,19 @@ def _picture_text(region: Region) -> str:
     return "<!-- text in the picture -->\n" + "\n".join(f"> {ln}" for ln in lines) if lines else ""
 
 
-def _blocks(doc: DocResult, image_dir: str, keep_furniture: bool) -> list[tuple[int, str, Region, list[Flag]]]:
-    blocks = []
-    for page in doc.pages:
-        regions, tags = merge_formula_numbers(page.ordered_regions())
-        for region in regions:
-            if region.task is Task.ABANDON and not keep_furniture:
-                continue
-            if (
-                region.kind == Kind.HEADING or region.label in (Label.DOC_TITLE, Label.PARAGRAPH_TITLE)
-            ) and region.content:
-                block = _heading(region)
-            elif region.kind == Kind.CODE and _rich(region):
-                block = _code(region)
-            elif region.task is Task.TABLE:
-                block = sanitize_table(region.content.strip())  # table tags and spans only
-            elif region.task is Task.FORMULA:
-                block = _formula(region, image_dir, tags.get(id(region)))
-            elif region.task is Task.SKIP:
-                block = f"![{region.label}]({image_dir}/{region.image_name})" if region.image_name else ""
-                block = "\n\n".join(filter(None, [block, _picture_text(region)]))
-            else:
-                block = _text(region)
-            if block:
-                flags = [f for f in region.flags if f in DOUBT_FLAGS]
-                blocks.append((page.index, block, region, flags))
-    return blocks
+def _block(region: Region, image_dir: str, number: str | None) -> str:
+    if (region.kind == Kind.HEADING or region.label in (Label.DOC_TITLE, Label.PARAGRAPH_TITLE)) and region.content:
+        return _heading(region)
+    if region.kind == Kind.CODE and _rich(region):
+        return _code(region)
+    if region.task is Task.TABLE:
+        return sanitize_table(region.content.strip())  # table tags and spans only
+    if region.task is Task.FORMULA:
+        return _formula(region, image_dir, number)
+    if region.task is Task.SKIP:
+        block = f"![{region.label}]({image_dir}/{region.image_name})" if region.image_name else ""
+        return "\n\n".join(filter(None, [block, _picture_text(region)]))
+    return _text(region)
 
 
 def _flagged(block: str, flags: list[Flag]) -> str:
@@ -111,59 +94,15 @@ def _flagged(block: str, flags: list[Flag]) -> str:
     return f"<!-- {', '.join(dict.fromkeys(flags))} -->\n{block}" if flags else block
 
 
-def _is_paragraph(region: Region) -> bool:
-    return region.task is Task.TEXT and region.label not in (Label.DOC_TITLE, Label.PARAGRAPH_TITLE)
-
-
-def _join_hyphenated(blocks):
-    """A text block ending in 'exam-' continues in the next text block when that starts lowercase."""
-    merged = []
-    for item in blocks:
-        page, block, region, flags = item
-        if merged:
-            prev_page, prev_block, prev_region, prev_flags = merged[-1]
-            if (
-                _is_paragraph(prev_region)
-                and _is_paragraph(region)
-                and prev_block.endswith("-")
-                and len(prev_block) > 1
-                and prev_block[-2].isalpha()
-                and block[:1].islower()
-            ):
-                merged[-1] = (prev_page, prev_block[:-1] + block, prev_region, prev_flags + flags)
-                continue
-        merged.append(item)
-    return merged
-
-
-def _bullets_between_bullets(blocks, doc: DocResult):
-    """A plain text block between two bullet blocks, left-aligned with both (within 1% of the page
-    width), is a list item too (the SDK's _format_bullet_points)."""
-    widths = {page.index: page.width for page in doc.pages}
-    left = lambda item: int(item[2].bbox[0] / max(1, widths.get(item[0], 1)) * 1000)  # noqa: E731
-    plain = lambda item: item[2].label == Label.TEXT  # noqa: E731
-    out = list(blocks)
-    for i in range(1, len(out) - 1):
-        prev, item, nxt = out[i - 1], out[i], out[i + 1]
-        if not (plain(prev) and plain(item) and plain(nxt)) or item[1].startswith("- "):
-            continue
-        if (
-            prev[1].startswith("- ")
-            and nxt[1].startswith("- ")
-            and abs(left(item) - left(prev)) <= 10
-            and abs(left(item) - left(nxt)) <= 10
-        ):
-            out[i] = (item[0], "- " + item[1], item[2], item[3])
-    return out
-
-
 def render_markdown(doc: DocResult, *, image_dir: str = "images", keep_furniture: bool = False) -> str:
     out: list[str] = []
     current = None
-    blocks = _bullets_between_bullets(_join_hyphenated(_blocks(doc, image_dir, keep_furniture)), doc)
-    for page, block, _, flags in blocks:
-        if current is not None and page != current:
-            out.append(f"<!-- page {page + 1} -->")
-        current = page
-        out.append(_flagged(block, flags))
+    for shown in regions_to_show(doc, keep_furniture):
+        block = _block(shown.region, image_dir, shown.number)
+        if not block:
+            continue
+        if current is not None and shown.page != current:
+            out.append(f"<!-- page {shown.page + 1} -->")
+        current = shown.page
+        out.append(_flagged(block, [f for f in shown.region.flags if f in DOUBT_FLAGS]))
     return "\n\n".join(out).strip() + "\n"

@@ -9,10 +9,11 @@ from collections.abc import Callable
 from ..document import DocResult, Task
 from .code import find_code
 from .contents import find_contents
+from .continuations import join_cut_words
 from .formulas import refine_formulas
 from .furniture import find_furniture
 from .headings import find_headings
-from .lists import find_lists
+from .lists import find_lists, items_between_items, lists_from_text
 from .paragraphs import refine_paragraphs
 from .whole_lines import mend_cut_lines
 
@@ -28,7 +29,10 @@ STEPS: tuple[RefineStep, ...] = (
     find_contents,  # a table of contents: entries with dot leaders, never headings
     find_headings,  # heading levels from size and weight; the title of page 1
     find_lists,  # one item per line, nesting from indent
+    lists_from_text,  # the same in text that came without word boxes, from the lines' openings
     refine_paragraphs,  # hyphen joins, paragraph breaks, inline bold/italic/sup/sub
+    join_cut_words,  # a paragraph cut by the layout inside a hyphenated word: one paragraph again
+    items_between_items,  # a plain region between two bulleted ones is their list's item
 )
 
 

@@ -28,7 +28,7 @@ from .words import body_size, is_styled, region_size, rows_of, share
 
 MARGIN = 0.12  # share of the page height that counts as top / bottom margin band
 NUMBER_MARGIN = 0.2  # a lone page number may sit a little further in
-CAPTIONS = {"figure_caption", "table_caption", "figure_title", "table_title"}
+CAPTIONS = {"figure_caption", "table_caption", "figure_title"}  # the layout models' caption classes
 FURNITURE = {Label.HEADER, Label.FOOTER, Label.NUMBER, Label.HEADER_IMAGE, Label.FOOTER_IMAGE}
 GAP_LINES = 1.0  # the gap between furniture and the body, in body letter heights
 SMALLER = 0.85  # OCR'd furniture: letter height under this share of the body's
@@ -49,11 +49,12 @@ def _margin_band(region: Region, height: float, margin: float) -> str | None:
 
 
 def _textual(region: Region) -> bool:
-    """Text that could be furniture: captions never are (they sit by their figure, often low)."""
+    """Text that could be furniture: captions never are (they sit by their figure, often low), nor
+    an equation's number, '(1)' beside its formula near the top or foot of a page."""
     return (
         region.task in (Task.TEXT, Task.ABANDON)
         and bool(region.content.strip())
-        and region.label != Label.FIGURE_TITLE
+        and region.label not in (Label.FIGURE_TITLE, Label.FORMULA_NUMBER)
         and region.native_label not in CAPTIONS
         and not CAPTION.match(region.content)
     )

@@ -9,7 +9,7 @@ import re
 from ..document import DocResult, InlineSpan, Region, Task, TextBlock, TextLine
 from ..geometry import bbox_union
 from ..labels import Kind, Label
-from ..text_patterns import BULLET_MARKS, glued_bullet, is_bullet_word, is_enumerator_word
+from ..text_patterns import BULLET_MARKS, glued_bullet, is_bullet_word, is_enumerator_word, line_item
 from .words import indent_depths, is_styled, join_words, keep_regions, rows_of, styled_paragraphs, vocabulary
 
 
@@ -154,3 +154,65 @@ def find_lists(doc: DocResult, tasks: dict[str, Task] | None = None) -> None:
             _rebuild(region, vocab)
             merged.append(region)
         keep_regions(page, merged)
+
+
+def _items_from_text(text: str) -> list[TextBlock] | None:
+    """A text read line by line, without word boxes, as list items: lines before the first item are
+    its lead-in, a line that opens no item carries on the item above. None when no item opens it and
+    fewer than two open inside it (one '- ' line in a paragraph is too often just text)."""
+    lines = [ln for ln in text.strip().splitlines() if ln.strip()]
+    opened = [line_item(ln) for ln in lines]
+    if not opened or (opened[0] is None and sum(o is not None for o in opened) < 2):
+        return None
+    lead: list[str] = []
+    items: list[tuple[str, list[str]]] = []
+    for line, item in zip(lines, opened):
+        if item is not None:
+            items.append((item[0], [item[1]]))
+        elif items:
+            items[-1][1].append(line.strip())
+        else:
+            lead.append(line.strip())
+    blocks = [TextBlock([InlineSpan("\n".join(lead))])] if lead else []
+    return blocks + [TextBlock([InlineSpan("\n".join(words))], marker) for marker, words in items]
+
+
+def lists_from_text(doc: DocResult, tasks: dict[str, Task] | None = None) -> None:
+    """Lists in text that came without word boxes (the GLM engine's Markdown, Tesseract's lines):
+    find_lists reads the words' places, this the lines' openings."""
+    for page in doc.pages:
+        for region in page.regions:
+            if region.task is Task.TEXT and region.kind is None and not region.blocks and not region.lines:
+                items = _items_from_text(region.content)
+                if items is not None:
+                    region.kind, region.blocks = Kind.LIST, items
+
+
+def _opens_with_bullet(region: Region) -> bool:
+    return (
+        region.kind == Kind.LIST
+        and bool(region.blocks)
+        and region.blocks[0].marker == "-"
+        and not region.blocks[0].depth
+    )
+
+
+def _plain_text(region: Region) -> bool:
+    return region.label == Label.TEXT and region.kind is None
+
+
+def items_between_items(doc: DocResult, tasks: dict[str, Task] | None = None) -> None:
+    """A plain text region between two bulleted ones, left-aligned with both within 1% of the page
+    width, is an item of their list whose bullet was not read (the SDK's _format_bullet_points)."""
+    body = [(page, region) for page, region in doc.body_regions() if region.joins is None]
+    left = [int(region.bbox[0] / max(1, page.width) * 1000) for page, region in body]
+    for i in range(1, len(body) - 1):
+        (_, before), (_, region), (_, after) = body[i - 1], body[i], body[i + 1]
+        if (
+            _plain_text(region)
+            and all(r.label == Label.TEXT and _opens_with_bullet(r) for r in (before, after))
+            and abs(left[i] - left[i - 1]) <= 10
+            and abs(left[i] - left[i + 1]) <= 10
+        ):
+            first = region.blocks[0].spans if region.blocks else [InlineSpan(region.content.strip())]
+            region.kind, region.blocks = Kind.LIST, [TextBlock(first, "-"), *region.blocks[1:]]
