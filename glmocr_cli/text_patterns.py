@@ -70,6 +70,7 @@ CAPTION = re.compile(
     re.I,
 )
 
+# A share ('65%', a chart's label) is never one, though the marks around a number ("- 7 -") may be.
 PAGE_NUMBER = re.compile(
-    r"^\W*(?:page\s*)?(?:\d{1,4}|[ivxlcdm]{1,6}|\d{1,3}\s?[-–.]\s?\d{1,4})(?:\s*(?:of|/)\s*\d{1,4})?\W*$", re.I
+    r"^(?!.*%)\W*(?:page\s*)?(?:\d{1,4}|[ivxlcdm]{1,6}|\d{1,3}\s?[-–.]\s?\d{1,4})(?:\s*(?:of|/)\s*\d{1,4})?\W*$", re.I
 )

@@ -71,6 +71,9 @@ def test_a_lone_number_at_the_page_edge_is_a_page_number_and_one_under_text_is_n
     regions = [*_body(0, 300), _region(4, "text", "17", 950, 20), _region(5, "text", "Signed below", 1040, 20)]
     doc = refine_document(_doc(regions))
     assert doc.pages[0].regions[4].label == "text"  # text between it and the edge: not a page number
+    for share in ("65%", "(12 %)"):  # a chart's label at the foot is a share, never a page number
+        doc = refine_document(_doc([*_body(0, 300), _region(4, "text", share, 1040, 20)]))
+        assert doc.pages[0].regions[-1].label == "text", share
 
 
 def test_a_number_cut_from_its_line_at_the_foot_joins_the_line_before_page_numbers_are_decided(tmp_path):
