@@ -226,6 +226,9 @@ class Region:
     # Set by refine/: this region's text carries on the previous body region's paragraph, and how
     # the word cut between them is put back together; the writers show the two as one paragraph.
     joins: Join | None = None
+    # A display formula's number, from the formula_number region beside it ('3' for '(3)'), set by
+    # refine/equation_numbers.py; Markdown writes it as \tag{}, HTML at the formula's right.
+    equation_number: str | None = None
     reading: Reading = field(default_factory=Reading)  # serialised inside "stats"
 
     def is_blank(self) -> bool:

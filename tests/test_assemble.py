@@ -17,6 +17,7 @@ from glmocr_cli.assemble.markdown import render_markdown
 from glmocr_cli.document import DocResult, PageResult, Region, Task, TextLine, TextStyle
 from glmocr_cli.labels import PageSource
 from glmocr_cli.refine.continuations import join_cut_words
+from glmocr_cli.refine.equation_numbers import number_equations
 from glmocr_cli.refine.lists import lists_from_text
 
 PNG = (lambda: (lambda b: (Image.new("RGB", (4, 4), "red").save(b, format="PNG"), b.getvalue())[1])(io.BytesIO()))()
@@ -79,10 +80,11 @@ def document() -> DocResult:
 
 
 def refined(doc: DocResult) -> DocResult:
-    """The hand-made document with refine/'s list and join decisions (its other steps would judge the
-    lone footer body text)."""
+    """The hand-made document with refine/'s list, join and equation-number decisions (its other
+    steps would judge the lone footer body text)."""
     lists_from_text(doc)
     join_cut_words(doc)
+    number_equations(doc)
     return doc
 
 

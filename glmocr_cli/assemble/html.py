@@ -97,7 +97,7 @@ def heading_text(text: str, label: str) -> str:
     return re.sub(r"^#+\s*", "", text)
 
 
-def _region_html(region: Region, page_lang: str | None = None, number: str | None = None) -> str:
+def _region_html(region: Region, page_lang: str | None = None) -> str:
     heading = region.label in (Label.DOC_TITLE, Label.PARAGRAPH_TITLE) or region.kind == Kind.HEADING
     text = html.escape(heading_text(region.content, region.label) if heading else region.content.strip())
     attrs = _language_attrs(region, page_lang) if text and region.task is not Task.TABLE else ""
@@ -113,7 +113,7 @@ def _region_html(region: Region, page_lang: str | None = None, number: str | Non
         return sanitize_table(region.content)
     if region.task is Task.FORMULA:
         latex = region.content.strip().strip("$").strip()
-        return formula_html(latex, number) if latex else _figure(region)
+        return formula_html(latex, region.equation_number) if latex else _figure(region)
     if region.task is Task.SKIP:
         return _figure(region)
     if not text:
@@ -151,7 +151,7 @@ def render_html(doc: DocResult, *, keep_furniture: bool = False) -> str:
         if number:
             body.append(f'<hr class="page-break" title="page {page.index + 1}">')
         for item in on_page.get(page.index, []):
-            piece = _region_html(item.region, lang, item.number)
+            piece = _region_html(item.region, lang)
             if piece:
                 body.append(piece)
     title = html.escape(doc.relative_path.name)

@@ -42,7 +42,8 @@ FORMULA_NOTES = {
 }
 
 
-def _formula(region: Region, image_dir: str, tag: str | None) -> str:
+def _formula(region: Region, image_dir: str) -> str:
+    tag = region.equation_number
     latex = region.content.strip().strip("$").strip()
     note = FORMULA_NOTES.get(region.reading.formula, "") if region.reading.formula else ""
     if latex:
@@ -74,7 +75,7 @@ def _picture_text(region: Region) -> str:
     return "<!-- text in the picture -->\n" + "\n".join(f"> {ln}" for ln in lines) if lines else ""
 
 
-def _block(region: Region, image_dir: str, number: str | None) -> str:
+def _block(region: Region, image_dir: str) -> str:
     if (region.kind == Kind.HEADING or region.label in (Label.DOC_TITLE, Label.PARAGRAPH_TITLE)) and region.content:
         return _heading(region)
     if region.kind == Kind.CODE and _rich(region):
@@ -82,7 +83,7 @@ def _block(region: Region, image_dir: str, number: str | None) -> str:
     if region.task is Task.TABLE:
         return sanitize_table(region.content.strip())  # table tags and spans only
     if region.task is Task.FORMULA:
-        return _formula(region, image_dir, number)
+        return _formula(region, image_dir)
     if region.task is Task.SKIP:
         block = f"![{region.label}]({image_dir}/{region.image_name})" if region.image_name else ""
         return "\n\n".join(filter(None, [block, _picture_text(region)]))
@@ -98,7 +99,7 @@ def render_markdown(doc: DocResult, *, image_dir: str = "images", keep_furniture
     out: list[str] = []
     current = None
     for shown in regions_to_show(doc, keep_furniture):
-        block = _block(shown.region, image_dir, shown.number)
+        block = _block(shown.region, image_dir)
         if not block:
             continue
         if current is not None and shown.page != current:

@@ -1,38 +1,35 @@
 """The regions the Markdown and HTML writers show, in reading order over all pages, with what refine/
-decided about them applied alike for both: furniture left out (unless kept), equation numbers moved
-into their formulas, and a region that `joins` the one before merged into it."""
+decided about them applied alike for both: furniture left out (unless kept), equation numbers left
+out (refine/ gave them to their formulas), and a region that `joins` the one before merged into it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
 from ..document import DocResult, Region, Task, TextBlock
-from ..labels import Join
+from ..labels import Join, Label
 from ..spans import InlineSpan
-from .formula_numbers import merge_formula_numbers
 
 
 @dataclass
 class Shown:
-    """A region as a writer shows it: the page it opens on and, for a formula, its equation number."""
+    """A region as a writer shows it, and the page it opens on."""
 
     page: int
     region: Region
-    number: str | None = None
 
 
 def regions_to_show(doc: DocResult, keep_furniture: bool = False) -> list[Shown]:
     shown: list[Shown] = []
     for page in doc.pages:
-        regions, numbers = merge_formula_numbers(page.ordered_regions())
-        for region in regions:
-            if region.task is Task.ABANDON and not keep_furniture:
+        for region in page.ordered_regions():
+            if region.label == Label.FORMULA_NUMBER or (region.task is Task.ABANDON and not keep_furniture):
                 continue
             target = _joined_to(shown) if region.joins else None
             if target is not None:
                 target.region = joined(target.region, region)
             else:
-                shown.append(Shown(page.index, region, numbers.get(id(region))))
+                shown.append(Shown(page.index, region))
     return shown
 
 

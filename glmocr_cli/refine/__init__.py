@@ -9,6 +9,7 @@ from collections.abc import Callable
 from ..document import DocResult, Task
 from .code import find_code
 from .contents import find_contents
+from .equation_numbers import number_equations
 from .continuations import join_cut_words
 from .formulas import refine_formulas
 from .furniture import find_furniture
@@ -33,6 +34,7 @@ STEPS: tuple[RefineStep, ...] = (
     refine_paragraphs,  # hyphen joins, paragraph breaks, inline bold/italic/sup/sub
     join_cut_words,  # a paragraph cut by the layout inside a hyphenated word: one paragraph again
     items_between_items,  # a plain region between two bulleted ones is their list's item
+    number_equations,  # a formula_number region's number onto the display formula beside it
 )
 
 
