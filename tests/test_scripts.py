@@ -160,6 +160,7 @@ def _region(k, content, task=None, reader=None, label="text"):
 def test_html_lang_dir_and_lists():
     from glmocr_cli.assemble.html import render_html
     from glmocr_cli.document import Task
+    from glmocr_cli.refine.lists import lists_from_text
 
     arabic = render_html(
         _doc(
@@ -177,15 +178,15 @@ def test_html_lang_dir_and_lists():
     assert '<table dir="rtl">' in arabic
     assert '<p lang="und-Latn">Python and R</p>' in arabic
 
-    lists = render_html(
-        _doc(
-            [
-                _region(0, "• first point\n• second point"),
-                _region(1, "1. one\n2. two\n3. three"),
-                _region(2, "A plain paragraph."),
-            ]
-        )
+    listed = _doc(
+        [
+            _region(0, "• first point\n• second point"),
+            _region(1, "1. one\n2. two\n3. three"),
+            _region(2, "A plain paragraph."),
+        ]
     )
+    lists_from_text(listed)  # refine/ decides what is a list; the writer shows it
+    lists = render_html(listed)
     assert '<html lang="und-Latn" dir="ltr">' in lists
     assert "<ul><li>first point</li><li>second point</li></ul>" in lists
     assert "<ol><li>one</li><li>two</li><li>three</li></ol>" in lists
