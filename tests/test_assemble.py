@@ -190,3 +190,23 @@ def test_formulas_become_sanitised_mathml_with_their_number_at_the_right():
     assert "\\tag" not in block
     hostile = formula_html(r"x + \text{<script>alert(1)</script>}")
     assert "<script" not in hostile and "<mtext>alert(1)</mtext>" in hostile  # markup dropped, text kept
+
+
+def test_lines_that_markdown_would_take_for_structure_are_escaped_in_plain_text():
+    page = PageResult(
+        0,
+        400,
+        800,
+        PageSource.IMAGE,
+        200,
+        None,
+        0,
+        regions=[
+            region(0, "text", Task.TEXT, "Booth form\n# of booths: 3\n- 5 dB at most\n31812012.\n> 2 hours"),
+            region(1, "text", Task.TEXT, "• apples\n• pears"),
+        ],
+    )
+    doc = refined(DocResult(Path("f.png"), Path("f.png"), "0" * 64, [page], {}, {}))
+    markdown = render_markdown(doc)
+    assert "Booth form\n\\# of booths: 3\n\\- 5 dB at most\n31812012\\.\n\\> 2 hours" in markdown
+    assert "- apples\n- pears" in markdown  # refine/ made this one a list: its marks stay

@@ -21,6 +21,16 @@ def _no_raw_html(text: str) -> str:
     return RAW_HTML.sub("&lt;", text)
 
 
+# A line that Markdown would take for a heading, list item or quote ('# ', '- ', '2. ', '> ') in text
+# refine/ did not make one: its mark escaped, so the paragraph shows as read.
+BLOCK_MARK = re.compile(r"^(\s*)(#+|[-*+>])(?=\s|$)", re.M)
+NUMBER_MARK = re.compile(r"^(\s*\d{1,9})([.)])(?=\s|$)", re.M)
+
+
+def _not_markup(text: str) -> str:
+    return NUMBER_MARK.sub(r"\1\\\2", BLOCK_MARK.sub(r"\1\\\2", text))
+
+
 def _rich(region: Region) -> str:
     """The text as refine/ set it out, in Markdown ("" when refine/ left the content as it is)."""
     return rich_markdown(region.blocks) if region.blocks else ""
@@ -65,8 +75,7 @@ def _text(region: Region) -> str:
     rich = _rich(region)
     if region.kind == Kind.LIST and rich:  # the first item's indent is its nesting (a list continued from above)
         return _no_raw_html(rich.strip("\n").rstrip())
-    text = _no_raw_html((rich or region.content).strip())
-    return re.sub(r"^(#+)(\s)", r"\\\1\2", text)
+    return _not_markup(_no_raw_html((rich or region.content).strip()))
 
 
 def _picture_text(region: Region) -> str:
