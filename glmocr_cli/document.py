@@ -235,6 +235,11 @@ class Region:
         """Nothing of it reaches a Markdown or HTML page: no text and no crop."""
         return not (self.content.strip() or self.blocks or self.image_name)
 
+    def in_body(self) -> bool:
+        """Read in the flow of the body: not page furniture, not an equation number (its formula
+        shows it), not blank. What refine/ and the writers mean by "the region before"."""
+        return self.task is not Task.ABANDON and self.label != Label.FORMULA_NUMBER and not self.is_blank()
+
     def to_json(self) -> dict[str, Any]:
         # By hand rather than dataclasses.asdict, which deep-copies every word of a text layer
         # (a third of the time spent writing a born-digital document).
@@ -320,15 +325,8 @@ class DocResult:
         return [w for p in self.pages for w in p.warnings]
 
     def body_regions(self) -> list[tuple[PageResult, Region]]:
-        """The regions a reader reads one after another, in reading order over all pages: page
-        furniture, equation numbers (the writers put them into their formula) and blank regions
-        left out. What refine/ means by "the region before"."""
-        return [
-            (page, region)
-            for page in self.pages
-            for region in page.ordered_regions()
-            if region.task is not Task.ABANDON and region.label != Label.FORMULA_NUMBER and not region.is_blank()
-        ]
+        """The regions a reader reads one after another (`Region.in_body`), in reading order over all pages."""
+        return [(page, region) for page in self.pages for region in page.ordered_regions() if region.in_body()]
 
     def decode_stats(self) -> dict[str, Any] | None:
         """Decoding totals over the regions a model read (None when no region carries them)."""

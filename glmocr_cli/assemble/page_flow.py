@@ -34,12 +34,9 @@ def regions_to_show(doc: DocResult, keep_furniture: bool = False) -> list[Shown]
 
 
 def _joined_to(shown: list[Shown]) -> Shown | None:
-    """The region a joining one carries on: the last shown that is body text (kept furniture between
-    the two halves stays where it is)."""
-    for item in reversed(shown):
-        if item.region.task is not Task.ABANDON and not item.region.is_blank():
-            return item
-    return None
+    """The region a joining one carries on: the last shown in the body, as refine/ chose it (kept
+    furniture between the two halves stays where it is)."""
+    return next((item for item in reversed(shown) if item.region.in_body()), None)
 
 
 def joined(first: Region, second: Region) -> Region:

@@ -10,7 +10,7 @@ from ..labels import Join, Kind, Label
 from .words import joins_hyphen, vocabulary
 
 
-def is_paragraph(region: Region) -> bool:
+def _is_paragraph(region: Region) -> bool:
     return (
         region.task is Task.TEXT
         and region.label not in (Label.DOC_TITLE, Label.PARAGRAPH_TITLE)
@@ -18,14 +18,14 @@ def is_paragraph(region: Region) -> bool:
     )
 
 
-def last_text(region: Region) -> str:
+def _last_text(region: Region) -> str:
     """The region's text as it ends on the page (its last paragraph or list item)."""
     if region.blocks:
         return "".join(span.text for span in region.blocks[-1].spans).rstrip()
     return region.content.rstrip()
 
 
-def first_text(region: Region) -> str:
+def _first_text(region: Region) -> str:
     """The region's text as it opens, "" when it opens a list item (never a word's second half)."""
     if region.blocks:
         first = region.blocks[0]
@@ -38,8 +38,8 @@ def join_cut_words(doc: DocResult, tasks: dict[str, Task] | None = None) -> None
     previous: Region | None = None
     for _, region in doc.body_regions():
         region.joins = None
-        if previous is not None and is_paragraph(previous) and is_paragraph(region):
-            left, right = last_text(previous), first_text(region)
+        if previous is not None and _is_paragraph(previous) and _is_paragraph(region):
+            left, right = _last_text(previous), _first_text(region)
             joined = joins_hyphen(left, right, vocab) if right else None
             if joined is not None:
                 region.joins = Join.COMPOUND if joined == left + right else Join.WORD
